@@ -1,0 +1,330 @@
+"""Turn workbook rows into validated plain projects (contract.md, "Import").
+
+Every row is checked before anything is written; each error names the sheet, the row, the
+column and the fix, e.g. `项目支出绩效表!第12行 指标值：“五十”不是数字`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from indicators.parsing import (
+    Actual,
+    CellError,
+    Target,
+    clean_level_name,
+    comparator_from_direction,
+    normalize,
+    parse_actual,
+    parse_comparator,
+    parse_decimal,
+    parse_target,
+    parse_weight,
+    split_code_name,
+)
+from indicators.workbook import PROJECT_FIELDS, SheetRow
+from scoring.types import QUALITATIVE, Scheme
+
+FIELD_LABELS = {
+    "project": "项目名称", "project_code": "项目编码", "unit": "单位名称", "unit_code": "单位编码",
+    "department": "主管部门", "budget": "预算数", "initial": "年初预算数", "annual": "全年预算数",
+    "executed": "全年执行数", "goal": "年度目标", "level1": "一级指标", "level2": "二级指标",
+    "level3": "三级指标", "comparator": "指标性质", "target": "指标值", "unit_of_measure": "度量单位",
+    "weight": "权重", "direction": "指标方向性", "actual": "实际完成值", "reason": "偏差原因分析及改进措施",
+}  # fmt: skip
+MONEY_FIELDS = ("initial", "annual", "executed")
+NO_PROJECT = "为空，且上方没有可归属的项目，请填写项目名称"
+NO_WEIGHT = "为空，请填写权重（分值）"
+NO_UNIT = "定量指标须填写度量单位（如 人次、%、万元）"
+NO_LEVEL3 = "为空，请填写三级指标名称"
+DUPLICATE = "“{name}”与第{row}行的指标重复（同一项目的一级、二级、三级指标须唯一）"
+BAD_LEVEL = "“{value}”不是本方案的{label}，可选：{allowed}"
+UNIT_CONFLICT = "项目“{code}”在第{row}行属于单位“{first}”，此处为“{second}”"
+MONEY_CONFLICT = "“{value}”与同一项目第{row}行的“{first}”不一致"
+NEGATIVE_MONEY = "金额不能为负数"
+INVALID = "\0invalid"  # a 一级/二级 that was reported as wrong; rows inheriting it stay quiet
+NO_ANNUAL = "有全年执行数时须填写全年预算数（预算数）"
+
+
+class ImportFailed(Exception):
+    """The workbook has invalid rows; `errors` lists each of them in Chinese."""
+
+    def __init__(self, errors: list[str]) -> None:
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+@dataclass
+class ParsedIndicator:
+    sheet: str
+    row: int
+    level1: str
+    level2: str
+    level3: str
+    target: Target
+    weight: Decimal
+    actual: Actual | None
+    has_actual: bool
+    reason: str | None
+
+
+@dataclass
+class ParsedProject:
+    code: str
+    name: str
+    unit_code: str
+    unit_name: str
+    department: str
+    sheet: str
+    row: int
+    goal: str = ""
+    money: dict[str, tuple[Decimal, int]] = field(default_factory=dict)
+    funds: dict[str, dict[str, Decimal | None]] = field(default_factory=dict)
+    name_variants: list[str] = field(default_factory=list)
+    indicators: dict[tuple[str, str, str], ParsedIndicator] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return f"{self.code}-{self.name}" if self.code else self.name
+
+    def money_value(self, name: str) -> Decimal | None:
+        found = self.money.get(name)
+        return found[0] if found else None
+
+
+@dataclass
+class _State:
+    """What a row without project cells (merged or blank) inherits from the rows above it."""
+
+    project: ParsedProject | None = None
+    levels: tuple[str, str] = ("", "")
+    sheet: str = ""
+
+
+class RowParser:
+    """Parses rows one by one into `projects`, collecting every error in `errors`."""
+
+    def __init__(self, scheme: Scheme, *, default_unit: str = "") -> None:
+        self.scheme = scheme
+        self.default_unit = default_unit
+        self.suffix = all(name.endswith("指标") for name in scheme.level1_names)
+        self.projects: dict[tuple[str, ...], ParsedProject] = {}
+        self.errors: list[str] = []
+        self.state = _State()
+
+    # -- errors ------------------------------------------------------------------------------
+    def _error(self, r: SheetRow, name: str, message: str) -> None:
+        column = r.headers.get(name) or FIELD_LABELS[name]
+        self.errors.append(f"{r.sheet}!第{r.row}行 {column}：{message}")
+
+    def _cell(self, r: SheetRow, name: str) -> Any:
+        value = r.values.get(name)
+        return value if normalize(value) else None
+
+    # -- rows --------------------------------------------------------------------------------
+    def feed(self, r: SheetRow) -> None:
+        if r.sheet != self.state.sheet:
+            self.state = _State(sheet=r.sheet)
+        project = self._project(r)
+        if project is None:
+            return
+        self._money(r, project)
+        indicator = self._indicator(r, project)
+        if indicator is not None:
+            key = (indicator.level1, indicator.level2, indicator.level3)
+            first = project.indicators.get(key)
+            if first is not None:
+                self._error(r, "level3", DUPLICATE.format(name=indicator.level3, row=first.row))
+            else:
+                project.indicators[key] = indicator
+
+    def _identity(self, r: SheetRow) -> tuple[str, str, str, str, str] | None:
+        """(code, name, unit_code, unit_name, department) from the row or the form above it."""
+        source = r.values if any(self._cell(r, f) for f in PROJECT_FIELDS) else r.context
+        project = normalize(source.get("project"))
+        if not project and not normalize(source.get("project_code")):
+            return None
+        code, name = split_code_name(project)
+        code = normalize(source.get("project_code")) or code
+        unit_code, unit_name = split_code_name(normalize(source.get("unit")) or self.default_unit)
+        unit_code = normalize(source.get("unit_code")) or unit_code
+        department = split_code_name(normalize(source.get("department")))[1]
+        return code, name or code, unit_code, unit_name or "未指定单位", department
+
+    def _project(self, r: SheetRow) -> ParsedProject | None:
+        has_own = any(self._cell(r, f) for f in PROJECT_FIELDS)
+        ident = self._identity(r) if has_own or r.context.get("project") or not self.state.project else None
+        if ident is None:
+            if self.state.project is None:
+                self._error(r, "project", NO_PROJECT)
+            return self.state.project
+        code, name, unit_code, unit_name, department = ident
+        key = ("code", code) if code else ("name", unit_code or unit_name, name)
+        project = self.projects.get(key)
+        if project is None:
+            project = ParsedProject(code, name, unit_code, unit_name, department, r.sheet, r.row)
+            self.projects[key] = project
+        else:
+            self._check_same(r, project, ident)
+        if project is not self.state.project:
+            self.state.levels = ("", "")
+        self.state.project = project
+        return project
+
+    def _check_same(self, r: SheetRow, project: ParsedProject, ident: tuple[str, ...]) -> None:
+        _, name, unit_code, unit_name, department = ident
+        if name != project.name and name not in project.name_variants:
+            project.name_variants.append(name)
+        if (unit_code or unit_name) != (project.unit_code or project.unit_name):
+            first = f"{project.unit_code}-{project.unit_name}".strip("-")
+            second = f"{unit_code}-{unit_name}".strip("-")
+            self._error(
+                r, "unit", UNIT_CONFLICT.format(code=project.label, row=project.row, first=first, second=second)
+            )
+        project.department = project.department or department
+
+    # -- money -------------------------------------------------------------------------------
+    def _money(self, r: SheetRow, project: ParsedProject) -> None:
+        goal = normalize(self._cell(r, "goal"))
+        project.goal = project.goal or goal
+        for src, dst in (("budget", "annual"), ("annual", "annual"), ("initial", "initial"), ("executed", "executed")):
+            raw = self._cell(r, src)
+            if raw is None:
+                continue
+            try:
+                value = parse_decimal(raw)
+            except CellError as exc:
+                self._error(r, src, str(exc))
+                continue
+            self._set_money(r, project, src, dst, value)
+        if r.funds and not project.funds:
+            project.funds = self._form_funds(r)
+
+    def _set_money(self, r: SheetRow, project: ParsedProject, src: str, dst: str, value: Decimal) -> None:
+        if value < 0:
+            self._error(r, src, NEGATIVE_MONEY)
+        elif dst in project.money and project.money[dst][0] != value:
+            first, row = project.money[dst]
+            self._error(r, src, MONEY_CONFLICT.format(value=normalize(r.values.get(src)), row=row, first=first))
+        else:
+            project.money.setdefault(dst, (value, r.row))
+
+    def _form_funds(self, r: SheetRow) -> dict[str, dict[str, Decimal | None]]:
+        funds: dict[str, dict[str, Decimal | None]] = {}
+        for source, cells in r.funds.items():
+            parsed: dict[str, Decimal | None] = {}
+            for column, raw in cells.items():
+                try:
+                    parsed[column] = parse_decimal(raw) if normalize(raw) else None
+                except CellError as exc:
+                    self.errors.append(f"{r.sheet}!项目资金 {source} {FIELD_LABELS[column]}：{exc}")
+            if parsed.get("annual") is not None:
+                funds[source] = parsed
+        return funds
+
+    # -- indicators --------------------------------------------------------------------------
+    def _level(self, r: SheetRow, name: str, allowed: tuple[str, ...], inherited: str) -> str | None:
+        raw = self._cell(r, name)
+        if raw is None:
+            return inherited or None
+        value = clean_level_name(raw, suffix=self.suffix)
+        if value not in allowed:
+            label = FIELD_LABELS[name]
+            self._error(r, name, BAD_LEVEL.format(value=normalize(raw), label=label, allowed="、".join(allowed)))
+            return INVALID
+        return value
+
+    def _indicator(self, r: SheetRow, project: ParsedProject) -> ParsedIndicator | None:
+        if not any(self._cell(r, f) for f in ("level1", "level2", "level3", "target", "weight", "actual")):
+            return None
+        l1 = self._level(r, "level1", self.scheme.level1_names, self.state.levels[0])
+        if l1 is None:
+            self._error(r, "level1", "为空，请填写一级指标")
+            return None
+        l2 = self._level(r, "level2", self.scheme.level2_for(l1), self.state.levels[1]) if l1 != INVALID else None
+        if l2 is None and l1 != INVALID:
+            self._error(r, "level2", "为空，请填写二级指标")
+        # rows below a bad 一级/二级 inherit it: they are not reported again
+        self.state.levels = (l1, l2 or INVALID)
+        if INVALID in (l1, l2) or l2 is None:
+            return None
+        l3 = normalize(self._cell(r, "level3"))
+        if not l3:
+            self._error(r, "level3", NO_LEVEL3)
+            return None
+        target = self._target(r, l2)
+        weight = self._weight(r)
+        if target is None or weight is None:
+            return None
+        actual = self._actual(r, target)
+        has_actual = self._cell(r, "actual") is not None
+        reason = normalize(r.values.get("reason")) if "reason" in r.values else None
+        return ParsedIndicator(r.sheet, r.row, l1, l2, l3, target, weight, actual, has_actual, reason)
+
+    def _target(self, r: SheetRow, level2: str) -> Target | None:
+        cell, unit = self._cell(r, "target"), normalize(self._cell(r, "unit_of_measure"))
+        comparator = normalize(self._cell(r, "comparator"))
+        try:
+            if comparator:
+                parse_comparator(comparator)
+        except CellError as exc:
+            self._error(r, "comparator", str(exc))
+            return None
+        try:
+            target = parse_target(cell, comparator=comparator, unit=unit, level2=level2)
+            direction = self._cell(r, "direction")
+            if target.sign_assumed and direction is not None:
+                target = self._target_by_direction(cell, unit, level2, direction, target)
+        except CellError as exc:
+            self._error(r, "target", str(exc))
+            return None
+        if target.comparator != QUALITATIVE and target.deadline is None and not target.unit:
+            self._error(r, "unit_of_measure" if "unit_of_measure" in r.headers else "target", NO_UNIT)
+            return None
+        return target
+
+    @staticmethod
+    def _target_by_direction(cell: Any, unit: str, level2: str, direction: Any, assumed: Target) -> Target:
+        """指标方向性 (正向/反向) gives the sign when the table has no 指标性质 column."""
+        try:
+            sign = comparator_from_direction(normalize(direction))
+        except CellError:
+            return assumed
+        return parse_target(cell, comparator=sign, unit=unit, level2=level2)
+
+    def _weight(self, r: SheetRow) -> Decimal | None:
+        raw = self._cell(r, "weight")
+        if raw is None:
+            self._error(r, "weight", NO_WEIGHT)
+            return None
+        try:
+            return parse_weight(raw)
+        except CellError as exc:
+            self._error(r, "weight", str(exc))
+            return None
+
+    def _actual(self, r: SheetRow, target: Target) -> Actual | None:
+        try:
+            return parse_actual(self._cell(r, "actual"), target=target)
+        except CellError as exc:
+            self._error(r, "actual", str(exc))
+            return None
+
+    # -- whole workbook ----------------------------------------------------------------------
+    def finish(self) -> list[ParsedProject]:
+        """The projects, or ImportFailed listing every error."""
+        for project in self.projects.values():
+            if project.money_value("executed") is not None and project.money_value("annual") is None:
+                self.errors.append(f"{project.sheet}!第{project.row}行 全年预算数：{NO_ANNUAL}")
+        if self.errors:
+            raise ImportFailed(self.errors)
+        return list(self.projects.values())
+
+
+def parse_rows(rows: list[SheetRow] | Any, scheme: Scheme, *, default_unit: str = "") -> list[ParsedProject]:
+    parser = RowParser(scheme, default_unit=default_unit)
+    for r in rows:
+        parser.feed(r)
+    return parser.finish()

@@ -1,0 +1,42 @@
+"""`manage.py import_workbook FILE.xlsx --year YYYY [--scheme KEY] [--dry-run]` (contract.md)."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from indicators.services import ImportFailed, workbook_import
+from scoring.schemes import SCHEMES, UnknownScheme, get_scheme
+
+FAILED = "导入失败：共 {n} 处错误，未写入任何数据"
+
+
+class Command(BaseCommand):
+    help = "导入项目支出绩效表 / 自评表工作簿（任一行有误则整体不写入）"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="xlsx 工作簿")
+        parser.add_argument("--year", type=int, required=True, help="年度")
+        parser.add_argument("--scheme", default=None, help=f"评分方案：{'、'.join(SCHEMES)}（默认 national）")
+        parser.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
+        parser.add_argument("--unit", default="", help="工作簿没有单位列时使用的单位（编码-名称）")
+
+    def handle(self, *args: object, **options: object) -> None:
+        scheme = options["scheme"]
+        try:
+            if scheme:
+                get_scheme(str(scheme))
+            report = workbook_import(
+                path=str(options["file"]), year=int(options["year"]),  # type: ignore[call-overload]
+                scheme_key=str(scheme) if scheme else None, dry_run=bool(options["dry_run"]),
+                default_unit=str(options["unit"]),
+            )  # fmt: skip
+        except UnknownScheme as exc:
+            raise CommandError(str(exc)) from exc
+        except ImportFailed as exc:
+            for line in exc.errors:
+                self.stderr.write(line)
+            raise CommandError(FAILED.format(n=len(exc.errors))) from exc
+        self.stdout.write(report.summary())
+        for label, warning in report.warnings:
+            where = f"{label} · {warning.indicator}" if warning.indicator else label
+            self.stdout.write(f"  警告 [{warning.code}] {where}：{warning.message}")

@@ -1,0 +1,201 @@
+"""Read a 项目支出绩效表 / 自评表 workbook into plain rows (contract.md, "Import").
+
+Only reading happens here: sheets are scanned for header rows, merged cells are filled from
+their anchor, titles, blank rows and page numbers are skipped, and each data row becomes a
+`SheetRow` mapping canonical field names to raw cell values. Interpreting the values is
+`indicators.parsing`'s job; deciding what to write is `indicators.services`'.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from indicators.parsing import normalize
+
+# Canonical field -> header texts that name it (after `header_key`).
+HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "project": ("项目名称",),
+    "project_code": ("项目编码", "项目代码", "项目编号"),
+    "unit": ("单位名称", "实施单位", "预算单位"),
+    "unit_code": ("单位编码", "单位代码", "预算单位编码"),
+    "department": ("主管部门", "主管部门名称", "部门名称"),
+    "budget": ("预算数", "项目预算数", "预算金额", "资金总额", "年度资金总额"),
+    "initial": ("年初预算数", "年初预算"),
+    "annual": ("全年预算数", "调整后预算数", "全年预算"),
+    "executed": ("全年执行数", "执行数", "预算执行数", "全年执行"),
+    "goal": ("年度目标", "年度绩效目标", "年度总体目标", "绩效目标"),
+    "level1": ("一级指标",),
+    "level2": ("二级指标",),
+    "level3": ("三级指标",),
+    "comparator": ("指标性质", "计算符号", "比较符号", "运算符号"),
+    "target": ("指标值", "年度指标值", "目标值", "年度目标值"),
+    "unit_of_measure": ("度量单位", "计量单位", "单位"),
+    "weight": ("权重", "分值", "指标分值", "权重分值"),
+    "direction": ("指标方向性", "指标方向"),
+    "actual": ("实际完成值", "完成值", "全年实际值", "实际值", "全年完成值"),
+    "reason": (
+        "偏差原因分析及改进措施",
+        "偏差原因",
+        "未完成原因",
+        "偏差原因分析",
+        "未完成原因分析",
+        "偏差原因及改进措施",
+    ),
+}
+FIELD_BY_HEADER = {syn: f for f, syns in HEADER_SYNONYMS.items() for syn in syns}
+REQUIRED_HEADERS = ("level1", "level2", "level3", "target")
+PROJECT_FIELDS = ("project", "project_code", "unit", "unit_code", "department")
+
+# Labels of the national 自评表's key-value block above the indicator block.
+FORM_LABELS = {"项目名称": "project", "项目编码": "project_code", "主管部门": "department",
+               "实施单位": "unit", "单位名称": "unit"}  # fmt: skip
+FUND_ROWS = {"年度资金总额": "total", "资金总额": "total", "当年财政拨款": "fiscal", "财政拨款": "fiscal",
+             "上年结转资金": "carryover", "上年结转": "carryover", "其他资金": "other"}  # fmt: skip
+FUND_COLUMNS = {"年初预算数": "initial", "全年预算数": "annual", "全年执行数": "executed",
+                "预算数": "annual", "执行数": "executed"}  # fmt: skip
+
+BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
+TOTAL_ROW = ("总分", "合计", "总计", "小计", "自评得分", "得分合计")
+
+
+def header_key(value: Any) -> str:
+    """Header text without brackets, spaces and a trailing colon: `年度指标值(A)` → `年度指标值`."""
+    text = BRACKETS.sub("", normalize(value))
+    return re.sub(r"[\s:：*＊]", "", text)
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One data row: canonical field -> raw value, plus where it came from."""
+
+    sheet: str
+    row: int
+    values: dict[str, Any]
+    headers: dict[str, str]
+    context: dict[str, Any] = field(default_factory=dict)
+    funds: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _filled_rows(ws: Worksheet) -> list[list[Any]]:
+    """All cell values, with every merged range filled from its top-left anchor."""
+    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    for rng in ws.merged_cells.ranges:
+        anchor = ws.cell(rng.min_row, rng.min_col).value
+        for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
+            line = rows[r - 1]
+            for c in range(rng.min_col, rng.max_col + 1):
+                if c - 1 < len(line):
+                    line[c - 1] = anchor
+    return rows
+
+
+def _header_map(cells: list[Any]) -> dict[int, tuple[str, str]]:
+    """Column index -> (field, header text) when `cells` is an indicator header row, else {}."""
+    found: dict[int, tuple[str, str]] = {}
+    for idx, cell in enumerate(cells):
+        key = header_key(cell)
+        name = FIELD_BY_HEADER.get(key)
+        if name and name not in {f for f, _ in found.values()}:
+            found[idx] = (name, normalize(cell))
+    fields = {f for f, _ in found.values()}
+    return found if all(f in fields for f in REQUIRED_HEADERS) else {}
+
+
+def _is_blank(cells: list[Any]) -> bool:
+    return all(normalize(c) == "" for c in cells)
+
+
+def _is_noise(cells: list[Any]) -> bool:
+    """Titles (项目支出绩效表, 单位：万元, 表15) and page numbers (- 147 -): one text alone on its row.
+
+    Merged titles span every column once filled, so they also count as one text.
+    """
+    texts = {t for t in (normalize(c) for c in cells) if t}
+    return len(texts) == 1
+
+
+class _FormReader:
+    """Collects the national 自评表's key-value block and funds block above an indicator block."""
+
+    def __init__(self) -> None:
+        self.context: dict[str, Any] = {}
+        self.funds: dict[str, dict[str, Any]] = {}
+        self._fund_cols: dict[int, str] = {}
+
+    def feed(self, cells: list[Any]) -> None:
+        keys = [header_key(c) for c in cells]
+        self._labels(cells, keys)
+        cols = {i: FUND_COLUMNS[k] for i, k in enumerate(keys) if k in FUND_COLUMNS}
+        if "annual" in cols.values():
+            self._fund_cols = cols
+            return
+        source = next((FUND_ROWS[k.removeprefix("其中")] for k in keys if k.removeprefix("其中") in FUND_ROWS), None)
+        if source and self._fund_cols:
+            self.funds[source] = {name: cells[i] for i, name in self._fund_cols.items() if i < len(cells)}
+
+    def _labels(self, cells: list[Any], keys: list[str]) -> None:
+        for i, key in enumerate(keys):
+            name = FORM_LABELS.get(key)
+            if not name:
+                continue
+            value = next((c for c in cells[i + 1 :] if normalize(c) and normalize(c) != normalize(cells[i])), None)
+            if value is not None and header_key(value) not in FORM_LABELS:
+                if name == "project":  # a new form starts: forget the previous one's funds
+                    self.funds, self._fund_cols = {}, {}
+                self.context[name] = value
+
+
+def read_sheet(ws: Worksheet) -> Iterator[SheetRow]:
+    """Data rows of one sheet, with the header mapping in force where each row stands."""
+    columns: dict[int, tuple[str, str]] = {}
+    form = _FormReader()
+    for number, cells in enumerate(_filled_rows(ws), start=1):
+        if _is_blank(cells):
+            continue
+        header = _header_map(cells)
+        if header:
+            columns = header
+            continue
+        if not columns:
+            form.feed(cells)
+            continue
+        if _is_noise(cells) or _is_total(cells, columns):
+            continue
+        if _restarts_form(cells):
+            columns, form = {}, _FormReader()
+            form.feed(cells)
+            continue
+        values = {name: cells[i] if i < len(cells) else None for i, (name, _) in columns.items()}
+        headers = {name: text for name, text in columns.values()}
+        yield SheetRow(ws.title, number, values, headers, dict(form.context), dict(form.funds))
+
+
+def _is_total(cells: list[Any], columns: dict[int, tuple[str, str]]) -> bool:
+    """总分 / 合计 rows at the foot of an indicator block."""
+    tree = [i for i, (name, _) in columns.items() if name in ("level1", "level2", "level3")]
+    keys = [header_key(cells[i]) for i in tree if i < len(cells)]
+    keys.append(next((header_key(c) for c in cells if normalize(c)), ""))
+    return any(k.startswith(word) for k in keys for word in TOTAL_ROW)
+
+
+def _restarts_form(cells: list[Any]) -> bool:
+    """A 项目名称 label after an indicator block starts the next form on the same sheet."""
+    keys = [header_key(c) for c in cells]
+    return bool(keys) and any(k == "项目名称" for k in keys[:2]) and len([c for c in cells if normalize(c)]) >= 2
+
+
+def read_workbook(path: str | Path) -> Iterator[SheetRow]:
+    """Every data row of every sheet, in order."""
+    wb = load_workbook(path, data_only=True)
+    try:
+        for ws in wb.worksheets:
+            yield from read_sheet(ws)
+    finally:
+        wb.close()

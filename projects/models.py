@@ -1,0 +1,143 @@
+"""Units, projects, funds and who works on them (domain.md §1)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from scoring.schemes import DEFAULT_KEY, scheme_choices
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+class Department(models.Model):
+    """主管部门."""
+
+    code = models.CharField("部门编码", max_length=32, blank=True)
+    name = models.CharField("部门名称", max_length=200, unique=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "主管部门"
+        ordering = ["code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="department_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}-{self.name}" if self.code else self.name
+
+
+class Unit(models.Model):
+    """预算单位 / 实施单位."""
+
+    department = models.ForeignKey(
+        Department, verbose_name="主管部门", on_delete=models.PROTECT, null=True, blank=True, related_name="units"
+    )
+    code = models.CharField("单位编码", max_length=32, blank=True)
+    name = models.CharField("单位名称", max_length=200)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预算单位"
+        ordering = ["code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="unit_code_unique"),
+            models.UniqueConstraint(fields=["name"], condition=Q(code=""), name="unit_uncoded_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}-{self.name}" if self.code else self.name
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", "填报人"
+    EVALUATOR = "evaluator", "审核人"
+    ADMIN = "admin", "管理员"
+
+
+class Membership(models.Model):
+    """A user's role: an officer belongs to one unit; an evaluator reviews assigned units."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="用户", on_delete=models.CASCADE)
+    role = models.CharField("角色", max_length=16, choices=Role.choices)
+    unit = models.ForeignKey(Unit, verbose_name="所属单位", on_delete=models.PROTECT, null=True, blank=True)
+    review_units = models.ManyToManyField(Unit, verbose_name="负责审核的单位", blank=True, related_name="reviewers")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "用户角色"
+        constraints = [
+            models.CheckConstraint(condition=~Q(role=Role.OFFICER) | Q(unit__isnull=False), name="officer_has_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交"
+    RETURNED = "returned", "已退回"
+    APPROVED = "approved", "已审核"
+
+
+class Project(models.Model):
+    """项目: identified by code + fiscal year, or by exact name within its unit when uncoded."""
+
+    unit = models.ForeignKey(Unit, verbose_name="实施单位", on_delete=models.PROTECT, related_name="projects")
+    year = models.PositiveSmallIntegerField("年度")
+    code = models.CharField("项目编码", max_length=64, blank=True)
+    name = models.CharField("项目名称", max_length=300)
+    attribute = models.CharField("项目属性", max_length=50, blank=True)
+    overall_goal = models.TextField("总体目标", blank=True)
+    annual_goal = models.TextField("年度目标", blank=True)
+    actual_summary = models.TextField("实际完成情况", blank=True)
+    scheme = models.CharField("评分方案", max_length=40, choices=scheme_choices(), default=DEFAULT_KEY)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
+    name_variants = models.JSONField("导入时出现的其他名称", default=list, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "项目"
+        ordering = ["-year", "code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "year"], condition=~Q(code=""), name="project_code_year_unique"),
+            models.UniqueConstraint(
+                fields=["unit", "year", "name"], condition=Q(code=""), name="project_uncoded_name_unique"
+            ),
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="project_year_range"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.code}-{self.name}" if self.code else f"{self.year} {self.name}"
+
+
+class FundSource(models.TextChoices):
+    FISCAL = "fiscal", "当年财政拨款"
+    CARRYOVER = "carryover", "上年结转资金"
+    OTHER = "other", "其他资金"
+    UNSPLIT = "unsplit", "未分来源"
+
+
+class Fund(models.Model):
+    """项目资金 by source, in 万元; 年度资金总额 is their sum and is what is scored."""
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="funds")
+    source = models.CharField("资金来源", max_length=16, choices=FundSource.choices)
+    initial = models.DecimalField("年初预算数（万元）", null=True, blank=True, **MONEY)
+    annual = models.DecimalField("全年预算数（万元）", **MONEY)
+    executed = models.DecimalField("全年执行数（万元）", default=0, **MONEY)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "项目资金"
+        ordering = ["project", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "source"], name="fund_source_unique"),
+            models.CheckConstraint(
+                condition=Q(annual__gte=0) & Q(executed__gte=0) & (Q(initial__isnull=True) | Q(initial__gte=0)),
+                name="fund_amounts_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.get_source_display()}"

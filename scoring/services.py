@@ -1,0 +1,72 @@
+"""The ORM adapter of the scoring engine: database rows in, plain dataclasses to the rules."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from scoring.rules import evaluate, fmt, pts
+from scoring.schemes import get_scheme
+from scoring.types import QUALITATIVE, ZERO, BudgetInput, Evaluation, EvaluationInput, IndicatorInput
+
+if TYPE_CHECKING:
+    from indicators.models import Indicator
+    from projects.models import Project
+
+
+def indicator_input(row: Indicator) -> IndicatorInput:
+    return IndicatorInput(
+        level1=row.level1, level2=row.level2, level3=row.level3, comparator=row.comparator,
+        weight=row.weight, target=row.target, target_text=row.target_text, unit=row.unit,
+        deadline=row.deadline, actual=row.actual, actual_text=row.actual_text,
+        actual_label=row.actual_label, actual_date=row.actual_date, actual_assumed=row.actual_assumed,
+        sign_assumed=row.sign_assumed, reason=row.reason, adjusted=row.adjusted_score,
+    )  # fmt: skip
+
+
+def evaluation_input(project: Project) -> EvaluationInput:
+    """Plain input for `project`; expects funds and indicators prefetched (see selectors)."""
+    funds = list(project.funds.all())
+    budget = None
+    if funds:
+        annual = sum((f.annual for f in funds), ZERO)
+        executed = sum((f.executed for f in funds), ZERO)
+        budget = BudgetInput(annual=annual, executed=executed)
+    indicators = tuple(indicator_input(i) for i in project.indicators.all())
+    variants = tuple(project.name_variants or ())
+    return EvaluationInput(get_scheme(project.scheme), indicators, budget, variants)
+
+
+def project_evaluate(project: Project) -> Evaluation:
+    return evaluate(evaluation_input(project))
+
+
+def _as_entered(value: Decimal | None, text: str, *, qualitative: bool) -> str:
+    return text if qualitative or value is None else fmt(value)
+
+
+def evaluation_json(project: Project, ev: Evaluation) -> dict[str, Any]:
+    """The `score --json` object of contract.md: every number a two-decimal string."""
+    budget = None
+    if ev.budget:
+        b = ev.budget
+        budget = {"annual": pts(b.annual), "executed": pts(b.executed), "rate": pts(b.rate),
+                  "weight": pts(b.weight), "score": pts(b.score), "explanation": b.explanation}  # fmt: skip
+    rows = []
+    for s in ev.indicators:
+        i = s.indicator
+        text_like = i.comparator == QUALITATIVE or i.deadline is not None
+        rows.append({
+            "level1": i.level1, "level2": i.level2, "level3": i.level3, "comparator": i.comparator,
+            "target": _as_entered(i.target, i.target_text, qualitative=text_like), "unit": i.unit,
+            "actual": _as_entered(i.actual, i.actual_text, qualitative=text_like),
+            "weight": pts(i.weight), "computed": pts(s.computed), "score": pts(s.score),
+            "adjusted": s.adjusted, "explanation": s.explanation,
+        })  # fmt: skip
+    return {
+        "code": project.code, "name": project.name, "year": project.year, "scheme": ev.scheme.key,
+        "unit": str(project.unit), "budget": budget, "indicators": rows,
+        "subtotals": {name: pts(value) for name, value in ev.subtotals},
+        "indicator_total": pts(ev.indicator_total), "total": pts(ev.total), "grade": ev.grade,
+        "warnings": [{"code": w.code, "indicator": w.indicator, "message": w.message} for w in ev.warnings],
+    }  # fmt: skip

@@ -1,0 +1,37 @@
+"""The fixed cast of every test: two units, two officers, an evaluator and an admin."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def unit_a(db):
+    return factories.unit(code="140001", name="内蒙古自治区妇女联合会")
+
+
+@pytest.fixture
+def unit_b(db):
+    return factories.unit(code="140002", name="内蒙古妇女干部学校")
+
+
+@pytest.fixture
+def officer(unit_a):
+    return factories.user("officer_a", role="officer", unit=unit_a)
+
+
+@pytest.fixture
+def other_officer(unit_b):
+    return factories.user("officer_b", role="officer", unit=unit_b)
+
+
+@pytest.fixture
+def evaluator(unit_a, unit_b):
+    return factories.user("evaluator", role="evaluator", review_units=[unit_a, unit_b])
+
+
+@pytest.fixture
+def admin_user(db):
+    return factories.user("admin", role="admin", superuser=True)

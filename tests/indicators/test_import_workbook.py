@@ -1,0 +1,357 @@
+"""`import_workbook` end to end on workbooks laid out like published tables (contract.md)."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import Workbook
+
+from indicators.models import Indicator
+from projects.models import Fund, FundSource, Project, Unit
+from tests.workbooks import SEED000_CODE, SEED000_HEADER, SEED000_ROWS, seed000_workbook, seed001_workbook
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: object) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command(*[str(a) for a in args], stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def fail(*args: object) -> str:
+    err = StringIO()
+    with pytest.raises(CommandError) as info:
+        call_command(*[str(a) for a in args], stdout=StringIO(), stderr=err)
+    return err.getvalue() + str(info.value)
+
+
+def score(code: str, year: int = 2022) -> dict:
+    out, _ = run("score", code, "--year", year, "--json")
+    return json.loads(out)
+
+
+def write(path: Path, rows: list[list[object]], *, title: str = "Sheet1") -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def snapshot() -> tuple:
+    return (
+        list(Unit.objects.order_by("pk").values_list()),
+        list(Project.objects.order_by("pk").values_list("pk", "code", "name", "annual_goal", "name_variants")),
+        list(Fund.objects.order_by("pk").values_list()),
+        list(Indicator.objects.order_by("pk").values_list()),
+    )
+
+
+# --- seed 001: multi-page table, merged cells, repeated headers, two sheets ---------------
+
+
+def test_seed001_pages_import_into_the_right_projects(tmp_path: Path) -> None:
+    out, _ = run("import_workbook", seed001_workbook(tmp_path / "s1.xlsx"), "--year", 2021)
+    assert "项目 新建 2 个" in out
+    assert "指标 新建 13 条" in out
+    training = Project.objects.get(code="15000021T000000007457", year=2021)
+    action = Project.objects.get(code="15000021T000000007928", year=2021)
+    assert training.unit.code == "140002" and training.unit.name == "内蒙古妇女干部学校"
+    assert action.unit.code == "140001"
+    assert training.indicators.count() == 2
+    assert action.indicators.count() == 11
+    assert sum(i.weight for i in action.indicators.all()) == Decimal(90)
+    assert action.funds.get().annual == Decimal("933.00")
+
+
+def test_seed001_keeps_first_name_and_warns_name_variant(tmp_path: Path) -> None:
+    out, _ = run("import_workbook", seed001_workbook(tmp_path / "s1.xlsx"), "--year", 2021)
+    action = Project.objects.get(code="15000021T000000007928")
+    assert action.name == "“布丝瑰”专项行动"
+    assert "[name_variant]" in out and "“布丝魂”专项行动" in out
+    assert "name_variant" in {w["code"] for w in score(action.code, 2021)["warnings"]}
+
+
+def test_seed001_reads_signs_units_and_directions(tmp_path: Path) -> None:
+    run("import_workbook", seed001_workbook(tmp_path / "s1.xlsx"), "--year", 2021)
+    cost = Indicator.objects.get(level3="布丝魂行动计划总成本")
+    assert (cost.comparator, cost.target, cost.unit, cost.direction) == ("≤", Decimal(933), "万元", "反向")
+    assert (cost.level1, cost.level2) == ("产出指标", "成本指标")
+    share = Indicator.objects.get(level3="促进手工艺制作订单比率")
+    assert (share.comparator, share.target, share.unit, share.weight) == ("≥", Decimal(90), "%", Decimal(15))
+
+
+def test_seed001_fractional_weights_warn(tmp_path: Path) -> None:
+    out, _ = run("import_workbook", seed001_workbook(tmp_path / "s1.xlsx"), "--year", 2021)
+    assert "[weights_sum] 15000021T000000007457-妇女工作培训经费" in out
+
+
+def test_reimport_updates_in_place(tmp_path: Path) -> None:
+    path = seed001_workbook(tmp_path / "s1.xlsx")
+    run("import_workbook", path, "--year", 2021)
+    before = snapshot()
+    out, _ = run("import_workbook", path, "--year", 2021)
+    assert "项目 新建 0 个、更新 2 个" in out and "指标 新建 0 条、更新 13 条" in out
+    after = snapshot()
+    assert [len(x) for x in after] == [len(x) for x in before]
+    assert after[3] == before[3]
+
+
+# --- seed 000: the national 自评表 numbers -------------------------------------------------
+
+
+def test_seed000_scores_93_62_and_excellent(tmp_path: Path) -> None:
+    run("import_workbook", seed000_workbook(tmp_path / "s0.xlsx"), "--year", 2022)
+    data = score(SEED000_CODE)
+    assert data["budget"] == {"annual": "900.00", "executed": "804.73", "rate": "89.41", "weight": "10.00",
+                              "score": "8.94", "explanation": data["budget"]["explanation"]}  # fmt: skip
+    assert data["total"] == "93.62" and data["grade"] == "优"
+    assert data["subtotals"] == {"产出指标": "44.68", "效益指标": "30.00", "满意度指标": "10.00"}
+    by_name = {row["level3"]: row for row in data["indicators"]}
+    assert by_name["基础手工技能培训完成周期"]["score"] == "3.50"
+    assert by_name["基础手工技能培训成本"]["score"] == "1.18"
+    assert by_name["研发新产品"] | {"explanation": ""} == {
+        "level1": "产出指标", "level2": "数量指标", "level3": "研发新产品", "comparator": "≥", "target": "70",
+        "unit": "款", "actual": "98", "weight": "8.00", "computed": "8.00", "score": "8.00", "adjusted": False,
+        "explanation": "",
+    }  # fmt: skip
+    assert by_name["区域公用品牌宣传"]["actual"] == "明显"
+    codes = {w["code"] for w in data["warnings"]}
+    assert {"low_execution", "over_completion", "qualitative_assumed"} <= codes
+    assert "missing_reason" not in codes
+
+
+def test_score_json_numbers_are_two_decimal_strings(tmp_path: Path) -> None:
+    run("import_workbook", seed000_workbook(tmp_path / "s0.xlsx"), "--year", 2022)
+    data = score(SEED000_CODE)
+    numbers = [
+        data["total"],
+        *data["subtotals"].values(),
+        *(v for k, v in data["budget"].items() if k != "explanation"),
+    ]
+    numbers += [row[k] for row in data["indicators"] for k in ("weight", "computed", "score")]
+    assert all(isinstance(n, str) and n.count(".") == 1 and len(n.split(".")[1]) == 2 for n in numbers)
+
+
+def test_score_unknown_project_fails_in_chinese() -> None:
+    message = fail("score", "NOPE", "--year", 2022, "--json")
+    assert "未找到 2022 年度的项目“NOPE”" in message
+
+
+# --- failures: every bad row named, nothing written ---------------------------------------
+
+
+def test_bad_rows_fail_atomically_and_are_all_named(tmp_path: Path) -> None:
+    run("import_workbook", seed001_workbook(tmp_path / "s1.xlsx"), "--year", 2021)
+    before = snapshot()
+    rows = [list(r) for r in SEED000_ROWS]
+    rows[1][3] = "≥五十款"  # 指标值 not a number
+    rows[4][4] = "无上访"  # actual not a number
+    rows[6][5] = "十"  # weight not a number
+    rows[8][0] = "投入指标"  # not a 一级 of the national scheme
+    rows[10][2] = ""  # no 三级
+    path = seed000_workbook(tmp_path / "bad.xlsx", rows=rows)
+    message = fail("import_workbook", path, "--year", 2021)
+    sheet = "项目支出绩效自评表"
+    assert f"{sheet}!第5行 年度指标值：“≥五十款”不是数字" in message
+    assert f"{sheet}!第8行 实际完成值：“无上访”不是数字" in message and "填 0" in message
+    assert f"{sheet}!第10行 分值：" in message
+    assert f"{sheet}!第12行 一级指标：“投入指标”不是本方案的一级指标" in message
+    assert f"{sheet}!第14行 三级指标：为空" in message
+    assert "导入失败：共 5 处错误，未写入任何数据" in message
+    assert snapshot() == before
+
+
+def test_dry_run_reports_like_a_real_import_and_writes_nothing(tmp_path: Path) -> None:
+    path = seed001_workbook(tmp_path / "s1.xlsx")
+    dry, _ = run("import_workbook", path, "--year", 2021, "--dry-run")
+    assert Project.objects.count() == 0 and Indicator.objects.count() == 0 and Unit.objects.count() == 0
+    real, _ = run("import_workbook", path, "--year", 2021)
+    assert dry.replace("试运行（未写入任何数据）", "导入完成") == real
+
+
+def test_dry_run_with_errors_fails_the_same_way(tmp_path: Path) -> None:
+    rows = [list(r) for r in SEED000_ROWS]
+    rows[0][5] = ""
+    message = fail("import_workbook", seed000_workbook(tmp_path / "bad.xlsx", rows=rows), "--year", 2022, "--dry-run")
+    assert "第4行 分值：为空" in message
+
+
+def test_unknown_scheme_is_refused(tmp_path: Path) -> None:
+    message = fail("import_workbook", seed000_workbook(tmp_path / "s0.xlsx"), "--year", 2022, "--scheme", "mars")
+    assert "未知的评分方案“mars”" in message
+
+
+def test_unreadable_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "not.xlsx"
+    path.write_text("not a workbook", encoding="utf-8")
+    assert "无法读取工作簿" in fail("import_workbook", path, "--year", 2022)
+
+
+# --- other layouts and spellings ----------------------------------------------------------
+
+SYNONYM_HEADER = ["序号", "项目编码", "项目名称", "单位编码", "单位名称", "全年预算数", "全年执行数", "一级指标",
+                  "二级指标", "三级指标", "计算符号", "年度指标值(A)", "计量单位", "分值", "完成值", "得分",
+                  "偏差原因"]  # fmt: skip
+
+
+def test_synonyms_fullwidth_signs_and_separate_code_columns(tmp_path: Path) -> None:
+    project = ["P-2022-001", "乡村道路养护", "310001", "某县交通运输局", "1,200.00", "１，１４０"]
+    rows = [
+        [1, *project, "产出指标（50分）", "数量", "养护里程", "＞＝", "１２０", "公里", "30", "１２０公里", "", ""],
+        [2, "", "", "", "", "", "", "", "时效指标", "完工时间", "", "2022年12月31日前", "", "20", "2022年11月30日", "",
+         ""],
+        [3, "", "", "", "", "", "", "效益指标", "社会效益", "通行条件", "定性", "明显改善", "", "20", "部分达成", "",
+         "个别路段雨季积水"],
+        [4, "", "", "", "", "", "", "效益指标", "可持续影响指标", "道路完好率", "", "≧95%", "", "10", "96%", "", ""],
+        [5, "", "", "", "", "", "", "满意度指标等", "服务对象满意度", "群众满意度", "", "90", "%", "10", "92", "", ""],
+    ]  # fmt: skip
+    path = write(tmp_path / "syn.xlsx", [["绩效自评表"], SYNONYM_HEADER, *rows], title="自评表")
+    run("import_workbook", path, "--year", 2022)
+    p = Project.objects.get(code="P-2022-001")
+    assert p.name == "乡村道路养护" and p.unit.code == "310001"
+    assert (p.funds.get().annual, p.funds.get().executed) == (Decimal("1200.00"), Decimal("1140.00"))
+    data = score("P-2022-001")
+    rows_by = {r["level3"]: r for r in data["indicators"]}
+    assert rows_by["养护里程"]["score"] == "30.00" and rows_by["养护里程"]["comparator"] == "≥"
+    assert rows_by["完工时间"]["score"] == "20.00"
+    assert rows_by["通行条件"]["score"] == "12.00"  # 部分达成: bottom of [60%, 80%)
+    assert rows_by["道路完好率"]["comparator"] == "≥" and rows_by["道路完好率"]["unit"] == "%"
+    assert rows_by["群众满意度"]["level1"] == "满意度指标" and rows_by["群众满意度"]["level2"] == "服务对象满意度指标"
+    assert data["total"] == "91.50"  # 30 + 20 + 12 + 10 + 10 + 9.50 budget
+    assert data["budget"]["rate"] == "95.00"
+
+
+def test_missing_sign_is_assumed_with_a_warning(tmp_path: Path) -> None:
+    header = ["项目名称", "单位名称", "一级指标", "二级指标", "三级指标", "指标值", "度量单位", "权重"]
+    rows = [
+        ["无编码项目", "某单位", "产出指标", "成本指标", "单位成本", "30", "万元", "45"],
+        ["", "", "产出指标", "时效指标", "完成时限", "6", "个月", "45"],
+    ]
+    run("import_workbook", write(tmp_path / "x.xlsx", [header, *rows]), "--year", 2022)
+    cost = Indicator.objects.get(level3="单位成本")
+    time = Indicator.objects.get(level3="完成时限")
+    assert (cost.comparator, cost.sign_assumed, time.comparator) == ("≤", True, "≤")
+    data = score("无编码项目")  # no code: the name stands for it
+    assert [w["code"] for w in data["warnings"]].count("sign_assumed") == 2
+
+
+def test_direction_column_gives_the_sign(tmp_path: Path) -> None:
+    header = ["项目名称", "单位名称", "一级指标", "二级指标", "三级指标", "指标值", "度量单位", "权重", "指标方向性"]
+    rows = [["项目甲", "某单位", "产出指标", "数量指标", "投诉件数", "5", "件", "90", "反向指标"]]
+    run("import_workbook", write(tmp_path / "x.xlsx", [header, *rows]), "--year", 2022)
+    row = Indicator.objects.get(level3="投诉件数")
+    assert (row.comparator, row.direction, row.sign_assumed) == ("≤", "反向", False)
+
+
+def test_uncoded_projects_with_same_name_in_two_units_are_distinct(tmp_path: Path) -> None:
+    header = ["项目名称", "单位名称", "一级指标", "二级指标", "三级指标", "指标值", "度量单位", "权重"]
+    rows = [
+        ["办公经费", "单位甲", "产出指标", "数量指标", "保障人数", "≥10人", "", "90"],
+        ["办公经费", "单位乙", "产出指标", "数量指标", "保障人数", "≥20人", "", "90"],
+    ]
+    run("import_workbook", write(tmp_path / "x.xlsx", [header, *rows]), "--year", 2022)
+    assert Project.objects.filter(name="办公经费").count() == 2
+    assert "多个名为“办公经费”的项目" in fail("score", "办公经费", "--year", 2022)
+
+
+def test_same_code_in_two_units_is_an_error(tmp_path: Path) -> None:
+    header = ["项目名称", "单位名称", "一级指标", "二级指标", "三级指标", "指标值", "度量单位", "权重"]
+    rows = [
+        ["P0001-项目", "100001-单位甲", "产出指标", "数量指标", "甲", "≥10人", "", "45"],
+        ["P0001-项目", "100002-单位乙", "产出指标", "数量指标", "乙", "≥10人", "", "45"],
+    ]
+    message = fail("import_workbook", write(tmp_path / "x.xlsx", [header, *rows]), "--year", 2022)
+    assert "Sheet1!第3行 单位名称：项目“P0001-项目”在第2行属于单位“100001-单位甲”" in message
+
+
+def test_duplicate_indicator_is_an_error(tmp_path: Path) -> None:
+    header = ["项目名称", "单位名称", "一级指标", "二级指标", "三级指标", "指标值", "度量单位", "权重"]
+    row = ["P0001-项目", "100001-单位甲", "产出指标", "数量指标", "甲", "≥10人", "", "45"]
+    message = fail("import_workbook", write(tmp_path / "x.xlsx", [header, row, row]), "--year", 2022)
+    assert "Sheet1!第3行 三级指标：“甲”与第2行的指标重复" in message
+
+
+def test_national_form_layout_with_funds_by_source(tmp_path: Path) -> None:
+    rows = [
+        ["项目支出绩效自评表"],
+        ["（2022年度）"],
+        ["项目名称", "县域妇女技能培训", "", "", "", "", ""],
+        ["主管部门", "某县妇联", "", "实施单位", "430001-某县妇女联合会", "", ""],
+        ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+        ["", "年度资金总额", 100, 120, 114, 10, "95%", 9.5],
+        ["", "其中：当年财政拨款", 100, 100, 96, "—", "", ""],
+        ["", "上年结转资金", 0, 20, 18, "—", "", ""],
+        ["", "其他资金", 0, 0, 0, "—", "", ""],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+        ["产出指标", "数量指标", "培训人次", "≥500人次", "520人次", 50, 50, ""],
+        ["效益指标", "社会效益指标", "就业率", "≥60%", "66%", 30, 30, ""],
+        ["满意度指标", "服务对象满意度指标", "学员满意度", "≥90%", "95%", 10, 10, ""],
+        ["总分", "", "", "", "", 100, 99.5, ""],
+    ]
+    run("import_workbook", write(tmp_path / "form.xlsx", rows, title="自评表"), "--year", 2022)
+    p = Project.objects.get(name="县域妇女技能培训")
+    assert p.unit.code == "430001" and p.unit.department.name == "某县妇联"
+    funds = {f.source: (f.initial, f.annual, f.executed) for f in p.funds.all()}
+    assert funds == {
+        FundSource.FISCAL: (Decimal(100), Decimal(100), Decimal(96)),
+        FundSource.CARRYOVER: (Decimal(0), Decimal(20), Decimal(18)),
+        FundSource.OTHER: (Decimal(0), Decimal(0), Decimal(0)),
+    }
+    data = score("县域妇女技能培训")
+    assert data["budget"]["rate"] == "95.00" and data["budget"]["score"] == "9.50"
+    assert data["total"] == "99.50"
+
+
+def test_reimport_without_actual_column_keeps_actuals(tmp_path: Path) -> None:
+    run("import_workbook", seed000_workbook(tmp_path / "s0.xlsx"), "--year", 2022)
+    header = [h for h in SEED000_HEADER if h not in ("实际完成值", "偏差原因分析及改进措施", "全年执行数")]
+    project = [f"{SEED000_CODE}-x", "140001-内蒙古自治区妇女联合会", 900, 900]
+    rows = [
+        (project if i == 0 else ["", "", "", ""]) + [r[0], r[1], r[2], r[3], r[5]] for i, r in enumerate(SEED000_ROWS)
+    ]
+    run("import_workbook", write(tmp_path / "targets.xlsx", [header, *rows]), "--year", 2022)
+    assert score(SEED000_CODE)["total"] == "93.62"
+
+
+# --- bulk: query count does not grow with rows --------------------------------------------
+
+
+def _many(path: Path, projects: int) -> Path:
+    header = ["项目名称", "单位名称", "预算数", "全年执行数", "一级指标", "二级指标", "三级指标", "指标值",
+              "度量单位", "权重", "实际完成值"]  # fmt: skip
+    rows = [header]
+    for p in range(projects):
+        for i in range(9):
+            first = i == 0
+            rows.append([f"Q{p:05d}-项目{p}" if first else "", f"{100 + p % 3:06d}-单位{p % 3}" if first else "",
+                         100 if first else "", 95 if first else "", "产出指标", "数量指标", f"指标{i}", f"≥{i + 1}",
+                         "个", 10, i + 1])  # fmt: skip
+    return write(path, rows)
+
+
+def test_import_query_count_does_not_grow_with_rows(tmp_path: Path) -> None:
+    small, large = _many(tmp_path / "s.xlsx", 3), _many(tmp_path / "l.xlsx", 60)
+    run("import_workbook", small, "--year", 2021)  # the units exist from here on
+
+    def count(path: Path, year: int) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            run("import_workbook", path, "--year", year)
+        return len(ctx)
+
+    created = count(small, 2022), count(large, 2023)
+    updated = count(small, 2022), count(large, 2023)
+    assert created[0] == created[1] <= 12
+    assert updated[0] == updated[1] <= 12
+    assert Indicator.objects.filter(project__year=2023).count() == 60 * 9
