@@ -31,13 +31,15 @@ class ImportReport:
     projects_updated: int = 0
     indicators_created: int = 0
     indicators_updated: int = 0
+    indicators_unchanged: int = 0
     warnings: list[tuple[str, Warning]] = field(default_factory=list)
 
     def summary(self) -> str:
         head = "试运行（未写入任何数据）" if self.dry_run else "导入完成"
         return (
             f"{head}：项目 新建 {self.projects_created} 个、更新 {self.projects_updated} 个；"
-            f"指标 新建 {self.indicators_created} 条、更新 {self.indicators_updated} 条；"
+            f"指标 新建 {self.indicators_created} 条、更新 {self.indicators_updated} 条、"
+            f"未变 {self.indicators_unchanged} 条；"
             f"警告 {len(self.warnings)} 条"
         )
 
@@ -152,7 +154,7 @@ class _Writer:
             result[id(p)] = project
         Project.objects.bulk_create(new)
         fields = ["unit", "annual_goal", "scheme", "name_variants", "updated_at"]
-        Project.objects.bulk_update(changed, fields)
+        Project.objects.bulk_update(changed, fields, batch_size=UPDATE_BATCH)
         self.report.projects_created += len(new)
         self.report.projects_updated += len(changed)
         return result
@@ -216,20 +218,31 @@ class _Writer:
                 row = found.get((project.pk, item.level1, item.level2, item.level3))
                 if row is None:
                     row = Indicator(project=project, level1=item.level1, level2=item.level2, level3=item.level3)
+                    _apply_indicator(row, item, position)
                     new.append(row)
-                else:
-                    changed.append(row)
+                    continue
+                before = _values(row)
                 _apply_indicator(row, item, position)
+                if _values(row) != before:
+                    changed.append(row)
+                else:
+                    self.report.indicators_unchanged += 1
         Indicator.objects.bulk_create(new)
-        Indicator.objects.bulk_update(changed, INDICATOR_FIELDS)
+        Indicator.objects.bulk_update(changed, INDICATOR_FIELDS, batch_size=UPDATE_BATCH)
         self.report.indicators_created += len(new)
         self.report.indicators_updated += len(changed)
 
 
+# bulk_update writes CASE WHEN per field and row: SQLite counts two parameters for each.
+UPDATE_BATCH = 500
 INDICATOR_FIELDS = [
     "position", "comparator", "target", "target_text", "unit", "deadline", "sign_assumed", "weight", "direction",
     "actual", "actual_text", "actual_label", "actual_date", "actual_assumed", "reason",
 ]  # fmt: skip
+
+
+def _values(row: Indicator) -> tuple:
+    return tuple(getattr(row, name) for name in INDICATOR_FIELDS)
 
 
 def _apply_indicator(row: Indicator, item: ParsedIndicator, position: int) -> None:

@@ -60,7 +60,7 @@ def _positive(t: Decimal, a: Decimal, w: Decimal, unit: str) -> tuple[Decimal, s
         return w, f"实际 {_qty(a, unit)} ≥ 目标 {_qty(t, unit)}，得满分 {pts(w)}"
     if t <= 0:
         return ZERO, f"实际 {_qty(a, unit)} 低于目标 {_qty(t, unit)}，得 0"
-    raw = a / t * w
+    raw = a * w / t  # multiply first: one division keeps exact halves exact
     return raw, f"实际 {_qty(a, unit)} 未达目标 {_qty(t, unit)}，按 实际/目标 × 分值 = {fmt(a)}/{fmt(t)} × {fmt(w)}"
 
 
@@ -73,9 +73,9 @@ def _reverse(t: Decimal, a: Decimal, w: Decimal, unit: str, rule: str) -> tuple[
     if rule == "linear":
         if a >= TWO * t:
             return ZERO, f"实际 {_qty(a, unit)} 达到目标 {_qty(t, unit)} 的两倍及以上，得 0"
-        raw = (1 - (a - t) / t) * w
+        raw = (TWO * t - a) * w / t  # = (1 − (a − t)/t) × w with a single division
         return raw, f"实际 {_qty(a, unit)} 超出目标 {_qty(t, unit)}，按 (1 − 超出/目标) × 分值线性扣分"
-    raw = t / a * w
+    raw = t * w / a
     return raw, f"实际 {_qty(a, unit)} 超出目标 {_qty(t, unit)}，按 目标/实际 × 分值 = {fmt(t)}/{fmt(a)} × {fmt(w)}"
 
 
@@ -86,7 +86,7 @@ def _equal(t: Decimal, a: Decimal, w: Decimal, unit: str) -> tuple[Decimal, str]
     low, high = min(a, t), max(a, t)
     if low <= 0 or high <= 0:
         return ZERO, f"实际 {_qty(a, unit)} ≠ 目标 {_qty(t, unit)}，得 0"
-    raw = low / high * w
+    raw = low * w / high
     return (
         raw,
         f"实际 {_qty(a, unit)} ≠ 目标 {_qty(t, unit)}，按 较小值/较大值 × 分值 = {fmt(low)}/{fmt(high)} × {fmt(w)}",
@@ -143,7 +143,8 @@ def score_indicator(ind: IndicatorInput, scheme: Scheme) -> IndicatorScore:
         raw, why = deadline_raw(ind)
     else:
         raw, why = quantitative_raw(ind, scheme)
-    computed = scheme.rounding.apply(min(max(raw, ZERO), ind.weight))
+    # clamp, round, clamp again: whole-point rounding of a fractional weight must not pass w
+    computed = min(scheme.rounding.apply(min(max(raw, ZERO), ind.weight)), ind.weight.quantize(CENT))
     if ind.entered and not why.endswith(pts(computed)):
         why = f"{why}，得 {pts(computed)}"
     if ind.adjusted is None:
@@ -175,9 +176,8 @@ def score_budget(budget: BudgetInput, scheme: Scheme) -> BudgetScore:
     w, a, b = scheme.budget_points, budget.annual, budget.executed
     if a <= 0:
         return BudgetScore(a, b, ZERO.quantize(CENT), w, ZERO.quantize(CENT), "全年预算数为 0，预算执行得 0")
-    ratio = b / a
-    rate = (ratio * HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
-    score = scheme.rounding.apply(min(w, max(ratio * w, ZERO)))
+    rate = (b * HUNDRED / a).quantize(CENT, rounding=ROUND_HALF_UP)
+    score = min(scheme.rounding.apply(min(w, max(b * w / a, ZERO))), w)
     why = f"执行率 {pts(b)}/{pts(a)} = {rate}%，得 {pts(score)}（满分 {pts(w)}）"
     return BudgetScore(a, b, rate, w, score, why)
 

@@ -102,7 +102,7 @@ def test_reimport_updates_in_place(tmp_path: Path) -> None:
     run("import_workbook", path, "--year", 2021)
     before = snapshot()
     out, _ = run("import_workbook", path, "--year", 2021)
-    assert "项目 新建 0 个、更新 2 个" in out and "指标 新建 0 条、更新 13 条" in out
+    assert "项目 新建 0 个、更新 2 个" in out and "指标 新建 0 条、更新 0 条、未变 13 条" in out
     after = snapshot()
     assert [len(x) for x in after] == [len(x) for x in before]
     assert after[3] == before[3]

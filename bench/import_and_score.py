@@ -1,0 +1,119 @@
+"""Benchmark: import a 1,000-project × 10-indicator workbook, then score every project.
+
+Prints medians over several runs and the SQL query count of each step. Runs against a
+throw-away test database of the configured engine (SQLite file, or PostgreSQL when
+DATABASE_URL is set): `.venv/bin/python bench/import_and_score.py [--projects N] [--runs R]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "evalsys.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+from indicators.services import workbook_import  # noqa: E402
+from projects.models import Project  # noqa: E402
+from projects.selectors import projects_with_scoring_data  # noqa: E402
+from scoring.services import project_evaluate  # noqa: E402
+
+HEADER = ["项目名称", "单位名称", "预算数", "全年执行数", "年度目标", "一级指标", "二级指标", "三级指标",
+          "指标性质", "指标值", "度量单位", "权重", "实际完成值", "偏差原因分析及改进措施"]  # fmt: skip
+TREE = [("产出指标", "数量指标", "≥", "10", "个", 10, "9"), ("产出指标", "数量指标", "≥", "120", "人次", 10, "150"),
+        ("产出指标", "质量指标", "≥", "95", "%", 10, "96"), ("产出指标", "时效指标", "≤", "12", "个月", 10, "11"),
+        ("产出指标", "成本指标", "≤", "100", "万元", 10, "104.5"),
+        ("效益指标", "社会效益指标", "定性", "有效提升", "", 10, "达成"),
+        ("效益指标", "经济效益指标", "≥", "500", "万元", 10, "480"),
+        ("效益指标", "可持续影响指标", "定性", "持续提高", "", 10, "部分达成"),
+        ("效益指标", "生态效益指标", "=", "100", "%", 5, "98"),
+        ("满意度指标", "服务对象满意度指标", "≥", "90", "%", 5, "93")]  # fmt: skip
+
+
+def make_workbook(path: Path, projects: int) -> Path:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("项目支出绩效表")
+    ws.append(["项目支出绩效表"])
+    ws.append(["单位：万元"])
+    ws.append(HEADER)
+    for p in range(projects):
+        for i, (l1, l2, sign, target, unit, weight, actual) in enumerate(TREE):
+            first = i == 0
+            ws.append([
+                f"B{p:06d}-基准项目{p}" if first else "", f"{100000 + p % 20}-基准单位{p % 20}" if first else "",
+                "1,000.00" if first else "", "935.50" if first else "", "年度目标" if first else "",
+                l1, l2, f"三级指标{i}", sign, target, unit, weight, actual, "原因说明" if i in (0, 4, 6, 8) else "",
+            ])  # fmt: skip
+    wb.save(path)
+    return path
+
+
+def timed(step):
+    with CaptureQueriesContext(connection) as ctx:
+        start = time.perf_counter()
+        result = step()
+        elapsed = time.perf_counter() - start
+    return elapsed, len(ctx), result
+
+
+def score_all(year: int) -> int:
+    projects = list(projects_with_scoring_data(Project.objects.filter(year=year)))
+    return sum(1 for p in projects if project_evaluate(p).grade)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--projects", type=int, default=1000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    db = settings.DATABASES["default"]
+    if db["ENGINE"].endswith("sqlite3"):
+        db["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / "evalsys-bench.sqlite3")
+    old = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+    try:
+        run(args.projects, args.runs)
+    finally:
+        connection.creation.destroy_test_db(old, verbosity=0)
+
+
+def run(projects: int, runs: int) -> None:
+    rows = projects * len(TREE)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = make_workbook(Path(tmp) / "bench.xlsx", projects)
+        print(f"engine: {connection.vendor}; workbook: {projects} projects × {len(TREE)} indicators = {rows} rows")
+        steps = {"dry-run (read + validate)": [], "import (create)": [], "re-import (update)": [], "score all": []}
+        queries = {}
+        for r in range(runs):
+            year = 2030 + r
+            for name, step in (
+                ("dry-run (read + validate)", lambda y=year: workbook_import(path=path, year=y, dry_run=True)),
+                ("import (create)", lambda y=year: workbook_import(path=path, year=y)),
+                ("re-import (update)", lambda y=year: workbook_import(path=path, year=y)),
+                ("score all", lambda y=year: score_all(y)),
+            ):
+                elapsed, count, _ = timed(step)
+                steps[name].append(elapsed)
+                queries[name] = count
+    for name, times in steps.items():
+        median = statistics.median(times)
+        per_row = median / rows * 1e6
+        print(f"{name:<28} median {median:7.3f} s  ({per_row:6.1f} µs/row)  queries {queries[name]}")
+
+
+if __name__ == "__main__":
+    main()
