@@ -49,7 +49,7 @@ class Indicator(models.Model):
     deadline = models.DateField("完成期限", null=True, blank=True)
     sign_assumed = models.BooleanField("比较符号为推定", default=False)
     weight = models.DecimalField("权重（分值）", **POINTS)
-    direction = models.CharField("指标方向性", max_length=4, choices=Direction.choices)
+    direction = models.CharField("指标方向性", max_length=4, choices=Direction.choices, blank=True)  # set by clean()
     actual = models.DecimalField("实际完成值", null=True, blank=True, **VALUE)
     actual_text = models.CharField("实际完成值（原文）", max_length=500, blank=True)
     actual_label = models.CharField(

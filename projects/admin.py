@@ -29,6 +29,15 @@ class MembershipAdmin(admin.ModelAdmin):
     list_select_related = ["user", "unit"]
 
 
+@admin.register(Fund)
+class FundAdmin(admin.ModelAdmin):
+    list_display = ["project", "source", "initial", "annual", "executed"]
+    list_filter = ["source", "project__year"]
+    search_fields = ["project__code", "project__name"]
+    list_select_related = ["project"]
+    raw_id_fields = ["project"]
+
+
 class FundInline(admin.TabularInline):
     model = Fund
     extra = 0
