@@ -212,17 +212,19 @@ class RowParser:
             project.money.setdefault(dst, (value, r.row))
 
     def _form_funds(self, r: SheetRow) -> dict[str, dict[str, Decimal | None]]:
+        """The form's funds block, summed per source (单位资金 and 财政专户管理资金 are both 其他资金)."""
         funds: dict[str, dict[str, Decimal | None]] = {}
-        for source, cells in r.funds.items():
-            parsed: dict[str, Decimal | None] = {}
+        for source, row, cells in r.funds:
+            sums = funds.setdefault(source, {})
             for column, raw in cells.items():
                 try:
-                    parsed[column] = parse_decimal(raw) if normalize(raw) else None
+                    value = parse_decimal(raw) if normalize(raw) else None
                 except CellError as exc:
-                    self.errors.append(f"{r.sheet}!项目资金 {source} {FIELD_LABELS[column]}：{exc}")
-            if parsed.get("annual") is not None:
-                funds[source] = parsed
-        return funds
+                    self.errors.append(f"{r.sheet}!第{row}行 {FIELD_LABELS[column]}：{exc}")
+                    continue
+                if value is not None:
+                    sums[column] = (sums.get(column) or Decimal(0)) + value
+        return {source: values for source, values in funds.items() if values.get("annual") is not None}
 
     # -- indicators --------------------------------------------------------------------------
     def _level(self, r: SheetRow, name: str, allowed: tuple[str, ...], inherited: str) -> str | None:

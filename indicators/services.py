@@ -91,10 +91,12 @@ def project_warnings(p: ParsedProject, scheme: Scheme) -> tuple[Warning, ...]:
 
 def _fund_rows(p: ParsedProject) -> dict[str, dict[str, Decimal | None]]:
     """Form-layout funds by source; the 年度资金总额 row alone when no source row is given."""
-    split = {k: v for k, v in p.funds.items() if k in FUND_SOURCES}
-    if split:
-        return {FUND_SOURCES[k]: v for k, v in split.items()}
-    return {FundSource.UNSPLIT: p.funds["total"]} if "total" in p.funds else {}
+    split = {FUND_SOURCES[k]: v for k, v in p.funds.items() if k in FUND_SOURCES}
+    total = p.funds.get("total")
+    split_annual = sum((v.get("annual") or ZERO for v in split.values()), ZERO)
+    if split and (total is None or total.get("annual") == split_annual):
+        return split
+    return {FundSource.UNSPLIT: total} if total else {}
 
 
 # --- writing ------------------------------------------------------------------------------

@@ -56,10 +56,12 @@ PROJECT_FIELDS = ("project", "project_code", "unit", "unit_code", "department")
 # Labels of the national 自评表's key-value block above the indicator block.
 FORM_LABELS = {"项目名称": "project", "项目编码": "project_code", "主管部门": "department",
                "实施单位": "unit", "单位名称": "unit"}  # fmt: skip
-FUND_ROWS = {"年度资金总额": "total", "资金总额": "total", "当年财政拨款": "fiscal", "财政拨款": "fiscal",
-             "上年结转资金": "carryover", "上年结转": "carryover", "其他资金": "other"}  # fmt: skip
-FUND_COLUMNS = {"年初预算数": "initial", "全年预算数": "annual", "全年执行数": "executed",
-                "预算数": "annual", "执行数": "executed"}  # fmt: skip
+FUND_ROWS = {"年度资金总额": "total", "资金总额": "total", "合计": "total", "当年财政拨款": "fiscal",
+             "财政拨款": "fiscal", "财政资金": "fiscal", "上年结转资金": "carryover", "上年结转": "carryover",
+             "结转资金": "carryover", "其他资金": "other", "财政专户管理资金": "other", "单位资金": "other"}  # fmt: skip
+FUND_COLUMNS = {"年初预算数": "initial", "年初预算": "initial", "全年预算数": "annual", "全年预算": "annual",
+                "调整后预算数": "annual", "预算数": "annual", "全年执行数": "executed", "全年执行": "executed",
+                "预算执行数": "executed", "执行数": "executed"}  # fmt: skip
 
 BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
 TOTAL_ROW = ("总分", "合计", "总计", "小计", "自评得分", "得分合计")
@@ -80,7 +82,7 @@ class SheetRow:
     values: dict[str, Any]
     headers: dict[str, str]
     context: dict[str, Any] = field(default_factory=dict)
-    funds: dict[str, dict[str, Any]] = field(default_factory=dict)
+    funds: tuple[tuple[str, int, dict[str, Any]], ...] = ()  # (source, row, column -> cell) of the form
 
 
 def _filled_rows(ws: Worksheet) -> list[list[Any]]:
@@ -126,10 +128,10 @@ class _FormReader:
 
     def __init__(self) -> None:
         self.context: dict[str, Any] = {}
-        self.funds: dict[str, dict[str, Any]] = {}
+        self.funds: list[tuple[str, int, dict[str, Any]]] = []
         self._fund_cols: dict[int, str] = {}
 
-    def feed(self, cells: list[Any]) -> None:
+    def feed(self, cells: list[Any], number: int) -> None:
         keys = [header_key(c) for c in cells]
         self._labels(cells, keys)
         cols = {i: FUND_COLUMNS[k] for i, k in enumerate(keys) if k in FUND_COLUMNS}
@@ -138,7 +140,8 @@ class _FormReader:
             return
         source = next((FUND_ROWS[k.removeprefix("其中")] for k in keys if k.removeprefix("其中") in FUND_ROWS), None)
         if source and self._fund_cols:
-            self.funds[source] = {name: cells[i] for i, name in self._fund_cols.items() if i < len(cells)}
+            values = {name: cells[i] for i, name in self._fund_cols.items() if i < len(cells)}
+            self.funds.append((source, number, values))
 
     def _labels(self, cells: list[Any], keys: list[str]) -> None:
         for i, key in enumerate(keys):
@@ -148,7 +151,7 @@ class _FormReader:
             value = next((c for c in cells[i + 1 :] if normalize(c) and normalize(c) != normalize(cells[i])), None)
             if value is not None and header_key(value) not in FORM_LABELS:
                 if name == "project":  # a new form starts: forget the previous one's funds
-                    self.funds, self._fund_cols = {}, {}
+                    self.funds, self._fund_cols = [], {}
                 self.context[name] = value
 
 
@@ -164,17 +167,17 @@ def read_sheet(ws: Worksheet) -> Iterator[SheetRow]:
             columns = header
             continue
         if not columns:
-            form.feed(cells)
+            form.feed(cells, number)
             continue
         if _is_noise(cells) or _is_total(cells, columns):
             continue
         if _restarts_form(cells):
             columns, form = {}, _FormReader()
-            form.feed(cells)
+            form.feed(cells, number)
             continue
         values = {name: cells[i] if i < len(cells) else None for i, (name, _) in columns.items()}
         headers = {name: text for name, text in columns.values()}
-        yield SheetRow(ws.title, number, values, headers, dict(form.context), dict(form.funds))
+        yield SheetRow(ws.title, number, values, headers, dict(form.context), tuple(form.funds))
 
 
 def _is_total(cells: list[Any], columns: dict[int, tuple[str, str]]) -> bool:

@@ -225,11 +225,12 @@ def _budget_warnings(b: BudgetScore, ind_total: Decimal, scheme: Scheme) -> list
     if b.annual <= 0:
         return [Warning("low_execution", "全年预算数为 0，无法计算执行率，预算执行得 0")]
     out = []
-    if b.rate < scheme.low_execution_rate:
+    exact_rate = b.executed * HUNDRED / b.annual  # warnings compare the exact rate, not the printed one
+    if exact_rate < scheme.low_execution_rate:
         out.append(Warning("low_execution", f"预算执行率 {b.rate}% 低于 {fmt(scheme.low_execution_rate)}%，须说明原因"))
     if scheme.indicator_points > 0:
-        ind_rate = ind_total / scheme.indicator_points * HUNDRED
-        if ind_rate - b.rate > scheme.divergence_points:
+        ind_rate = ind_total * HUNDRED / scheme.indicator_points
+        if ind_rate - exact_rate > scheme.divergence_points:
             out.append(
                 Warning(
                     "budget_divergence",

@@ -355,3 +355,36 @@ def test_import_query_count_does_not_grow_with_rows(tmp_path: Path) -> None:
     assert created[0] == created[1] <= 12
     assert updated[0] == updated[1] <= 12
     assert Indicator.objects.filter(project__year=2023).count() == 60 * 9
+
+
+def test_sichuan_style_funds_sum_per_source_and_fall_back_to_the_total(tmp_path: Path) -> None:
+    rows = [
+        ["项目名称", "县级财政专户项目", "", "", ""],
+        ["实施单位", "510001-某县财政局", "", "", ""],
+        ["资金来源", "年初预算", "调整后预算数", "预算执行数", "预算执行率"],
+        ["合计", 60, 60, 57, "95%"],
+        ["财政资金", 40, 40, 38, ""],
+        ["财政专户管理资金", 10, 10, 10, ""],
+        ["单位资金", 10, 10, 9, ""],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重", "完成值", "未完成原因分析"],
+        ["产出指标", "数量指标", "项目个数", "≥", "3", "个", 90, "3", ""],
+    ]
+    run("import_workbook", write(tmp_path / "sc.xlsx", rows), "--year", 2023)
+    funds = {f.source: (f.annual, f.executed) for f in Project.objects.get().funds.all()}
+    assert funds == {FundSource.FISCAL: (Decimal(40), Decimal(38)), FundSource.OTHER: (Decimal(20), Decimal(19))}
+    rows[5][2] = 15  # the sources no longer add up to 合计: the total is kept, unsplit
+    run("import_workbook", write(tmp_path / "sc2.xlsx", rows), "--year", 2024)
+    fund = Project.objects.get(year=2024).funds.get()
+    assert (fund.source, fund.annual, fund.executed) == (FundSource.UNSPLIT, Decimal(60), Decimal(57))
+
+
+def test_bad_fund_cell_names_its_row(tmp_path: Path) -> None:
+    rows = [
+        ["项目名称", "项目甲", "", ""],
+        ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数"],
+        ["年度资金总额", 10, "十", 9],
+        ["一级指标", "二级指标", "三级指标", "指标值", "度量单位", "权重"],
+        ["产出指标", "数量指标", "个数", "≥3", "个", 90],
+    ]
+    message = fail("import_workbook", write(tmp_path / "bad.xlsx", rows), "--year", 2023)
+    assert "Sheet1!第3行 全年预算数：“十”不是数字" in message

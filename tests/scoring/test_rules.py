@@ -742,6 +742,9 @@ WARNING_CASES = [
     pytest.param(base_leaves(), ("100", "89.99"), (), "low_execution", True, id="execution-89.99"),
     pytest.param(base_leaves(), ("100", "90"), (), "low_execution", False, id="execution-exactly-90"),
     pytest.param(base_leaves(), ("100", "90.01"), (), "low_execution", False, id="execution-90.01"),
+    # the exact rate is compared, not the printed 90.00
+    pytest.param(base_leaves(), ("100000", "89995"), (), "low_execution", True, id="execution-89.995-prints-90"),
+    pytest.param(base_leaves(), ("100000", "94995"), (), "budget_divergence", True, id="divergence-5.005-points"),
     pytest.param(
         base_leaves(), ("100", "100"), ("布丝瑰行动", "北疆布丝瑰行动"), "name_variant", True, id="name-variant"
     ),
