@@ -56,9 +56,10 @@ PROJECT_FIELDS = ("project", "project_code", "unit", "unit_code", "department")
 # Labels of the national 自评表's key-value block above the indicator block.
 FORM_LABELS = {"项目名称": "project", "项目编码": "project_code", "主管部门": "department",
                "实施单位": "unit", "单位名称": "unit"}  # fmt: skip
-FUND_ROWS = {"年度资金总额": "total", "资金总额": "total", "合计": "total", "当年财政拨款": "fiscal",
-             "财政拨款": "fiscal", "财政资金": "fiscal", "上年结转资金": "carryover", "上年结转": "carryover",
-             "结转资金": "carryover", "其他资金": "other", "财政专户管理资金": "other", "单位资金": "other"}  # fmt: skip
+FUND_ROWS = {"年度资金总额": "total", "资金总额": "total", "合计": "total",
+             "当年财政拨款": "fiscal", "财政拨款": "fiscal", "财政资金": "fiscal",
+             "上年结转资金": "carryover", "上年结转": "carryover", "结转资金": "carryover",
+             "其他资金": "other", "财政专户管理资金": "other", "单位资金": "other"}  # fmt: skip
 FUND_COLUMNS = {"年初预算数": "initial", "年初预算": "initial", "全年预算数": "annual", "全年预算": "annual",
                 "调整后预算数": "annual", "预算数": "annual", "全年执行数": "executed", "全年执行": "executed",
                 "预算执行数": "executed", "执行数": "executed"}  # fmt: skip
