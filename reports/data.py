@@ -1,0 +1,204 @@
+"""Gather one frozen `ReportData` per project: the only report code that queries.
+
+Every number in a report comes from here, and the scores come from the scoring engine, so
+the narrative and the tables can never disagree (domain.md §6).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from projects.models import FundSource, Project
+from projects.selectors import projects_with_scoring_data
+from scoring.rules import fmt, pts
+from scoring.services import project_evaluate
+from scoring.types import QUALITATIVE, ZERO, Evaluation, IndicatorScore
+
+SOURCE_ORDER = [FundSource.FISCAL, FundSource.CARRYOVER, FundSource.OTHER, FundSource.UNSPLIT]
+DEFAULT_PURPOSE = (
+    "为提高财政资源使用效益，按照预算绩效管理的要求，对项目总体绩效目标、各项绩效指标完成情况以及"
+    "预算执行情况进行评价，全面了解项目实施情况，对未完成绩效目标或偏离绩效目标较大的指标分析原因、"
+    "提出改进措施，为编制预算、完善政策和改进管理提供依据。"
+)
+
+
+@dataclass(frozen=True)
+class FundLine:
+    """One row of the funds block, amounts in 万元 as two-decimal strings."""
+
+    label: str
+    initial: str
+    annual: str
+    executed: str
+    rate: str
+
+
+@dataclass(frozen=True)
+class IndicatorLine:
+    level1: str
+    level2: str
+    level3: str
+    comparator: str
+    target: str
+    actual: str
+    unit: str
+    weight: str
+    computed: str
+    score: str
+    adjusted: bool
+    adjust_reason: str
+    reason: str
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Narrative:
+    introduction: str = ""
+    purpose: str = DEFAULT_PURPOSE
+    outputs: str = ""
+    management: str = ""
+    problems: str = ""
+    plans: str = ""
+    measures: str = ""
+    experience: str = ""
+    suggestions: str = ""
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """Everything a renderer needs, as display-ready strings (万元 and points with two decimals)."""
+
+    code: str
+    name: str
+    year: int
+    unit: str
+    department: str
+    attribute: str
+    overall_goal: str
+    annual_goal: str
+    actual_summary: str
+    scheme_key: str
+    scheme_label: str
+    outline: str  # "unit" (national self-evaluation) or "department" (部门评价)
+    funds: tuple[FundLine, ...]  # 年度资金总额 first, then each source
+    budget_weight: str
+    budget_score: str
+    budget_rate: str
+    indicators: tuple[IndicatorLine, ...]
+    subtotals: tuple[tuple[str, str], ...]
+    indicator_total: str
+    total: str
+    grade: str
+    warnings: tuple[tuple[str, str, str], ...]  # (code, indicator, message)
+    narrative: Narrative
+    generated_on: datetime.date
+
+    @property
+    def title(self) -> str:
+        return f"{self.name}项目绩效自评报告" if self.outline == "unit" else f"{self.name}项目绩效评价报告"
+
+    @property
+    def funds_sentences(self) -> tuple[str, str, str]:
+        """本年度资金年初预算数…万元，其中：财政拨款…万元… (seed 000 wording), for 年初/全年/执行."""
+        total, parts = self.funds[0], self.funds[1:]
+        out = []
+        for word, attr in (("年初预算数", "initial"), ("全年预算数", "annual"), ("全年执行数", "executed")):
+            detail = "，".join(f"{p.label}{getattr(p, attr)}万元" for p in parts)
+            out.append(f"本年度资金{word}{getattr(total, attr)}万元" + (f"，其中：{detail}。" if detail else "。"))
+        return out[0], out[1], out[2]
+
+    def by_level1(self) -> tuple[tuple[str, tuple[IndicatorLine, ...]], ...]:
+        names = [name for name, _ in self.subtotals]
+        return tuple((n, tuple(i for i in self.indicators if i.level1 == n)) for n in names)
+
+
+def _money(value: Decimal | None) -> str:
+    return pts(value) if value is not None else ""
+
+
+def _rate(executed: Decimal, annual: Decimal) -> str:
+    return f"{pts(executed * 100 / annual)}%" if annual > 0 else "—"
+
+
+def _funds(project: Project) -> tuple[FundLine, ...]:
+    rows = sorted(project.funds.all(), key=lambda f: SOURCE_ORDER.index(f.source))
+    initial = sum((f.initial or ZERO for f in rows), ZERO) if any(f.initial is not None for f in rows) else None
+    annual = sum((f.annual for f in rows), ZERO)
+    executed = sum((f.executed for f in rows), ZERO)
+    total = FundLine("年度资金总额", _money(initial), _money(annual), _money(executed), _rate(executed, annual))
+    parts = tuple(
+        FundLine(f.get_source_display(), _money(f.initial), _money(f.annual), _money(f.executed),
+                 _rate(f.executed, f.annual))  # fmt: skip
+        for f in rows
+        if f.source != FundSource.UNSPLIT
+    )
+    return (total, *parts)
+
+
+def _display(value: Decimal | None, text: str, unit: str, *, as_text: bool) -> str:
+    if as_text:
+        return text
+    return f"{fmt(value)}{unit}" if value is not None else ""
+
+
+def _indicator(s: IndicatorScore, adjust_reason: str) -> IndicatorLine:
+    i = s.indicator
+    as_text = i.comparator == QUALITATIVE or i.deadline is not None
+    sign = "" if i.comparator == QUALITATIVE or i.deadline is not None else i.comparator
+    return IndicatorLine(
+        level1=i.level1, level2=i.level2, level3=i.level3, comparator=i.comparator,
+        target=sign + _display(i.target, i.target_text, i.unit, as_text=as_text),
+        actual=_display(i.actual, i.actual_text, i.unit, as_text=as_text), unit=i.unit,
+        weight=pts(i.weight), computed=pts(s.computed), score=pts(s.score), adjusted=s.adjusted,
+        adjust_reason=adjust_reason, reason=i.reason, explanation=s.explanation,
+    )  # fmt: skip
+
+
+def _narrative(project: Project) -> Narrative:
+    stored = getattr(project, "narrative", None)
+    if stored is None:
+        return Narrative()
+    fields = {f: getattr(stored, f) for f in Narrative.__dataclass_fields__}
+    fields["purpose"] = fields["purpose"] or DEFAULT_PURPOSE
+    return Narrative(**fields)
+
+
+def build(project: Project, ev: Evaluation) -> ReportData:
+    """The report of `project` scored as `ev` (project with funds, indicators, narrative loaded)."""
+    reasons = [row.adjust_reason for row in project.indicators.all()]
+    budget = ev.budget
+    unit = project.unit
+    return ReportData(
+        code=project.code, name=project.name, year=project.year, unit=str(unit),
+        department=unit.department.name if unit.department else "", attribute=project.attribute,
+        overall_goal=project.overall_goal, annual_goal=project.annual_goal, actual_summary=project.actual_summary,
+        scheme_key=ev.scheme.key, scheme_label=ev.scheme.label,
+        outline="unit" if ev.scheme.has_budget_row else "department",
+        funds=_funds(project), budget_weight=pts(budget.weight) if budget else "",
+        budget_score=pts(budget.score) if budget else "", budget_rate=f"{budget.rate}%" if budget else "",
+        indicators=tuple(_indicator(s, r) for s, r in zip(ev.indicators, reasons, strict=True)),
+        subtotals=tuple((n, pts(v)) for n, v in ev.subtotals), indicator_total=pts(ev.indicator_total),
+        total=pts(ev.total), grade=ev.grade,
+        warnings=tuple((w.code, w.indicator, w.message) for w in ev.warnings),
+        narrative=_narrative(project), generated_on=timezone.localdate(),
+    )  # fmt: skip
+
+
+def report_queryset(queryset: QuerySet[Project] | None = None) -> QuerySet[Project]:
+    return projects_with_scoring_data(queryset).select_related("narrative")
+
+
+def reports_for(projects: Iterable[Project] | QuerySet[Project]) -> list[ReportData]:
+    """ReportData for many projects in a fixed number of queries (materialised before rendering)."""
+    queryset = projects if isinstance(projects, QuerySet) else Project.objects.filter(pk__in=[p.pk for p in projects])
+    return [build(p, project_evaluate(p)) for p in report_queryset(queryset)]
+
+
+def report_for(project: Project) -> ReportData:
+    return reports_for(Project.objects.filter(pk=project.pk))[0]

@@ -1,0 +1,58 @@
+"""What the 自评报告 needs beyond the scores: the officer's narrative and admin templates."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from projects.models import Project
+
+
+class Narrative(models.Model):
+    """The text an officer writes for the 自评报告 (domain.md §6); numbers never live here."""
+
+    project = models.OneToOneField(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="narrative")
+    introduction = models.TextField("项目基本情况简介", blank=True)
+    purpose = models.TextField("绩效自评目的", blank=True)
+    outputs = models.TextField("项目资金产出情况", blank=True)
+    management = models.TextField("项目资金管理情况", blank=True)
+    problems = models.TextField("存在问题", blank=True)
+    plans = models.TextField("后续工作计划", blank=True)
+    measures = models.TextField("措施及办法", blank=True)
+    experience = models.TextField("主要经验及做法", blank=True)
+    suggestions = models.TextField("有关建议", blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "自评报告文字"
+
+    def __str__(self) -> str:
+        return f"{self.project} · 报告文字"
+
+
+class Outline(models.TextChoices):
+    UNIT = "unit", "单位自评报告（内蒙古式，seed 000）"
+    DEPARTMENT = "department", "部门评价报告（10号 附件3）"
+
+
+class ReportTemplate(models.Model):
+    """An admin-uploaded .docx (docxtpl placeholders) used instead of the built-in outline."""
+
+    name = models.CharField("模板名称", max_length=100)
+    outline = models.CharField("适用报告", max_length=16, choices=Outline.choices)
+    file = models.FileField("模板文件（.docx）", upload_to="report_templates/")
+    active = models.BooleanField("启用", default=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "报告模板"
+        ordering = ["-uploaded_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["outline"], condition=models.Q(active=True), name="one_active_template"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_outline_display()}）"
