@@ -133,8 +133,9 @@ def _funds(project: Project) -> tuple[FundLine, ...]:
     executed = sum((f.executed for f in rows), ZERO)
     total = FundLine("年度资金总额", _money(initial), _money(annual), _money(executed), _rate(executed, annual))
     parts = tuple(
-        FundLine(f.get_source_display(), _money(f.initial), _money(f.annual), _money(f.executed),
-                 _rate(f.executed, f.annual))  # fmt: skip
+        FundLine(
+            f.get_source_display(), _money(f.initial), _money(f.annual), _money(f.executed), _rate(f.executed, f.annual)
+        )
         for f in rows
         if f.source != FundSource.UNSPLIT
     )
