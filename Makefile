@@ -4,7 +4,12 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint check setup bench
+# Debian packages: CJK fonts and HarfBuzz's subsetter for PDF reports (without it WeasyPrint
+# subsets fonts with fontTools, ~20x slower), Pango for WeasyPrint, poppler for PDF tests.
+SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test lint check setup system bench worker
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -12,14 +17,25 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: system $(STAMP)
 
-run: $(STAMP)
+system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	@echo "Serving http://127.0.0.1:8000/ (background worker for batch exports: manage.py db_worker)"
+	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)
+test: setup
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -29,5 +45,9 @@ lint: $(STAMP)
 check: lint test
 	$(PY) manage.py makemigrations --check --dry-run
 
-bench: $(STAMP)
+bench: setup
 	$(PY) bench/import_and_score.py
+	$(PY) bench/reports.py
+
+worker: setup
+	$(PY) manage.py db_worker

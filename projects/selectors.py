@@ -34,3 +34,7 @@ def project_by_key(*, key: str, year: int) -> Project:
         units = "、".join(str(p.unit) for p in found)
         raise ProjectLookupError(AMBIGUOUS.format(year=year, key=key, units=units))
     return found[0]
+
+
+def years_of(queryset: QuerySet[Project]) -> list[int]:
+    return sorted(set(queryset.values_list("year", flat=True)), reverse=True)

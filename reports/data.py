@@ -126,20 +126,23 @@ def _rate(executed: Decimal, annual: Decimal) -> str:
     return f"{pts(executed * 100 / annual)}%" if annual > 0 else "—"
 
 
+def fund_lines(rows: list[tuple[str, Decimal | None, Decimal, Decimal]], *, split: bool = True) -> tuple[FundLine, ...]:
+    """年度资金总额 and, when `split`, one line per source, from (label, initial, annual, executed)."""
+    initial = sum((r[1] or ZERO for r in rows), ZERO) if any(r[1] is not None for r in rows) else None
+    annual = sum((r[2] for r in rows), ZERO)
+    executed = sum((r[3] for r in rows), ZERO)
+    total = FundLine("年度资金总额", _money(initial), _money(annual), _money(executed), _rate(executed, annual))
+    parts = tuple(FundLine(label, _money(i), _money(a), _money(e), _rate(e, a)) for label, i, a, e in rows)
+    return (total, *parts) if split else (total,)
+
+
 def _funds(project: Project) -> tuple[FundLine, ...]:
     rows = sorted(project.funds.all(), key=lambda f: SOURCE_ORDER.index(f.source))
-    initial = sum((f.initial or ZERO for f in rows), ZERO) if any(f.initial is not None for f in rows) else None
-    annual = sum((f.annual for f in rows), ZERO)
-    executed = sum((f.executed for f in rows), ZERO)
-    total = FundLine("年度资金总额", _money(initial), _money(annual), _money(executed), _rate(executed, annual))
-    parts = tuple(
-        FundLine(
-            f.get_source_display(), _money(f.initial), _money(f.annual), _money(f.executed), _rate(f.executed, f.annual)
-        )
-        for f in rows
-        if f.source != FundSource.UNSPLIT
-    )
-    return (total, *parts)
+    split = [(f.get_source_display(), f.initial, f.annual, f.executed) for f in rows if f.source != FundSource.UNSPLIT]
+    unsplit = [
+        (f.get_source_display(), f.initial, f.annual, f.executed) for f in rows if f.source == FundSource.UNSPLIT
+    ]
+    return fund_lines(split + unsplit, split=not unsplit)
 
 
 def _display(value: Decimal | None, text: str, unit: str, *, as_text: bool) -> str:
@@ -170,25 +173,50 @@ def _narrative(project: Project) -> Narrative:
     return Narrative(**fields)
 
 
-def build(project: Project, ev: Evaluation) -> ReportData:
-    """The report of `project` scored as `ev` (project with funds, indicators, narrative loaded)."""
-    reasons = [row.adjust_reason for row in project.indicators.all()]
+@dataclass(frozen=True)
+class ProjectInfo:
+    """The project's own words and names, as printed on the report."""
+
+    code: str
+    name: str
+    year: int
+    unit: str
+    department: str = ""
+    attribute: str = ""
+    overall_goal: str = ""
+    annual_goal: str = ""
+    actual_summary: str = ""
+
+
+def assemble(
+    *, info: ProjectInfo, funds: tuple[FundLine, ...], ev: Evaluation, adjust_reasons: list[str], narrative: Narrative
+) -> ReportData:
+    """ReportData from plain parts (no database): the scores are the engine's."""
     budget = ev.budget
-    unit = project.unit
     return ReportData(
-        code=project.code, name=project.name, year=project.year, unit=str(unit),
-        department=unit.department.name if unit.department else "", attribute=project.attribute,
-        overall_goal=project.overall_goal, annual_goal=project.annual_goal, actual_summary=project.actual_summary,
+        **{f: getattr(info, f) for f in ProjectInfo.__dataclass_fields__},
         scheme_key=ev.scheme.key, scheme_label=ev.scheme.label,
         outline="unit" if ev.scheme.has_budget_row else "department",
-        funds=_funds(project), budget_weight=pts(budget.weight) if budget else "",
+        funds=funds, budget_weight=pts(budget.weight) if budget else "",
         budget_score=pts(budget.score) if budget else "", budget_rate=f"{budget.rate}%" if budget else "",
-        indicators=tuple(_indicator(s, r) for s, r in zip(ev.indicators, reasons, strict=True)),
+        indicators=tuple(_indicator(s, r) for s, r in zip(ev.indicators, adjust_reasons, strict=True)),
         subtotals=tuple((n, pts(v)) for n, v in ev.subtotals), indicator_total=pts(ev.indicator_total),
         total=pts(ev.total), grade=ev.grade,
         warnings=tuple((w.code, w.indicator, w.message) for w in ev.warnings),
-        narrative=_narrative(project), generated_on=timezone.localdate(),
+        narrative=narrative, generated_on=timezone.localdate(),
     )  # fmt: skip
+
+
+def build(project: Project, ev: Evaluation) -> ReportData:
+    """The report of `project` scored as `ev` (project with funds, indicators, narrative loaded)."""
+    unit = project.unit
+    info = ProjectInfo(
+        code=project.code, name=project.name, year=project.year, unit=str(unit),
+        department=unit.department.name if unit.department else "", attribute=project.attribute,
+        overall_goal=project.overall_goal, annual_goal=project.annual_goal, actual_summary=project.actual_summary,
+    )  # fmt: skip
+    reasons = [row.adjust_reason for row in project.indicators.all()]
+    return assemble(info=info, funds=_funds(project), ev=ev, adjust_reasons=reasons, narrative=_narrative(project))
 
 
 def report_queryset(queryset: QuerySet[Project] | None = None) -> QuerySet[Project]:

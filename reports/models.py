@@ -56,3 +56,36 @@ class ReportTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.get_outline_display()}）"
+
+
+class ExportJob(models.Model):
+    """A batch export running in the background (django-tasks); the page polls its progress."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "生成中"
+        DONE = "done", "已完成"
+        FAILED = "failed", "失败"
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.CASCADE)
+    scope = models.CharField("导出范围", max_length=200)
+    project_ids = models.JSONField("项目", default=list)
+    fmt = models.CharField("格式", max_length=8)
+    state = models.CharField("状态", max_length=8, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField("项目数", default=0)
+    done = models.PositiveIntegerField("已完成", default=0)
+    file = models.FileField("压缩包", upload_to="exports/", blank=True)
+    error = models.TextField("错误", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "批量导出"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.scope}（{self.fmt}）"
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.state == self.State.DONE else (self.done * 100 // self.total if self.total else 0)

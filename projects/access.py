@@ -1,0 +1,76 @@
+"""Who may see and change what. The only way a view obtains a project.
+
+A user without a role sees nothing; an officer sees their unit's projects; an evaluator the
+units assigned to them; an admin (or superuser) everything. Another unit's project is a 404,
+so its existence is not revealed; a known project with a wrong role is a 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404
+
+from projects.models import Membership, Project, Role, Status
+
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+NO_ROLE = "您的账号尚未分配角色，请联系管理员"
+READ_ONLY = "您没有修改此项目的权限"
+LOCKED = "项目已提交或已审核，不能修改"
+ADMIN_ONLY = "只有管理员可以执行此操作"
+
+
+def role_of(user: Any) -> str | None:
+    """The user's role; superusers are admins."""
+    if not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    membership = Membership.objects.filter(user=user).only("role").first()
+    return membership.role if membership else None
+
+
+def visible_projects(user: Any) -> QuerySet[Project]:
+    """Projects `user` may read."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return Project.objects.all()
+    if role == Role.OFFICER:
+        return Project.objects.filter(unit__membership__user=user)
+    if role == Role.EVALUATOR:
+        return Project.objects.filter(unit__reviewers__user=user)
+    return Project.objects.none()
+
+
+def require_role(user: Any, *roles: str) -> str:
+    """The user's role when it is one of `roles`; PermissionDenied otherwise."""
+    role = role_of(user)
+    if role is None:
+        raise PermissionDenied(NO_ROLE)
+    if roles and role not in roles:
+        raise PermissionDenied(ADMIN_ONLY if roles == (Role.ADMIN,) else READ_ONLY)
+    return role
+
+
+def project_for_user(user: Any, pk: int, *, write: bool = False) -> Project:
+    """The project `pk` if `user` may read it (and change it, with `write`)."""
+    role = require_role(user)
+    project = visible_projects(user).select_related("unit", "unit__department").filter(pk=pk).first()
+    if project is None:
+        raise Http404("未找到该项目")
+    if write:
+        if role == Role.EVALUATOR:
+            raise PermissionDenied(READ_ONLY)
+        if role == Role.OFFICER and project.status not in EDITABLE:
+            raise PermissionDenied(LOCKED)
+    return project
+
+
+def can_write(user: Any, project: Project) -> bool:
+    try:
+        project_for_user(user, project.pk, write=True)
+    except (PermissionDenied, Http404):
+        return False
+    return True

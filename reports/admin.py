@@ -1,0 +1,92 @@
+"""Admin for report text, report templates (validated at upload, with a preview) and exports."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from reports.models import ExportJob, Narrative, ReportTemplate
+from reports.sample import sample_report
+from reports.services import CONTENT_TYPES
+
+NOT_DOCX = "请上传 .docx 格式的 Word 模板"
+
+
+@admin.register(Narrative)
+class NarrativeAdmin(admin.ModelAdmin):
+    list_display = ["project", "updated_at"]
+    search_fields = ["project__code", "project__name"]
+    raw_id_fields = ["project"]
+
+
+class ReportTemplateForm(forms.ModelForm):
+    class Meta:
+        model = ReportTemplate
+        fields = ["name", "outline", "file", "active"]
+
+    def clean(self) -> dict:
+        """A broken template is refused here, at upload, so it can never break a report."""
+        from reports.docx_template import TemplateProblem, validate_template
+
+        data = super().clean()
+        upload = data.get("file")
+        if upload and "file" in self.changed_data:
+            if not upload.name.lower().endswith(".docx"):
+                raise forms.ValidationError({"file": NOT_DOCX})
+            try:
+                validate_template(upload.read(), sample_report(data.get("outline") or "unit"))
+            except TemplateProblem as exc:
+                raise forms.ValidationError({"file": str(exc)}) from exc
+            finally:
+                upload.seek(0)
+        return data
+
+
+@admin.register(ReportTemplate)
+class ReportTemplateAdmin(admin.ModelAdmin):
+    form = ReportTemplateForm
+    list_display = ["name", "outline", "active", "uploaded_by", "uploaded_at", "preview_link"]
+    list_filter = ["outline", "active"]
+    readonly_fields = ["uploaded_by", "uploaded_at"]
+
+    def save_model(self, request: HttpRequest, obj: ReportTemplate, form: forms.ModelForm, change: bool) -> None:
+        if obj.active:  # the new active template replaces the previous one of its outline
+            ReportTemplate.objects.filter(outline=obj.outline, active=True).exclude(pk=obj.pk).update(active=False)
+        obj.uploaded_by = obj.uploaded_by or request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.display(description="预览")
+    def preview_link(self, obj: ReportTemplate) -> str:
+        url = reverse("admin:reports_reporttemplate_preview", args=[obj.pk])
+        return format_html('<a href="{}">用示例项目预览</a>', url)
+
+    def get_urls(self) -> list:
+        view = self.admin_site.admin_view(self.preview)
+        return [path("<int:pk>/preview/", view, name="reports_reporttemplate_preview"), *super().get_urls()]
+
+    def preview(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The template rendered against the sample project, as a .docx download."""
+        from reports.docx_template import render_template
+
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        template = get_object_or_404(ReportTemplate, pk=pk)
+        content = render_template(sample_report(template.outline), template.file.read())
+        response = HttpResponse(content, content_type=CONTENT_TYPES["docx"])
+        response["Content-Disposition"] = "attachment; filename=preview.docx"
+        return response
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = ["scope", "fmt", "state", "done", "total", "created_by", "created_at"]
+    list_filter = ["state", "fmt"]
+    readonly_fields = [f.name for f in ExportJob._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

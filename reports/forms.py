@@ -1,0 +1,36 @@
+"""Forms for the report text and batch exports."""
+
+from __future__ import annotations
+
+from django import forms
+
+from projects.models import Department, Unit
+from reports.models import Narrative
+from reports.services import FORMATS
+
+FORMAT_CHOICES = [("docx", "Word（自评报告）"), ("pdf", "PDF（自评报告）"), ("xlsx", "Excel（自评表）")]
+NEED_SCOPE = "请至少选择单位、主管部门或年度中的一项"
+
+
+class NarrativeForm(forms.ModelForm):
+    class Meta:
+        model = Narrative
+        fields = ["introduction", "purpose", "outputs", "management", "problems", "plans", "measures",
+                  "experience", "suggestions"]  # fmt: skip
+        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
+        help_texts = {"purpose": "留空时使用标准表述。"}
+
+
+class BatchExportForm(forms.Form):
+    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
+    department = forms.ModelChoiceField(label="主管部门", queryset=Department.objects.all(), required=False)
+    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.all(), required=False)
+    fmt = forms.ChoiceField(label="格式", choices=FORMAT_CHOICES, initial="docx")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not any(data.get(k) for k in ("year", "department", "unit")):
+            raise forms.ValidationError(NEED_SCOPE)
+        if data.get("fmt") not in FORMATS:
+            raise forms.ValidationError("格式无效")
+        return data

@@ -1,0 +1,58 @@
+"""`manage.py export_report CODE --year YYYY --format docx|pdf|xlsx --output PATH` (contract.md).
+
+`--department NAME` or `--unit CODE` instead of CODE writes every matching project into PATH
+as a zip archive.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from projects.models import Project
+from projects.selectors import ProjectLookupError, project_by_key
+from reports.services import FORMATS, project_file, zip_reports
+
+NEED_ONE = "请给出项目编码，或 --department / --unit 之一"
+NONE_FOUND = "{year} 年度没有符合条件的项目"
+WROTE = "已写入 {path}（{n} 个项目）"
+
+
+class Command(BaseCommand):
+    help = "导出自评报告（docx、pdf）或自评表（xlsx）；按部门或单位导出为 zip"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("code", nargs="?", help="项目编码（无编码的项目用项目名称）")
+        parser.add_argument("--year", type=int, required=True, help="年度")
+        parser.add_argument("--format", choices=FORMATS, required=True, dest="fmt", help="格式")
+        parser.add_argument("--output", required=True, help="输出文件路径")
+        scope = parser.add_mutually_exclusive_group()
+        scope.add_argument("--department", help="主管部门名称（导出 zip）")
+        scope.add_argument("--unit", help="单位编码（导出 zip）")
+
+    def handle(self, *args: object, **o: object) -> None:
+        year, fmt, output = int(o["year"]), str(o["fmt"]), Path(str(o["output"]))  # type: ignore[call-overload]
+        if o["department"] or o["unit"]:
+            ids = self._scope(year, o["department"], o["unit"])
+            output.write_bytes(zip_reports(ids, fmt))
+            self.stdout.write(WROTE.format(path=output, n=len(ids)))
+            return
+        if not o["code"]:
+            raise CommandError(NEED_ONE)
+        try:
+            project = project_by_key(key=str(o["code"]), year=year)
+        except ProjectLookupError as exc:
+            raise CommandError(str(exc)) from exc
+        output.write_bytes(project_file(project=project, fmt=fmt)[1])
+        self.stdout.write(WROTE.format(path=output, n=1))
+
+    @staticmethod
+    def _scope(year: int, department: object, unit: object) -> list[int]:
+        projects = Project.objects.filter(year=year)
+        projects = projects.filter(unit__department__name=department) if department else projects
+        projects = projects.filter(unit__code=unit) if unit else projects
+        ids = list(projects.order_by("unit__code", "code", "pk").values_list("pk", flat=True))
+        if not ids:
+            raise CommandError(NONE_FOUND.format(year=year))
+        return ids

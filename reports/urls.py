@@ -1,0 +1,13 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("projects/<int:pk>/report.<str:fmt>", views.download, name="download"),
+    path("projects/<int:pk>/narrative/", views.narrative, name="narrative"),
+    path("exports/", views.batch, name="batch"),
+    path("exports/<int:pk>/", views.job, name="job"),
+    path("exports/<int:pk>/download/", views.job_file, name="job_file"),
+]

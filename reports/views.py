@@ -1,0 +1,83 @@
+"""Report pages: downloads, the officer's report text, batch exports with progress."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from projects.access import project_for_user, require_role
+from projects.models import Role
+from reports.forms import BatchExportForm, NarrativeForm
+from reports.models import ExportJob, Narrative
+from reports.selectors import batch_scope
+from reports.services import CONTENT_TYPES, FORMATS, export_job_create, project_file
+
+NO_PROJECTS = "所选范围内没有项目"
+
+
+def attachment(content: bytes, filename: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+@require_GET
+def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    if fmt not in FORMATS:
+        raise Http404("不支持的格式")
+    project = project_for_user(request.user, pk)
+    filename, content = project_file(project=project, fmt=fmt)
+    return attachment(content, filename, fmt)
+
+
+@login_required
+@require_POST
+def narrative(request: HttpRequest, pk: int) -> HttpResponse:
+    project = project_for_user(request.user, pk, write=True)
+    instance = Narrative.objects.filter(project=project).first() or Narrative(project=project)
+    form = NarrativeForm(request.POST, instance=instance)
+    if form.is_valid():
+        form.save()
+        if not request.htmx:
+            return redirect("projects:detail", pk=project.pk)
+    status = 200 if form.is_valid() else 400
+    context = {"project": project, "narrative_form": form, "saved": form.is_valid(), "can_write": True}
+    return render(request, "reports/narrative.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def batch(request: HttpRequest) -> HttpResponse:
+    require_role(request.user, Role.ADMIN)
+    form = BatchExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        scope, ids = batch_scope(request.user, **{k: form.cleaned_data[k] for k in ("year", "department", "unit")})
+        if ids:
+            job = export_job_create(user=request.user, scope=scope, project_ids=ids, fmt=form.cleaned_data["fmt"])
+            return redirect("reports:job", pk=job.pk)
+        form.add_error(None, NO_PROJECTS)
+    jobs = ExportJob.objects.filter(created_by=request.user)[:10]
+    return render(request, "reports/batch.html", {"form": form, "jobs": jobs}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_GET
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role(request.user, Role.ADMIN)
+    export = get_object_or_404(ExportJob, pk=pk, created_by=request.user)
+    template = "reports/_job.html" if request.htmx else "reports/job.html"
+    return render(request, template, {"job": export})
+
+
+@login_required
+@require_GET
+def job_file(request: HttpRequest, pk: int) -> FileResponse:
+    require_role(request.user, Role.ADMIN)
+    export = get_object_or_404(ExportJob, pk=pk, created_by=request.user, state=ExportJob.State.DONE)
+    name = f"{export.scope or '批量导出'}-{export.fmt}.zip"
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES["zip"])

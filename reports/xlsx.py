@@ -1,0 +1,127 @@
+"""The 项目支出绩效自评表 as an Excel workbook, from `annex_grid(data)` (domain.md §6).
+
+The layout is the national form, so `manage.py import_workbook` reads it back: the title row,
+the caption row, then the grid with its merges. Amounts, weights and scores are numeric cells
+written from their two-decimal strings via Decimal (never float) with number format 0.00;
+rates, targets and texts stay text.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from reports.data import ReportData
+from reports.outline import Grid, annex_grid
+
+SHEET_TITLE = "项目支出绩效自评表"
+NUMERIC_HEADERS = frozenset({"年初预算数", "全年预算数", "全年执行数", "分值", "得分"})
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+FIRST_GRID_ROW = 3  # row 1: title, row 2: caption
+FONT = "宋体"
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+LONG_TEXT = 12
+
+
+def _with_code(grid: Grid, data: ReportData) -> Grid:
+    """Put the project code into the 项目名称 cell (`CODE-NAME`) so the importer finds the project."""
+    rows = [list(r) for r in grid.rows]
+    if data.code and rows and rows[0][0] == "项目名称" and rows[0][1] == data.name:
+        rows[0][1] = f"{data.code}-{data.name}"
+    return Grid(grid.title, tuple(tuple(r) for r in rows), grid.merges, grid.bold_rows, grid.widths, grid.caption)
+
+
+def _is_header(cells: tuple[str, ...]) -> bool:
+    """A bold row that labels columns (no numbers in it), as opposed to the bold 总分 row."""
+    texts = [c for c in cells if c]
+    return len(texts) >= 2 and not any(NUMBER.fullmatch(t) for t in texts)
+
+
+def _numeric_cells(grid: Grid) -> set[tuple[int, int]]:
+    """(row, col) of amounts, weights and scores: data rows under a 年初预算数/分值/得分 header."""
+    found: set[tuple[int, int]] = set()
+    columns: set[int] = set()
+    for r, cells in enumerate(grid.rows):
+        if r in grid.bold_rows and _is_header(cells):
+            columns = {c for c, text in enumerate(cells) if text in NUMERIC_HEADERS}
+            continue
+        found |= {(r, c) for c in columns if NUMBER.fullmatch(cells[c])}
+    return found
+
+
+def _title_rows(ws: Worksheet, grid: Grid, width: int) -> None:
+    ws.cell(1, 1, grid.title).font = Font(name="黑体", size=16, bold=True)
+    ws.cell(1, 1).alignment = CENTER
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
+    ws.row_dimensions[1].height = 30
+    year, _, unit = grid.caption.partition("　")
+    split = max(width - 2, 1)
+    ws.cell(2, 1, year.strip()).alignment = Alignment(horizontal="center", vertical="center")
+    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=split)
+    if unit.strip():
+        ws.cell(2, split + 1, unit.strip()).alignment = Alignment(horizontal="right", vertical="center")
+        if width > split + 1:
+            ws.merge_cells(start_row=2, start_column=split + 1, end_row=2, end_column=width)
+    for c in range(1, width + 1):
+        ws.cell(2, c).font = Font(name=FONT, size=10)
+
+
+def _grid_rows(ws: Worksheet, grid: Grid) -> None:
+    numeric = _numeric_cells(grid)
+    for r, cells in enumerate(grid.rows):
+        bold = r in grid.bold_rows
+        for c, text in enumerate(cells):
+            cell = ws.cell(FIRST_GRID_ROW + r, c + 1)
+            if (r, c) in numeric:
+                cell.value = Decimal(text)
+                cell.number_format = "0.00"
+            elif text:
+                cell.value = text
+            cell.font = Font(name=FONT, size=10, bold=bold)
+            cell.border = BORDER
+            cell.alignment = LEFT if len(text) > LONG_TEXT and not bold else CENTER
+    for r0, c0, r1, c1 in grid.merges:
+        ws.merge_cells(
+            start_row=FIRST_GRID_ROW + r0, start_column=c0 + 1, end_row=FIRST_GRID_ROW + r1, end_column=c1 + 1
+        )
+
+
+def _page_setup(ws: Worksheet, grid: Grid, width: int) -> None:
+    widths = grid.widths if len(grid.widths) == width else (10,) * width
+    for c, w in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w * 4 // 3 + 2
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_PORTRAIT
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.print_area = f"A1:{get_column_letter(width)}{FIRST_GRID_ROW + len(grid.rows) - 1}"
+
+
+def workbook(data: ReportData) -> Workbook:
+    grid = _with_code(annex_grid(data), data)
+    width = len(grid.rows[0])
+    wb = Workbook()
+    ws = wb.active
+    ws.title = grid.title or SHEET_TITLE
+    _title_rows(ws, grid, width)
+    _grid_rows(ws, grid)
+    _page_setup(ws, grid, width)
+    return wb
+
+
+def render(data: ReportData) -> bytes:
+    """The 项目支出绩效自评表 of `data` as xlsx bytes."""
+    out = BytesIO()
+    workbook(data).save(out)
+    return out.getvalue()
