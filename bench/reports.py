@@ -51,9 +51,9 @@ def bare_docx(data: ReportData) -> bytes:
             word.add_paragraph(block.text)
         elif isinstance(block, Grid):
             table = word.add_table(rows=len(block.rows), cols=len(block.rows[0]))
-            for r, row in enumerate(block.rows):
-                for c, text in enumerate(row):
-                    table.cell(r, c).text = text
+            for cells, row in zip(table.rows, block.rows, strict=True):
+                for cell, text in zip(cells.cells, row, strict=True):
+                    cell.text = text
     out = io.BytesIO()
     word.save(out)
     return out.getvalue()

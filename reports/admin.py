@@ -29,6 +29,11 @@ class ReportTemplateForm(forms.ModelForm):
         model = ReportTemplate
         fields = ["name", "outline", "file", "active"]
 
+    def _get_validation_exclusions(self) -> set[str]:
+        # "one active template per outline" holds in the database; saving deactivates the old one
+        # (ReportTemplateAdmin.save_model), so the form must not refuse a new active template.
+        return {*super()._get_validation_exclusions(), "active"}
+
     def clean(self) -> dict:
         """A broken template is refused here, at upload, so it can never break a report."""
         from reports.docx_template import TemplateProblem, validate_template

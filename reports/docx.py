@@ -247,13 +247,16 @@ def _grid(doc: DocxDocument, grid: Grid) -> None:
         _centred(doc, grid.caption, FANG, Pt(12)).paragraph_format.line_spacing = Pt(20)
     table = doc.add_table(rows=len(grid.rows), cols=len(grid.rows[0]))
     _table_layout(table, _column_widths(grid))
+    # table.cell() rebuilds the whole cell list on every call (quadratic); take the cells once,
+    # before merging: merges do not overlap and keep each top-left cell's element.
+    cells = [list(row.cells) for row in table.rows]
     for r0, c0, r1, c1 in grid.merges:
-        table.cell(r0, c0).merge(table.cell(r1, c1))
+        cells[r0][c0].merge(cells[r1][c1])
     covered = _covered(grid.merges)
     for r, row in enumerate(grid.rows):
         for c, text in enumerate(row):
             if (r, c) not in covered:
-                _cell_text(table.cell(r, c), text, bold=r in grid.bold_rows)
+                _cell_text(cells[r][c], text, bold=r in grid.bold_rows)
 
 
 def _column_widths(grid: Grid) -> list[int]:

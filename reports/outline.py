@@ -310,5 +310,5 @@ def annex_grid(d: ReportData) -> Grid:
     title = "项目支出绩效自评表" if d.outline == "unit" else "项目支出绩效评价评分表"
     return Grid(
         title=title, rows=_blank_covered(g.rows, g.merges), merges=tuple(g.merges), bold_rows=tuple(g.bold),
-        widths=(8, 10, 10, 16, 12, 12, 7, 7, 18), caption=f"（{d.year}年度）　金额单位：万元",
+        widths=(8, 10, 10, 14, 12, 12, 9, 9, 16), caption=f"（{d.year}年度）　金额单位：万元",
     )  # fmt: skip

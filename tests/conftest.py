@@ -35,3 +35,9 @@ def evaluator(unit_a, unit_b):
 @pytest.fixture
 def admin_user(db):
     return factories.user("admin", role="admin", superuser=True)
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    """Uploaded templates and export archives go to a temporary folder, never the checkout."""
+    settings.MEDIA_ROOT = tmp_path / "media"

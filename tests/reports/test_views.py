@@ -126,12 +126,11 @@ def test_batch_export_requires_a_scope(client, admin_a) -> None:
     assert response.status_code == 400 and "请至少选择" in response.content.decode()
 
 
-def test_batch_export_runs_in_the_worker_and_zips_every_project(
-    client, admin_a, django_capture_on_commit_callbacks
-) -> None:
+@pytest.mark.django_db(transaction=True)  # the worker commits and closes its connection, as in production
+def test_batch_export_runs_in_the_worker_and_zips_every_project(client, admin_a, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
     client.force_login(admin_a)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reports:batch"), {"year": 2025, "fmt": "xlsx"})
+    response = client.post(reverse("reports:batch"), {"year": 2025, "fmt": "xlsx"})
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reports:job", args=[job.pk])
     assert job.state == ExportJob.State.QUEUED
