@@ -7,6 +7,8 @@ STAMP  := $(VENV)/.installed
 # Debian packages: CJK fonts and HarfBuzz's subsetter for PDF reports (without it WeasyPrint
 # subsets fonts with fontTools, ~20x slower), Pango for WeasyPrint, poppler for PDF tests.
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+# Only the tests need these: LibreOffice opens the generated .docx/.xlsx as a reader would.
+TEST_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint check setup system bench worker
@@ -17,10 +19,12 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
+PACKAGES ?= $(SYSTEM_PACKAGES)
+
 setup: system $(STAMP)
 
 system:
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:" $$missing; \
 	  $(SUDO) apt-get update -qq && \
@@ -36,6 +40,7 @@ run: setup
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup
+	@$(MAKE) --no-print-directory system PACKAGES="$(TEST_PACKAGES)"
 	$(PY) -m pytest
 
 lint: $(STAMP)

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.worksheet.worksheet import Worksheet
 
 from indicators.parsing import normalize
+from scoring.rules import fmt
 
 # Canonical field -> header texts that name it (after `header_key`).
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -86,11 +89,19 @@ class SheetRow:
     funds: tuple[tuple[str, int, dict[str, Any]], ...] = ()  # (source, row, column -> cell) of the form
 
 
+def _value(cell: Cell | MergedCell) -> Any:
+    """The value as the sheet shows it: a number formatted as a percentage (0.95) reads "95%"."""
+    value = cell.value
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
+        return f"{fmt(Decimal(str(value)) * 100)}%"
+    return value
+
+
 def _filled_rows(ws: Worksheet) -> list[list[Any]]:
     """All cell values, with every merged range filled from its top-left anchor."""
-    rows = [list(r) for r in ws.iter_rows(values_only=True)]
+    rows = [[_value(c) for c in r] for r in ws.iter_rows()]
     for rng in ws.merged_cells.ranges:
-        anchor = ws.cell(rng.min_row, rng.min_col).value
+        anchor = _value(ws.cell(rng.min_row, rng.min_col))
         for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
             line = rows[r - 1]
             for c in range(rng.min_col, rng.max_col + 1):

@@ -388,3 +388,20 @@ def test_bad_fund_cell_names_its_row(tmp_path: Path) -> None:
     ]
     message = fail("import_workbook", write(tmp_path / "bad.xlsx", rows), "--year", 2023)
     assert "Sheet1!第3行 全年预算数：“十”不是数字" in message
+
+
+def test_cells_formatted_as_percentages_read_as_shown(tmp_path: Path) -> None:
+    header = ["项目名称", "单位名称", "一级指标", "二级指标", "三级指标", "指标值", "度量单位", "权重", "实际完成值"]
+    path = write(
+        tmp_path / "pct.xlsx", [header, ["项目丙", "某单位", "产出指标", "质量指标", "合格率", "≥", "", 90, ""]]
+    )
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    ws = wb.active
+    ws["F2"], ws["I2"] = 0.95, 0.9
+    ws["F2"].number_format = ws["I2"].number_format = "0%"
+    wb.save(path)
+    run("import_workbook", path, "--year", 2022)
+    row = Indicator.objects.get(level3="合格率")
+    assert (row.target, row.unit, row.actual) == (Decimal(95), "%", Decimal(90))
