@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
 
 from projects.models import Project
 from scoring.schemes import get_scheme
@@ -69,6 +70,7 @@ class Indicator(models.Model):
         related_name="+",
     )
     adjusted_at = models.DateTimeField("调整时间", null=True, blank=True)
+    history = HistoricalRecords(verbose_name="指标修改记录")
 
     class Meta:
         verbose_name = verbose_name_plural = "绩效指标"

@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from indicators.importer import ImportFailed, ParsedIndicator, ParsedProject, parse_rows
 from indicators.models import Indicator, direction_of
@@ -18,6 +19,8 @@ from scoring.types import QUALITATIVE, ZERO, BudgetInput, EvaluationInput, Indic
 
 __all__ = ["ImportFailed", "ImportReport", "workbook_import"]
 
+IMPORT_REASON = "导入工作簿"
+OTHER_UNIT = "{sheet}!第{row}行 单位名称：项目“{project}”属于单位“{unit}”，您只能导入本单位（{own}）的项目"
 UNREADABLE = "无法读取工作簿“{path}”：{error}"
 FUND_SOURCES = {"fiscal": FundSource.FISCAL, "carryover": FundSource.CARRYOVER, "other": FundSource.OTHER}
 
@@ -45,7 +48,14 @@ class ImportReport:
 
 
 def workbook_import(
-    *, path: str | Path, year: int, scheme_key: str | None = None, dry_run: bool = False, default_unit: str = ""
+    *,
+    path: str | Path,
+    year: int,
+    scheme_key: str | None = None,
+    dry_run: bool = False,
+    default_unit: str = "",
+    user: object = None,
+    only_unit: object = None,
 ) -> ImportReport:
     """Import a workbook atomically: any invalid row raises ImportFailed and writes nothing."""
     scheme = get_scheme(scheme_key or "national")
@@ -54,13 +64,28 @@ def workbook_import(
     except Exception as exc:  # openpyxl raises many types for a bad file
         raise ImportFailed([UNREADABLE.format(path=path, error=exc)]) from exc
     projects = parse_rows(rows, scheme, default_unit=default_unit)
+    if only_unit is not None:
+        _check_unit(projects, only_unit)
     report = ImportReport(dry_run=dry_run)
     report.warnings = [(p.label, w) for p in projects for w in project_warnings(p, scheme)]
     with transaction.atomic():
-        _Writer(year, scheme, scheme_key, report).write(projects)
+        _Writer(year, scheme, scheme_key, report, user).write(projects)
         if dry_run:
             transaction.set_rollback(True)
     return report
+
+
+def _check_unit(projects: list[ParsedProject], unit: Unit) -> None:
+    """An officer's upload may only hold their own unit's projects."""
+    errors = [
+        OTHER_UNIT.format(
+            sheet=p.sheet, row=p.row, project=p.label, unit=f"{p.unit_code}-{p.unit_name}".strip("-"), own=unit
+        )
+        for p in projects
+        if (p.unit_code and p.unit_code != unit.code) or (not p.unit_code and p.unit_name != unit.name)
+    ]
+    if errors:
+        raise ImportFailed(errors)
 
 
 # --- warnings from the workbook's own data ------------------------------------------------
@@ -105,8 +130,9 @@ def _fund_rows(p: ParsedProject) -> dict[str, dict[str, Decimal | None]]:
 class _Writer:
     """Bulk writes: a fixed number of queries per import, whatever the number of rows."""
 
-    def __init__(self, year: int, scheme: Scheme, scheme_key: str | None, report: ImportReport) -> None:
+    def __init__(self, year: int, scheme: Scheme, scheme_key: str | None, report: ImportReport, user: object) -> None:
         self.year, self.scheme, self.scheme_key, self.report = year, scheme, scheme_key, report
+        self.user, self.reason = user, IMPORT_REASON
 
     def write(self, parsed: list[ParsedProject]) -> None:
         departments = self._departments({p.department for p in parsed if p.department})
@@ -154,9 +180,10 @@ class _Writer:
                 changed.append(project)
             self._apply_project(project, p, unit)
             result[id(p)] = project
-        Project.objects.bulk_create(new)
+        bulk_create_with_history(new, Project, default_change_reason=self.reason, default_user=self.user)
         fields = ["unit", "annual_goal", "scheme", "name_variants", "updated_at"]
-        Project.objects.bulk_update(changed, fields, batch_size=UPDATE_BATCH)
+        bulk_update_with_history(changed, Project, fields, batch_size=UPDATE_BATCH, default_change_reason=self.reason,
+                                 default_user=self.user)  # fmt: skip
         self.report.projects_created += len(new)
         self.report.projects_updated += len(changed)
         return result
@@ -183,7 +210,7 @@ class _Writer:
             replace.append(project.pk)
             new += [Fund(project=project, source=s, **values) for s, values in rows.items()]
         Fund.objects.filter(project_id__in=replace).delete()
-        Fund.objects.bulk_create(new)
+        bulk_create_with_history(new, Fund, default_change_reason=self.reason, default_user=self.user)
 
     @staticmethod
     def _wanted_funds(p: ParsedProject, current: list[Fund]) -> dict[str, dict[str, Decimal]] | None:
@@ -229,8 +256,9 @@ class _Writer:
                     changed.append(row)
                 else:
                     self.report.indicators_unchanged += 1
-        Indicator.objects.bulk_create(new)
-        Indicator.objects.bulk_update(changed, INDICATOR_FIELDS, batch_size=UPDATE_BATCH)
+        bulk_create_with_history(new, Indicator, default_change_reason=self.reason, default_user=self.user)
+        bulk_update_with_history(changed, Indicator, INDICATOR_FIELDS, batch_size=UPDATE_BATCH,
+                                 default_change_reason=self.reason, default_user=self.user)  # fmt: skip
         self.report.indicators_created += len(new)
         self.report.indicators_updated += len(changed)
 
@@ -261,3 +289,41 @@ def _apply_indicator(row: Indicator, item: ParsedIndicator, position: int) -> No
         row.actual_date, row.actual_assumed = a.on_date, a.assumed
     if item.reason:
         row.reason = item.reason
+
+
+# --- evaluator adjustments ----------------------------------------------------------------
+
+ADJUST_STATE = "只有已提交、待审核的项目可以调整得分"
+ADJUST_REASON = "请填写调整理由"
+
+
+@transaction.atomic
+def indicator_adjust(*, indicator: Indicator, value: Decimal | None, reason: str, user: object) -> Indicator:
+    """An evaluator replaces the computed score (value None clears it); the computed one is kept.
+
+    The value must lie in [0, w] and, for a 定性 indicator of a band-locked scheme, inside its
+    band (domain.md §2); who and when are recorded, and the history keeps every change.
+    """
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from projects.models import Status
+    from scoring.rules import adjustment_error
+    from scoring.services import indicator_input
+
+    project = indicator.project
+    if project.status != Status.SUBMITTED:
+        raise ValidationError(ADJUST_STATE, code="state")
+    if value is not None:
+        if not reason.strip():
+            raise ValidationError({"reason": ADJUST_REASON})
+        error = adjustment_error(indicator_input(indicator), value, get_scheme(project.scheme))
+        if error:
+            raise ValidationError({"value": error})
+    indicator.adjusted_score = value
+    indicator.adjust_reason = reason.strip() if value is not None else ""
+    indicator.adjusted_by = user if value is not None else None
+    indicator.adjusted_at = timezone.now() if value is not None else None
+    indicator._change_reason = f"审核调整：{reason.strip()}" if value is not None else "撤销审核调整"
+    indicator.save(update_fields=["adjusted_score", "adjust_reason", "adjusted_by", "adjusted_at"])
+    return indicator

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from scoring.schemes import DEFAULT_KEY, scheme_choices
 
@@ -94,8 +95,10 @@ class Project(models.Model):
     scheme = models.CharField("评分方案", max_length=40, choices=scheme_choices(), default=DEFAULT_KEY)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
     name_variants = models.JSONField("导入时出现的其他名称", default=list, blank=True)
+    version = models.PositiveIntegerField("版本", default=0, help_text="每次保存加一，用于发现并发修改")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at", "version"], verbose_name="项目修改记录")
 
     class Meta:
         verbose_name = verbose_name_plural = "项目"
@@ -127,6 +130,7 @@ class Fund(models.Model):
     initial = models.DecimalField("年初预算数（万元）", null=True, blank=True, **MONEY)
     annual = models.DecimalField("全年预算数（万元）", **MONEY)
     executed = models.DecimalField("全年执行数（万元）", default=0, **MONEY)
+    history = HistoricalRecords(verbose_name="资金修改记录")
 
     class Meta:
         verbose_name = verbose_name_plural = "项目资金"
@@ -141,3 +145,33 @@ class Fund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.get_source_display()}"
+
+
+class ReviewAction(models.TextChoices):
+    SUBMIT = "submit", "提交"
+    RETURN = "return", "退回"
+    APPROVE = "approve", "审核通过"
+    REOPEN = "reopen", "重新打开"
+
+
+class ReviewRound(models.Model):
+    """One step of the workflow; every round is kept (issue: 草稿 → 已提交 → 已审核 / 退回)."""
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveIntegerField("轮次")
+    action = models.CharField("操作", max_length=16, choices=ReviewAction.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT)
+    reason = models.TextField("意见或理由", blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审核记录"
+        ordering = ["project", "created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=["submit", "approve"]) | ~Q(reason=""), name="return_and_reopen_need_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} 第{self.number}轮 {self.get_action_display()}"

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 
 from projects.models import Project
@@ -38,3 +42,79 @@ def project_by_key(*, key: str, year: int) -> Project:
 
 def years_of(queryset: QuerySet[Project]) -> list[int]:
     return sorted(set(queryset.values_list("year", flat=True)), reverse=True)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One change on the project page's timeline: who, when, what, old → new, why."""
+
+    when: datetime.datetime
+    who: str
+    what: str
+    changes: tuple[tuple[str, str, str], ...] = ()
+    reason: str = ""
+
+
+TRACKED = {
+    "project": ("name", "status", "annual_goal", "overall_goal", "actual_summary", "scheme", "attribute"),
+    "fund": ("initial", "annual", "executed"),
+    "indicator": ("comparator", "target", "target_text", "unit", "weight", "actual", "actual_text", "actual_label",
+                  "actual_date", "reason", "adjusted_score", "adjust_reason"),
+}  # fmt: skip
+KIND = {"+": "新建", "~": "修改", "-": "删除"}
+
+
+def _who(user: Any) -> str:
+    return user.get_username() if user else "系统（导入或命令）"
+
+
+def _label(model: Any, field: str) -> str:
+    return str(model._meta.get_field(field).verbose_name)
+
+
+def _history_entries(records: list[Any], subject: Any, fields: tuple[str, ...]) -> list[TimelineEntry]:
+    """Entries for the history records of one kind of object, diffed against the previous record."""
+    previous: dict[int, Any] = {}
+    out = []
+    for record in records:
+        before = previous.get(record.id)
+        previous[record.id] = record
+        changes = []
+        if before is not None and record.history_type == "~":
+            delta = record.diff_against(before, included_fields=list(fields))
+            changes = [(_label(record.instance_type, c.field), _text(c.old), _text(c.new)) for c in delta.changes]
+            if not changes:
+                continue
+        what = f"{KIND[record.history_type]}{subject(record)}"
+        out.append(TimelineEntry(record.history_date, _who(record.history_user), what, tuple(changes),
+                                 record.history_change_reason or ""))  # fmt: skip
+    return out
+
+
+def _text(value: Any) -> str:
+    from decimal import Decimal
+
+    from scoring.rules import fmt
+
+    if value in (None, ""):
+        return "—"
+    return fmt(value) if isinstance(value, Decimal) else str(value)
+
+
+def project_timeline(project: Project) -> list[TimelineEntry]:
+    """Every recorded change to the project, its funds and indicators, and every review step."""
+    from indicators.models import Indicator  # indicators builds on projects
+    from projects.models import Fund, ReviewRound
+
+    def history(model: Any, **filters: Any) -> list[Any]:
+        return list(model.history.filter(**filters).select_related("history_user").order_by("history_date", "pk"))
+
+    entries = _history_entries(history(Project, id=project.pk), lambda r: "项目", TRACKED["project"])
+    entries += _history_entries(history(Fund, project_id=project.pk),
+                                lambda r: f"资金（{r.get_source_display()}）", TRACKED["fund"])  # fmt: skip
+    entries += _history_entries(history(Indicator, project_id=project.pk),
+                                lambda r: f"指标“{r.level3}”", TRACKED["indicator"])  # fmt: skip
+    for step in ReviewRound.objects.filter(project=project).select_related("actor"):
+        what = f"第{step.number}轮 {step.get_action_display()}"
+        entries.append(TimelineEntry(step.created_at, _who(step.actor), what, reason=step.reason))
+    return sorted(entries, key=lambda e: e.when, reverse=True)

@@ -28,11 +28,11 @@ def load() -> str:
     return out.getvalue()
 
 
-def test_demo_users_can_log_in_with_their_roles() -> None:
+def test_demo_users_can_log_in_with_their_roles(rf) -> None:
     out = load()
     for username in ("officer_a", "officer_b", "evaluator", "admin"):
         assert username in out
-        assert authenticate(username=username, password="demo-pass-2026") is not None
+        assert authenticate(rf.post("/login/"), username=username, password="demo-pass-2026") is not None
     assert "demo-pass-2026" in out
     roles = dict(Membership.objects.values_list("user__username", "role"))
     assert roles == {"officer_a": Role.OFFICER, "officer_b": Role.OFFICER, "evaluator": Role.EVALUATOR,

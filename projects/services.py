@@ -1,0 +1,100 @@
+"""Writes for projects: the review workflow and the check against lost updates.
+
+草稿/已退回 → 已提交 (officer) → 已审核 (evaluator; locked) or 已退回 (with a reason);
+only an admin reopens an approved evaluation, with a reason. Every step is a ReviewRound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+
+from projects.models import Project, ReviewAction, ReviewRound, Status
+
+BLOCKING_WARNINGS = ("weights_sum", "missing_reason")
+SUBMIT_BLOCKED = "存在须先处理的问题，暂不能提交："
+WRONG_STATE = "项目当前状态为“{status}”，不能{action}"
+REASON_REQUIRED = "请填写{what}"
+STALE = "该项目已被他人修改，您的输入已保留在表单中；请先查看最新内容（刷新页面）再保存"
+EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+
+def project_touch(*, project: Project, version: int) -> Project:
+    """Claim the next version of `project`; refuses when someone saved since `version` was read.
+
+    Every edit form carries the version it was rendered with, so the second of two people
+    editing the same project is told instead of silently overwriting the first.
+    """
+    updated = Project.objects.filter(pk=project.pk, version=version).update(version=F("version") + 1)
+    if not updated:
+        raise ValidationError(STALE, code="stale")
+    project.version = version + 1
+    return project
+
+
+def _round(project: Project, action: str, user: Any, reason: str = "") -> ReviewRound:
+    number = project.rounds.aggregate(n=Max("number"))["n"] or 0
+    if action == ReviewAction.SUBMIT:
+        number += 1
+    return ReviewRound.objects.create(project=project, number=max(number, 1), action=action, actor=user,
+                                      reason=reason)  # fmt: skip
+
+
+def _move(project: Project, allowed: Iterable[str], new: str, action: str, user: Any, reason: str) -> Project:
+    if project.status not in allowed:
+        label = ReviewAction(action).label
+        raise ValidationError(WRONG_STATE.format(status=project.get_status_display(), action=label), code="state")
+    project.status = new
+    project._change_reason = f"{ReviewAction(action).label}" + (f"：{reason}" if reason else "")
+    project.save(update_fields=["status", "updated_at"])
+    Project.objects.filter(pk=project.pk).update(version=F("version") + 1)
+    _round(project, action, user, reason)
+    return project
+
+
+def submission_problems(project: Project) -> list[str]:
+    """Why `project` cannot be submitted yet: the blocking warnings of domain.md §3."""
+    from projects.selectors import projects_with_scoring_data
+    from scoring.services import project_evaluate  # scoring builds on projects
+
+    fresh = projects_with_scoring_data().get(pk=project.pk)
+    warnings = project_evaluate(fresh).warnings
+    return [
+        f"{w.indicator}：{w.message}" if w.indicator else w.message for w in warnings if w.code in BLOCKING_WARNINGS
+    ]
+
+
+@transaction.atomic
+def evaluation_submit(*, project: Project, user: Any) -> Project:
+    problems = submission_problems(project)
+    if problems:
+        raise ValidationError([SUBMIT_BLOCKED, *problems], code="blocked")
+    return _move(project, EDITABLE, Status.SUBMITTED, ReviewAction.SUBMIT, user, "")
+
+
+@transaction.atomic
+def evaluation_return(*, project: Project, user: Any, reason: str) -> Project:
+    if not reason.strip():
+        raise ValidationError(REASON_REQUIRED.format(what="退回理由"), code="reason")
+    return _move(project, (Status.SUBMITTED,), Status.RETURNED, ReviewAction.RETURN, user, reason.strip())
+
+
+@transaction.atomic
+def evaluation_approve(*, projects: Iterable[Project], user: Any) -> int:
+    """Approve one or many submitted projects; refuses the whole batch if one is not submitted."""
+    items = list(projects)
+    for project in items:
+        _move(project, (Status.SUBMITTED,), Status.APPROVED, ReviewAction.APPROVE, user, "")
+    return len(items)
+
+
+@transaction.atomic
+def evaluation_reopen(*, project: Project, user: Any, reason: str) -> Project:
+    """Admin only (the view checks the role): an approved evaluation goes back to the officer."""
+    if not reason.strip():
+        raise ValidationError(REASON_REQUIRED.format(what="重新打开的理由"), code="reason")
+    return _move(project, (Status.APPROVED,), Status.RETURNED, ReviewAction.REOPEN, user, reason.strip())
