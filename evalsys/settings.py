@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "indicators",
     "scoring",
     "reports",
+    "review",
+    "intake",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,9 @@ admin.site.index_title = "数据管理"
 urlpatterns = [
     path("", include("projects.urls")),
     path("reports/", include("reports.urls")),
+    path("indicators/", include("indicators.urls")),
+    path("review/", include("review.urls")),
+    path("intake/", include("intake.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -98,3 +98,30 @@ def evaluation_reopen(*, project: Project, user: Any, reason: str) -> Project:
     if not reason.strip():
         raise ValidationError(REASON_REQUIRED.format(what="重新打开的理由"), code="reason")
     return _move(project, (Status.APPROVED,), Status.RETURNED, ReviewAction.REOPEN, user, reason.strip())
+
+
+COPY_EXISTS = "{year} 年度已有项目“{name}”，不能重复复制"
+COPIED_FIELDS = ("unit", "code", "name", "attribute", "overall_goal", "annual_goal", "scheme")
+TREE_FIELDS = ("position", "level1", "level2", "level3", "comparator", "target", "target_text", "unit", "deadline",
+               "sign_assumed", "weight", "direction")  # fmt: skip
+
+
+@transaction.atomic
+def project_copy_to_year(*, source: Project, year: int, user: Any) -> Project:
+    """Start `year` from `source`: basics, goals and the indicator tree with its targets and
+    weights; no funds, actuals, reasons, scores or review history (they belong to a year)."""
+    from indicators.models import Indicator  # indicators builds on projects
+
+    clash = Project.objects.filter(year=year, unit=source.unit, name=source.name)
+    if source.code:
+        clash = Project.objects.filter(year=year, code=source.code)
+    if clash.exists():
+        raise ValidationError(COPY_EXISTS.format(year=year, name=source.name), code="exists")
+    copy = Project(year=year, **{f: getattr(source, f) for f in COPIED_FIELDS})
+    copy._change_reason = f"复制自 {source.year} 年度"
+    copy.save()
+    rows = [Indicator(project=copy, **{f: getattr(i, f) for f in TREE_FIELDS}) for i in source.indicators.all()]
+    from simple_history.utils import bulk_create_with_history
+
+    bulk_create_with_history(rows, Indicator, default_user=user, default_change_reason=f"复制自 {source.year} 年度")
+    return copy

@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from projects.access import can_write, project_for_user, require_role, visible_projects
-from projects.selectors import projects_with_scoring_data, years_of
+from projects.selectors import project_timeline, projects_with_scoring_data, years_of
 from reports.forms import NarrativeForm
 from scoring.services import project_evaluate
 
@@ -36,5 +36,6 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "funds": list(project.funds.all()),
         "can_write": can_write(request.user, project),
         "narrative_form": NarrativeForm(instance=getattr(project, "narrative", None)),
+        "timeline": project_timeline(project),
     }
     return render(request, "projects/detail.html", context)

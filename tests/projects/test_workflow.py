@@ -126,3 +126,16 @@ def test_timeline_shows_every_step_with_who_and_old_new(project, officer, evalua
     actual = next(e for e in entries if e.what == "修改指标“培训人次”")
     assert actual.changes == (("实际完成值", "10", "12"),) and actual.reason == "填报实际值"
     assert entries == sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def test_copy_to_next_year_keeps_the_tree_not_the_results(project, officer) -> None:
+    from projects.services import project_copy_to_year
+
+    copy = project_copy_to_year(source=project, year=2023, user=officer)
+    assert (copy.code, copy.year, copy.status, copy.unit) == ("W-001", 2023, Status.DRAFT, project.unit)
+    rows = {i.level3: i for i in copy.indicators.all()}
+    assert set(rows) == {"培训人次", "品牌"}
+    assert rows["培训人次"].target == Decimal(10) and rows["培训人次"].actual is None
+    assert rows["品牌"].actual_label == "" and not copy.funds.exists()
+    with pytest.raises(ValidationError, match="已有项目"):
+        project_copy_to_year(source=project, year=2023, user=officer)
