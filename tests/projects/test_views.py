@@ -82,5 +82,5 @@ def test_detail_query_count_does_not_grow(client, officer, project_a, django_ass
     for j in range(40):
         factories.indicator(project_a, level3=f"指标{j}", weight="1")
     client.force_login(officer)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(20):  # incl. the timeline: one query per history table
         assert client.get(reverse("projects:detail", args=[project_a.pk])).status_code == 200
