@@ -7,8 +7,9 @@ STAMP  := $(VENV)/.installed
 # Debian packages: CJK fonts and HarfBuzz's subsetter for PDF reports (without it WeasyPrint
 # subsets fonts with fontTools, ~20x slower), Pango for WeasyPrint, poppler for PDF tests.
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
-# Only the tests need these: LibreOffice opens the generated .docx/.xlsx as a reader would.
-TEST_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui
+# Only the tests need these: LibreOffice opens the generated .docx/.xlsx as a reader would;
+# Playwright drives Debian's Chromium (never a browser download) for the browser tests.
+TEST_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint check setup system bench worker

@@ -3,10 +3,11 @@
 from django.contrib import admin
 
 from indicators.models import Indicator
+from projects.admin import RescoreAfterSave
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(RescoreAfterSave, admin.ModelAdmin):
     list_display = [
         "project",
         "level1",

@@ -15,6 +15,7 @@ from indicators.workbook import read_workbook
 from projects.models import Department, Fund, FundSource, Project, Unit
 from scoring.rules import evaluate
 from scoring.schemes import get_scheme
+from scoring.services import projects_rescore
 from scoring.types import QUALITATIVE, ZERO, BudgetInput, EvaluationInput, IndicatorInput, Scheme, Warning
 
 __all__ = ["ImportFailed", "ImportReport", "workbook_import"]
@@ -69,9 +70,11 @@ def workbook_import(
     report = ImportReport(dry_run=dry_run)
     report.warnings = [(p.label, w) for p in projects for w in project_warnings(p, scheme)]
     with transaction.atomic():
-        _Writer(year, scheme, scheme_key, report, user).write(projects)
+        ids = _Writer(year, scheme, scheme_key, report, user).write(projects)
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            projects_rescore(project_ids=ids)
     return report
 
 
@@ -134,12 +137,14 @@ class _Writer:
         self.year, self.scheme, self.scheme_key, self.report = year, scheme, scheme_key, report
         self.user, self.reason = user, IMPORT_REASON
 
-    def write(self, parsed: list[ParsedProject]) -> None:
+    def write(self, parsed: list[ParsedProject]) -> list[int]:
+        """Write everything; returns the ids of the projects written."""
         departments = self._departments({p.department for p in parsed if p.department})
         units = self._units(parsed, departments)
         projects = self._projects(parsed, units)
         self._funds(parsed, projects)
         self._indicators(parsed, projects)
+        return [p.pk for p in projects.values()]
 
     def _departments(self, names: set[str]) -> dict[str, Department]:
         found = {d.name: d for d in Department.objects.filter(name__in=names)}
@@ -326,4 +331,5 @@ def indicator_adjust(*, indicator: Indicator, value: Decimal | None, reason: str
     indicator.adjusted_at = timezone.now() if value is not None else None
     indicator._change_reason = f"审核调整：{reason.strip()}" if value is not None else "撤销审核调整"
     indicator.save(update_fields=["adjusted_score", "adjust_reason", "adjusted_by", "adjusted_at"])
+    projects_rescore(project_ids=[project.pk])
     return indicator

@@ -4,6 +4,19 @@ from django.contrib import admin
 
 from indicators.models import Indicator
 from projects.models import Department, Fund, Membership, Project, Unit
+from scoring.services import projects_rescore
+
+
+class RescoreAfterSave:
+    """Admin edits change scores too: store the new totals (see Project.score_total)."""
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        projects_rescore(project_ids=[getattr(obj, "project_id", None) or obj.pk])
+
+    def save_related(self, request, form, formsets, change) -> None:
+        super().save_related(request, form, formsets, change)
+        projects_rescore(project_ids=[getattr(form.instance, "project_id", None) or form.instance.pk])
 
 
 @admin.register(Department)
@@ -30,7 +43,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(Fund)
-class FundAdmin(admin.ModelAdmin):
+class FundAdmin(RescoreAfterSave, admin.ModelAdmin):
     list_display = ["project", "source", "initial", "annual", "executed"]
     list_filter = ["source", "project__year"]
     search_fields = ["project__code", "project__name"]
@@ -63,8 +76,8 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
-    list_display = ["year", "code", "name", "unit", "scheme", "status"]
+class ProjectAdmin(RescoreAfterSave, admin.ModelAdmin):
+    list_display = ["year", "code", "name", "unit", "scheme", "status", "score_total", "score_grade"]
     list_filter = ["year", "status", "scheme", "unit__department"]
     search_fields = ["code", "name", "unit__name"]
     list_select_related = ["unit"]

@@ -148,4 +148,7 @@ def load_demo() -> list[str]:
     evaluator = get_user_model().objects.get(username="evaluator")
     for spec in PROJECTS:
         _project(units, spec, evaluator)
+    from scoring.services import projects_rescore  # scoring builds on projects
+
+    projects_rescore(project_ids=list(Project.objects.filter(year=YEAR).values_list("pk", flat=True)))
     return lines

@@ -96,9 +96,19 @@ class Project(models.Model):
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
     name_variants = models.JSONField("导入时出现的其他名称", default=list, blank=True)
     version = models.PositiveIntegerField("版本", default=0, help_text="每次保存加一，用于发现并发修改")
+    # The scoring engine's result, stored for list pages and overviews over thousands of projects;
+    # every write path calls scoring.services.projects_rescore, and `manage.py rescore` rebuilds it.
+    score_total = models.DecimalField("总分", max_digits=7, decimal_places=2, null=True, blank=True, editable=False)
+    score_grade = models.CharField("等级", max_length=8, blank=True, editable=False)
+    execution_rate = models.DecimalField("预算执行率（%）", max_digits=9, decimal_places=2, null=True, blank=True,
+                                         editable=False)  # fmt: skip
+    warning_count = models.PositiveIntegerField("提示数", default=0, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at", "version"], verbose_name="项目修改记录")
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "version", "score_total", "score_grade", "execution_rate", "warning_count"],
+        verbose_name="项目修改记录",
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "项目"

@@ -124,4 +124,7 @@ def project_copy_to_year(*, source: Project, year: int, user: Any) -> Project:
     from simple_history.utils import bulk_create_with_history
 
     bulk_create_with_history(rows, Indicator, default_user=user, default_change_reason=f"复制自 {source.year} 年度")
+    from scoring.services import projects_rescore  # scoring builds on projects
+
+    projects_rescore(project_ids=[copy.pk])
     return copy

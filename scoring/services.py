@@ -70,3 +70,23 @@ def evaluation_json(project: Project, ev: Evaluation) -> dict[str, Any]:
         "indicator_total": pts(ev.indicator_total), "total": pts(ev.total), "grade": ev.grade,
         "warnings": [{"code": w.code, "indicator": w.indicator, "message": w.message} for w in ev.warnings],
     }  # fmt: skip
+
+
+STORED = ["score_total", "score_grade", "execution_rate", "warning_count"]
+
+
+def projects_rescore(*, project_ids: list[int]) -> int:
+    """Recompute and store the totals of these projects (a fixed number of queries per 500)."""
+    from projects.models import Project
+    from projects.selectors import projects_with_scoring_data
+
+    changed = []
+    for start in range(0, len(project_ids), 500):
+        for project in projects_with_scoring_data(Project.objects.filter(pk__in=project_ids[start : start + 500])):
+            ev = project_evaluate(project)
+            project.score_total, project.score_grade = ev.total, ev.grade
+            project.execution_rate = ev.budget.rate if ev.budget else None
+            project.warning_count = len(ev.warnings)
+            changed.append(project)
+    Project.objects.bulk_update(changed, STORED, batch_size=500)
+    return len(changed)
