@@ -120,7 +120,7 @@ USE_I18N = True
 USE_TZ = True
 
 MEDIA_URL = "media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / "media")
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
@@ -146,6 +146,9 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Submissions are overdue after this day ("MM-DD") of the year after the fiscal year.
+EVALSYS_SUBMISSION_DEADLINE = os.environ.get("EVALSYS_SUBMISSION_DEADLINE", "03-31")
 
 # Scoring scheme used when a project or an import names none.
 EVALSYS_DEFAULT_SCHEME = os.environ.get("EVALSYS_DEFAULT_SCHEME", "national")

@@ -76,7 +76,11 @@ class Indicator(models.Model):
         verbose_name = verbose_name_plural = "绩效指标"
         ordering = ["project", "position", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["project", "level1", "level2", "level3"], name="indicator_path_unique"),
+            models.UniqueConstraint(
+                fields=["project", "level1", "level2", "level3"],
+                name="indicator_path_unique",
+                violation_error_message="本项目已有相同一级、二级、三级名称的指标，请修改三级指标名称",
+            ),
             models.CheckConstraint(condition=Q(weight__gte=0), name="indicator_weight_not_negative"),
             models.CheckConstraint(condition=Q(comparator__in=Comparator.values), name="indicator_comparator_valid"),
             models.CheckConstraint(

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from intake import views
 
 app_name = "intake"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("upload/", views.upload, name="upload"),
+    path("upload/confirm/", views.confirm, name="confirm"),
+    path("copy/", views.copy, name="copy"),
+]

@@ -63,7 +63,7 @@ def project_for_user(user: Any, pk: int, *, write: bool = False) -> Project:
     if write:
         if role == Role.EVALUATOR:
             raise PermissionDenied(READ_ONLY)
-        if role == Role.OFFICER and project.status not in EDITABLE:
+        if project.status not in EDITABLE:  # admins too: an approved evaluation is reopened first
             raise PermissionDenied(LOCKED)
     return project
 
@@ -74,3 +74,13 @@ def can_write(user: Any, project: Project) -> bool:
     except (PermissionDenied, Http404):
         return False
     return True
+
+
+OFFICERS_ONLY = "只有填报人可以新建本单位的项目"
+
+
+def unit_for_officer(user: Any) -> Any:
+    """The unit an officer creates projects for; other roles get a 403."""
+    if role_of(user) != Role.OFFICER:
+        raise PermissionDenied(OFFICERS_ONLY)
+    return Membership.objects.select_related("unit").get(user=user).unit

@@ -12,4 +12,9 @@ from projects.models import Role
 
 def role(request: HttpRequest) -> dict[str, Any]:
     current = role_of(request.user) if hasattr(request, "user") else None
-    return {"role_label": Role(current).label if current else "", "is_admin": current == Role.ADMIN}
+    return {
+        "role_label": Role(current).label if current else "",
+        "is_admin": current == Role.ADMIN,
+        "is_reviewer": current in (Role.EVALUATOR, Role.ADMIN),
+        "can_intake": current in (Role.OFFICER, Role.ADMIN),
+    }

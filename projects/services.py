@@ -128,3 +128,17 @@ def project_copy_to_year(*, source: Project, year: int, user: Any) -> Project:
 
     projects_rescore(project_ids=[copy.pk])
     return copy
+
+
+@transaction.atomic
+def project_create(*, project: Project, user: Any) -> Project:
+    """Save a new draft project (unit set by the caller), with its history and stored totals."""
+    from scoring.services import projects_rescore  # scoring builds on projects
+
+    project.status = Status.DRAFT
+    project._change_reason = "新建项目"
+    project._history_user = user
+    project.full_clean()
+    project.save()
+    projects_rescore(project_ids=[project.pk])
+    return project

@@ -6,5 +6,8 @@ app_name = "projects"
 
 urlpatterns = [
     path("", views.project_list, name="list"),
+    path("new/", views.project_create, name="create"),
     path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/edit/", views.project_edit, name="edit"),
+    path("<int:pk>/submit/", views.project_submit, name="submit"),
 ]

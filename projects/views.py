@@ -1,14 +1,22 @@
-"""Project pages: the list a user may see, and one project's scores and reports."""
+"""Project pages: the list a user may see, one project's scores and reports, and the officer's edits."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from projects.access import can_write, project_for_user, require_role, visible_projects
+from projects.access import EDITABLE, can_write, project_for_user, require_role, unit_for_officer, visible_projects
+from projects.editing import project_update
+from projects.forms import ProjectCreateForm, ProjectEditForm, add_service_error, is_stale
 from projects.selectors import project_timeline, projects_with_scoring_data, years_of
+from projects.services import evaluation_submit
+from projects.services import project_create as project_create_service
 from reports.forms import NarrativeForm
 from scoring.services import project_evaluate
 
@@ -20,9 +28,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
     visible = visible_projects(request.user)
     years = years_of(visible)
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)
-    projects = projects_with_scoring_data(visible.filter(year=year).order_by("unit__code", "code"))
-    rows = [(p, project_evaluate(p)) for p in projects]
-    return render(request, "projects/list.html", {"rows": rows, "years": years, "year": year})
+    # stored totals (kept equal to the engine by every write): no indicator rows are loaded here
+    projects = visible.filter(year=year).select_related("unit").order_by("unit__code", "code")
+    return render(request, "projects/list.html", {"projects": projects, "years": years, "year": year})
 
 
 @login_required
@@ -35,7 +43,58 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "evaluation": project_evaluate(project),
         "funds": list(project.funds.all()),
         "can_write": can_write(request.user, project),
+        "can_submit": project.status in EDITABLE and can_write(request.user, project),
         "narrative_form": NarrativeForm(instance=getattr(project, "narrative", None)),
         "timeline": project_timeline(project),
     }
     return render(request, "projects/detail.html", context)
+
+
+SAVED = "已保存"
+CREATED = "项目已创建，请设置绩效指标"
+SUBMITTED = "已提交审核"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = project_for_user(request.user, pk, write=True)
+    form = ProjectEditForm(request.POST or None, project=project, funds=list(project.funds.all()))
+    if request.method == "POST" and form.is_valid():
+        try:
+            project_update(project=project, user=request.user, **form.service_kwargs())
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, SAVED)
+            return redirect("projects:detail", pk=project.pk)
+    status = 409 if is_stale(form) else 400 if form.errors else 200
+    return render(request, "projects/edit.html", {"project": project, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_create(request: HttpRequest) -> HttpResponse:
+    """An officer starts a project of their unit, then fills in the tree in the editor."""
+    unit = unit_for_officer(request.user)
+    form = ProjectCreateForm(request.POST or None, unit=unit, initial={"year": timezone.localdate().year - 1})
+    if request.method == "POST" and form.is_valid():
+        project = project_create_service(project=form.save(commit=False), user=request.user)
+        messages.success(request, CREATED)
+        return redirect("indicators:editor", pk=project.pk)
+    return render(request, "projects/create.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@login_required
+@require_POST
+def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = project_for_user(request.user, pk, write=True)
+    try:
+        evaluation_submit(project=project, user=request.user)
+    except ValidationError as error:
+        head, *reasons = error.messages
+        items = format_html_join("", "<li>{}</li>", ((r,) for r in reasons))
+        messages.error(request, format_html('{}<ul class="mb-0">{}</ul>', head, items), extra_tags="danger")
+    else:
+        messages.success(request, SUBMITTED)
+    return redirect("projects:detail", pk=project.pk)

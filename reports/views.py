@@ -45,7 +45,7 @@ def narrative(request: HttpRequest, pk: int) -> HttpResponse:
         form.save()
         if not request.htmx:
             return redirect("projects:detail", pk=project.pk)
-    status = 200 if form.is_valid() else 400
+    status = 200 if form.is_valid() or request.htmx else 400  # htmx 2 does not swap 4xx responses
     context = {"project": project, "narrative_form": form, "saved": form.is_valid(), "can_write": True}
     return render(request, "reports/narrative.html", context, status=status)
 

@@ -86,3 +86,9 @@ def test_user_without_role_is_403_even_for_unknown_ids(django_user_model) -> Non
 def test_unknown_id_is_404(officer) -> None:
     with pytest.raises(Http404):
         project_for_user(officer, 987654)
+
+
+@pytest.mark.parametrize(("status", "allowed"), [(s, s in (Status.DRAFT, Status.RETURNED)) for s in Status.values])
+def test_admin_also_reopens_before_editing(admin_user, projects, status, allowed) -> None:
+    project = projects[("A", status)]
+    assert can_write(admin_user, project) is allowed

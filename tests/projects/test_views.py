@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from scoring.services import projects_rescore
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -15,6 +16,7 @@ def project_a(unit_a):
     project = factories.project(unit=unit_a, code="A-001", name="单位A项目")
     factories.fund(project, annual="100", executed="95")
     factories.indicator(project, level3="培训人次", weight="90", actual=10, actual_text="10")
+    projects_rescore(project_ids=[project.pk])  # factories write behind the services' back
     return project
 
 

@@ -1,0 +1,159 @@
+"""Writes of the officer's indicator editor: the tree (add, change, remove, reorder) and actuals.
+
+Each write claims the next project version first (projects.services.project_touch) inside its
+transaction, so an edit made on a page that someone else has changed since is refused. Evaluator
+adjustments are not here (indicators.services.indicator_adjust).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from django.db import transaction
+from django.db.models import Max
+
+from indicators.models import Indicator, direction_of
+from indicators.parsing import Actual, Target
+from projects.models import Project
+from projects.services import project_touch
+from scoring.rules import expected_level1_points
+from scoring.services import projects_rescore
+from scoring.types import QUALITATIVE, ZERO, Scheme
+
+CREATED = "新增指标"
+CHANGED = "修改指标"
+DELETED = "删除指标"
+MOVED = "调整指标顺序"
+ACTUAL_ENTERED = "填报实际完成值"
+DEFINITION_FIELDS = ["level1", "level2", "level3", "comparator", "target", "target_text", "unit", "deadline",
+                     "sign_assumed", "weight", "direction"]  # fmt: skip
+ACTUAL_FIELDS = ["actual", "actual_text", "actual_label", "actual_date", "actual_assumed", "reason"]
+
+
+@dataclass(frozen=True)
+class Definition:
+    """What the officer sets for one leaf of the tree."""
+
+    level1: str
+    level2: str
+    level3: str
+    target: Target
+    weight: Decimal
+
+
+def _kind(row: Indicator) -> str:
+    return "qualitative" if row.comparator == QUALITATIVE else "deadline" if row.deadline else "number"
+
+
+def _apply(row: Indicator, d: Definition) -> None:
+    before = _kind(row) if row.comparator else None
+    t = d.target
+    row.level1, row.level2, row.level3, row.weight = d.level1, d.level2, d.level3, d.weight
+    row.comparator, row.target, row.unit, row.deadline = t.comparator, t.value, t.unit, t.deadline
+    row.target_text = t.text if t.comparator == QUALITATIVE or t.deadline else ""  # a plain number: `target`
+    row.sign_assumed, row.direction = t.sign_assumed, direction_of(t.comparator)
+    if before and before != _kind(row):  # a number cannot stand for a 达成 band, nor a date for a number
+        _clear_actual(row)
+
+
+def _clear_actual(row: Indicator) -> None:
+    row.actual, row.actual_text, row.actual_label, row.actual_date, row.actual_assumed = None, "", "", None, False
+
+
+def _save(row: Indicator, user: Any, reason: str, fields: list[str] | None = None) -> Indicator:
+    row.full_clean()
+    row._change_reason = reason
+    row._history_user = user
+    row.save(update_fields=fields)
+    projects_rescore(project_ids=[row.project_id])
+    return row
+
+
+@transaction.atomic
+def indicator_create(*, project: Project, version: int, definition: Definition, user: Any) -> Indicator:
+    """Append a leaf at the end of the tree."""
+    project_touch(project=project, version=version)
+    last = project.indicators.aggregate(n=Max("position"))["n"] or 0
+    row = Indicator(project=project, position=last + 1)
+    _apply(row, definition)
+    return _save(row, user, CREATED)
+
+
+@transaction.atomic
+def indicator_update(*, indicator: Indicator, version: int, definition: Definition, user: Any) -> Indicator:
+    project_touch(project=indicator.project, version=version)
+    _apply(indicator, definition)
+    return _save(indicator, user, CHANGED, [*DEFINITION_FIELDS, *ACTUAL_FIELDS])
+
+
+@transaction.atomic
+def indicator_delete(*, indicator: Indicator, version: int, user: Any) -> None:
+    project_touch(project=indicator.project, version=version)
+    indicator._change_reason = DELETED
+    indicator._history_user = user
+    project_id = indicator.project_id
+    indicator.delete()
+    projects_rescore(project_ids=[project_id])
+
+
+@transaction.atomic
+def indicator_move(*, indicator: Indicator, version: int, direction: Literal["up", "down"], user: Any) -> None:
+    """Swap `indicator` with its neighbour; positions are renumbered 1..n on the way."""
+    project = project_touch(project=indicator.project, version=version)
+    rows = list(project.indicators.order_by("position", "id"))
+    here = next(i for i, row in enumerate(rows) if row.pk == indicator.pk)
+    there = here - 1 if direction == "up" else here + 1
+    if not 0 <= there < len(rows):
+        return
+    rows[here], rows[there] = rows[there], rows[here]
+    for position, row in enumerate(rows, start=1):
+        if row.position != position:
+            row.position = position
+            row._change_reason = MOVED
+            row._history_user = user
+            row.save(update_fields=["position"])
+
+
+@transaction.atomic
+def indicator_set_actual(
+    *, indicator: Indicator, version: int, actual: Actual | None, reason: str, user: Any
+) -> Indicator:
+    """Record the 实际完成值 (None clears it) and the 偏差原因分析及改进措施."""
+    project_touch(project=indicator.project, version=version)
+    _clear_actual(indicator)
+    if actual is not None:
+        indicator.actual, indicator.actual_text, indicator.actual_label = actual.value, actual.text, actual.label
+        indicator.actual_date, indicator.actual_assumed = actual.on_date, actual.assumed
+    indicator.reason = reason.strip()
+    return _save(indicator, user, ACTUAL_ENTERED, ACTUAL_FIELDS)
+
+
+# --- what the editor shows next to the tree (a read; kept beside the writes it checks) ---------
+
+
+@dataclass(frozen=True)
+class WeightSum:
+    """Sum of leaf weights under one 一级 (or all of them) against what the scheme expects."""
+
+    name: str
+    total: Decimal
+    expected: Decimal
+
+    @property
+    def ok(self) -> bool:
+        return self.total == self.expected
+
+
+def weight_sums(scheme: Scheme, rows: list[Indicator]) -> tuple[list[WeightSum], WeightSum]:
+    """Per-一级 sums (产出 x/50 …) and the total (x/90); 满意度's points move to 效益 when absent."""
+    present = {row.level1 for row in rows}
+    expected = expected_level1_points(scheme, present)
+    parts = [
+        WeightSum(name, sum((r.weight for r in rows if r.level1 == name), ZERO), expected.get(name, ZERO))
+        for name in scheme.level1_names
+        if name in expected or name in present
+    ]
+    total = WeightSum("合计", sum((r.weight for r in rows), ZERO), scheme.indicator_points)
+    return parts, total

@@ -1,0 +1,93 @@
+"""Forms of the intake pages: a workbook upload, and copying last year's project into a year."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.urls import reverse_lazy
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from intake.selectors import copy_candidates, default_copy_year
+from projects.models import Project
+from scoring.schemes import scheme_choices
+
+NOT_XLSX = "请上传 .xlsx 格式的 Excel 工作簿（.xls、.csv 等请先在 Excel 中“另存为” .xlsx）"
+UNREADABLE = "无法读取该文件：请确认它是未加密、未损坏的 Excel 工作簿（.xlsx）"
+TOO_LARGE = "文件过大（超过 {mb} MB），请拆分后分别导入"
+MAX_MB = 20
+SCHEME_DEFAULT = "（不指定：已有项目保持原方案，新项目用国家标准）"
+YEAR_RANGE = {"min_value": 2000, "max_value": 2100}
+
+
+class UploadForm(forms.Form):
+    """The workbook, its year and, for admins only, the scoring scheme to set."""
+
+    file = forms.FileField(
+        label="绩效表工作簿（.xlsx）", help_text="项目支出绩效表或自评表；导入前会先试运行并显示结果。"
+    )
+    year = forms.IntegerField(label="年度", **YEAR_RANGE)
+
+    def __init__(self, *args: Any, admin: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {"year": timezone.localdate().year - 1})
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".xlsx"
+        if admin:
+            choices = [("", SCHEME_DEFAULT), *scheme_choices()]
+            self.fields["scheme"] = forms.ChoiceField(label="评分方案", choices=choices, required=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(NOT_XLSX, code="not_xlsx")
+        if upload.size > MAX_MB * 1024 * 1024:
+            raise forms.ValidationError(TOO_LARGE.format(mb=MAX_MB), code="too_large")
+        try:
+            load_workbook(upload, read_only=True).close()
+        except Exception:  # openpyxl raises many types for a bad file
+            raise forms.ValidationError(UNREADABLE, code="unreadable") from None
+        finally:
+            upload.seek(0)
+        return upload
+
+    def service_kwargs(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {"file": data["file"], "year": data["year"], "scheme_key": data.get("scheme") or None}
+
+
+class SourceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Project) -> str:
+        code = f"{obj.code}-" if obj.code else ""
+        return f"{code}{obj.name}（{obj.unit.name}）"
+
+
+class CopyForm(forms.Form):
+    """A target year and one of the user's projects of the year before it that is not there yet."""
+
+    year = forms.IntegerField(label="复制到年度", min_value=2001, max_value=2100)
+    source = SourceField(
+        label="上一年度的项目",
+        queryset=Project.objects.none(),
+        empty_label="请选择项目",
+        help_text="只列出您可见的、所选年度还没有的上一年度项目。",
+    )
+
+    def __init__(self, data: Any = None, *, user: Any, year: str = "") -> None:
+        """`year` is the page's ?year= (as typed); the user's next year when it is not a year."""
+        start = _as_year(year) or default_copy_year(user)
+        super().__init__(data, initial={"year": start})
+        # The choices follow the year being submitted, so a project of another unit (or one
+        # already copied) is never a valid choice, whatever id the client sends.
+        chosen = (_as_year(self.data.get("year")) if self.is_bound else None) or start
+        self.fields["source"].queryset = copy_candidates(user, chosen)
+        self.fields["source"].label = f"{chosen - 1} 年度的项目"
+        self.fields["year"].widget.attrs |= {
+            "hx-get": reverse_lazy("intake:copy"), "hx-trigger": "change", "hx-target": "#copy-form",
+            "hx-select": "#copy-form", "hx-swap": "outerHTML",
+        }  # fmt: skip
+
+
+def _as_year(value: Any) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) == 4 and 2001 <= int(text) <= 2100 else None

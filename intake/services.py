@@ -1,0 +1,154 @@
+"""Writes of the intake pages: keep an uploaded workbook, dry-run it, import it, throw it away.
+
+The upload waits in MEDIA_ROOT/uploads/<token>.xlsx; the session holds the token and the import
+options. A client only ever sends the token back, and it must equal the session's: no path, year
+or scheme from the client is trusted at confirm time.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.sessions.backends.base import SessionBase
+from django.core.files.uploadedfile import UploadedFile
+
+from indicators.services import ImportFailed, ImportReport, workbook_import
+from projects.models import Unit
+from scoring.schemes import get_scheme
+
+UPLOAD_DIR = "uploads"
+SESSION_KEY = "intake_upload"
+TOKEN = re.compile(r"[0-9a-f]{32}")
+STALE_SECONDS = 24 * 3600  # uploads abandoned for a day are swept on the next upload
+NO_TABLE = "工作簿中没有找到绩效指标表：表头行须同时包含 一级指标、二级指标、三级指标 和 指标值（或 年度指标值）"
+TOKEN_REFUSED = "待确认的导入不存在或已失效，请重新上传工作簿"
+ERROR_LINE = re.compile(r"(?P<sheet>[^!]+)!第(?P<row>\d+)行\s*(?:(?P<column>[^：]{1,40})：)?(?P<fix>.*)", re.S)
+
+
+@dataclass(frozen=True)
+class PendingUpload:
+    """An uploaded workbook waiting for 确认导入, with the options it was previewed with."""
+
+    token: str
+    year: int
+    scheme_key: str | None
+    filename: str
+
+    @property
+    def path(self) -> Path:
+        return upload_path(self.token)
+
+    @property
+    def scheme_label(self) -> str:
+        return get_scheme(self.scheme_key).label if self.scheme_key else ""
+
+
+@dataclass(frozen=True)
+class ErrorRow:
+    """One ImportFailed message split for a table: where it is and what to fix."""
+
+    sheet: str
+    row: str
+    column: str
+    fix: str
+
+
+@dataclass
+class Outcome:
+    """A dry run or an import: the report, or the errors that stopped it (nothing written)."""
+
+    pending: PendingUpload | None = None
+    report: ImportReport | None = None
+    errors: list[ErrorRow] = field(default_factory=list)
+
+
+def upload_path(token: str) -> Path:
+    """Where the upload `token` is kept; ValueError for anything but a token this module made."""
+    if not TOKEN.fullmatch(token):
+        raise ValueError(TOKEN_REFUSED)
+    return Path(settings.MEDIA_ROOT) / UPLOAD_DIR / f"{token}.xlsx"
+
+
+def upload_preview(
+    *, session: SessionBase, file: UploadedFile, year: int, scheme_key: str | None, user: Any, only_unit: Unit | None
+) -> Outcome:
+    """Keep `file` (replacing any pending upload) and dry-run it; a failed dry run keeps nothing."""
+    upload_discard(session=session)
+    pending = _store(file, year=year, scheme_key=scheme_key)
+    outcome = _run(pending, user=user, only_unit=only_unit, dry_run=True)
+    if outcome.errors:
+        pending.path.unlink(missing_ok=True)
+    else:
+        session[SESSION_KEY] = asdict(pending)
+        outcome.pending = pending
+    return outcome
+
+
+def upload_pending(*, session: SessionBase, token: str) -> PendingUpload | None:
+    """The session's pending upload when `token` is its token, else None."""
+    stored = session.get(SESSION_KEY)
+    if not stored or not secrets.compare_digest(str(token), stored["token"]):
+        return None
+    return PendingUpload(**stored)
+
+
+def upload_confirm(*, session: SessionBase, pending: PendingUpload, user: Any, only_unit: Unit | None) -> Outcome:
+    """Import the previewed workbook for real with the previewed options, then discard it."""
+    try:
+        return _run(pending, user=user, only_unit=only_unit, dry_run=False)
+    finally:
+        upload_discard(session=session)
+
+
+def upload_discard(*, session: SessionBase) -> None:
+    """Forget the pending upload, if any, and delete its file."""
+    stored = session.pop(SESSION_KEY, None)
+    if stored and TOKEN.fullmatch(stored.get("token", "")):
+        upload_path(stored["token"]).unlink(missing_ok=True)
+
+
+def _store(file: UploadedFile, *, year: int, scheme_key: str | None) -> PendingUpload:
+    pending = PendingUpload(token=secrets.token_hex(16), year=year, scheme_key=scheme_key, filename=file.name or "")
+    folder = pending.path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    _sweep(folder)
+    with pending.path.open("wb") as out:
+        for chunk in file.chunks():
+            out.write(chunk)
+    return pending
+
+
+def _sweep(folder: Path) -> None:
+    """Delete uploads nobody confirmed or replaced (closed browser, expired session)."""
+    cutoff = time.time() - STALE_SECONDS
+    for old in folder.glob("*.xlsx"):
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+
+
+def _run(pending: PendingUpload, *, user: Any, only_unit: Unit | None, dry_run: bool) -> Outcome:
+    try:
+        report = workbook_import(
+            path=pending.path, year=pending.year, scheme_key=pending.scheme_key, dry_run=dry_run,
+            default_unit=str(only_unit) if only_unit else "", user=user, only_unit=only_unit,
+        )  # fmt: skip
+    except ImportFailed as exc:
+        # The server-side path means nothing to the user; name the file they uploaded.
+        return Outcome(errors=[_split(e.replace(str(pending.path), pending.filename)) for e in exc.errors])
+    if not (report.projects_created or report.projects_updated):
+        return Outcome(errors=[ErrorRow("", "", "", NO_TABLE)])
+    return Outcome(report=report)
+
+
+def _split(message: str) -> ErrorRow:
+    """`项目支出绩效表!第12行 指标值：“五十”不是数字` → sheet, row, column, fix."""
+    match = ERROR_LINE.fullmatch(message)
+    if not match:
+        return ErrorRow("", "", "", message)
+    return ErrorRow(match["sheet"], match["row"], match["column"] or "", match["fix"])

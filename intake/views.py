@@ -1,0 +1,65 @@
+"""Officer pages: import a workbook (preview, then 确认导入) and copy last year's project."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from intake.access import intake_scope
+from intake.forms import CopyForm, UploadForm
+from intake.services import TOKEN_REFUSED, upload_confirm, upload_discard, upload_pending, upload_preview
+from projects.services import project_copy_to_year
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    only_unit = intake_scope(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, admin=only_unit is None)
+    outcome = None
+    if request.method == "POST":
+        upload_discard(session=request.session)  # a new upload replaces the pending one, valid or not
+        if form.is_valid():
+            outcome = upload_preview(session=request.session, user=request.user, only_unit=only_unit,
+                                     **form.service_kwargs())  # fmt: skip
+    status = 400 if form.errors or (outcome and outcome.errors) else 200
+    context = {"form": form, "outcome": outcome, "unit": only_unit}
+    return render(request, "intake/upload.html", context, status=status)
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest) -> HttpResponse:
+    only_unit = intake_scope(request.user)
+    pending = upload_pending(session=request.session, token=request.POST.get("token", ""))
+    form = UploadForm(admin=only_unit is None)
+    if pending is None:
+        context = {"form": form, "refused": TOKEN_REFUSED, "unit": only_unit}
+        return render(request, "intake/upload.html", context, status=400)
+    outcome = upload_confirm(session=request.session, pending=pending, user=request.user, only_unit=only_unit)
+    if outcome.errors:
+        return render(request, "intake/upload.html", {"form": form, "outcome": outcome, "unit": only_unit}, status=400)
+    messages.success(request, outcome.report.summary())
+    return redirect(f"{reverse('projects:list')}?year={pending.year}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def copy(request: HttpRequest) -> HttpResponse:
+    intake_scope(request.user)
+    form = CopyForm(request.POST or None, user=request.user, year=request.GET.get("year", ""))
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = project_copy_to_year(source=form.cleaned_data["source"], year=form.cleaned_data["year"],
+                                           user=request.user)  # fmt: skip
+        except ValidationError as error:
+            form.add_error("source", error)
+        else:
+            messages.success(request, f"已从 {project.year - 1} 年度复制项目“{project.name}”")
+            return redirect("projects:detail", pk=project.pk)
+    return render(request, "intake/copy.html", {"form": form}, status=400 if form.errors else 200)

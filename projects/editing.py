@@ -1,0 +1,81 @@
+"""Writes of the officer's edit page: a project's basics and its funds by source.
+
+Every save claims the next project version first (projects.services.project_touch), in the same
+transaction, so the second of two concurrent saves is refused and writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from projects.models import Fund, Project
+from projects.services import project_touch
+
+BASIC_FIELDS = ("name", "attribute", "overall_goal", "annual_goal", "actual_summary")
+BASICS_REASON = "编辑项目基本信息"
+FUNDS_REASON = "编辑项目资金"
+
+
+@dataclass(frozen=True)
+class FundAmounts:
+    """One source's amounts in 万元."""
+
+    annual: Decimal
+    executed: Decimal
+    initial: Decimal | None = None
+
+
+@transaction.atomic
+def project_update(
+    *, project: Project, version: int, basics: Mapping[str, Any], funds: Mapping[str, FundAmounts | None], user: Any
+) -> Project:
+    """Save the basics and the funds (None removes a source) of `project` as read at `version`."""
+    project_touch(project=project, version=version)
+    _save_basics(project, basics, user)
+    _save_funds(project, funds, user)
+    from scoring.services import projects_rescore  # scoring builds on projects
+
+    projects_rescore(project_ids=[project.pk])
+    return project
+
+
+def _save_basics(project: Project, basics: Mapping[str, Any], user: Any) -> None:
+    changed = [name for name in BASIC_FIELDS if name in basics and getattr(project, name) != basics[name]]
+    if not changed:
+        return
+    for name in changed:
+        setattr(project, name, basics[name])
+    project.full_clean()
+    project._change_reason = BASICS_REASON
+    project._history_user = user
+    project.save(update_fields=[*changed, "updated_at"])
+
+
+def _save_funds(project: Project, funds: Mapping[str, FundAmounts | None], user: Any) -> None:
+    existing = {fund.source: fund for fund in Fund.objects.filter(project=project)}
+    for source, amounts in funds.items():
+        fund = existing.get(source)
+        if amounts is None:
+            if fund is not None:
+                _mark(fund, user)
+                fund.delete()
+            continue
+        fund = fund or Fund(project=project, source=source)
+        values = {"initial": amounts.initial, "annual": amounts.annual, "executed": amounts.executed}
+        if fund.pk and all(getattr(fund, k) == v for k, v in values.items()):
+            continue
+        for name, value in values.items():
+            setattr(fund, name, value)
+        fund.full_clean()
+        _mark(fund, user)
+        fund.save()
+
+
+def _mark(fund: Fund, user: Any) -> None:
+    fund._change_reason = FUNDS_REASON
+    fund._history_user = user

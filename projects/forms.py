@@ -1,0 +1,154 @@
+"""Forms of the officer's edit page: basics, funds by source, and the version every edit carries."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.forms.models import fields_for_model
+
+# parsing is plain standard-library code (no models): the one place numbers are read the Chinese way.
+from indicators.parsing import CellError, normalize, parse_decimal
+from projects.editing import BASIC_FIELDS, FundAmounts
+from projects.models import Fund, FundSource, Project, Unit
+
+VERSION_MISSING = "缺少版本号，请刷新页面后重试"
+NEED_ANNUAL = "请填写全年预算数"
+NEGATIVE = "金额不能为负数"
+TOO_PRECISE = "金额以万元为单位，最多保留两位小数"
+TOO_LARGE = "金额过大，请检查是否以万元为单位填写"
+NO_PERCENT = "金额请填写万元数，不要带 %"
+SOURCES = (FundSource.FISCAL, FundSource.CARRYOVER, FundSource.OTHER)
+AMOUNTS = (("initial", "年初预算数"), ("annual", "全年预算数"), ("executed", "全年执行数"))
+MONEY_DIGITS = 14  # Fund amounts: 16 digits, 2 of them decimals
+
+
+def add_service_error(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's ValidationError on `form`: at the field when the form has it, else on top."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, messages in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages)
+
+
+def is_stale(form: forms.Form) -> bool:
+    return form.has_error(NON_FIELD_ERRORS, "stale")
+
+
+class AmountField(forms.CharField):
+    """An amount in 万元 typed as people type it: 全角 digits and thousands separators allowed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "class": "text-end"}))
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = normalize(value)
+        if not text:
+            return None
+        if text.endswith("%"):
+            raise ValidationError(NO_PERCENT)
+        try:
+            amount = parse_decimal(text)
+        except CellError as error:
+            raise ValidationError(str(error)) from None
+        if amount < 0:
+            raise ValidationError(NEGATIVE)
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValidationError(TOO_PRECISE)
+        if amount.adjusted() >= MONEY_DIGITS:
+            raise ValidationError(TOO_LARGE)
+        return amount
+
+
+class VersionedForm(forms.Form):
+    """Carries the project version the page was rendered with; always named `version`, whatever
+    the form's prefix, so that one hidden input on a page serves every form on it."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=0, error_messages={"required": VERSION_MISSING, "invalid": VERSION_MISSING}
+    )
+
+    def add_prefix(self, field_name: str) -> str:
+        return field_name if field_name == "version" else super().add_prefix(field_name)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of the service call this form feeds."""
+        return {"version": self.cleaned_data["version"]}
+
+
+class ProjectEditForm(VersionedForm):
+    """基本信息 and 项目资金 by source (plus an imported 未分来源 row while one exists)."""
+
+    def __init__(self, data: Any = None, *, project: Project, funds: list[Fund]) -> None:
+        self.sources = [*SOURCES, *(f.source for f in funds if f.source not in SOURCES)]
+        initial: dict[str, Any] = {name: getattr(project, name) for name in BASIC_FIELDS}
+        initial["version"] = project.version
+        for fund in funds:
+            initial |= {f"{fund.source}_{name}": getattr(fund, name) for name, _ in AMOUNTS}
+        super().__init__(data, initial=initial)
+        textareas = {name: forms.Textarea(attrs={"rows": 3}) for name in BASIC_FIELDS[2:]}
+        self.fields.update(fields_for_model(Project, fields=BASIC_FIELDS, widgets=textareas))
+        for source in self.sources:
+            for name, label in AMOUNTS:
+                self.fields[f"{source}_{name}"] = AmountField(label=f"{FundSource(source).label} {label}")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for source in self.sources:
+            given = [data.get(f"{source}_{name}") for name, _ in AMOUNTS]
+            if data.get(f"{source}_annual") is None and any(v is not None for v in given):
+                self.add_error(f"{source}_annual", NEED_ANNUAL)
+        return data
+
+    def fund_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """(source label, [年初, 全年预算, 全年执行] fields) for the funds table."""
+        return [(FundSource(s).label, [self[f"{s}_{name}"] for name, _ in AMOUNTS]) for s in self.sources]
+
+    def basic_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in BASIC_FIELDS]
+
+    def funds(self) -> dict[str, FundAmounts | None]:
+        out: dict[str, FundAmounts | None] = {}
+        for source in self.sources:
+            values = {name: self.cleaned_data.get(f"{source}_{name}") for name, _ in AMOUNTS}
+            annual = values["annual"]
+            out[source] = None if annual is None else FundAmounts(annual, values["executed"] or Decimal(0),
+                                                                  values["initial"])  # fmt: skip
+        return out
+
+    def service_kwargs(self) -> dict[str, Any]:
+        basics = {name: self.cleaned_data[name] for name in BASIC_FIELDS}
+        return super().service_kwargs() | {"basics": basics, "funds": self.funds()}
+
+
+class ProjectCreateForm(forms.ModelForm):
+    """A new project of the officer's unit: what identifies it, then the editor takes over."""
+
+    class Meta:
+        model = Project
+        fields = ["year", "code", "name", "scheme", "attribute", "overall_goal", "annual_goal"]
+        widgets = {"overall_goal": forms.Textarea(attrs={"rows": 2}), "annual_goal": forms.Textarea(attrs={"rows": 2})}
+        help_texts = {"code": "预算一体化系统中的项目编码；没有编码的项目可留空，以名称区分。"}
+
+    def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.unit = unit
+
+    def validate_unique(self) -> None:
+        """Code + year (or name within the unit) must be new; said in Chinese at the field."""
+        super().validate_unique()
+        data, instance = self.cleaned_data, self.instance
+        clash = Project.objects.filter(year=data.get("year"))
+        if data.get("code"):
+            clash = clash.filter(code=data["code"])
+        else:
+            clash = clash.filter(unit=instance.unit, code="", name=data.get("name"))
+        if data.get("year") and clash.exists():
+            field = "code" if data.get("code") else "name"
+            self.add_error(
+                field, f"{data['year']} 年度已有此项目，请直接编辑或换一个{'编码' if field == 'code' else '名称'}"
+            )

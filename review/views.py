@@ -1,0 +1,205 @@
+"""Review pages: the queue of submitted projects, one project under review, and the overview."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from indicators.models import Indicator
+from indicators.services import indicator_adjust
+from projects.access import require_role
+from projects.forms import add_service_error
+from projects.models import Project, Role, Status
+from projects.selectors import project_timeline
+from projects.services import evaluation_reopen, evaluation_return
+from review.access import project_for_reviewer, projects_for_reviewer, reviewable_projects
+from review.charts import overview_charts
+from review.forms import AdjustForm, ApproveForm, OverviewForm, ReopenForm, ReturnForm, YearForm
+from review.selectors import (
+    DEFAULT_DEADLINE,
+    overview_data,
+    review_departments,
+    review_queue,
+    review_rounds,
+    review_sheet,
+    review_years,
+)
+from review.services import projects_approve
+from scoring.types import IndicatorScore
+
+APPROVED = "已审核通过 {n} 个项目"
+RETURNED = "已退回项目“{name}”"
+REOPENED = "已重新打开项目“{name}”，填报人可以修改"
+ADJUSTED = "已保存指标“{name}”的审核得分"
+
+
+# --- the queue and approval ---------------------------------------------------------------
+
+
+def _queue_page(request: HttpRequest, scope: QuerySet[Project], years: YearForm, approve_form: ApproveForm,
+                status: int = 200) -> HttpResponse:  # fmt: skip
+    year = years.chosen_year()
+    context = {"form": years, "year": year, "projects": review_queue(scope, year=year),
+               "approve_form": approve_form}  # fmt: skip
+    return render(request, "review/queue.html", context, status=status)
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest) -> HttpResponse:
+    scope = reviewable_projects(request.user)
+    years = YearForm(request.GET or None, years=review_years(scope))
+    return _queue_page(request, scope, years, ApproveForm(), status=400 if years.errors else 200)
+
+
+def _back(data: dict[str, Any]) -> HttpResponse:
+    """Where an approval returns to: the one project's page, or the queue of its year."""
+    if data.get("single") and len(data.get("projects") or ()) == 1:
+        return redirect("review:project", pk=data["projects"][0])
+    return redirect(f"{reverse('review:queue')}?year={data['year']}" if data.get("year") else "review:queue")
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest) -> HttpResponse:
+    scope = reviewable_projects(request.user)
+    form = ApproveForm(request.POST)
+    if form.is_valid():
+        try:
+            count = projects_approve(projects=projects_for_reviewer(request.user, form.cleaned_data["projects"]),
+                                     user=request.user)  # fmt: skip
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, APPROVED.format(n=count))
+            return _back(form.cleaned_data)
+    if form.cleaned_data.get("single"):
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors), extra_tags="danger")
+        return _back(form.cleaned_data)
+    years = YearForm({"year": form.cleaned_data.get("year")}, years=review_years(scope))
+    return _queue_page(request, scope, years, form, status=400)
+
+
+# --- one project under review ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Row:
+    indicator: Indicator
+    score: IndicatorScore
+    form: AdjustForm
+
+
+def _adjust_form(indicator: Indicator, data: Any = None) -> AdjustForm:
+    initial = {"value": indicator.adjusted_score, "reason": indicator.adjust_reason}
+    return AdjustForm(data, prefix=f"i{indicator.pk}", initial=initial)
+
+
+def _rows(pairs: list[tuple[Indicator, IndicatorScore]], bound: dict[int, AdjustForm]) -> list[Row]:
+    return [Row(i, s, bound.get(i.pk) or _adjust_form(i)) for i, s in pairs]
+
+
+def _project_page(request: HttpRequest, pk: int, *, bound: dict[int, AdjustForm] | None = None,
+                  status: int = 200, **forms: Any) -> HttpResponse:  # fmt: skip
+    project, evaluation, pairs = review_sheet(pk)
+    context = {
+        "project": project, "evaluation": evaluation, "rows": _rows(pairs, bound or {}),
+        "can_review": project.status == Status.SUBMITTED, "can_reopen": project.status == Status.APPROVED,
+        "return_form": forms.get("return_form") or ReturnForm(prefix="return"),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(prefix="reopen"),
+        "rounds": review_rounds(project), "timeline": project_timeline(project),
+    }  # fmt: skip
+    return render(request, "review/project.html", context, status=status)
+
+
+@login_required
+@require_GET
+def project(request: HttpRequest, pk: int) -> HttpResponse:
+    return _project_page(request, project_for_reviewer(request.user, pk).pk)
+
+
+@login_required
+@require_POST
+def adjust(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    reviewed = project_for_reviewer(request.user, pk)
+    indicator = get_object_or_404(Indicator.objects.select_related("project"), pk=indicator_pk, project=reviewed)
+    form = _adjust_form(indicator, request.POST)
+    if form.is_valid():
+        try:
+            indicator_adjust(indicator=indicator, value=form.cleaned_data["value"], reason=form.cleaned_data["reason"],
+                             user=request.user)  # fmt: skip
+        except ValidationError as error:
+            add_service_error(form, error)
+    if request.htmx:
+        return _adjust_fragment(request, pk, indicator.pk, form)
+    if form.errors:
+        return _project_page(request, pk, bound={indicator.pk: form}, status=400)
+    messages.success(request, ADJUSTED.format(name=indicator.level3))
+    return redirect("review:project", pk=pk)
+
+
+def _adjust_fragment(request: HttpRequest, pk: int, indicator_pk: int, form: AdjustForm) -> HttpResponse:
+    """The indicator's row, and the project total out of band. Errors come back as 200 too:
+    htmx 2 does not swap 4xx responses, and the row must show the error at its field."""
+    project, evaluation, pairs = review_sheet(pk)
+    rows = _rows([p for p in pairs if p[0].pk == indicator_pk], {indicator_pk: form} if form.errors else {})
+    context = {"project": project, "evaluation": evaluation, "row": rows[0], "saved": not form.errors,
+               "can_review": project.status == Status.SUBMITTED}  # fmt: skip
+    return render(request, "review/_adjust_response.html", context)
+
+
+def _decide(request: HttpRequest, project: Project, form: Any, service: Any, done: str, key: str) -> HttpResponse:
+    """Return or reopen `project` with the reason from `form`; the page again with errors on failure."""
+    if form.is_valid():
+        try:
+            service(project=project, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, done.format(name=project.name))
+            return redirect("review:project", pk=project.pk)
+    return _project_page(request, project.pk, status=400, **{key: form})
+
+
+@login_required
+@require_POST
+def return_project(request: HttpRequest, pk: int) -> HttpResponse:
+    project = project_for_reviewer(request.user, pk)
+    form = ReturnForm(request.POST, prefix="return")
+    return _decide(request, project, form, evaluation_return, RETURNED, "return_form")
+
+
+@login_required
+@require_POST
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    require_role(request.user, Role.ADMIN)
+    project = project_for_reviewer(request.user, pk)
+    form = ReopenForm(request.POST, prefix="reopen")
+    return _decide(request, project, form, evaluation_reopen, REOPENED, "reopen_form")
+
+
+# --- overview ---------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    scope = reviewable_projects(request.user)
+    form = OverviewForm(request.GET or None, years=review_years(scope), departments=review_departments(scope))
+    deadline = getattr(settings, "EVALSYS_SUBMISSION_DEADLINE", DEFAULT_DEADLINE)
+    data = overview_data(scope, year=form.chosen_year(), department=form.chosen_department(),
+                         deadline=deadline, today=timezone.localdate())  # fmt: skip
+    charts = overview_charts(statuses=data.statuses, grades=data.grades, points=data.points)
+    return render(request, "review/overview.html", {"form": form, "data": data, "charts": charts},
+                  status=400 if form.errors else 200)  # fmt: skip

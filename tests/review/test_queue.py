@@ -1,0 +1,160 @@
+"""The review queue and (bulk) approval (style.md checklist)."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from projects.models import Project, ReviewRound, Status
+from tests import factories
+from tests.review.conftest import make_project
+
+pytestmark = pytest.mark.django_db
+QUEUE = reverse("review:queue")
+APPROVE = reverse("review:approve")
+
+
+def statuses(*projects: Project) -> list[str]:
+    return [Project.objects.get(pk=p.pk).status for p in projects]
+
+
+def test_evaluator_sees_submitted_projects_of_reviewed_units(
+    client, evaluator, submitted_a, submitted_b, draft_a, project_c
+) -> None:
+    client.force_login(evaluator)
+    response = client.get(QUEUE, {"year": 2022})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "项目A-001" in page and "项目B-001" in page
+    assert "项目A-002" not in page  # a draft is not waiting for review
+    assert "项目C-001" not in page  # a unit the evaluator does not review
+    assert "99.50" in page and "优" in page  # stored total and grade
+    assert f'value="{submitted_a.pk}"' in page and reverse("review:project", args=[submitted_a.pk]) in page
+
+
+def test_admin_sees_every_unit(client, admin_user, submitted_a, project_c) -> None:
+    client.force_login(admin_user)
+    page = client.get(QUEUE).content.decode()
+    assert "项目A-001" in page and "项目C-001" in page
+
+
+def test_queue_shows_the_warning_count(client, evaluator, unit_a) -> None:
+    project = make_project(unit_a, code="A-009", executed="40")  # low execution: warnings
+    client.force_login(evaluator)
+    page = client.get(QUEUE).content.decode()
+    assert project.warning_count > 0
+    assert f'<span class="badge text-bg-warning">{project.warning_count}</span>' in page
+
+
+def test_year_selector_chooses_the_year(client, evaluator, submitted_a, unit_a) -> None:
+    make_project(unit_a, code="A-2023", year=2023)
+    client.force_login(evaluator)
+    default = client.get(QUEUE).content.decode()
+    assert "2023年度待审核项目" in default and "项目A-2023" in default and "项目A-001" not in default
+    older = client.get(QUEUE, {"year": 2022}).content.decode()
+    assert "项目A-001" in older and "项目A-2023" not in older
+
+
+def test_unknown_year_is_a_400_with_a_chinese_error(client, evaluator, submitted_a) -> None:
+    client.force_login(evaluator)
+    response = client.get(QUEUE, {"year": 1999})
+    assert response.status_code == 400 and "请从列表中选择" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["officer", "other_officer"])
+def test_officers_get_403(client, request, who, submitted_a) -> None:
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(QUEUE).status_code == 403
+    assert client.post(APPROVE, {"projects": [submitted_a.pk]}).status_code == 403
+    assert statuses(submitted_a) == [Status.SUBMITTED]
+
+
+def test_user_without_role_gets_403(client, django_user_model, submitted_a) -> None:
+    client.force_login(django_user_model.objects.create_user("nobody", password="x-pass-2026"))
+    assert client.get(QUEUE).status_code == 403
+    assert client.post(APPROVE, {"projects": [submitted_a.pk]}).status_code == 403
+
+
+def test_anonymous_is_sent_to_login(client) -> None:
+    response = client.get(QUEUE)
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_wrong_methods_get_405(client, evaluator) -> None:
+    client.force_login(evaluator)
+    assert client.post(QUEUE).status_code == 405
+    assert client.get(APPROVE).status_code == 405
+
+
+def test_bulk_approve(client, evaluator, submitted_a, submitted_b) -> None:
+    client.force_login(evaluator)
+    response = client.post(APPROVE, {"projects": [submitted_a.pk, submitted_b.pk], "year": "2022"}, follow=True)
+    assert response.redirect_chain[-1][0] == f"{QUEUE}?year=2022"
+    assert "已审核通过 2 个项目" in response.content.decode()
+    assert statuses(submitted_a, submitted_b) == [Status.APPROVED, Status.APPROVED]
+    assert ReviewRound.objects.filter(action="approve", actor=evaluator).count() == 2
+
+
+def test_approving_a_draft_refuses_the_whole_batch_and_keeps_the_ticks(client, evaluator, submitted_a, draft_a) -> None:
+    client.force_login(evaluator)
+    response = client.post(APPROVE, {"projects": [submitted_a.pk, draft_a.pk], "year": "2022"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "不能审核通过" in page and "A-002（草稿）" in page
+    assert statuses(submitted_a, draft_a) == [Status.SUBMITTED, Status.DRAFT]
+    assert f'value="{submitted_a.pk}" id="pick-{submitted_a.pk}" aria-label="选择 项目A-001" checked' in page
+
+
+def test_approving_nothing_asks_for_a_choice(client, evaluator, submitted_a) -> None:
+    client.force_login(evaluator)
+    response = client.post(APPROVE, {"year": "2022"})
+    assert response.status_code == 400 and "请至少选择一个项目" in response.content.decode()
+
+
+def test_garbage_ids_are_a_chinese_error(client, evaluator, submitted_a) -> None:
+    client.force_login(evaluator)
+    response = client.post(APPROVE, {"projects": ["abc"]})
+    assert response.status_code == 400 and "所选项目无效" in response.content.decode()
+
+
+def test_approving_a_project_of_another_unit_is_a_404(client, evaluator, submitted_a, project_c) -> None:
+    client.force_login(evaluator)
+    assert client.post(APPROVE, {"projects": [submitted_a.pk, project_c.pk]}).status_code == 404
+    assert statuses(submitted_a, project_c) == [Status.SUBMITTED, Status.SUBMITTED]
+
+
+def test_single_approve_returns_to_the_project(client, evaluator, submitted_a) -> None:
+    client.force_login(evaluator)
+    response = client.post(APPROVE, {"projects": [submitted_a.pk], "single": "1", "year": "2022"})
+    assert response.status_code == 302 and response["Location"] == reverse("review:project", args=[submitted_a.pk])
+    assert statuses(submitted_a) == [Status.APPROVED]
+
+
+def test_single_approve_of_a_draft_explains_on_the_project_page(client, evaluator, draft_a) -> None:
+    client.force_login(evaluator)
+    response = client.post(APPROVE, {"projects": [draft_a.pk], "single": "1"}, follow=True)
+    page = response.content.decode()
+    assert response.redirect_chain[-1][0] == reverse("review:project", args=[draft_a.pk])
+    assert "alert-danger" in page and "A-002（草稿）" in page and "不能审核通过" in page
+    assert statuses(draft_a) == [Status.DRAFT]
+
+
+@pytest.mark.parametrize("count", [5, 30])
+def test_queue_query_count_does_not_grow(client, evaluator, unit_a, count, django_assert_max_num_queries) -> None:
+    for i in range(count):
+        project = factories.project(unit=unit_a, code=f"Q{i:03d}", name=f"批量{i}", status=Status.SUBMITTED)
+        factories.fund(project, annual="10", executed="9")
+    client.force_login(evaluator)
+    with django_assert_max_num_queries(7):  # session, user, 3 role look-ups, years, projects
+        page = client.get(QUEUE).content.decode()
+    assert page.count('name="projects"') == count
+
+
+@pytest.mark.parametrize("count", [5, 30])
+def test_bulk_approve_query_count_is_bounded(client, evaluator, unit_a, count, django_assert_max_num_queries) -> None:
+    ids = [factories.project(unit=unit_a, code=f"Q{i:03d}", name=f"批量{i}", status=Status.SUBMITTED).pk
+           for i in range(count)]  # fmt: skip
+    client.force_login(evaluator)
+    # evaluation_approve writes each project (save, version, history, round): a few queries per row
+    with django_assert_max_num_queries(10 + 6 * count):
+        assert client.post(APPROVE, {"projects": ids}).status_code == 302
