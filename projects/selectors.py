@@ -118,3 +118,13 @@ def project_timeline(project: Project) -> list[TimelineEntry]:
         what = f"第{step.number}轮 {step.get_action_display()}"
         entries.append(TimelineEntry(step.created_at, _who(step.actor), what, reason=step.reason))
     return sorted(entries, key=lambda e: e.when, reverse=True)
+
+
+def last_return(project: Project) -> Any:
+    """The round that sent a returned project back to its officer (退回 or 重新打开), if any."""
+    from projects.models import ReviewAction, ReviewRound, Status
+
+    if project.status != Status.RETURNED:
+        return None
+    rounds = ReviewRound.objects.filter(project=project, action__in=[ReviewAction.RETURN, ReviewAction.REOPEN])
+    return rounds.select_related("actor").order_by("-created_at", "-pk").first()

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from projects.access import EDITABLE, can_write, project_for_user, require_role, unit_for_officer, visible_projects
 from projects.editing import project_update
 from projects.forms import ProjectCreateForm, ProjectEditForm, add_service_error, is_stale
-from projects.selectors import project_timeline, projects_with_scoring_data, years_of
+from projects.selectors import last_return, project_timeline, projects_with_scoring_data, years_of
 from projects.services import evaluation_submit
 from projects.services import project_create as project_create_service
 from reports.forms import NarrativeForm
@@ -46,6 +46,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_submit": project.status in EDITABLE and can_write(request.user, project),
         "narrative_form": NarrativeForm(instance=getattr(project, "narrative", None)),
         "timeline": project_timeline(project),
+        "returned": last_return(project),
     }
     return render(request, "projects/detail.html", context)
 

@@ -38,12 +38,16 @@ def chromium() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(chromium, live_server):
+def page(chromium, live_server, request):
     context = chromium.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     context.set_default_timeout(15_000)
     page = context.new_page()
     page.base_url = live_server.url
     yield page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:  # leave the page as it was for people to look at
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{request.node.name}-FAILED.png"), full_page=True)
     context.close()
 
 
@@ -54,3 +58,10 @@ def shots(request) -> Path:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     return folder
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the item, so a failing browser test can leave a screenshot."""
+    outcome = yield
+    setattr(item, f"rep_{call.when}", outcome.get_result())

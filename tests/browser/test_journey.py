@@ -1,0 +1,185 @@
+"""The year's work in a real browser (issue 3): create, fill, submit, return, fix, adjust, approve.
+
+Screenshots of every step are written to build/screenshots/test_officer_and_evaluator_journey/.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from projects.demo import PASSWORD, load_demo
+from projects.models import Project, Status
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# 一级, 二级, 三级, 指标性质, 指标值, 度量单位, 权重, 实际完成值 — six rows summing to 90
+ROWS = [
+    ("产出指标", "数量指标", "培训人次", "≥", "500", "人次", "20", "520"),
+    ("产出指标", "质量指标", "培训合格率", "≥", "90", "%", "15", "95"),
+    ("产出指标", "时效指标", "完成周期", "≤", "12", "个月", "10", "11"),
+    ("产出指标", "成本指标", "人均培训成本", "≤", "2,000", "元", "5", "1８00"),
+    ("效益指标", "社会效益指标", "就业带动", "定性", "明显提升", "", "30", "达成"),
+    ("满意度指标", "服务对象满意度指标", "学员满意度", "≥", "90", "%", "10", "９６%"),
+]
+
+
+class Journey:
+    def __init__(self, page, shots) -> None:
+        self.page, self.shots, self.step = page, shots, 0
+
+    def shot(self, name: str) -> None:
+        self.step += 1
+        self.page.screenshot(path=str(self.shots / f"{self.step:02d}-{name}.png"), full_page=True)
+
+    def login(self, username: str) -> None:
+        page = self.page
+        page.goto(page.base_url + "/logout/") if False else None
+        page.context.clear_cookies()
+        page.goto(page.base_url + "/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(re.compile(r".*/$"))
+
+    def goto(self, path: str) -> None:
+        self.page.goto(self.page.base_url + path)
+
+
+def add_indicator(page, row) -> None:
+    level1, level2, level3, comparator, target, unit, weight, _ = row
+    form = page.locator("#new-indicator")
+    form.locator("select[name$=level1]").select_option(level1)
+    expect_option(form.locator("select[name$=level2]"), level2)
+    form.locator("select[name$=level2]").select_option(level2)
+    form.locator("input[name$=level3]").fill(level3)
+    form.locator("select[name$=comparator]").select_option(comparator)
+    form.locator("input[name$=target]").fill(target)
+    form.locator("input[name$=unit]").fill(unit)
+    form.locator("input[name$=weight]").fill(weight)
+    form.get_by_role("button", name="添加").click()
+    page.locator(".tree-row", has=page.locator(f"input[value='{level3}']")).first.wait_for()
+
+
+def expect_option(select, label: str) -> None:
+    select.locator("option", has_text=label).first.wait_for(state="attached")
+
+
+def actual_row(page, level3: str):
+    return page.locator(".actual-row", has=page.get_by_text(level3, exact=True))
+
+
+def saved(page):
+    """Wait for the HTMX save of an actual-value row (it answers with the recomputed row)."""
+    return page.expect_response(lambda r: "/actual/" in r.url and r.request.method == "POST")
+
+
+def enter_actual(page, level3: str, value: str, reason: str = "") -> None:
+    field = actual_row(page, level3).locator("[name$=actual]")
+    with saved(page):
+        if field.evaluate("e => e.tagName") == "SELECT":
+            field.select_option(value)
+        else:
+            field.fill(value)
+            field.dispatch_event("change")
+    if reason:
+        box = actual_row(page, level3).locator("[name$=reason]")
+        with saved(page):
+            box.fill(reason)
+            box.dispatch_event("change")
+    actual_row(page, level3).locator(".score").wait_for()
+
+
+def test_officer_and_evaluator_journey(page, shots, live_server) -> None:
+    load_demo()
+    j = Journey(page, shots)
+
+    # the officer creates a project with six indicators
+    j.login("officer_a")
+    j.shot("officer-dashboard")
+    j.goto("/new/")
+    page.fill("input[name=year]", "2025")
+    page.fill("input[name=code]", "J-2025-001")
+    page.fill("input[name=name]", "浏览器测试培训项目")
+    page.fill("textarea[name=annual_goal]", "开展技能培训，带动就业。")
+    page.get_by_role("button", name="创建并设置指标").click()
+    page.wait_for_load_state()
+    j.shot("project-created")
+    page.wait_for_url(re.compile(r".*/indicators/projects/\d+/$"))
+    for row in ROWS:
+        add_indicator(page, row)
+    assert "90" in page.locator("#indicator-tree").inner_text()
+    j.shot("indicator-tree")
+
+    # ... enters actuals (Chinese number habits included) and funds, then submits
+    for row in ROWS:
+        enter_actual(page, row[2], row[7])
+    j.shot("actuals")
+    project = Project.objects.get(code="J-2025-001")
+    assert project.indicators.count() == 6
+    j.goto(f"/{project.pk}/edit/")
+    page.locator("input[name$=annual]").first.fill("100")
+    page.locator("input[name$=executed]").first.fill("95")
+    page.get_by_role("button", name=re.compile("保存")).click()
+    page.wait_for_url(re.compile(rf".*/{project.pk}/$"))
+    j.shot("project-page")
+    page.get_by_role("button", name="提交审核").click()
+    page.wait_for_load_state()
+    assert Project.objects.get(pk=project.pk).status == Status.SUBMITTED
+    j.shot("submitted")
+
+    # the evaluator returns it with a reason
+    j.login("evaluator")
+    j.goto("/review/?year=2025")
+    j.shot("review-queue")
+    j.goto(f"/review/{project.pk}/")
+    page.fill("textarea[name$=reason] >> nth=0", "请补充培训合格率的佐证材料")
+    page.get_by_role("button", name="退回").click()
+    page.wait_for_load_state()
+    assert Project.objects.get(pk=project.pk).status == Status.RETURNED
+    j.shot("returned")
+
+    # the officer sees the reason, fixes and resubmits
+    j.login("officer_a")
+    j.goto(f"/{project.pk}/")
+    assert "请补充培训合格率的佐证材料" in page.locator("#return-reason").inner_text()
+    j.shot("officer-sees-reason")
+    j.goto(f"/indicators/projects/{project.pk}/")
+    enter_actual(page, "培训合格率", "96", reason="已补充考核记录")
+    j.goto(f"/{project.pk}/")
+    page.get_by_role("button", name="提交审核").click()
+    page.wait_for_load_state()
+    assert Project.objects.get(pk=project.pk).status == Status.SUBMITTED
+
+    # the evaluator adjusts one score with a reason and approves
+    j.login("evaluator")
+    j.goto(f"/review/{project.pk}/")
+    benefit = project.indicators.get(level3="就业带动")
+    row = page.locator(f"tr#indicator-{benefit.pk}")
+    row.locator("input[name$=value]").fill("27")
+    row.locator("input[name$=reason]").fill("带动效果以定性描述为主，酌情调整")
+    row.get_by_role("button", name="调整").click()
+    page.locator(f"tr#indicator-{benefit.pk}").get_by_text("已调整").wait_for()
+    j.shot("adjusted")
+    page.get_by_role("button", name="审核通过").click()
+    page.wait_for_load_state()
+    project = Project.objects.get(pk=project.pk)
+    assert project.status == Status.APPROVED
+    assert project.indicators.get(level3="就业带动").adjusted_score == 27
+    j.shot("approved")
+
+    # the officer can no longer edit; the timeline shows every step
+    j.login("officer_a")
+    j.goto(f"/{project.pk}/")
+    assert page.get_by_role("link", name="编辑", exact=True).count() == 0
+    assert page.get_by_role("button", name="提交审核").count() == 0
+    timeline = page.locator("#timeline").inner_text()
+    for step in ("第1轮 提交", "第1轮 退回", "第2轮 提交", "第2轮 审核通过", "修改指标“就业带动”", "新建项目"):
+        assert step in timeline, step
+    assert "请补充培训合格率的佐证材料" in timeline and "带动效果以定性描述为主" in timeline
+    j.shot("locked-with-timeline")
+    response = page.goto(page.base_url + f"/{project.pk}/edit/")
+    assert response.status == 403
+    assert get_user_model().objects.filter(username="officer_a").exists()
