@@ -182,6 +182,7 @@ class Point:
     x: float
     y: float
     title: str
+    r: float = 4  # radius: points that stand for several projects are drawn larger
 
 
 @dataclass(frozen=True)
@@ -200,7 +201,7 @@ class ScatterChart:
 
 
 def scatter_chart(
-    data: Sequence[tuple[Number, Number, str]],
+    data: Sequence[tuple[Number, Number, str] | tuple[Number, Number, str, int]],
     *,
     x_title: str,
     y_title: str,
@@ -213,7 +214,7 @@ def scatter_chart(
     Values beyond the axes (a negative rate, say) are clamped to the frame so no point is lost.
     """
     frame = frame or Frame()
-    x_top = nice_max(max([x_min_top, *(float(x) for x, _, _ in data)]))
+    x_top = nice_max(max([x_min_top, *(float(row[0]) for row in data)]))
     xs = LinearScale(0, x_top, frame.x0, frame.x1)
     ys = LinearScale(0, y_top, frame.y0, frame.y1)
 
@@ -221,12 +222,19 @@ def scatter_chart(
         return min(max(v, min(a, b)), max(a, b))
 
     points = tuple(
-        Point(clamp(xs(x), frame.x0, frame.x1), clamp(ys(y), frame.y0, frame.y1), title) for x, y, title in data
+        Point(clamp(xs(x), frame.x0, frame.x1), clamp(ys(y), frame.y0, frame.y1), title, radius(count))
+        for x, y, title, *rest in data
+        for count in [rest[0] if rest else 1]
     )
     x_ticks = tuple(Tick(xs(t), label(t)) for t in ticks(0, x_top))
     y_ticks = tuple(Tick(ys(t), label(t)) for t in ticks(0, y_top))
     reference = xs(100) if x_top > 100 else None
     return ScatterChart(frame, points, x_ticks, y_ticks, x_title, y_title, reference)
+
+
+def radius(count: int) -> float:
+    """4 px for one project, growing with the square root of the count up to 12 px."""
+    return min(12.0, 4.0 * math.sqrt(max(count, 1)))
 
 
 STATUS_CSS = ("bar-draft", "bar-submitted", "bar-returned", "bar-approved")  # in projects.models.Status order

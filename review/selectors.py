@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, QuerySet
+from django.db.models.functions import Round
 
 from indicators.models import Indicator
 from projects.models import Department, Project, ReviewRound, Status
@@ -61,10 +62,32 @@ class OverviewData:
     statuses: tuple[tuple[str, int], ...]
     grades: tuple[tuple[str, int], ...]
     unscored: int
-    points: tuple[tuple[Decimal, Decimal, str], ...]
+    points: tuple[tuple[Decimal, Decimal, str, int], ...]
     deadline: datetime.date | None
     past_deadline: bool
-    overdue: tuple[Project, ...]
+    overdue: tuple[Project, ...]  # the first OVERDUE_SHOWN of them
+    overdue_total: int
+
+
+OVERDUE_SHOWN = 50
+SINGLE = "{label}：执行率 {rate}%，总分 {total}"
+BINNED = "执行率约 {rate}%、总分约 {total} 分：{n} 个项目"
+BIN_ABOVE = 200  # beyond this many projects, points are binned to whole percent / whole points
+
+
+def _scatter_points(pairs: QuerySet[Project]) -> tuple[tuple[Decimal, Decimal, str, int], ...]:
+    """(rate, total, title, count): one point per project, or per bin when there are many."""
+    if pairs.count() <= BIN_ABOVE:
+        rows = pairs.order_by("code", "pk").values_list("execution_rate", "score_total", "code", "name")
+        return tuple((r, t, SINGLE.format(label=c or n, rate=r, total=t), 1) for r, t, c, n in rows)
+    bins = (
+        pairs.annotate(rx=Round("execution_rate"), ry=Round("score_total"))
+        .order_by()
+        .values_list("rx", "ry")
+        .annotate(n=Count("pk"))
+        .order_by("rx", "ry")
+    )
+    return tuple((Decimal(rx), Decimal(ry), BINNED.format(rate=rx, total=ry, n=n), n) for rx, ry, n in bins)
 
 
 def overview_data(
@@ -76,14 +99,15 @@ def overview_data(
         scope = scope.filter(unit__department=department)
     by_status = dict(scope.order_by().values_list("status").annotate(n=Count("pk")))
     by_grade = dict(scope.order_by().values_list("score_grade").annotate(n=Count("pk")))
-    pairs = scope.filter(execution_rate__isnull=False, score_total__isnull=False).order_by("code", "pk")
-    rows = pairs.values_list("execution_rate", "score_total", "code", "name")
-    points = tuple((rate, total, f"{code or name}：执行率 {rate}%，总分 {total}") for rate, total, code, name in rows)
+    points = _scatter_points(scope.filter(execution_rate__isnull=False, score_total__isnull=False))
     due = submission_deadline(year, deadline) if year else None
     late: tuple[Project, ...] = ()
+    late_total = 0
     past = due is not None and today > due
     if past:
-        late = tuple(scope.filter(status__in=LATE_STATUSES).select_related("unit").order_by("unit__code", "code"))
+        waiting = scope.filter(status__in=LATE_STATUSES)
+        late_total = waiting.count()
+        late = tuple(waiting.select_related("unit").order_by("unit__code", "code")[:OVERDUE_SHOWN])
     return OverviewData(
         year=year,
         total=sum(by_status.values()),
@@ -94,6 +118,7 @@ def overview_data(
         deadline=due,
         past_deadline=past,
         overdue=late,
+        overdue_total=late_total,
     )
 
 

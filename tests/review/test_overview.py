@@ -139,6 +139,33 @@ def test_overview_query_count_does_not_grow(client, evaluator, unit_a, count, dj
                                     score_total=80 + i % 20, score_grade="良", execution_rate=90)  # fmt: skip
         assert project.pk
     client.force_login(evaluator)
-    with django_assert_max_num_queries(11):  # session, user, roles, years, 4 aggregates, departments
+    with django_assert_max_num_queries(13):  # session, user, roles, years, count + 4 aggregates, late count, depts
         page = client.get(OVERVIEW, {"year": 2022}).content.decode()
     assert page.count('<circle class="chart-point"') == count
+
+
+def test_many_projects_are_binned_into_sized_points(unit_a) -> None:
+    from decimal import Decimal
+
+    from projects.models import Project
+    from review.selectors import BIN_ABOVE, _scatter_points
+
+    Project.objects.bulk_create(
+        [
+            Project(
+                unit=unit_a,
+                year=2030,
+                code=f"BIN{i:04d}",
+                name=f"p{i}",
+                score_total=Decimal("91.20") + i % 2,
+                execution_rate=Decimal("95.40"),
+            )
+            for i in range(BIN_ABOVE + 1)
+        ]
+    )
+    points = _scatter_points(Project.objects.filter(year=2030))
+    assert [(rate, total, n) for rate, total, _, n in points] == [
+        (Decimal(95), Decimal(91), (BIN_ABOVE + 2) // 2),
+        (Decimal(95), Decimal(92), (BIN_ABOVE + 1) // 2),
+    ]
+    assert "个项目" in points[0][2]
