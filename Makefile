@@ -53,6 +53,7 @@ check: lint test
 
 bench: setup
 	$(PY) bench/import_and_score.py
+	$(PY) bench/pages.py
 	$(PY) bench/reports.py
 
 worker: setup

@@ -23,11 +23,11 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
+from bench.throwaway import on_test_database  # noqa: E402
 from indicators.services import workbook_import  # noqa: E402
 from projects.models import Project  # noqa: E402
 from projects.selectors import projects_with_scoring_data  # noqa: E402
@@ -73,14 +73,7 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=1000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        db["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / "evalsys-bench.sqlite3")
-    old = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        run(args.projects, args.runs)
-    finally:
-        connection.creation.destroy_test_db(old, verbosity=0)
+    on_test_database("import", lambda: run(args.projects, args.runs))
 
 
 def run(projects: int, runs: int) -> None:

@@ -12,7 +12,6 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
@@ -32,6 +31,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from bench.throwaway import on_test_database  # noqa: E402
 from indicators.models import Indicator  # noqa: E402
 from projects.models import Department, Fund, FundSource, Membership, Project, Role, Status, Unit  # noqa: E402
 
@@ -137,14 +137,7 @@ def main() -> None:
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = ["testserver"]
     setup_test_environment()
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        db["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / "evalsys-bench-pages.sqlite3")
-    old = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        run(args.units, args.per_unit, args.runs)
-    finally:
-        connection.creation.destroy_test_db(old, verbosity=0)
+    on_test_database("pages", lambda: run(args.units, args.per_unit, args.runs))
 
 
 if __name__ == "__main__":

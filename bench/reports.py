@@ -13,7 +13,6 @@ import io
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,11 +25,10 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
 from docx import Document as WordDocument  # noqa: E402
 from weasyprint import HTML  # noqa: E402
 
+from bench.throwaway import on_test_database  # noqa: E402
 from indicators.models import Indicator  # noqa: E402
 from projects.demo import load_demo  # noqa: E402
 from projects.models import Fund, Project  # noqa: E402
@@ -124,14 +122,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--batch", type=int, default=200)
     args = parser.parse_args()
-    db = settings.DATABASES["default"]
-    if db["ENGINE"].endswith("sqlite3"):
-        db["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / "evalsys-bench-reports.sqlite3")
-    old = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    try:
-        run(args.runs, args.batch)
-    finally:
-        connection.creation.destroy_test_db(old, verbosity=0)
+    on_test_database("reports", lambda: run(args.runs, args.batch))
 
 
 if __name__ == "__main__":
