@@ -58,6 +58,7 @@ def add_indicator(page, row) -> None:
     if first.input_value() != level1:  # the 二级 options are fetched for the chosen 一级
         with page.expect_response(lambda r: "/level2/" in r.url):
             first.select_option(level1)
+        settled(page)
     second = form.locator("select[name$=level2]")
     second.locator("option", has_text=level2).first.wait_for(state="attached")
     second.select_option(level2)
@@ -68,6 +69,7 @@ def add_indicator(page, row) -> None:
     form.locator("input[name$=weight]").fill(weight)
     with page.expect_response(lambda r: r.url.endswith("/add/")):
         form.get_by_role("button", name="添加").click()
+    settled(page)
     added = page.locator(f"#indicator-tree form.tree-row:not(#new-indicator) input[name$=level3][value='{level3}']")
     added.wait_for()
 
@@ -81,6 +83,11 @@ def saved(page):
     return page.expect_response(lambda r: "/actual/" in r.url and r.request.method == "POST")
 
 
+def settled(page) -> None:
+    """Wait until htmx has swapped and initialised the new content (its listeners come last)."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')")
+
+
 def enter_actual(page, level3: str, value: str, reason: str = "") -> None:
     field = actual_row(page, level3).locator("[name$=actual]")
     with saved(page):
@@ -89,11 +96,13 @@ def enter_actual(page, level3: str, value: str, reason: str = "") -> None:
         else:
             field.fill(value)
             field.dispatch_event("change")
+    settled(page)
     if reason:
         box = actual_row(page, level3).locator("[name$=reason]")
         with saved(page):
             box.fill(reason)
             box.dispatch_event("change")
+        settled(page)
     actual_row(page, level3).locator(".score").wait_for()
 
 
