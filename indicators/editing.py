@@ -18,9 +18,8 @@ from indicators.models import Indicator, direction_of
 from indicators.parsing import Actual, Target
 from projects.models import Project
 from projects.services import project_touch
-from scoring.rules import expected_level1_points
 from scoring.services import projects_rescore
-from scoring.types import QUALITATIVE, ZERO, Scheme
+from scoring.types import QUALITATIVE
 
 CREATED = "新增指标"
 CHANGED = "修改指标"
@@ -128,32 +127,3 @@ def indicator_set_actual(
         indicator.actual_date, indicator.actual_assumed = actual.on_date, actual.assumed
     indicator.reason = reason.strip()
     return _save(indicator, user, ACTUAL_ENTERED, ACTUAL_FIELDS)
-
-
-# --- what the editor shows next to the tree (a read; kept beside the writes it checks) ---------
-
-
-@dataclass(frozen=True)
-class WeightSum:
-    """Sum of leaf weights under one 一级 (or all of them) against what the scheme expects."""
-
-    name: str
-    total: Decimal
-    expected: Decimal
-
-    @property
-    def ok(self) -> bool:
-        return self.total == self.expected
-
-
-def weight_sums(scheme: Scheme, rows: list[Indicator]) -> tuple[list[WeightSum], WeightSum]:
-    """Per-一级 sums (产出 x/50 …) and the total (x/90); 满意度's points move to 效益 when absent."""
-    present = {row.level1 for row in rows}
-    expected = expected_level1_points(scheme, present)
-    parts = [
-        WeightSum(name, sum((r.weight for r in rows if r.level1 == name), ZERO), expected.get(name, ZERO))
-        for name in scheme.level1_names
-        if name in expected or name in present
-    ]
-    total = WeightSum("合计", sum((r.weight for r in rows), ZERO), scheme.indicator_points)
-    return parts, total

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from indicators import editing
+from indicators import editing, selectors
 from indicators.forms import ActualForm, IndicatorForm, level2_choices, target_shown
 from indicators.models import Indicator
 from projects.access import project_for_user
@@ -65,7 +65,7 @@ def _context(project: Project, *, failed: forms.Form | None = None, focus: int |
         for i, score in zip(indicators, evaluation.indicators, strict=True)
     ]  # fmt: skip
     new = _pick(failed, IndicatorForm, None) or IndicatorForm(scheme=scheme)
-    weights, weight_total = editing.weight_sums(scheme, indicators)
+    weights, weight_total = selectors.weight_sums(scheme, indicators)
     return {
         "project": project, "rows": rows, "row": next((r for r in rows if r.indicator.pk == focus), None),
         "new_row": Row(None, new), "weights": weights, "weight_total": weight_total, "evaluation": evaluation,

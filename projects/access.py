@@ -28,8 +28,10 @@ def role_of(user: Any) -> str | None:
         return None
     if user.is_superuser:
         return Role.ADMIN
-    membership = Membership.objects.filter(user=user).only("role").first()
-    return membership.role if membership else None
+    if not hasattr(user, "_evalsys_role"):  # asked several times per request: one query
+        membership = Membership.objects.filter(user=user).only("role").first()
+        user._evalsys_role = membership.role if membership else None
+    return user._evalsys_role
 
 
 def visible_projects(user: Any) -> QuerySet[Project]:

@@ -7,7 +7,7 @@ merged cells. docx, pdf and xlsx render these same blocks, so their words and nu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -97,6 +97,17 @@ def _indicator_blocks(lines: tuple[IndicatorLine, ...], start: int) -> tuple[lis
     return blocks, n
 
 
+def _level1_sections(d: ReportData, title: Callable[[str], str]) -> list[Block]:
+    """One （一）… section per 一级, its indicators numbered on across sections."""
+    out: list[Block] = []
+    counter = 1
+    for i, (level1, lines) in enumerate(d.by_level1(), start=1):
+        out.append(Heading(2, f"（{cn(i)}）{title(level1)}"))
+        blocks, counter = _indicator_blocks(lines, counter)
+        out += blocks or [Paragraph("本项目未设置此类指标。")]
+    return out
+
+
 def _score_summary(d: ReportData) -> str:
     parts = [f"{name}{score}分" for name, score in d.subtotals]
     if d.budget_score:
@@ -141,11 +152,7 @@ def unit_outline(d: ReportData) -> Document:
         Paragraph(_or(n.management, NOT_FILLED)),
         Heading(1, "三、项目绩效情况"),
     ]
-    counter = 1
-    for i, (level1, lines) in enumerate(d.by_level1(), start=1):
-        b.append(Heading(2, f"（{cn(i)}）{level1.removesuffix('指标')}指标完成情况"))
-        blocks, counter = _indicator_blocks(lines, counter)
-        b += blocks or [Paragraph("本项目未设置此类指标。")]
+    b += _level1_sections(d, lambda level1: f"{level1.removesuffix('指标')}指标完成情况")
     b += [
         Heading(2, f"（{cn(len(d.subtotals) + 1)}）自评得分情况"),
         Paragraph(_score_summary(d)),
@@ -190,11 +197,7 @@ def department_outline(d: ReportData) -> Document:
         Paragraph(_score_summary(d)),
         Heading(1, "四、绩效评价指标分析"),
     ]
-    counter = 1
-    for i, (level1, lines) in enumerate(d.by_level1(), start=1):
-        b.append(Heading(2, f"（{cn(i)}）项目{level1}情况"))
-        blocks, counter = _indicator_blocks(lines, counter)
-        b += blocks or [Paragraph("本项目未设置此类指标。")]
+    b += _level1_sections(d, lambda level1: f"项目{level1}情况")
     b += [
         Heading(1, "五、主要经验及做法、存在的问题及原因分析"),
         Paragraph(_or(n.experience, NOT_FILLED)),
