@@ -23,6 +23,8 @@ NO_PERCENT = "金额请填写万元数，不要带 %"
 SOURCES = (FundSource.FISCAL, FundSource.CARRYOVER, FundSource.OTHER)
 AMOUNTS = (("initial", "年初预算数"), ("annual", "全年预算数"), ("executed", "全年执行数"))
 MONEY_DIGITS = 14  # Fund amounts: 16 digits, 2 of them decimals
+YEARS = (2000, 2100)  # the range Project.year is constrained to
+BAD_YEAR = f"年度无效，请选择 {YEARS[0]}—{YEARS[1]} 之间的年度"
 
 
 def add_service_error(form: forms.Form, error: ValidationError) -> None:
@@ -152,3 +154,20 @@ class ProjectCreateForm(forms.ModelForm):
             self.add_error(
                 field, f"{data['year']} 年度已有此项目，请直接编辑或换一个{'编码' if field == 'code' else '名称'}"
             )
+
+
+class YearFilterForm(forms.Form):
+    """The ?year= of a list page (全角 digits allowed); without a valid one, `default`."""
+
+    year = forms.IntegerField(
+        label="年度", required=False, min_value=YEARS[0], max_value=YEARS[1],
+        error_messages={code: BAD_YEAR for code in ("invalid", "min_value", "max_value")},
+    )  # fmt: skip
+
+    def __init__(self, data: Any, *, default: int | None) -> None:
+        super().__init__(data)
+        self.default = default
+
+    def chosen_year(self) -> int | None:
+        year = self.cleaned_data.get("year") if self.is_valid() else None
+        return year or self.default

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from projects.access import EDITABLE, can_write, project_for_user, require_role, unit_for_officer, visible_projects
 from projects.editing import project_update
-from projects.forms import ProjectCreateForm, ProjectEditForm, add_service_error, is_stale
+from projects.forms import ProjectCreateForm, ProjectEditForm, YearFilterForm, add_service_error, is_stale
 from projects.selectors import last_return, project_timeline, projects_with_scoring_data, years_of
 from projects.services import evaluation_submit
 from projects.services import project_create as project_create_service
@@ -27,10 +27,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user)
     visible = visible_projects(request.user)
     years = years_of(visible)
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else (years[0] if years else None)
+    form = YearFilterForm(request.GET or None, default=years[0] if years else None)
+    year = form.chosen_year()
     # stored totals (kept equal to the engine by every write): no indicator rows are loaded here
     projects = visible.filter(year=year).select_related("unit").order_by("unit__code", "code")
-    return render(request, "projects/list.html", {"projects": projects, "years": years, "year": year})
+    context = {"projects": projects, "years": years, "year": year, "form": form}
+    return render(request, "projects/list.html", context, status=400 if form.errors else 200)
 
 
 @login_required

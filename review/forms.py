@@ -35,8 +35,16 @@ class YearForm(forms.Form):
         return year or self.default_year
 
 
+class ChoiceOfModel(forms.ModelChoiceField):
+    """A model choice whose every bad value, NUL characters included, is "choose from the list"."""
+
+    def validate_no_null_characters(self, value: Any) -> None:
+        if "\x00" in str(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+
+
 class OverviewForm(YearForm):
-    department = forms.ModelChoiceField(
+    department = ChoiceOfModel(
         label="主管部门", queryset=Department.objects.none(), required=False, empty_label="全部主管部门",
         error_messages={"invalid_choice": BAD_CHOICE},
     )  # fmt: skip
