@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -15,6 +15,7 @@ from reports.sample import sample_report
 from reports.services import CONTENT_TYPES
 
 NOT_DOCX = "请上传 .docx 格式的 Word 模板"
+PREVIEW_FAILED = "该模板不能使用，请重新上传："
 
 
 @admin.register(Narrative)
@@ -75,13 +76,18 @@ class ReportTemplateAdmin(admin.ModelAdmin):
         return [path("<int:pk>/preview/", view, name="reports_reporttemplate_preview"), *super().get_urls()]
 
     def preview(self, request: HttpRequest, pk: int) -> HttpResponse:
-        """The template rendered against the sample project, as a .docx download."""
-        from reports.docx_template import render_template
+        """The template rendered against the sample project, as a .docx download; a template that
+        cannot be used (e.g. stored before uploads were checked) is named on its change page."""
+        from reports.docx_template import TemplateProblem, render_template
 
         if not self.has_view_permission(request):
             raise PermissionDenied
         template = get_object_or_404(ReportTemplate, pk=pk)
-        content = render_template(sample_report(template.outline), template.file.read())
+        try:
+            content = render_template(sample_report(template.outline), template.file.read())
+        except TemplateProblem as exc:
+            messages.error(request, f"{PREVIEW_FAILED}{exc}")
+            return redirect("admin:reports_reporttemplate_change", pk)
         response = HttpResponse(content, content_type=CONTENT_TYPES["docx"])
         response["Content-Disposition"] = "attachment; filename=preview.docx"
         return response

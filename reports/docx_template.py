@@ -3,6 +3,11 @@
 `template_context` is the whole vocabulary a template may use; `PLACEHOLDERS` documents it in
 Chinese for the admin help page. Rendering is strict: an unknown name is an error, never a blank,
 so a typo in a template shows up when it is uploaded (`validate_template`), not in a report.
+
+A template is data written by an admin, never code: before it renders, `_check` refuses every
+name, field, import or Python internal (`__class__`, `self`, `|attr`) that is not documented
+here, also in branches a sample would not take; the render itself runs in `ReportEnvironment`,
+a Jinja sandbox with no globals that reads nothing but the keys of plain dicts and lists.
 """
 
 from __future__ import annotations
@@ -11,10 +16,16 @@ import dataclasses
 import io
 import re
 import zipfile
+from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
+from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError
+from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2.exceptions import SecurityError
+from jinja2.runtime import Context, LoopContext, Macro
+from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from reports.data import FundLine, IndicatorLine, ReportData
 from reports.outline import indicator_sentence
@@ -84,9 +95,25 @@ NARRATIVE_FIELDS: dict[str, str] = {
     "suggestions": "有关建议",
 }
 
+BUDGET_FIELDS = ("weight", "score", "rate")
+GROUP_FIELDS = ("level1", "subtotal", "indicators")
+SUBTOTAL_FIELDS = ("level1", "score")
+LOOP_FIELDS = ("index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0",
+               "previtem", "nextitem")  # fmt: skip
+# Every attribute a template may read: the documented fields of the placeholders, and `loop.…` in a for.
+FIELDS = frozenset((*FUND_FIELDS, *INDICATOR_FIELDS, *NARRATIVE_FIELDS, *BUDGET_FIELDS, *GROUP_FIELDS,
+                    *SUBTOTAL_FIELDS, *LOOP_FIELDS))  # fmt: skip
+FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # what docxtpl renders
+MAX_REPEAT = 100_000  # characters (or items) one `*` may produce
+
 NOT_DOCX = "不是有效的 Word（.docx）文件"
 HELP = "可用的占位符见“报告模板占位符说明”"
+NOT_ALLOWED = "模板使用了不允许的写法“{what}”：模板只能读取“报告模板占位符说明”中列出的占位符和字段。"
+TOO_LONG = "重复生成的内容过长（超过 {limit} 个字符）"
+NO_POWER = "模板不支持乘方运算（**）"
 _UNKNOWN = (re.compile(r"'([^']+)' is undefined"), re.compile(r"has no attribute '([^']+)'"))
+_UNSAFE = re.compile(r"attribute '([^']+)' of")
 
 
 class TemplateProblem(ValueError):
@@ -134,25 +161,131 @@ def _chinese_date(data: ReportData) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
+# --- the sandbox --------------------------------------------------------------------------
+
+
+class ReportEnvironment(ImmutableSandboxedEnvironment):
+    """Jinja that can read the placeholders and nothing else.
+
+    No globals (lipsum, cycler, joiner, namespace, range, dict), no attribute of any Python
+    object (the context is plain dicts and lists, whose keys Jinja reads by subscription), only
+    the `loop.…` fields, no calls but macros and recursive loops, and no unbounded `*` or `**`.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def __init__(self) -> None:
+        super().__init__(undefined=StrictUndefined, autoescape=True)
+        self.globals.clear()
+
+    def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+        return isinstance(obj, LoopContext) and attr in LOOP_FIELDS
+
+    def is_safe_callable(self, obj: Any) -> bool:
+        return isinstance(obj, Macro | LoopContext)
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            raise SecurityError(NO_POWER)
+        sized, count = (left, right) if isinstance(left, str | list | tuple) else (right, left)
+        if isinstance(sized, str | list | tuple) and isinstance(count, int) and len(sized) * count > MAX_REPEAT:
+            raise SecurityError(TOO_LONG.format(limit=MAX_REPEAT))
+        return super().call_binop(context, operator, left, right)
+
+
+def _plain(value: Any) -> Any:
+    """`value` as plain dicts, lists, str, int, bool, Decimal and None: no object reaches a template."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)  # a plain str, never Markup (which autoescape would not escape)
+    if value is None or isinstance(value, int | Decimal):
+        return value
+    raise TypeError(f"not plain report data: {type(value).__name__}")
+
+
+# --- checking a template before it runs ----------------------------------------------------
+
+
+def _source(document: DocxTemplate) -> str:
+    """The Jinja source of every part docxtpl renders (body, headers, footers, footnotes, core
+    properties), laid out as docxtpl lays it out so that line numbers name the paragraph."""
+    docx = document.docx
+    parts = [docx._element.body]
+    parts += [rel.target_part.element for rel in docx.part.rels.values()
+              if rel.reltype in (document.HEADER_URI, document.FOOTER_URI) and not rel.is_external]  # fmt: skip
+    parts += [parse_xml(p.blob) for p in docx.part.package.iter_parts() if p.content_type == FOOTNOTES]
+    xml = "".join(document.patch_xml(document.xml_to_string(part)) for part in parts)
+    properties = [getattr(docx.core_properties, name) or "" for name in CORE_PROPERTIES]
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml) + "\n".join(["", *properties])
+
+
+def _parse(document: DocxTemplate, env: Environment) -> nodes.Template:
+    source = _source(document)
+    try:
+        return env.parse(source)
+    except TemplateSyntaxError as exc:
+        first = max((exc.lineno or 1) - 4, 0)
+        exc.docx_context = [re.sub(r"<[^>]+>", "", line) for line in source.splitlines()[first : first + 7]]
+        raise TemplateProblem(_syntax_message(exc)) from exc
+
+
+def _post_order(node: nodes.Node) -> Iterator[nodes.Node]:
+    """Children before their parent, so `a.b.c` yields `a.b` before `(a.b).c` (reading order)."""
+    for child in node.iter_child_nodes():
+        yield from _post_order(child)
+    yield node
+
+
+def _refusal(node: nodes.Node) -> str | None:
+    """Why `node` may not appear in a template, or None."""
+    if isinstance(node, nodes.Include | nodes.Import | nodes.FromImport | nodes.Extends):
+        return NOT_ALLOWED.format(what=type(node).__name__.lower().replace("fromimport", "import"))
+    if isinstance(node, nodes.Name) and node.name == "self":
+        return NOT_ALLOWED.format(what="self")
+    if isinstance(node, nodes.Filter) and node.name == "attr":
+        return NOT_ALLOWED.format(what="attr")
+    if isinstance(node, nodes.Const) and isinstance(node.value, str) and "__" in node.value:
+        return NOT_ALLOWED.format(what=node.value)
+    field = node.attr if isinstance(node, nodes.Getattr) else None
+    if isinstance(node, nodes.Getitem) and isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+        field = node.arg.value
+    if field is not None and field.startswith("_"):
+        return NOT_ALLOWED.format(what=field)
+    if field is not None and field not in FIELDS:
+        return _unknown_message(field)
+    return None
+
+
+def _check(document: DocxTemplate) -> None:
+    """Refuse a template that reads anything but the documented placeholders, also in branches
+    a sample would not take: unknown names first, then internals, unknown fields and imports."""
+    env = ReportEnvironment()
+    tree = _parse(document, env)
+    unknown = sorted(meta.find_undeclared_variables(tree) - PLACEHOLDERS.keys())
+    if unknown:
+        raise TemplateProblem(_unknown_message(unknown[0]))
+    for node in _post_order(tree):
+        if reason := _refusal(node):
+            raise TemplateProblem(reason)
+
+
 # --- rendering ----------------------------------------------------------------------------
 
 
 def render_template(data: ReportData, template: bytes) -> bytes:
     """Fill the uploaded `template` with `data`; TemplateProblem if it cannot be used."""
-    return _render(_open(template), template_context(data))
+    document = _open(template)
+    _check(document)
+    return _render(document, template_context(data))
 
 
 def validate_template(template: bytes, sample: ReportData) -> None:
-    """Raise TemplateProblem unless `template` is a .docx that renders `sample` with known names only."""
-    document = _open(template)
-    _render(document, template_context(sample))
-    unknown = sorted(_undeclared(_open(template)) - PLACEHOLDERS.keys())
-    if unknown:
-        raise TemplateProblem(_unknown_message(unknown[0]))
-
-
-def _environment() -> Environment:
-    return Environment(undefined=StrictUndefined, autoescape=True)
+    """Raise TemplateProblem unless `template` is a .docx that uses known placeholders only and
+    renders `sample`."""
+    render_template(sample, template)
 
 
 def _open(template: bytes) -> DocxTemplate:
@@ -168,30 +301,22 @@ def _open(template: bytes) -> DocxTemplate:
 
 
 def _render(document: DocxTemplate, context: dict[str, Any]) -> bytes:
-    """Render and save, turning every failure into a TemplateProblem with a Chinese message."""
+    """Render (sandboxed) and save, turning every failure into a TemplateProblem with a Chinese message."""
     try:
-        document.render(context, _environment(), autoescape=True)
+        document.render(_plain(context), ReportEnvironment(), autoescape=True)
         out = io.BytesIO()
         document.save(out)
     except TemplateSyntaxError as exc:
         raise TemplateProblem(_syntax_message(exc)) from exc
     except UndefinedError as exc:
         raise TemplateProblem(_undefined_message(exc)) from exc
+    except SecurityError as exc:
+        raise TemplateProblem(_security_message(exc)) from exc
     except TemplateError as exc:
         raise TemplateProblem(f"模板渲染失败：{exc.message}") from exc
     except Exception as exc:  # e.g. a filter applied to the wrong type, or output that is not valid XML
         raise TemplateProblem(f"模板渲染失败：{exc}") from exc
     return out.getvalue()
-
-
-def _undeclared(document: DocxTemplate) -> set[str]:
-    """Top-level names the template reads (also in branches the sample does not take)."""
-    env = _environment()
-    try:
-        names = document.get_undeclared_template_variables(env)
-    except TemplateSyntaxError as exc:
-        raise TemplateProblem(_syntax_message(exc)) from exc
-    return set(names) - set(env.globals)
 
 
 def _syntax_message(exc: TemplateSyntaxError) -> str:
@@ -210,6 +335,11 @@ def _error_text(exc: TemplateError) -> str:
     index = lineno - 1 - max(lineno - 4, 0)
     text = lines[index].strip() if 0 <= index < len(lines) else ""
     return text if len(text) <= 60 else text[:60] + "…"
+
+
+def _security_message(exc: SecurityError) -> str:
+    unsafe = _UNSAFE.search(exc.message or "")
+    return NOT_ALLOWED.format(what=unsafe.group(1)) if unsafe else f"模板渲染失败：{exc.message}"
 
 
 def _undefined_message(exc: UndefinedError) -> str:
