@@ -9,18 +9,13 @@ their anchor, titles, blank rows and page numbers are skipped, and each data row
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
-from openpyxl.cell.cell import Cell, MergedCell
-from openpyxl.worksheet.worksheet import Worksheet
-
+from evalsys.lib.xlsx import read_sheets
 from indicators.parsing import normalize
-from scoring.rules import fmt
 
 # Canonical field -> header texts that name it (after `header_key`).
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -89,27 +84,6 @@ class SheetRow:
     funds: tuple[tuple[str, int, dict[str, Any]], ...] = ()  # (source, row, column -> cell) of the form
 
 
-def _value(cell: Cell | MergedCell) -> Any:
-    """The value as the sheet shows it: a number formatted as a percentage (0.95) reads "95%"."""
-    value = cell.value
-    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in (cell.number_format or ""):
-        return f"{fmt(Decimal(str(value)) * 100)}%"
-    return value
-
-
-def _filled_rows(ws: Worksheet) -> list[list[Any]]:
-    """All cell values, with every merged range filled from its top-left anchor."""
-    rows = [[_value(c) for c in r] for r in ws.iter_rows()]
-    for rng in ws.merged_cells.ranges:
-        anchor = _value(ws.cell(rng.min_row, rng.min_col))
-        for r in range(rng.min_row, min(rng.max_row, len(rows)) + 1):
-            line = rows[r - 1]
-            for c in range(rng.min_col, rng.max_col + 1):
-                if c - 1 < len(line):
-                    line[c - 1] = anchor
-    return rows
-
-
 def _header_map(cells: list[Any]) -> dict[int, tuple[str, str]]:
     """Column index -> (field, header text) when `cells` is an indicator header row, else {}."""
     found: dict[int, tuple[str, str]] = {}
@@ -167,11 +141,11 @@ class _FormReader:
                 self.context[name] = value
 
 
-def read_sheet(ws: Worksheet) -> Iterator[SheetRow]:
+def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]]) -> Iterator[SheetRow]:
     """Data rows of one sheet, with the header mapping in force where each row stands."""
     columns: dict[int, tuple[str, str]] = {}
     form = _FormReader()
-    for number, cells in enumerate(_filled_rows(ws), start=1):
+    for number, cells in rows:
         if _is_blank(cells):
             continue
         header = _header_map(cells)
@@ -189,7 +163,7 @@ def read_sheet(ws: Worksheet) -> Iterator[SheetRow]:
             continue
         values = {name: cells[i] if i < len(cells) else None for i, (name, _) in columns.items()}
         headers = {name: text for name, text in columns.values()}
-        yield SheetRow(ws.title, number, values, headers, dict(form.context), tuple(form.funds))
+        yield SheetRow(title, number, values, headers, dict(form.context), tuple(form.funds))
 
 
 def _is_total(cells: list[Any], columns: dict[int, tuple[str, str]]) -> bool:
@@ -207,10 +181,6 @@ def _restarts_form(cells: list[Any]) -> bool:
 
 
 def read_workbook(path: str | Path) -> Iterator[SheetRow]:
-    """Every data row of every sheet, in order."""
-    wb = load_workbook(path, data_only=True)
-    try:
-        for ws in wb.worksheets:
-            yield from read_sheet(ws)
-    finally:
-        wb.close()
+    """Every data row of every sheet, in order; WorkbookRefused for a file beyond the limits."""
+    for title, rows in read_sheets(path):
+        yield from read_sheet(title, rows)
