@@ -6,14 +6,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from simple_history.models import HistoricalRecords
 
-from projects.models import Project
+from projects.models import Project, audit_history
 from scoring.schemes import get_scheme
 from scoring.types import QUALITATIVE, QUALITATIVE_LABELS, REVERSE
 
 VALUE = {"max_digits": 20, "decimal_places": 4}
 POINTS = {"max_digits": 7, "decimal_places": 2}
+# A project's indicators: real tables hold 5–40; the cap keeps totals within score_total's digits.
+MAX_PER_PROJECT = 200
+TOO_MANY = "每个项目最多 {limit} 条三级指标"
 
 
 class Comparator(models.TextChoices):
@@ -70,7 +72,7 @@ class Indicator(models.Model):
         related_name="+",
     )
     adjusted_at = models.DateTimeField("调整时间", null=True, blank=True)
-    history = HistoricalRecords(verbose_name="指标修改记录")
+    history = audit_history(verbose_name="指标修改记录")
 
     class Meta:
         verbose_name = verbose_name_plural = "绩效指标"

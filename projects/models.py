@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,6 +12,11 @@ from simple_history.models import HistoricalRecords
 from scoring.schemes import DEFAULT_KEY, scheme_choices
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
+
+
+def audit_history(**kwargs: Any) -> HistoricalRecords:
+    """Who, when, old → new and why for every change; a reason is kept whole, however long."""
+    return HistoricalRecords(history_change_reason_field=models.TextField(null=True), **kwargs)
 
 
 class Department(models.Model):
@@ -100,12 +107,13 @@ class Project(models.Model):
     # every write path calls scoring.services.projects_rescore, and `manage.py rescore` rebuilds it.
     score_total = models.DecimalField("总分", max_digits=7, decimal_places=2, null=True, blank=True, editable=False)
     score_grade = models.CharField("等级", max_length=8, blank=True, editable=False)
-    execution_rate = models.DecimalField("预算执行率（%）", max_digits=9, decimal_places=2, null=True, blank=True,
+    # amounts below 1e14 over at least 0.01 万元: a rate below 1e18 %
+    execution_rate = models.DecimalField("预算执行率（%）", max_digits=22, decimal_places=2, null=True, blank=True,
                                          editable=False)  # fmt: skip
     warning_count = models.PositiveIntegerField("提示数", default=0, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
-    history = HistoricalRecords(
+    history = audit_history(
         excluded_fields=["updated_at", "version", "score_total", "score_grade", "execution_rate", "warning_count"],
         verbose_name="项目修改记录",
     )
@@ -140,7 +148,7 @@ class Fund(models.Model):
     initial = models.DecimalField("年初预算数（万元）", null=True, blank=True, **MONEY)
     annual = models.DecimalField("全年预算数（万元）", **MONEY)
     executed = models.DecimalField("全年执行数（万元）", default=0, **MONEY)
-    history = HistoricalRecords(verbose_name="资金修改记录")
+    history = audit_history(verbose_name="资金修改记录")
 
     class Meta:
         verbose_name = verbose_name_plural = "项目资金"

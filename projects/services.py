@@ -21,6 +21,7 @@ WRONG_STATE = "项目当前状态为“{status}”，不能{action}"
 REASON_REQUIRED = "请填写{what}"
 STALE = "该项目已被他人修改，您的输入已保留在表单中；请先查看最新内容（刷新页面）再保存"
 EDITABLE = (Status.DRAFT, Status.RETURNED)
+LOCKED = "项目当前状态为“{status}”，不能修改（已提交的项目须先退回，已审核的须由管理员重新打开）"
 
 
 def project_touch(*, project: Project, version: int) -> Project:
@@ -28,9 +29,14 @@ def project_touch(*, project: Project, version: int) -> Project:
 
     Every edit form carries the version it was rendered with, so the second of two people
     editing the same project is told instead of silently overwriting the first.
+    It is also where every edit meets the workflow's lock: a project that is no longer 草稿 or
+    已退回 is refused, whatever page or path the edit came from.
     """
-    updated = Project.objects.filter(pk=project.pk, version=version).update(version=F("version") + 1)
-    if not updated:
+    claimed = Project.objects.filter(pk=project.pk, version=version, status__in=EDITABLE)
+    if not claimed.update(version=F("version") + 1):
+        status = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
+        if status not in EDITABLE:
+            raise ValidationError(LOCKED.format(status=Status(status).label if status else "已删除"), code="locked")
         raise ValidationError(STALE, code="stale")
     project.version = version + 1
     return project
@@ -45,13 +51,18 @@ def _round(project: Project, action: str, user: Any, reason: str = "") -> Review
 
 
 def _move(project: Project, allowed: Iterable[str], new: str, action: str, user: Any, reason: str) -> Project:
-    if project.status not in allowed:
+    """Take one step of the workflow: the row is locked and its state checked inside the
+    transaction, so of two people acting at once the second sees the first one's result."""
+    current = Project.objects.select_for_update().get(pk=project.pk)
+    if current.status not in allowed:
         label = ReviewAction(action).label
-        raise ValidationError(WRONG_STATE.format(status=project.get_status_display(), action=label), code="state")
-    project.status = new
-    project._change_reason = f"{ReviewAction(action).label}" + (f"：{reason}" if reason else "")
-    project.save(update_fields=["status", "updated_at"])
+        raise ValidationError(WRONG_STATE.format(status=current.get_status_display(), action=label), code="state")
+    current.status = new
+    current._change_reason = f"{ReviewAction(action).label}" + (f"：{reason}" if reason else "")
+    current._history_user = user
+    current.save(update_fields=["status", "updated_at"])
     Project.objects.filter(pk=project.pk).update(version=F("version") + 1)
+    project.status, project.version = new, current.version + 1
     _round(project, action, user, reason)
     return project
 
