@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
-from indicators.models import Indicator, direction_of
+from indicators.models import MAX_PER_PROJECT, TOO_MANY, Indicator, direction_of
 from indicators.parsing import Actual, Target
 from projects.models import Project
 from projects.services import project_touch
@@ -74,6 +75,8 @@ def _save(row: Indicator, user: Any, reason: str, fields: list[str] | None = Non
 def indicator_create(*, project: Project, version: int, definition: Definition, user: Any) -> Indicator:
     """Append a leaf at the end of the tree."""
     project_touch(project=project, version=version)
+    if project.indicators.count() >= MAX_PER_PROJECT:
+        raise ValidationError(TOO_MANY.format(limit=MAX_PER_PROJECT), code="too_many")
     last = project.indicators.aggregate(n=Max("position"))["n"] or 0
     row = Indicator(project=project, position=last + 1)
     _apply(row, definition)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from indicators.models import MAX_PER_PROJECT, TOO_MANY
 from indicators.parsing import (
     Actual,
     CellError,
@@ -18,8 +19,8 @@ from indicators.parsing import (
     comparator_from_direction,
     normalize,
     parse_actual,
+    parse_amount,
     parse_comparator,
-    parse_decimal,
     parse_target,
     parse_weight,
     split_code_name,
@@ -45,6 +46,10 @@ UNIT_CONFLICT = "项目“{code}”在第{row}行属于单位“{first}”，此
 MONEY_CONFLICT = "“{value}”与同一项目第{row}行的“{first}”不一致"
 NEGATIVE_MONEY = "金额不能为负数"
 INVALID = "\0invalid"  # a 一级/二级 that was reported as wrong; rows inheriting it stay quiet
+# (field, longest value) in the order of RowParser._identity; equal to the models' max_length.
+IDENTITY_LIMITS = (("project_code", 64), ("project", 300), ("unit_code", 32), ("unit", 200), ("department", 200))
+TOO_LONG = "过长（{n} 字），最多 {limit} 字"
+LEVEL3_LIMIT = 300
 NO_ANNUAL = "有全年执行数时须填写全年预算数（预算数）"
 
 
@@ -84,6 +89,7 @@ class ParsedProject:
     funds: dict[str, dict[str, Decimal | None]] = field(default_factory=dict)
     name_variants: list[str] = field(default_factory=list)
     indicators: dict[tuple[str, str, str], ParsedIndicator] = field(default_factory=dict)
+    bad_money: set[str] = field(default_factory=set)  # amounts reported as wrong
 
     @property
     def label(self) -> str:
@@ -137,6 +143,8 @@ class RowParser:
             first = project.indicators.get(key)
             if first is not None:
                 self._error(r, "level3", DUPLICATE.format(name=indicator.level3, row=first.row))
+            elif len(project.indicators) >= MAX_PER_PROJECT:
+                self._error(r, "level3", f"{TOO_MANY.format(limit=MAX_PER_PROJECT)}，请检查是否把多个项目合在一起")
             else:
                 project.indicators[key] = indicator
 
@@ -160,6 +168,7 @@ class RowParser:
             if self.state.project is None:
                 self._error(r, "project", NO_PROJECT)
             return self.state.project
+        self._too_long(r, ident)  # reported; the rows below still belong to this project
         code, name, unit_code, unit_name, department = ident
         key = ("code", code) if code else ("name", unit_code or unit_name, name)
         project = self.projects.get(key)
@@ -172,6 +181,15 @@ class RowParser:
             self.state.levels = ("", "")
         self.state.project = project
         return project
+
+    def _too_long(self, r: SheetRow, ident: tuple[str, ...]) -> bool:
+        """Names and codes longer than the database holds are the row's error."""
+        found = False
+        for (name, limit), value in zip(IDENTITY_LIMITS, ident, strict=True):
+            if len(value) > limit:
+                self._error(r, name, TOO_LONG.format(n=len(value), limit=limit))
+                found = True
+        return found
 
     def _check_same(self, r: SheetRow, project: ParsedProject, ident: tuple[str, ...]) -> None:
         _, name, unit_code, unit_name, department = ident
@@ -194,9 +212,10 @@ class RowParser:
             if raw is None:
                 continue
             try:
-                value = parse_decimal(raw)
+                value = parse_amount(raw)
             except CellError as exc:
                 self._error(r, src, str(exc))
+                project.bad_money.add(dst)
                 continue
             self._set_money(r, project, src, dst, value)
         if r.funds and not project.funds:
@@ -218,7 +237,7 @@ class RowParser:
             sums = funds.setdefault(source, {})
             for column, raw in cells.items():
                 try:
-                    value = parse_decimal(raw) if normalize(raw) else None
+                    value = parse_amount(raw) if normalize(raw) else None
                 except CellError as exc:
                     self.errors.append(f"{r.sheet}!第{row}行 {FIELD_LABELS[column]}：{exc}")
                     continue
@@ -255,6 +274,9 @@ class RowParser:
         l3 = normalize(self._cell(r, "level3"))
         if not l3:
             self._error(r, "level3", NO_LEVEL3)
+            return None
+        if len(l3) > LEVEL3_LIMIT:
+            self._error(r, "level3", TOO_LONG.format(n=len(l3), limit=LEVEL3_LIMIT))
             return None
         target = self._target(r, l2)
         weight = self._weight(r)
@@ -318,7 +340,11 @@ class RowParser:
     def finish(self) -> list[ParsedProject]:
         """The projects, or ImportFailed listing every error."""
         for project in self.projects.values():
-            if project.money_value("executed") is not None and project.money_value("annual") is None:
+            if (
+                project.money_value("executed") is not None
+                and project.money_value("annual") is None
+                and ("annual" not in project.bad_money)
+            ):
                 self.errors.append(f"{project.sheet}!第{project.row}行 全年预算数：{NO_ANNUAL}")
         if self.errors:
             raise ImportFailed(self.errors)

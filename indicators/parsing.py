@@ -132,6 +132,35 @@ def parse_decimal(text: object) -> Decimal:
     return _to_decimal(core)
 
 
+# What the database holds exactly (indicators.models VALUE and POINTS, projects.models MONEY; a
+# test checks them): anything larger is the cell's error, never an overflow at write time. SQLite
+# keeps decimals as REAL, where 15 significant digits survive: 11 + 4 decimals, 12 + 2 for 万元.
+MAX_VALUE = Decimal("1e11")
+MAX_AMOUNT = Decimal("1e12")
+MAX_WEIGHT = Decimal(100)
+MAX_TEXT = 500
+MAX_UNIT = 40
+TOO_LARGE = "{what}{value}超出可保存的范围，绝对值须小于 {limit}"
+TOO_LONG = "{what}过长（{n} 字），最多 {limit} 字，请精简"
+
+
+def _check_size(value: Decimal | None, limit: Decimal, what: str) -> None:
+    if value is not None and value.copy_abs() >= limit:
+        raise CellError(TOO_LARGE.format(what=what, value=_quote(_number_text(value)), limit=f"{limit:,f}"))
+
+
+def _check_length(text: str, limit: int, what: str) -> None:
+    if len(text) > limit:
+        raise CellError(TOO_LONG.format(what=what, n=len(text), limit=limit))
+
+
+def parse_amount(cell: object) -> Decimal:
+    """Read an amount in 万元: a number of at most 14 digits before the point."""
+    value = parse_decimal(cell)
+    _check_size(value, MAX_AMOUNT, "金额")
+    return value
+
+
 def _number_text(value: Decimal) -> str:
     """A Decimal written without exponent, as a person would type it."""
     return format(value, "f")
@@ -428,6 +457,14 @@ _SIGN_CHARS = "≥≤><=≧≦⩾⩽＞＜＝═﹦"
 
 def parse_target(cell: object, *, comparator: object = "", unit: object = "", level2: object = "") -> Target:
     """Read a 年度指标值 cell together with its 指标性质 and 度量单位 columns."""
+    target = _read_target(cell, comparator=comparator, unit=unit, level2=level2)
+    _check_length(target.text, MAX_TEXT, "指标值")
+    _check_length(target.unit, MAX_UNIT, "度量单位")
+    _check_size(target.value, MAX_VALUE, "指标值")
+    return target
+
+
+def _read_target(cell: object, *, comparator: object, unit: object, level2: object) -> Target:
     column = _column_comparator(comparator)
     if isinstance(cell, datetime.date):
         deadline = _as_date(cell)
@@ -560,11 +597,14 @@ def parse_actual(cell: object, *, target: Target) -> Actual | None:
     text = _as_date(cell).isoformat() if isinstance(cell, datetime.date) else normalize(cell)
     if not text:
         return None
+    _check_length(text, MAX_TEXT, "实际完成值")
     if target.comparator == QUALITATIVE:
         return _qualitative_actual(text, target)
     if target.deadline is not None:
         return _deadline_actual(cell, text, target)
-    return _quantitative_actual(cell, text, target)
+    actual = _quantitative_actual(cell, text, target)
+    _check_size(actual.value, MAX_VALUE, "实际完成值")
+    return actual
 
 
 # --------------------------------------------------------------------------------------
@@ -579,4 +619,6 @@ def parse_weight(cell: object) -> Decimal:
     weight = parse_decimal(cell)
     if weight < 0:
         raise CellError("权重不能为负数，请填写 0 或正数")
+    if weight > MAX_WEIGHT:
+        raise CellError(f"权重{_quote(_number_text(weight))}超过 {MAX_WEIGHT} 分，请填写分值（0–100）")
     return weight.copy_abs() if weight.is_zero() else weight

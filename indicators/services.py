@@ -5,24 +5,37 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from evalsys.lib.xlsx import WorkbookRefused
 from indicators.importer import ImportFailed, ParsedIndicator, ParsedProject, parse_rows
 from indicators.models import Indicator, direction_of
 from indicators.workbook import read_workbook
-from projects.models import Department, Fund, FundSource, Project, Unit
+from projects.access import import_scope
+from projects.models import Department, Fund, FundSource, Project, Status, Unit
 from scoring.rules import evaluate
 from scoring.schemes import get_scheme
 from scoring.services import projects_rescore
 from scoring.types import QUALITATIVE, ZERO, BudgetInput, EvaluationInput, IndicatorInput, Scheme, Warning
 
-__all__ = ["ImportFailed", "ImportReport", "workbook_import"]
+__all__ = ["ImportFailed", "ImportRefused", "ImportReport", "workbook_import"]
 
 IMPORT_REASON = "导入工作簿"
-OTHER_UNIT = "{sheet}!第{row}行 单位名称：项目“{project}”属于单位“{unit}”，您只能导入本单位（{own}）的项目"
-UNREADABLE = "无法读取工作簿“{path}”：{error}"
+UNREADABLE = "无法读取工作簿“{path}”（{error}）：请确认它是未加密、未损坏的 .xlsx 工作簿"
+NO_TABLE = "工作簿中没有找到绩效指标表：表头行须同时包含 一级指标、二级指标、三级指标 和 指标值（或 年度指标值）"
+OTHER_UNIT = "项目“{project}”属于单位“{unit}”，您只能导入本单位（{own}）的项目"
+FOREIGN_PROJECT = "{year} 年度已有编码为“{code}”的其他单位的项目，不能导入；请核对项目编码"
+LOCKED_STATE = {
+    Status.SUBMITTED: "项目“{project}”已提交审核，不能通过导入修改；须先由审核人退回",
+    Status.APPROVED: "项目“{project}”已审核，不能通过导入修改；须先由管理员重新打开",
+}
+CONCURRENT = "另一项导入刚刚写入了相同的项目，本次未写入任何数据；请重新上传并预览后再确认导入"
+NOTHING_LEFT = "跳过不能导入的项目后，没有可导入的项目"
 FUND_SOURCES = {"fiscal": FundSource.FISCAL, "carryover": FundSource.CARRYOVER, "other": FundSource.OTHER}
 
 
@@ -33,19 +46,27 @@ class ImportReport:
     dry_run: bool
     projects_created: int = 0
     projects_updated: int = 0
+    projects_unchanged: int = 0
     indicators_created: int = 0
     indicators_updated: int = 0
     indicators_unchanged: int = 0
     warnings: list[tuple[str, Warning]] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # projects left out, each with where and why
 
     def summary(self) -> str:
         head = "试运行（未写入任何数据）" if self.dry_run else "导入完成"
+        skipped = f"；跳过 {len(self.skipped)} 个项目" if self.skipped else ""
         return (
-            f"{head}：项目 新建 {self.projects_created} 个、更新 {self.projects_updated} 个；"
+            f"{head}：项目 新建 {self.projects_created} 个、更新 {self.projects_updated} 个、"
+            f"未变 {self.projects_unchanged} 个；"
             f"指标 新建 {self.indicators_created} 条、更新 {self.indicators_updated} 条、"
             f"未变 {self.indicators_unchanged} 条；"
-            f"警告 {len(self.warnings)} 条"
+            f"警告 {len(self.warnings)} 条{skipped}"
         )
+
+
+class ImportRefused(ImportFailed):
+    """Every error is a project the importing user may not change: skipping them is an option."""
 
 
 def workbook_import(
@@ -55,40 +76,40 @@ def workbook_import(
     scheme_key: str | None = None,
     dry_run: bool = False,
     default_unit: str = "",
-    user: object = None,
-    only_unit: object = None,
+    user: Any = None,
+    skip_refused: bool = False,
 ) -> ImportReport:
-    """Import a workbook atomically: any invalid row raises ImportFailed and writes nothing."""
+    """Import a workbook atomically: any invalid row raises ImportFailed and writes nothing.
+
+    The importing user's rights are the browser's (projects.access.import_scope): an officer
+    creates and changes only their own unit's projects, and nobody changes a project that is
+    not 草稿 or 已退回. Such projects are errors, or with `skip_refused` left out and listed.
+    `user` None is the command line, with every unit in scope.
+    """
+    scope = import_scope(user)
     scheme = get_scheme(scheme_key or "national")
     try:
         rows = list(read_workbook(path))
+    except WorkbookRefused as exc:
+        raise ImportFailed([f"{Path(path).name}：{exc}"]) from exc
     except Exception as exc:  # openpyxl raises many types for a bad file
-        raise ImportFailed([UNREADABLE.format(path=path, error=exc)]) from exc
-    projects = parse_rows(rows, scheme, default_unit=default_unit)
-    if only_unit is not None:
-        _check_unit(projects, only_unit)
+        raise ImportFailed([UNREADABLE.format(path=path, error=type(exc).__name__)]) from exc
+    projects = parse_rows(rows, scheme, default_unit=str(scope) if scope else default_unit)
+    if not projects:
+        raise ImportFailed([NO_TABLE])
     report = ImportReport(dry_run=dry_run)
-    report.warnings = [(p.label, w) for p in projects for w in project_warnings(p, scheme)]
-    with transaction.atomic():
-        ids = _Writer(year, scheme, scheme_key, report, user).write(projects)
-        if dry_run:
-            transaction.set_rollback(True)
-        else:
-            projects_rescore(project_ids=ids)
+    try:
+        with transaction.atomic():
+            writer = _Writer(year, scheme, scheme_key, report, user, scope=scope, skip_refused=skip_refused)
+            ids = writer.write(projects)
+            report.warnings = [(p.label, w) for p in writer.admitted for w in project_warnings(p, scheme)]
+            if dry_run:
+                transaction.set_rollback(True)
+            else:
+                projects_rescore(project_ids=ids)
+    except IntegrityError as exc:  # another import created the same project meanwhile
+        raise ImportFailed([CONCURRENT]) from exc
     return report
-
-
-def _check_unit(projects: list[ParsedProject], unit: Unit) -> None:
-    """An officer's upload may only hold their own unit's projects."""
-    errors = [
-        OTHER_UNIT.format(
-            sheet=p.sheet, row=p.row, project=p.label, unit=f"{p.unit_code}-{p.unit_name}".strip("-"), own=unit
-        )
-        for p in projects
-        if (p.unit_code and p.unit_code != unit.code) or (not p.unit_code and p.unit_name != unit.name)
-    ]
-    if errors:
-        raise ImportFailed(errors)
 
 
 # --- warnings from the workbook's own data ------------------------------------------------
@@ -131,67 +152,126 @@ def _fund_rows(p: ParsedProject) -> dict[str, dict[str, Decimal | None]]:
 
 
 class _Writer:
-    """Bulk writes: a fixed number of queries per import, whatever the number of rows."""
+    """Bulk writes: a fixed number of queries per import, whatever the number of rows.
 
-    def __init__(self, year: int, scheme: Scheme, scheme_key: str | None, report: ImportReport, user: object) -> None:
+    Existing projects are read with a row lock, so their state cannot change between the
+    check and the write (a submit or an approval waits for the import, or the import for it).
+    A project, its funds and its indicators are written only where something changed; what
+    changed gets a history row and a new version, so a form opened before the import is
+    refused on save.
+    """
+
+    def __init__(self, year: int, scheme: Scheme, scheme_key: str | None, report: ImportReport, user: Any, *,
+                 scope: Unit | None, skip_refused: bool) -> None:  # fmt: skip
         self.year, self.scheme, self.scheme_key, self.report = year, scheme, scheme_key, report
-        self.user, self.reason = user, IMPORT_REASON
+        self.user, self.reason, self.scope, self.skip_refused = user, IMPORT_REASON, scope, skip_refused
+        self.admitted: list[ParsedProject] = []
+        self._created: list[Project] = []
 
     def write(self, parsed: list[ParsedProject]) -> list[int]:
         """Write everything; returns the ids of the projects written."""
-        departments = self._departments({p.department for p in parsed if p.department})
-        units = self._units(parsed, departments)
-        projects = self._projects(parsed, units)
-        self._funds(parsed, projects)
-        self._indicators(parsed, projects)
-        return [p.pk for p in projects.values()]
+        units = self._existing_units(parsed)
+        found = self._existing_projects(parsed, units)
+        self.admitted = parsed = self._admit(parsed, units, found)
+        units |= self._new_units(parsed, units)
+        projects, touched = self._projects(parsed, units, found)
+        touched |= self._funds(parsed, projects)
+        touched |= self._indicators(parsed, projects)
+        if touched:
+            Project.objects.filter(pk__in=touched).update(version=F("version") + 1, updated_at=timezone.now())
+        self.report.projects_updated = len(touched - {p.pk for p in self._created})
+        self.report.projects_unchanged = len(parsed) - self.report.projects_created - self.report.projects_updated
+        return sorted(touched)
 
-    def _departments(self, names: set[str]) -> dict[str, Department]:
-        found = {d.name: d for d in Department.objects.filter(name__in=names)}
-        new = [Department(name=n) for n in sorted(names - found.keys())]
-        Department.objects.bulk_create(new)
-        return found | {d.name: d for d in new}
+    # -- who may change what ---------------------------------------------------------------------
+    def _admit(self, parsed: list[ParsedProject], units: dict[str, Unit], found: dict[int, Project | None]) -> list:
+        """The projects this import may write; the others are errors, or skipped and listed."""
+        refusals = [(p, why) for p in parsed if (why := self._refusal(p, units, found.get(id(p))))]
+        if not refusals:
+            return parsed
+        lines = [f"{p.sheet}!第{p.row}行 {column}：{message}" for p, (column, message) in refusals]
+        if not self.skip_refused:
+            raise ImportRefused(lines)
+        self.report.skipped = lines
+        refused = {id(p) for p, _ in refusals}
+        admitted = [p for p in parsed if id(p) not in refused]
+        if not admitted:
+            raise ImportFailed([NOTHING_LEFT, *lines])
+        return admitted
 
-    def _units(self, parsed: list[ParsedProject], departments: dict[str, Department]) -> dict[str, Unit]:
-        wanted = {p.unit_code or p.unit_name: p for p in parsed}
+    def _refusal(self, p: ParsedProject, units: dict[str, Unit], project: Project | None) -> tuple[str, str] | None:
+        """(column, message) when the importing user may not write `p`, else None."""
+        scope = self.scope
+        if scope is not None and (p.unit_code != scope.code if p.unit_code else p.unit_name != scope.name):
+            unit = f"{p.unit_code}-{p.unit_name}".strip("-")
+            return "单位名称", OTHER_UNIT.format(project=p.label, unit=unit, own=scope)
+        if project is None:
+            return None
+        if scope is not None and project.unit_id != scope.pk:  # the code is another unit's
+            return "项目编码", FOREIGN_PROJECT.format(year=self.year, code=p.code)
+        if project.status in LOCKED_STATE:
+            return "项目名称", LOCKED_STATE[project.status].format(project=p.label)
+        return None
+
+    # -- reading what exists -------------------------------------------------------------------
+    @staticmethod
+    def _existing_units(parsed: list[ParsedProject]) -> dict[str, Unit]:
         codes = {p.unit_code for p in parsed if p.unit_code}
         names = {p.unit_name for p in parsed if not p.unit_code}
         found = {u.code: u for u in Unit.objects.filter(code__in=codes)}
-        found |= {u.name: u for u in Unit.objects.filter(code="", name__in=names)}
-        new = [
-            Unit(code=p.unit_code, name=p.unit_name, department=departments.get(p.department))
-            for key, p in wanted.items()
-            if key not in found
-        ]
-        Unit.objects.bulk_create(new)
-        return found | {u.code or u.name: u for u in new}
+        return found | {u.name: u for u in Unit.objects.filter(code="", name__in=names)}
 
-    def _projects(self, parsed: list[ParsedProject], units: dict[str, Unit]) -> dict[int, Project]:
+    def _existing_projects(self, parsed: list[ParsedProject], units: dict[str, Unit]) -> dict[int, Project | None]:
+        """The stored project of each parsed one (None when new), locked for this transaction."""
         coded = {p.code for p in parsed if p.code}
         uncoded = {p.name for p in parsed if not p.code}
-        base = Project.objects.filter(year=self.year)
-        found = {("code", x.code): x for x in base.filter(code__in=coded)}
-        found |= {("name", x.unit_id, x.name): x for x in base.filter(code="", name__in=uncoded)}
+        base = Project.objects.select_for_update().filter(year=self.year)
+        by_key = {("code", x.code): x for x in base.filter(code__in=coded)}
+        by_key |= {("name", x.unit_id, x.name): x for x in base.filter(code="", name__in=uncoded)}
+        result: dict[int, Project | None] = {}
+        for p in parsed:
+            unit = units.get(p.unit_code or p.unit_name)
+            key = ("code", p.code) if p.code else ("name", unit.pk if unit else None, p.name)
+            result[id(p)] = by_key.get(key)
+        return result
+
+    # -- writing -------------------------------------------------------------------------------
+    def _new_units(self, parsed: list[ParsedProject], units: dict[str, Unit]) -> dict[str, Unit]:
+        wanted = {p.unit_code or p.unit_name: p for p in parsed if (p.unit_code or p.unit_name) not in units}
+        names = {p.department for p in wanted.values() if p.department}
+        departments = {d.name: d for d in Department.objects.filter(name__in=names)}
+        new_departments = [Department(name=n) for n in sorted(names - departments.keys())]
+        Department.objects.bulk_create(new_departments)
+        departments |= {d.name: d for d in new_departments}
+        new = [Unit(code=p.unit_code, name=p.unit_name, department=departments.get(p.department))
+               for p in wanted.values()]  # fmt: skip
+        Unit.objects.bulk_create(new)
+        return {u.code or u.name: u for u in new}
+
+    def _projects(
+        self, parsed: list[ParsedProject], units: dict[str, Unit], found: dict[int, Project | None]
+    ) -> tuple[dict[int, Project], set[int]]:
         result: dict[int, Project] = {}
         new, changed = [], []
         for p in parsed:
             unit = units[p.unit_code or p.unit_name]
-            key = ("code", p.code) if p.code else ("name", unit.pk, p.name)
-            project = found.get(key)
+            project = found.get(id(p))
             if project is None:
                 project = Project(unit=unit, year=self.year, code=p.code, name=p.name, scheme=self.scheme.key)
+                self._apply_project(project, p, unit)
                 new.append(project)
             else:
-                changed.append(project)
-            self._apply_project(project, p, unit)
+                before = _project_values(project)
+                self._apply_project(project, p, unit)
+                if _project_values(project) != before:
+                    changed.append(project)
             result[id(p)] = project
         bulk_create_with_history(new, Project, default_change_reason=self.reason, default_user=self.user)
-        fields = ["unit", "annual_goal", "scheme", "name_variants", "updated_at"]
-        bulk_update_with_history(changed, Project, fields, batch_size=UPDATE_BATCH, default_change_reason=self.reason,
-                                 default_user=self.user)  # fmt: skip
+        bulk_update_with_history(changed, Project, PROJECT_FIELDS, batch_size=UPDATE_BATCH,
+                                 default_change_reason=self.reason, default_user=self.user)  # fmt: skip
+        self._created = new
         self.report.projects_created += len(new)
-        self.report.projects_updated += len(changed)
-        return result
+        return result, {x.pk for x in [*new, *changed]}
 
     def _apply_project(self, project: Project, p: ParsedProject, unit: Unit) -> None:
         project.unit = unit
@@ -201,7 +281,7 @@ class _Writer:
         variants = [v for v in [*(project.name_variants or []), *p.name_variants, p.name] if v != project.name]
         project.name_variants = list(dict.fromkeys(variants))
 
-    def _funds(self, parsed: list[ParsedProject], projects: dict[int, Project]) -> None:
+    def _funds(self, parsed: list[ParsedProject], projects: dict[int, Project]) -> set[int]:
         ids = [projects[id(p)].pk for p in parsed]
         existing: dict[int, list[Fund]] = {}
         for fund in Fund.objects.filter(project_id__in=ids):
@@ -216,14 +296,16 @@ class _Writer:
             new += [Fund(project=project, source=s, **values) for s, values in rows.items()]
         Fund.objects.filter(project_id__in=replace).delete()
         bulk_create_with_history(new, Fund, default_change_reason=self.reason, default_user=self.user)
+        return set(replace)
 
     @staticmethod
     def _wanted_funds(p: ParsedProject, current: list[Fund]) -> dict[str, dict[str, Decimal]] | None:
         """Fund rows to write for `p`, or None to keep what is stored."""
         if p.funds:
-            rows = _fund_rows(p)
-            return {s: {"initial": v.get("initial"), "annual": v["annual"], "executed": v.get("executed") or ZERO}
-                    for s, v in rows.items()}  # fmt: skip
+            rows = {s: {"initial": v.get("initial"), "annual": v["annual"], "executed": v.get("executed") or ZERO}
+                    for s, v in _fund_rows(p).items()}  # fmt: skip
+            stored = {f.source: {"initial": f.initial, "annual": f.annual, "executed": f.executed} for f in current}
+            return None if rows == stored else rows
         annual = p.money_value("annual")
         if annual is None:
             return None
@@ -242,7 +324,7 @@ class _Writer:
                   "executed": executed if executed is not None else have_executed}  # fmt: skip
         return {FundSource.UNSPLIT: values}
 
-    def _indicators(self, parsed: list[ParsedProject], projects: dict[int, Project]) -> None:
+    def _indicators(self, parsed: list[ParsedProject], projects: dict[int, Project]) -> set[int]:
         ids = [projects[id(p)].pk for p in parsed]
         found = {(i.project_id, i.level1, i.level2, i.level3): i for i in Indicator.objects.filter(project_id__in=ids)}
         new, changed = [], []
@@ -266,6 +348,14 @@ class _Writer:
                                  default_change_reason=self.reason, default_user=self.user)  # fmt: skip
         self.report.indicators_created += len(new)
         self.report.indicators_updated += len(changed)
+        return {row.project_id for row in [*new, *changed]}
+
+
+PROJECT_FIELDS = ["unit", "annual_goal", "scheme", "name_variants", "updated_at"]
+
+
+def _project_values(project: Project) -> tuple:
+    return (project.unit_id, project.annual_goal, project.scheme, list(project.name_variants or []))
 
 
 # bulk_update writes CASE WHEN per field and row: SQLite counts two parameters for each.
@@ -312,11 +402,10 @@ def indicator_adjust(*, indicator: Indicator, value: Decimal | None, reason: str
     from django.core.exceptions import ValidationError
     from django.utils import timezone
 
-    from projects.models import Status
     from scoring.rules import adjustment_error
     from scoring.services import indicator_input
 
-    project = indicator.project
+    project = Project.objects.select_for_update().get(pk=indicator.project_id)  # approve waits, or we wait
     if project.status != Status.SUBMITTED:
         raise ValidationError(ADJUST_STATE, code="state")
     if value is not None:

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.urls import reverse_lazy
 from django.utils import timezone
-from openpyxl import load_workbook
 
+from evalsys.lib.xlsx import WorkbookRefused, check_workbook
 from intake.selectors import copy_candidates, default_copy_year
 from projects.models import Project
 from scoring.schemes import scheme_choices
@@ -28,11 +28,17 @@ class UploadForm(forms.Form):
         label="绩效表工作簿（.xlsx）", help_text="项目支出绩效表或自评表；导入前会先试运行并显示结果。"
     )
     year = forms.IntegerField(label="年度", **YEAR_RANGE)
+    skip_refused = forms.BooleanField(
+        label="跳过不能导入的项目，只导入其余项目", required=False,
+        help_text="不能导入的项目：其他单位的项目，以及已提交、已审核的项目。跳过的项目会在试运行结果中列出。",
+    )  # fmt: skip
 
     def __init__(self, *args: Any, admin: bool = False, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"year": timezone.localdate().year - 1})
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
+        if not admin:
+            self.fields["skip_refused"].label = "只导入本单位的项目（跳过其他单位的和已提交、已审核的项目）"
         if admin:
             choices = [("", SCHEME_DEFAULT), *scheme_choices()]
             self.fields["scheme"] = forms.ChoiceField(label="评分方案", choices=choices, required=False)
@@ -44,16 +50,15 @@ class UploadForm(forms.Form):
         if upload.size > MAX_MB * 1024 * 1024:
             raise forms.ValidationError(TOO_LARGE.format(mb=MAX_MB), code="too_large")
         try:
-            load_workbook(upload, read_only=True).close()
-        except Exception:  # openpyxl raises many types for a bad file
-            raise forms.ValidationError(UNREADABLE, code="unreadable") from None
-        finally:
-            upload.seek(0)
+            check_workbook(upload)
+        except WorkbookRefused as error:
+            raise forms.ValidationError(str(error), code="unreadable") from None
         return upload
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {"file": data["file"], "year": data["year"], "scheme_key": data.get("scheme") or None}
+        return {"file": data["file"], "year": data["year"], "scheme_key": data.get("scheme") or None,
+                "skip_refused": data["skip_refused"]}  # fmt: skip
 
 
 class SourceField(forms.ModelChoiceField):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import secrets
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +18,13 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.files.uploadedfile import UploadedFile
 
-from indicators.services import ImportFailed, ImportReport, workbook_import
-from projects.models import Unit
+from indicators.services import ImportFailed, ImportRefused, ImportReport, workbook_import
 from scoring.schemes import get_scheme
 
 UPLOAD_DIR = "uploads"
 SESSION_KEY = "intake_upload"
 TOKEN = re.compile(r"[0-9a-f]{32}")
 STALE_SECONDS = 24 * 3600  # uploads abandoned for a day are swept on the next upload
-NO_TABLE = "工作簿中没有找到绩效指标表：表头行须同时包含 一级指标、二级指标、三级指标 和 指标值（或 年度指标值）"
 TOKEN_REFUSED = "待确认的导入不存在或已失效，请重新上传工作簿"
 ERROR_LINE = re.compile(r"(?P<sheet>[^!]+)!第(?P<row>\d+)行\s*(?:(?P<column>[^：]{1,40})：)?(?P<fix>.*)", re.S)
 
@@ -39,6 +37,7 @@ class PendingUpload:
     year: int
     scheme_key: str | None
     filename: str
+    skip_refused: bool = False
 
     @property
     def path(self) -> Path:
@@ -66,6 +65,11 @@ class Outcome:
     pending: PendingUpload | None = None
     report: ImportReport | None = None
     errors: list[ErrorRow] = field(default_factory=list)
+    skippable: bool = False  # every error is a project the user may not change: they may skip them
+
+    @property
+    def skipped(self) -> list[ErrorRow]:
+        return [_split(line) for line in self.report.skipped] if self.report else []
 
 
 def upload_path(token: str) -> Path:
@@ -76,13 +80,31 @@ def upload_path(token: str) -> Path:
 
 
 def upload_preview(
-    *, session: SessionBase, file: UploadedFile, year: int, scheme_key: str | None, user: Any, only_unit: Unit | None
+    *, session: SessionBase, file: UploadedFile, year: int, scheme_key: str | None, skip_refused: bool, user: Any
 ) -> Outcome:
-    """Keep `file` (replacing any pending upload) and dry-run it; a failed dry run keeps nothing."""
+    """Keep `file` (replacing any pending upload) and dry-run it.
+
+    A failed dry run keeps nothing, unless its only errors are projects the user may not change:
+    then the upload waits, so that it can be previewed again skipping them (upload_skip).
+    """
     upload_discard(session=session)
-    pending = _store(file, year=year, scheme_key=scheme_key)
-    outcome = _run(pending, user=user, only_unit=only_unit, dry_run=True)
-    if outcome.errors:
+    pending = _store(file, year=year, scheme_key=scheme_key, skip_refused=skip_refused)
+    return _preview(session, pending, user)
+
+
+def upload_skip(*, session: SessionBase, pending: PendingUpload, user: Any) -> Outcome:
+    """Preview the pending upload again, leaving out the projects the user may not change."""
+    return _preview(session, replace(pending, skip_refused=True), user)
+
+
+def _preview(session: SessionBase, pending: PendingUpload, user: Any) -> Outcome:
+    try:
+        outcome = _run(pending, user=user, dry_run=True)
+    except BaseException:  # nothing may stay behind a failure, whatever it was
+        pending.path.unlink(missing_ok=True)
+        raise
+    if outcome.errors and not outcome.skippable:
+        session.pop(SESSION_KEY, None)
         pending.path.unlink(missing_ok=True)
     else:
         session[SESSION_KEY] = asdict(pending)
@@ -98,10 +120,10 @@ def upload_pending(*, session: SessionBase, token: str) -> PendingUpload | None:
     return PendingUpload(**stored)
 
 
-def upload_confirm(*, session: SessionBase, pending: PendingUpload, user: Any, only_unit: Unit | None) -> Outcome:
+def upload_confirm(*, session: SessionBase, pending: PendingUpload, user: Any) -> Outcome:
     """Import the previewed workbook for real with the previewed options, then discard it."""
     try:
-        return _run(pending, user=user, only_unit=only_unit, dry_run=False)
+        return _run(pending, user=user, dry_run=False)
     finally:
         upload_discard(session=session)
 
@@ -113,8 +135,9 @@ def upload_discard(*, session: SessionBase) -> None:
         upload_path(stored["token"]).unlink(missing_ok=True)
 
 
-def _store(file: UploadedFile, *, year: int, scheme_key: str | None) -> PendingUpload:
-    pending = PendingUpload(token=secrets.token_hex(16), year=year, scheme_key=scheme_key, filename=file.name or "")
+def _store(file: UploadedFile, *, year: int, scheme_key: str | None, skip_refused: bool) -> PendingUpload:
+    pending = PendingUpload(token=secrets.token_hex(16), year=year, scheme_key=scheme_key, filename=file.name or "",
+                            skip_refused=skip_refused)  # fmt: skip
     folder = pending.path.parent
     folder.mkdir(parents=True, exist_ok=True)
     _sweep(folder)
@@ -132,17 +155,14 @@ def _sweep(folder: Path) -> None:
             old.unlink(missing_ok=True)
 
 
-def _run(pending: PendingUpload, *, user: Any, only_unit: Unit | None, dry_run: bool) -> Outcome:
+def _run(pending: PendingUpload, *, user: Any, dry_run: bool) -> Outcome:
     try:
-        report = workbook_import(
-            path=pending.path, year=pending.year, scheme_key=pending.scheme_key, dry_run=dry_run,
-            default_unit=str(only_unit) if only_unit else "", user=user, only_unit=only_unit,
-        )  # fmt: skip
+        report = workbook_import(path=pending.path, year=pending.year, scheme_key=pending.scheme_key,
+                                 dry_run=dry_run, user=user, skip_refused=pending.skip_refused)  # fmt: skip
     except ImportFailed as exc:
         # The server-side path means nothing to the user; name the file they uploaded.
-        return Outcome(errors=[_split(e.replace(str(pending.path), pending.filename)) for e in exc.errors])
-    if not (report.projects_created or report.projects_updated):
-        return Outcome(errors=[ErrorRow("", "", "", NO_TABLE)])
+        errors = [_split(e.replace(str(pending.path), pending.filename)) for e in exc.errors]
+        return Outcome(errors=errors, skippable=isinstance(exc, ImportRefused))
     return Outcome(report=report)
 
 

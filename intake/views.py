@@ -10,9 +10,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from intake.access import intake_scope
 from intake.forms import CopyForm, UploadForm
-from intake.services import TOKEN_REFUSED, upload_confirm, upload_discard, upload_pending, upload_preview
+from intake.services import (
+    TOKEN_REFUSED,
+    upload_confirm,
+    upload_discard,
+    upload_pending,
+    upload_preview,
+    upload_skip,
+)
+from projects.access import import_scope as intake_scope
 from projects.services import project_copy_to_year
 
 
@@ -25,8 +32,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         upload_discard(session=request.session)  # a new upload replaces the pending one, valid or not
         if form.is_valid():
-            outcome = upload_preview(session=request.session, user=request.user, only_unit=only_unit,
-                                     **form.service_kwargs())  # fmt: skip
+            outcome = upload_preview(session=request.session, user=request.user, **form.service_kwargs())
     status = 400 if form.errors or (outcome and outcome.errors) else 200
     context = {"form": form, "outcome": outcome, "unit": only_unit}
     return render(request, "intake/upload.html", context, status=status)
@@ -41,11 +47,26 @@ def confirm(request: HttpRequest) -> HttpResponse:
     if pending is None:
         context = {"form": form, "refused": TOKEN_REFUSED, "unit": only_unit}
         return render(request, "intake/upload.html", context, status=400)
-    outcome = upload_confirm(session=request.session, pending=pending, user=request.user, only_unit=only_unit)
+    outcome = upload_confirm(session=request.session, pending=pending, user=request.user)
     if outcome.errors:
         return render(request, "intake/upload.html", {"form": form, "outcome": outcome, "unit": only_unit}, status=400)
     messages.success(request, outcome.report.summary())
     return redirect(f"{reverse('projects:list')}?year={pending.year}")
+
+
+@login_required
+@require_POST
+def skip(request: HttpRequest) -> HttpResponse:
+    """Preview the pending upload again without the projects the user may not change."""
+    only_unit = intake_scope(request.user)
+    pending = upload_pending(session=request.session, token=request.POST.get("token", ""))
+    form = UploadForm(admin=only_unit is None)
+    if pending is None:
+        context = {"form": form, "refused": TOKEN_REFUSED, "unit": only_unit}
+        return render(request, "intake/upload.html", context, status=400)
+    outcome = upload_skip(session=request.session, pending=pending, user=request.user)
+    context = {"form": form, "outcome": outcome, "unit": only_unit}
+    return render(request, "intake/upload.html", context, status=400 if outcome.errors else 200)
 
 
 @login_required

@@ -79,6 +79,23 @@ def can_write(user: Any, project: Project) -> bool:
 
 
 OFFICERS_ONLY = "只有填报人可以新建本单位的项目"
+IMPORTERS_ONLY = "只有填报人或管理员可以导入工作簿或复制项目"
+
+
+def import_scope(user: Any) -> Any:
+    """The unit `user` may import into: the officer's own, or None (every unit) for an admin.
+
+    `None` as the user is the command line, which runs with the server's own rights. No role,
+    or an evaluator, is a 403.
+    """
+    if user is None:
+        return None
+    role = require_role(user)
+    if role == Role.ADMIN:
+        return None
+    if role != Role.OFFICER:
+        raise PermissionDenied(IMPORTERS_ONLY)
+    return Membership.objects.select_related("unit").get(user=user).unit
 
 
 def unit_for_officer(user: Any) -> Any:

@@ -102,7 +102,7 @@ def test_reimport_updates_in_place(tmp_path: Path) -> None:
     run("import_workbook", path, "--year", 2021)
     before = snapshot()
     out, _ = run("import_workbook", path, "--year", 2021)
-    assert "项目 新建 0 个、更新 2 个" in out and "指标 新建 0 条、更新 0 条、未变 13 条" in out
+    assert "项目 新建 0 个、更新 0 个、未变 2 个" in out and "指标 新建 0 条、更新 0 条、未变 13 条" in out
     after = snapshot()
     assert [len(x) for x in after] == [len(x) for x in before]
     assert after[3] == before[3]
@@ -283,24 +283,31 @@ def test_duplicate_indicator_is_an_error(tmp_path: Path) -> None:
     assert "Sheet1!第3行 三级指标：“甲”与第2行的指标重复" in message
 
 
+NATIONAL_FORM = [
+    ["项目支出绩效自评表"],
+    ["（2022年度）"],
+    ["项目名称", "县域妇女技能培训", "", "", "", "", ""],
+    ["主管部门", "某县妇联", "", "实施单位", "430001-某县妇女联合会", "", ""],
+    ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+    ["", "年度资金总额", 100, 120, 114, 10, "95%", 9.5],
+    ["", "其中：当年财政拨款", 100, 100, 96, "—", "", ""],
+    ["", "上年结转资金", 0, 20, 18, "—", "", ""],
+    ["", "其他资金", 0, 0, 0, "—", "", ""],
+    ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
+    ["产出指标", "数量指标", "培训人次", "≥500人次", "520人次", 50, 50, ""],
+    ["效益指标", "社会效益指标", "就业率", "≥60%", "66%", 30, 30, ""],
+    ["满意度指标", "服务对象满意度指标", "学员满意度", "≥90%", "95%", 10, 10, ""],
+    ["总分", "", "", "", "", 100, 99.5, ""],
+]
+
+
+def national_form(path: Path) -> Path:
+    """The national 自评表 form: label block, funds by source, indicator block."""
+    return write(path, NATIONAL_FORM, title="自评表")
+
+
 def test_national_form_layout_with_funds_by_source(tmp_path: Path) -> None:
-    rows = [
-        ["项目支出绩效自评表"],
-        ["（2022年度）"],
-        ["项目名称", "县域妇女技能培训", "", "", "", "", ""],
-        ["主管部门", "某县妇联", "", "实施单位", "430001-某县妇女联合会", "", ""],
-        ["项目资金（万元）", "", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
-        ["", "年度资金总额", 100, 120, 114, 10, "95%", 9.5],
-        ["", "其中：当年财政拨款", 100, 100, 96, "—", "", ""],
-        ["", "上年结转资金", 0, 20, 18, "—", "", ""],
-        ["", "其他资金", 0, 0, 0, "—", "", ""],
-        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因分析及改进措施"],
-        ["产出指标", "数量指标", "培训人次", "≥500人次", "520人次", 50, 50, ""],
-        ["效益指标", "社会效益指标", "就业率", "≥60%", "66%", 30, 30, ""],
-        ["满意度指标", "服务对象满意度指标", "学员满意度", "≥90%", "95%", 10, 10, ""],
-        ["总分", "", "", "", "", 100, 99.5, ""],
-    ]
-    run("import_workbook", write(tmp_path / "form.xlsx", rows, title="自评表"), "--year", 2022)
+    run("import_workbook", national_form(tmp_path / "form.xlsx"), "--year", 2022)
     p = Project.objects.get(name="县域妇女技能培训")
     assert p.unit.code == "430001" and p.unit.department.name == "某县妇联"
     funds = {f.source: (f.initial, f.annual, f.executed) for f in p.funds.all()}

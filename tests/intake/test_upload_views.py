@@ -14,8 +14,9 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from indicators.models import Indicator
-from intake.forms import NOT_XLSX, UNREADABLE
-from intake.services import NO_TABLE, SESSION_KEY, TOKEN_REFUSED, UPLOAD_DIR
+from indicators.services import NO_TABLE
+from intake.forms import NOT_XLSX
+from intake.services import SESSION_KEY, TOKEN_REFUSED, UPLOAD_DIR
 from projects.models import Project
 from tests.workbooks import SEED000_CODE, SEED000_ROWS, seed000_workbook, seed001_workbook
 
@@ -73,7 +74,7 @@ def test_preview_shows_the_summary_and_writes_nothing(client, officer, seed000) 
     response = preview(client, seed000)
     page = response.content.decode()
     assert response.status_code == 200
-    assert "试运行（未写入任何数据）：项目 新建 1 个、更新 0 个；指标 新建 11 条" in page
+    assert "试运行（未写入任何数据）：项目 新建 1 个、更新 0 个、未变 0 个；指标 新建 11 条" in page
     assert "确认导入" in page and f'value="{token_of(client)}"' in page
     assert counts() == (0, 0)
     assert [p.name for p in uploads()] == [f"{token_of(client)}.xlsx"]
@@ -109,7 +110,7 @@ def test_reimport_previews_updates_not_creations(client, officer, seed000) -> No
     preview(client, seed000)
     client.post(CONFIRM, {"token": token_of(client)})
     page = preview(client, seed000).content.decode()
-    assert "项目 新建 0 个、更新 1 个；指标 新建 0 条、更新 0 条、未变 11 条" in page
+    assert "项目 新建 0 个、更新 0 个、未变 1 个；指标 新建 0 条、更新 0 条、未变 11 条" in page
 
 
 def test_a_new_upload_replaces_the_pending_one(client, officer, seed000) -> None:
@@ -153,8 +154,9 @@ def test_officer_uploading_another_units_rows_is_refused_naming_them(client, off
     assert response.status_code == 400
     assert "未写入任何数据" in page and "140002" in page and "您只能导入本单位（140001-内蒙古自治区妇女联合会）" in page
     assert "第" in page and "单位名称" in page  # sheet, row and column of each refused project
-    assert "确认导入" not in page
-    assert counts() == (0, 0) and uploads() == [] and SESSION_KEY not in client.session
+    assert "确认导入" not in page and "只导入本单位的项目，重新试运行" in page
+    # the upload waits, so that the officer can preview it again without the other unit's rows
+    assert counts() == (0, 0) and len(uploads()) == 1 and SESSION_KEY in client.session
 
 
 def test_other_officer_cannot_import_unit_a_workbook(client, other_officer, seed000) -> None:
@@ -203,7 +205,7 @@ def test_unreadable_xlsx_is_refused_at_the_field(client, officer) -> None:
     broken = SimpleUploadedFile("绩效表.xlsx", b"PK\x03\x04 not really a workbook")
     response = client.post(UPLOAD, {"file": broken, "year": "2022"})
     assert response.status_code == 400
-    assert response.context["form"].errors["file"] == [UNREADABLE]
+    assert "无法读取工作簿" in response.context["form"].errors["file"][0]
     assert 'value="2022"' in response.content.decode() and uploads() == []
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from indicators.parsing import MAX_VALUE, MAX_WEIGHT
 from scoring.rules import evaluate, score_budget, score_indicator
 from scoring.schemes import DEPARTMENT, HUBEI, NATIONAL, NATIONAL_LINEAR, with_letters
 from scoring.types import QUALITATIVE_LABELS, BudgetInput, EvaluationInput, IndicatorInput, Rounding
@@ -205,3 +206,32 @@ def test_grade_is_monotone_in_the_total(scheme, t1, t2):
     low, high = sorted((t1, t2))
     assert order.index(scheme.grade(high)) <= order.index(scheme.grade(low))
     assert scheme.grade(low) in order
+
+
+# --- anything the importer or a form accepts is scored without an exception -------------------
+
+
+def accepted(limit: Decimal, places: int) -> st.SearchStrategy[Decimal]:
+    """Any Decimal the parsers let through: below `limit` in size, `places` decimals at most."""
+    step = D(1).scaleb(-places)
+    return st.decimals(min_value=-limit + step, max_value=limit - step, places=places, allow_nan=False,
+                       allow_infinity=False)  # fmt: skip
+
+
+@SETTINGS
+@given(
+    scheme=schemes,
+    comparator=st.sampled_from(QUANT),
+    t=accepted(MAX_VALUE, 4) | st.sampled_from([D(0), D("0.0001"), MAX_VALUE - D("0.0001")]),
+    a=accepted(MAX_VALUE, 4) | st.sampled_from([D(0), D("-0.0001"), -MAX_VALUE + D("0.0001")]),
+    w=st.decimals(min_value=0, max_value=MAX_WEIGHT, places=2) | st.just(D(0)),
+    annual=money("0", "999999999999.99") | st.just(D("0.01")),
+    executed=money("0", "999999999999.99"),
+)
+def test_the_engine_never_raises_on_accepted_values(scheme, comparator, t, a, w, annual, executed):
+    """Issue "Trust" item 7: 1e300-like actuals raised InvalidOperation; what is accepted is scored."""
+    leaves = tuple(leaf(comparator, t, a, w) for _ in range(3))
+    result = evaluate(EvaluationInput(scheme, leaves, BudgetInput(annual, executed)))
+    assert D(0) <= result.total <= D(100) * (len(leaves) + 1)
+    if result.budget is not None and result.budget.rate is not None:
+        assert result.budget.rate.adjusted() < 20  # fits Project.execution_rate (22 digits, 2 decimals)
