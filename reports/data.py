@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from projects.models import FundSource, Project
 from projects.selectors import projects_with_scoring_data
+from reports.text import CleanText
 from scoring.rules import fmt, pts
 from scoring.services import project_evaluate
 from scoring.types import QUALITATIVE, ZERO, Evaluation, IndicatorScore
@@ -29,7 +30,7 @@ DEFAULT_PURPOSE = (
 
 
 @dataclass(frozen=True)
-class FundLine:
+class FundLine(CleanText):
     """One row of the funds block, amounts in 万元 as two-decimal strings."""
 
     label: str
@@ -40,7 +41,7 @@ class FundLine:
 
 
 @dataclass(frozen=True)
-class IndicatorLine:
+class IndicatorLine(CleanText):
     level1: str
     level2: str
     level3: str
@@ -58,7 +59,7 @@ class IndicatorLine:
 
 
 @dataclass(frozen=True)
-class Narrative:
+class Narrative(CleanText):
     introduction: str = ""
     purpose: str = DEFAULT_PURPOSE
     outputs: str = ""
@@ -71,8 +72,9 @@ class Narrative:
 
 
 @dataclass(frozen=True)
-class ReportData:
-    """Everything a renderer needs, as display-ready strings (万元 and points with two decimals)."""
+class ReportData(CleanText):
+    """Everything a renderer needs, as display-ready strings (万元 and points with two decimals);
+    every string is XML-safe (`CleanText`), so each format can print it."""
 
     code: str
     name: str

@@ -3,7 +3,8 @@
 The layout is the national form, so `manage.py import_workbook` reads it back: the title row,
 the caption row, then the grid with its merges. Amounts, weights and scores are numeric cells
 written from their two-decimal strings via Decimal (never float) with number format 0.00;
-rates, targets and texts stay text.
+rates, targets and texts stay text: every text cell is a string cell, never a formula, whatever
+the user typed (`=HYPERLINK(…)` is shown, not run).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from decimal import Decimal
 from io import BytesIO
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -30,6 +32,7 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 LONG_TEXT = 12
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def _with_code(grid: Grid, data: ReportData) -> Grid:
@@ -58,17 +61,27 @@ def _numeric_cells(grid: Grid) -> set[tuple[int, int]]:
     return found
 
 
+def _text(cell: Cell, text: str) -> Cell:
+    """Write `text` as a string cell: openpyxl would store "=…" as a live formula. Text that a
+    spreadsheet would read as a formula when edited (= + - @) also gets the quote prefix."""
+    cell.value = text
+    cell.data_type = "s"
+    if text.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
+    return cell
+
+
 def _title_rows(ws: Worksheet, grid: Grid, width: int) -> None:
-    ws.cell(1, 1, grid.title).font = Font(name="黑体", size=16, bold=True)
+    _text(ws.cell(1, 1), grid.title).font = Font(name="黑体", size=16, bold=True)
     ws.cell(1, 1).alignment = CENTER
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
     ws.row_dimensions[1].height = 30
     year, _, unit = grid.caption.partition("　")
     split = max(width - 2, 1)
-    ws.cell(2, 1, year.strip()).alignment = Alignment(horizontal="center", vertical="center")
+    _text(ws.cell(2, 1), year.strip()).alignment = Alignment(horizontal="center", vertical="center")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=split)
     if unit.strip():
-        ws.cell(2, split + 1, unit.strip()).alignment = Alignment(horizontal="right", vertical="center")
+        _text(ws.cell(2, split + 1), unit.strip()).alignment = Alignment(horizontal="right", vertical="center")
         if width > split + 1:
             ws.merge_cells(start_row=2, start_column=split + 1, end_row=2, end_column=width)
     for c in range(1, width + 1):
@@ -85,7 +98,7 @@ def _grid_rows(ws: Worksheet, grid: Grid) -> None:
                 cell.value = Decimal(text)
                 cell.number_format = "0.00"
             elif text:
-                cell.value = text
+                _text(cell, text)
             cell.font = Font(name=FONT, size=10, bold=bold)
             cell.border = BORDER
             cell.alignment = LEFT if len(text) > LONG_TEXT and not bold else CENTER
