@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from projects.models import Project
 
@@ -59,7 +60,11 @@ class ReportTemplate(models.Model):
 
 
 class ExportJob(models.Model):
-    """A batch export running in the background (django-tasks); the page polls its progress."""
+    """A batch export running in the background (django-tasks); the page polls its progress.
+
+    The worker moves `heartbeat_at` on as it goes; a queued or running job whose heartbeat is
+    older than EVALSYS_EXPORT_STALE_MINUTES lost its worker and is failed (services).
+    """
 
     class State(models.TextChoices):
         QUEUED = "queued", "排队中"
@@ -68,7 +73,7 @@ class ExportJob(models.Model):
         FAILED = "failed", "失败"
 
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.CASCADE)
-    scope = models.CharField("导出范围", max_length=200)
+    scope = models.TextField("导出范围", blank=True)  # year · department · unit names: no length to cut
     project_ids = models.JSONField("项目", default=list)
     fmt = models.CharField("格式", max_length=8)
     state = models.CharField("状态", max_length=8, choices=State.choices, default=State.QUEUED)
@@ -77,6 +82,7 @@ class ExportJob(models.Model):
     file = models.FileField("压缩包", upload_to="exports/", blank=True)
     error = models.TextField("错误", blank=True)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    heartbeat_at = models.DateTimeField("最近进展", default=timezone.now)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:
@@ -85,6 +91,10 @@ class ExportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}（{self.fmt}）"
+
+    @property
+    def final(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED)
 
     @property
     def percent(self) -> int:

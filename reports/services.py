@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import zipfile
 from collections.abc import Callable, Iterable
+from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from projects.access import visible_projects
 from projects.models import Project
 from reports.data import ReportData, reports_for
 from reports.models import ExportJob, Outline, ReportTemplate
@@ -25,6 +31,11 @@ CONTENT_TYPES = {
 }
 UNSAFE = re.compile(r'[\\/:*?"<>|\s]+')
 BATCH_SIZE = 50  # reports gathered per round of queries in a batch
+STALE_MINUTES = 15  # default of settings.EVALSYS_EXPORT_STALE_MINUTES
+STALE_RUNNING = "导出任务已中断（超过 {minutes} 分钟没有进展），请重试"
+STALE_QUEUED = "导出任务排队超过 {minutes} 分钟仍未开始（后台任务可能没有运行），请重试"
+NOT_RETRYABLE = "只有失败的导出任务可以重试"
+NOTHING_LEFT = "原导出范围内的项目都已不存在，无法重试"
 
 
 def filename_for(data: ReportData, fmt: str) -> str:
@@ -83,31 +94,83 @@ def zip_reports(project_ids: Iterable[int], fmt: str, *, progress: Callable[[int
     return buffer.getvalue()
 
 
-def export_job_create(*, user, scope: str, project_ids: list[int], fmt: str) -> ExportJob:
+def export_job_create(*, user: Any, scope: str, project_ids: list[int], fmt: str) -> ExportJob:
     """Queue a batch export; the worker runs `export_job_run`."""
     from reports.tasks import export_batch
 
-    job = ExportJob.objects.create(created_by=user, scope=scope, project_ids=project_ids, fmt=fmt,
-                                   total=len(project_ids))  # fmt: skip
+    job = ExportJob(created_by=user, scope=scope, project_ids=project_ids, fmt=fmt, total=len(project_ids))
+    job.full_clean()
+    job.save()
     transaction.on_commit(lambda: export_batch.enqueue(job.pk))
     return job
 
 
+@transaction.atomic
+def export_job_retry(*, job: ExportJob, user: Any) -> ExportJob:
+    """Queue a failed job's selection again (the projects of it `user` may still see)."""
+    if job.state != ExportJob.State.FAILED:
+        raise ValidationError(NOT_RETRYABLE, code="state")
+    visible = set(visible_projects(user).filter(pk__in=job.project_ids).values_list("pk", flat=True))
+    ids = [pk for pk in job.project_ids if pk in visible]
+    if not ids:
+        raise ValidationError(NOTHING_LEFT, code="empty")
+    return export_job_create(user=user, scope=job.scope, project_ids=ids, fmt=job.fmt)
+
+
+def stale_minutes() -> int:
+    """Minutes without progress after which a queued or running job is given up."""
+    return int(getattr(settings, "EVALSYS_EXPORT_STALE_MINUTES", STALE_MINUTES))
+
+
+def export_jobs_fail_stale() -> int:
+    """Fail the jobs that lost their worker: running with no progress for `stale_minutes()`, and
+    queued that long while no worker shows progress on any job (busy workers leave the queue be).
+    Called where jobs are shown; returns how many were failed."""
+    minutes, now = stale_minutes(), timezone.now()
+    cutoff = now - datetime.timedelta(minutes=minutes)
+    running = ExportJob.objects.filter(state=ExportJob.State.RUNNING)
+    failed = running.filter(heartbeat_at__lt=cutoff).update(
+        state=ExportJob.State.FAILED, error=STALE_RUNNING.format(minutes=minutes), finished_at=now
+    )
+    if not running.filter(heartbeat_at__gte=cutoff).exists():
+        queued = ExportJob.objects.filter(state=ExportJob.State.QUEUED, heartbeat_at__lt=cutoff)
+        failed += queued.update(state=ExportJob.State.FAILED, error=STALE_QUEUED.format(minutes=minutes),
+                                finished_at=now)  # fmt: skip
+    return failed
+
+
+class _GivenUp(Exception):
+    """The job stopped being ours while it ran (failed as stale): stop without writing."""
+
+
+def _running(job_id: int) -> QuerySet[ExportJob]:
+    return ExportJob.objects.filter(pk=job_id, state=ExportJob.State.RUNNING)
+
+
 def export_job_run(job_id: int) -> None:
-    """Build the zip of a job, saving progress as it goes."""
+    """Build the zip of a job, beating the heartbeat after each report.
+
+    The job is claimed from QUEUED, and every later write requires it to be still RUNNING, so a
+    job already failed as stale (its worker presumed dead) is never run or overwritten.
+    """
+    claimed = ExportJob.objects.filter(pk=job_id, state=ExportJob.State.QUEUED)
+    if not claimed.update(state=ExportJob.State.RUNNING, heartbeat_at=timezone.now()):
+        return
     job = ExportJob.objects.get(pk=job_id)
-    ExportJob.objects.filter(pk=job_id).update(state=ExportJob.State.RUNNING)
 
     def progress(done: int) -> None:
-        ExportJob.objects.filter(pk=job_id).update(done=done)
+        if not _running(job_id).update(done=done, heartbeat_at=timezone.now()):
+            raise _GivenUp
 
     try:
         content = zip_reports(job.project_ids, job.fmt, progress=progress)
+        job.file.save(f"export-{job.pk}.zip", ContentFile(content), save=False)
+    except _GivenUp:
+        return
     except Exception as exc:
-        ExportJob.objects.filter(pk=job_id).update(state=ExportJob.State.FAILED, error=str(exc),
-                                                    finished_at=timezone.now())  # fmt: skip
+        _running(job_id).update(state=ExportJob.State.FAILED, error=str(exc), finished_at=timezone.now())
         raise
-    job.refresh_from_db()
-    job.file.save(f"export-{job.pk}.zip", ContentFile(content), save=False)
-    job.state, job.done, job.finished_at = ExportJob.State.DONE, job.total, timezone.now()
-    job.save(update_fields=["file", "state", "done", "finished_at"])
+    now = timezone.now()
+    if not _running(job_id).update(file=job.file.name, state=ExportJob.State.DONE, done=job.total, finished_at=now,
+                                   heartbeat_at=now):  # fmt: skip
+        job.file.delete(save=False)

@@ -9,5 +9,6 @@ urlpatterns = [
     path("projects/<int:pk>/narrative/", views.narrative, name="narrative"),
     path("exports/", views.batch, name="batch"),
     path("exports/<int:pk>/", views.job, name="job"),
+    path("exports/<int:pk>/retry/", views.job_retry, name="job_retry"),
     path("exports/<int:pk>/download/", views.job_file, name="job_file"),
 ]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,7 +16,14 @@ from projects.models import Role
 from reports.forms import BatchExportForm, NarrativeForm
 from reports.models import ExportJob, Narrative
 from reports.selectors import batch_scope
-from reports.services import CONTENT_TYPES, FORMATS, export_job_create, project_file
+from reports.services import (
+    CONTENT_TYPES,
+    FORMATS,
+    export_job_create,
+    export_job_retry,
+    export_jobs_fail_stale,
+    project_file,
+)
 
 NO_PROJECTS = "所选范围内没有项目"
 
@@ -61,6 +70,7 @@ def batch(request: HttpRequest) -> HttpResponse:
             job = export_job_create(user=request.user, scope=scope, project_ids=ids, fmt=form.cleaned_data["fmt"])
             return redirect("reports:job", pk=job.pk)
         form.add_error(None, NO_PROJECTS)
+    export_jobs_fail_stale()
     jobs = ExportJob.objects.filter(created_by=request.user)[:10]
     return render(request, "reports/batch.html", {"form": form, "jobs": jobs}, status=400 if form.errors else 200)
 
@@ -68,10 +78,25 @@ def batch(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The job's progress; the fragment polls itself (htmx) until the job is done or failed."""
     require_role(request.user, Role.ADMIN)
+    export_jobs_fail_stale()
     export = get_object_or_404(ExportJob, pk=pk, created_by=request.user)
     template = "reports/_job.html" if request.htmx else "reports/job.html"
     return render(request, template, {"job": export})
+
+
+@login_required
+@require_POST
+def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
+    """Queue a failed job's selection again, and show the new job."""
+    require_role(request.user, Role.ADMIN)
+    export = get_object_or_404(ExportJob, pk=pk, created_by=request.user)
+    try:
+        export = export_job_retry(job=export, user=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0], extra_tags="danger")
+    return redirect("reports:job", pk=export.pk)
 
 
 @login_required
