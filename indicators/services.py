@@ -78,18 +78,20 @@ def workbook_import(
     default_unit: str = "",
     user: Any = None,
     skip_refused: bool = False,
+    max_rows: int | None = None,
 ) -> ImportReport:
     """Import a workbook atomically: any invalid row raises ImportFailed and writes nothing.
 
     The importing user's rights are the browser's (projects.access.import_scope): an officer
     creates and changes only their own unit's projects, and nobody changes a project that is
     not 草稿 or 已退回. Such projects are errors, or with `skip_refused` left out and listed.
-    `user` None is the command line, with every unit in scope.
+    `user` None is the command line, with every unit in scope. `max_rows` lowers the reader's
+    row limit (evalsys.lib.xlsx.MAX_ROWS), as the upload page does to answer within seconds.
     """
     scope = import_scope(user)
     scheme = get_scheme(scheme_key or "national")
     try:
-        rows = list(read_workbook(path))
+        rows = list(read_workbook(path, max_rows=max_rows))
     except WorkbookRefused as exc:
         raise ImportFailed([f"{Path(path).name}：{exc}"]) from exc
     except Exception as exc:  # openpyxl raises many types for a bad file

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +67,18 @@ BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
 TOTAL_ROW = ("总分", "合计", "总计", "小计", "自评得分", "得分合计")
 
 
+HEADER_LENGTH = 40  # a header or a label is short; longer cells are data, never looked up
+
+
 def header_key(value: Any) -> str:
     """Header text without brackets, spaces and a trailing colon: `年度指标值(A)` → `年度指标值`."""
+    if not isinstance(value, str) or len(value) > HEADER_LENGTH:
+        return ""
+    return _header_key(value)
+
+
+@lru_cache(maxsize=4096)
+def _header_key(value: str) -> str:
     text = BRACKETS.sub("", normalize(value))
     return re.sub(r"[\s:：*＊]", "", text)
 
@@ -97,7 +108,7 @@ def _header_map(cells: list[Any]) -> dict[int, tuple[str, str]]:
 
 
 def _is_blank(cells: list[Any]) -> bool:
-    return all(normalize(c) == "" for c in cells)
+    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
 def _is_noise(cells: list[Any]) -> bool:
@@ -105,8 +116,10 @@ def _is_noise(cells: list[Any]) -> bool:
 
     Merged titles span every column once filled, so they also count as one text.
     """
-    texts = {t for t in (normalize(c) for c in cells) if t}
-    return len(texts) == 1
+    raw = {c for c in cells if not (c is None or (isinstance(c, str) and not c.strip()))}
+    if len(raw) > 3:  # several different values: a data row, without normalising them all
+        return False
+    return len({normalize(c) for c in raw}) == 1
 
 
 class _FormReader:
@@ -180,7 +193,7 @@ def _restarts_form(cells: list[Any]) -> bool:
     return bool(keys) and any(k == "项目名称" for k in keys[:2]) and len([c for c in cells if normalize(c)]) >= 2
 
 
-def read_workbook(path: str | Path) -> Iterator[SheetRow]:
+def read_workbook(path: str | Path, *, max_rows: int | None = None) -> Iterator[SheetRow]:
     """Every data row of every sheet, in order; WorkbookRefused for a file beyond the limits."""
-    for title, rows in read_sheets(path):
+    for title, rows in read_sheets(path, max_rows=max_rows):
         yield from read_sheet(title, rows)

@@ -24,6 +24,7 @@ from scoring.schemes import get_scheme
 UPLOAD_DIR = "uploads"
 SESSION_KEY = "intake_upload"
 TOKEN = re.compile(r"[0-9a-f]{32}")
+UPLOAD_MAX_ROWS = 10_000  # about 1,000 projects of 10 indicators
 STALE_SECONDS = 24 * 3600  # uploads abandoned for a day are swept on the next upload
 TOKEN_REFUSED = "待确认的导入不存在或已失效，请重新上传工作簿"
 ERROR_LINE = re.compile(r"(?P<sheet>[^!]+)!第(?P<row>\d+)行\s*(?:(?P<column>[^：]{1,40})：)?(?P<fix>.*)", re.S)
@@ -70,6 +71,12 @@ class Outcome:
     @property
     def skipped(self) -> list[ErrorRow]:
         return [_split(line) for line in self.report.skipped] if self.report else []
+
+
+def upload_max_rows() -> int:
+    """Rows one upload may hold: the page answers within seconds; larger tables are split, or
+    imported by an admin with `manage.py import_workbook` (up to evalsys.lib.xlsx.MAX_ROWS)."""
+    return int(getattr(settings, "EVALSYS_UPLOAD_MAX_ROWS", UPLOAD_MAX_ROWS))
 
 
 def upload_path(token: str) -> Path:
@@ -158,7 +165,8 @@ def _sweep(folder: Path) -> None:
 def _run(pending: PendingUpload, *, user: Any, dry_run: bool) -> Outcome:
     try:
         report = workbook_import(path=pending.path, year=pending.year, scheme_key=pending.scheme_key,
-                                 dry_run=dry_run, user=user, skip_refused=pending.skip_refused)  # fmt: skip
+                                 dry_run=dry_run, user=user, skip_refused=pending.skip_refused,
+                                 max_rows=upload_max_rows())  # fmt: skip
     except ImportFailed as exc:
         # The server-side path means nothing to the user; name the file they uploaded.
         errors = [_split(e.replace(str(pending.path), pending.filename)) for e in exc.errors]

@@ -139,3 +139,12 @@ def test_a_failure_of_any_kind_leaves_no_upload_behind(tmp_path, client, officer
     response = upload(client, workbook(tmp_path / "a.xlsx"))
     assert response.status_code == 500
     assert uploads() == []
+
+
+def test_an_upload_past_the_pages_row_limit_is_refused_with_the_way_out(tmp_path, client, officer, settings) -> None:
+    settings.EVALSYS_UPLOAD_MAX_ROWS = 2
+    client.force_login(officer)
+    response = upload(client, workbook(tmp_path / "a.xlsx"))
+    page = response.content.decode()
+    assert response.status_code == 400 and "超过 2 行" in page and "请拆分为多个工作簿" in page
+    assert uploads() == [] and not Project.objects.exists()

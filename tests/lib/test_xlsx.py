@@ -74,7 +74,8 @@ def test_merged_ranges_are_filled_from_their_anchor(tmp_path: Path) -> None:
     ws.merge_cells("A2:B4")
     path = _save(wb, tmp_path / "m.xlsx")
     rows = _read(path)["Sheet"]
-    assert rows == [(1, ["项目", "单位", "指标"]), (2, ["甲", "甲", "x"]), (3, ["甲", "甲", "y"]), (4, ["甲", "甲", "z"])]
+    assert rows == [(1, ["项目", "单位", "指标"]), (2, ["甲", "甲", "x"]), (3, ["甲", "甲", "y"]),
+                    (4, ["甲", "甲", "z"])]  # fmt: skip
 
 
 def test_rows_the_file_leaves_out_inside_a_range_are_shown(tmp_path: Path) -> None:
@@ -217,3 +218,51 @@ def test_a_file_object_is_read_and_rewound(tmp_path: Path) -> None:
     wb.active.append(["甲"])
     data = io.BytesIO(_save(wb, tmp_path / "f.xlsx").read_bytes())
     assert [(t, list(r)) for t, r in read_sheets(data)] == [("Sheet", [(1, ["甲"])])]
+
+
+def test_one_row_of_a_million_empty_cells_is_refused_in_little_memory(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(xlsx, "MAX_ELEMENTS", 100_000)
+    wb = Workbook()
+    wb.active.append(["甲"])
+    raw = '<row r="2">' + '<c s="0"/>' * 200_000 + "</row>"
+    path = _patch_sheet(_save(wb, tmp_path / "row.xlsx"), [], extra_rows=raw)
+    tracemalloc.start()
+    with pytest.raises(WorkbookRefused, match="单元格过多"):
+        _read(path)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 20 * 1024 * 1024
+
+
+def test_a_sheet_without_dimension_or_row_numbers_is_read(tmp_path: Path) -> None:
+    """Hand-written files leave out <dimension> and the r attributes; cells follow in order."""
+    wb = Workbook()
+    wb.active.append(["x"])
+    path = _save(wb, tmp_path / "plain.xlsx")
+    with zipfile.ZipFile(path) as source:
+        xml = source.read("xl/worksheets/sheet1.xml").decode()
+    xml = re.sub(r"<dimension[^>]*/>", "", xml)
+    data = (
+        "<sheetData><row><c t='inlineStr'><is><t>甲</t></is></c><c><v>2.5</v></c><c t='b'><v>1</v></c></row>"
+        "<row><c t='str'><v>公式结果</v></c></row></sheetData>"
+    )
+    xml = re.sub(r"<sheetData>.*</sheetData>", data, xml)
+    parts = {}
+    with zipfile.ZipFile(path) as source:
+        parts = {name: source.read(name) for name in source.namelist()}
+    parts["xl/worksheets/sheet1.xml"] = xml.encode()
+    with zipfile.ZipFile(path, "w") as out:
+        for name, data in parts.items():
+            out.writestr(name, data)
+    assert _read(path)["Sheet"] == [(1, ["甲", 2.5, True]), (2, ["公式结果"])]
+
+
+def test_dates_and_cached_formula_results_read_as_openpyxl_shows_them(tmp_path: Path) -> None:
+    import datetime
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append([datetime.date(2022, 11, 30), "=1+1", 3])
+    wb.save(tmp_path / "d.xlsx")
+    rows = _read(tmp_path / "d.xlsx")["Sheet"]
+    assert rows == [(1, [datetime.datetime(2022, 11, 30), None, 3])]  # a formula never computed has no value
