@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 
+from projects.forms import VersionedForm
 from projects.models import Department, Unit
 from reports.models import Narrative
 from reports.services import FORMATS
@@ -12,13 +15,20 @@ FORMAT_CHOICES = [("docx", "Word（自评报告）"), ("pdf", "PDF（自评报�
 NEED_SCOPE = "请至少选择单位、主管部门或年度中的一项"
 
 
-class NarrativeForm(forms.ModelForm):
+class NarrativeForm(VersionedForm, forms.ModelForm):
+    """The 自评报告 text, with the project version the page was rendered with (the template puts
+    the project's current version in when the form is not bound)."""
+
     class Meta:
         model = Narrative
         fields = ["introduction", "purpose", "outputs", "management", "problems", "plans", "measures",
                   "experience", "suggestions"]  # fmt: skip
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
         help_texts = {"purpose": "留空时使用标准表述。"}
+
+    def service_kwargs(self) -> dict[str, Any]:
+        texts = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        return super().service_kwargs() | {"texts": texts}
 
 
 class BatchExportForm(forms.Form):

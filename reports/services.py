@@ -1,4 +1,4 @@
-"""Writes and renders for reports: one project's file, a zip of many, batch jobs."""
+"""Writes and renders for reports: the report text, one project's file, a zip of many, batch jobs."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime
 import io
 import re
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from projects.access import visible_projects
 from projects.models import Project
+from projects.services import project_touch
 from reports.data import ReportData, reports_for
-from reports.models import ExportJob, Outline, ReportTemplate
+from reports.models import ExportJob, Narrative, Outline, ReportTemplate
 
 FORMATS = ("docx", "pdf", "xlsx")
 UNKNOWN_FORMAT = "不支持的格式“{fmt}”，可选：docx、pdf、xlsx"
@@ -92,6 +93,19 @@ def zip_reports(project_ids: Iterable[int], fmt: str, *, progress: Callable[[int
                 if progress:
                     progress(done)
     return buffer.getvalue()
+
+
+@transaction.atomic
+def narrative_save(*, project: Project, version: int, texts: Mapping[str, str]) -> Narrative:
+    """Save the 自评报告 text of `project` as read at `version`. It claims the next project version
+    first (project_touch), so a stale form or a project no longer editable writes nothing."""
+    project_touch(project=project, version=version)
+    narrative = Narrative.objects.filter(project=project).first() or Narrative(project=project)
+    for name, text in texts.items():
+        setattr(narrative, name, text)
+    narrative.full_clean()
+    narrative.save()
+    return narrative
 
 
 def export_job_create(*, user: Any, scope: str, project_ids: list[int], fmt: str) -> ExportJob:

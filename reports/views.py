@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.access import project_for_user, require_role
+from projects.forms import add_service_error, is_stale
 from projects.models import Role
 from reports.forms import BatchExportForm, NarrativeForm
 from reports.models import ExportJob, Narrative
@@ -22,6 +23,7 @@ from reports.services import (
     export_job_create,
     export_job_retry,
     export_jobs_fail_stale,
+    narrative_save,
     project_file,
 )
 
@@ -48,14 +50,19 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @require_POST
 def narrative(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_for_user(request.user, pk, write=True)
-    instance = Narrative.objects.filter(project=project).first() or Narrative(project=project)
-    form = NarrativeForm(request.POST, instance=instance)
+    form = NarrativeForm(request.POST, instance=Narrative.objects.filter(project=project).first())
+    saved = None
     if form.is_valid():
-        form.save()
-        if not request.htmx:
-            return redirect("projects:detail", pk=project.pk)
-    status = 200 if form.is_valid() or request.htmx else 400  # htmx 2 does not swap 4xx responses
-    context = {"project": project, "narrative_form": form, "saved": form.is_valid(), "can_write": True}
+        try:
+            saved = narrative_save(project=project, **form.service_kwargs())
+        except ValidationError as error:
+            add_service_error(form, error)
+    if saved and not request.htmx:
+        return redirect("projects:detail", pk=project.pk)
+    # htmx 2 does not swap 4xx responses; after a save the fresh form carries the new version
+    status = 200 if saved or request.htmx else 409 if is_stale(form) else 400
+    context = {"project": project, "narrative_form": NarrativeForm(instance=saved) if saved else form,
+               "saved": bool(saved), "can_write": True}  # fmt: skip
     return render(request, "reports/narrative.html", context, status=status)
 
 

@@ -74,7 +74,8 @@ def test_officer_saves_report_text_and_it_reaches_the_report(client, officer_a) 
     project = _draft()
     client.force_login(officer_a)
     url = reverse("reports:narrative", args=[project.pk])
-    response = client.post(url, {"problems": "培训进度受天气影响。", "measures": "提前制定预案。"})
+    response = client.post(url, {"version": project.version, "problems": "培训进度受天气影响。",
+                                 "measures": "提前制定预案。"})  # fmt: skip
     assert response.status_code == 302
     assert Narrative.objects.get(project=project).problems == "培训进度受天气影响。"
     content = client.get(reverse("reports:download", args=[project.pk, "docx"])).content
@@ -84,8 +85,8 @@ def test_officer_saves_report_text_and_it_reaches_the_report(client, officer_a) 
 def test_report_text_htmx_returns_the_fragment(client, officer_a) -> None:
     project = _draft()
     client.force_login(officer_a)
-    response = client.post(reverse("reports:narrative", args=[project.pk]), {"plans": "继续推进。"},
-                           headers={"HX-Request": "true"})  # fmt: skip
+    data = {"version": project.version, "plans": "继续推进。"}
+    response = client.post(reverse("reports:narrative", args=[project.pk]), data, headers={"HX-Request": "true"})
     body = response.content.decode()
     assert response.status_code == 200 and "已保存" in body and "<html" not in body
 
