@@ -19,6 +19,8 @@ class Command(BaseCommand):
         parser.add_argument("--scheme", default=None, help=f"评分方案：{'、'.join(SCHEMES)}（默认 national）")
         parser.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
         parser.add_argument("--unit", default="", help="工作簿没有单位列时使用的单位（编码-名称）")
+        parser.add_argument("--skip-locked", action="store_true",
+                            help="跳过已提交、已审核的项目（列出），只导入其余项目；默认整个工作簿不写入")  # fmt: skip
 
     def handle(self, *args: object, **options: object) -> None:
         scheme = options["scheme"]
@@ -28,7 +30,7 @@ class Command(BaseCommand):
             report = workbook_import(
                 path=str(options["file"]), year=int(options["year"]),  # type: ignore[call-overload]
                 scheme_key=str(scheme) if scheme else None, dry_run=bool(options["dry_run"]),
-                default_unit=str(options["unit"]),
+                default_unit=str(options["unit"]), skip_refused=bool(options["skip_locked"]),
             )  # fmt: skip
         except UnknownScheme as exc:
             raise CommandError(str(exc)) from exc
@@ -37,6 +39,8 @@ class Command(BaseCommand):
                 self.stderr.write(line)
             raise CommandError(FAILED.format(n=len(exc.errors))) from exc
         self.stdout.write(report.summary())
+        for line in report.skipped:
+            self.stdout.write(f"  跳过 {line}")
         for label, warning in report.warnings:
             where = f"{label} · {warning.indicator}" if warning.indicator else label
             self.stdout.write(f"  警告 [{warning.code}] {where}：{warning.message}")
