@@ -1,22 +1,48 @@
 """Django admin for units, projects and funds, in Chinese."""
 
 from django.contrib import admin
+from django.db.models import F
 
 from indicators.models import Indicator
 from projects.models import Department, Fund, Membership, Project, Unit
+from projects.services import EDITABLE
 from scoring.services import projects_rescore
 
 
-class RescoreAfterSave:
-    """Admin edits change scores too: store the new totals (see Project.score_total)."""
+def _project_of(obj: object) -> Project | None:
+    return obj if isinstance(obj, Project) else getattr(obj, "project", None)
 
-    def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        projects_rescore(project_ids=[getattr(obj, "project_id", None) or obj.pk])
+
+class FollowsTheWorkflow:
+    """The admin keeps the workflow's lock: a submitted or approved project, its funds and its
+    indicators are read-only here (an admin reopens it on the project page first)."""
+
+    def _locked(self, obj: object) -> bool:
+        project = _project_of(obj) if obj is not None else None
+        return project is not None and project.pk is not None and project.status not in EDITABLE
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return not self._locked(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return not self._locked(obj) and super().has_delete_permission(request, obj)
+
+
+class FollowsTheWorkflowInline(FollowsTheWorkflow):
+    def has_add_permission(self, request, obj=None) -> bool:
+        return not self._locked(obj) and super().has_add_permission(request, obj)
+
+
+class RescoreAfterSave(FollowsTheWorkflow):
+    """Admin edits change scores too: store the new totals (see Project.score_total), and claim
+    a new version so that a form opened before the edit is refused on save."""
 
     def save_related(self, request, form, formsets, change) -> None:
+        """After the object and its inlines: the admin calls this once per save."""
         super().save_related(request, form, formsets, change)
-        projects_rescore(project_ids=[getattr(form.instance, "project_id", None) or form.instance.pk])
+        project_id = getattr(form.instance, "project_id", None) or form.instance.pk
+        Project.objects.filter(pk=project_id).update(version=F("version") + 1)
+        projects_rescore(project_ids=[project_id])
 
 
 @admin.register(Department)
@@ -51,12 +77,12 @@ class FundAdmin(RescoreAfterSave, admin.ModelAdmin):
     raw_id_fields = ["project"]
 
 
-class FundInline(admin.TabularInline):
+class FundInline(FollowsTheWorkflowInline, admin.TabularInline):
     model = Fund
     extra = 0
 
 
-class IndicatorInline(admin.TabularInline):
+class IndicatorInline(FollowsTheWorkflowInline, admin.TabularInline):
     model = Indicator
     extra = 0
     fields = [
@@ -83,3 +109,4 @@ class ProjectAdmin(RescoreAfterSave, admin.ModelAdmin):
     list_select_related = ["unit"]
     autocomplete_fields = ["unit"]
     inlines = [FundInline, IndicatorInline]
+    readonly_fields = ["status", "version"]  # the status moves only through the workflow

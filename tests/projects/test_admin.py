@@ -41,3 +41,42 @@ def test_officer_cannot_use_the_admin(client, officer) -> None:
     client.force_login(officer)
     response = client.get(reverse("admin:projects_project_changelist"))
     assert response.status_code == 302
+
+
+# --- the admin keeps the workflow's lock (issue "Trust") -----------------------------------------
+
+
+def test_admin_cannot_set_the_status_in_the_project_form(client, admin_user, unit_a) -> None:
+    project = factories.project(unit=unit_a)
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:projects_project_change", args=[project.pk])).content.decode()
+    assert 'name="status"' not in page and 'name="version"' not in page
+
+
+@pytest.mark.parametrize("status", ["submitted", "approved"])
+def test_a_locked_projects_rows_are_read_only_in_the_admin(client, admin_user, unit_a, status) -> None:
+    project = factories.project(unit=unit_a, status=status)
+    row = factories.indicator(project, level3="培训人次")
+    fund = factories.fund(project, annual="100", executed="90")
+    client.force_login(admin_user)
+    before = list(Indicator.objects.values_list()), list(Fund.objects.values_list()), Project.objects.get().version
+    change = reverse("admin:indicators_indicator_change", args=[row.pk])
+    assert 'name="level3"' not in client.get(change).content.decode()  # shown, not editable
+    assert client.post(change, {"level3": "改了", "project": project.pk}).status_code == 403
+    assert client.post(reverse("admin:indicators_indicator_delete", args=[row.pk]), {"post": "yes"}).status_code == 403
+    assert client.post(reverse("admin:projects_fund_delete", args=[fund.pk]), {"post": "yes"}).status_code == 403
+    assert client.post(reverse("admin:projects_project_change", args=[project.pk]), {"name": "改"}).status_code == 403
+    after = list(Indicator.objects.values_list()), list(Fund.objects.values_list()), Project.objects.get().version
+    assert after == before
+
+
+def test_an_admin_edit_claims_a_new_version(client, admin_user, unit_a) -> None:
+    project = factories.project(unit=unit_a)
+    row = factories.indicator(project, level3="培训人次")
+    client.force_login(admin_user)
+    change = reverse("admin:indicators_indicator_change", args=[row.pk])
+    form = {"project": project.pk, "position": 1, "level1": "产出指标", "level2": "数量指标", "level3": "培训人次2",
+            "comparator": "≥", "target": "10", "unit": "个", "weight": "10"}  # fmt: skip
+    response = client.post(change, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Project.objects.get().version == project.version + 1
