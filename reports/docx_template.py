@@ -6,8 +6,9 @@ so a typo in a template shows up when it is uploaded (`validate_template`), not 
 
 A template is data written by an admin, never code: before it renders, `_check` refuses every
 name, field, import or Python internal (`__class__`, `self`, `|attr`) that is not documented
-here, also in branches a sample would not take; the render itself runs in `ReportEnvironment`,
-a Jinja sandbox with no globals that reads nothing but the keys of plain dicts and lists.
+here, unescaped output (`|safe`, autoescape off), macros, recursive or deeply nested loops, also
+in branches a sample would not take; the render itself runs in `ReportEnvironment`, a Jinja
+sandbox with no globals that reads nothing but the keys of plain dicts and lists.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta, nodes
 from jinja2.exceptions import SecurityError
-from jinja2.runtime import Context, LoopContext, Macro
+from jinja2.runtime import Context, LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from reports.data import FundLine, IndicatorLine, ReportData
@@ -106,11 +107,19 @@ FIELDS = frozenset((*FUND_FIELDS, *INDICATOR_FIELDS, *NARRATIVE_FIELDS, *BUDGET_
 FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # what docxtpl renders
 MAX_REPEAT = 100_000  # characters (or items) one `*` may produce
+MAX_LOOP_DEPTH = 3  # groups → indicators needs two
+# Tags and filters that read no placeholder but write unescaped XML (safe, autoescape false), call
+# (macro, call, recursive loops: exponential templates) or read other files (include, import, extends).
+REFUSED_NODES = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "import",
+                 nodes.Extends: "extends", nodes.Macro: "macro", nodes.CallBlock: "call",
+                 nodes.EvalContextModifier: "autoescape", nodes.ScopedEvalContextModifier: "autoescape"}  # fmt: skip
+REFUSED_FILTERS = frozenset({"attr", "safe"})
 
 NOT_DOCX = "不是有效的 Word（.docx）文件"
 HELP = "可用的占位符见“报告模板占位符说明”"
 NOT_ALLOWED = "模板使用了不允许的写法“{what}”：模板只能读取“报告模板占位符说明”中列出的占位符和字段。"
 TOO_LONG = "重复生成的内容过长（超过 {limit} 个字符）"
+TOO_DEEP = f"模板的循环嵌套过深（最多 {MAX_LOOP_DEPTH} 层）。"
 NO_POWER = "模板不支持乘方运算（**）"
 _UNKNOWN = (re.compile(r"'([^']+)' is undefined"), re.compile(r"has no attribute '([^']+)'"))
 _UNSAFE = re.compile(r"attribute '([^']+)' of")
@@ -168,8 +177,8 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
     """Jinja that can read the placeholders and nothing else.
 
     No globals (lipsum, cycler, joiner, namespace, range, dict), no attribute of any Python
-    object (the context is plain dicts and lists, whose keys Jinja reads by subscription), only
-    the `loop.…` fields, no calls but macros and recursive loops, and no unbounded `*` or `**`.
+    object (the context is plain dicts and lists, whose keys Jinja reads by subscription) but
+    the `loop.…` fields, no calls at all, and no unbounded `*` or `**`.
     """
 
     intercepted_binops = frozenset({"*", "**"})
@@ -182,7 +191,7 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
         return isinstance(obj, LoopContext) and attr in LOOP_FIELDS
 
     def is_safe_callable(self, obj: Any) -> bool:
-        return isinstance(obj, Macro | LoopContext)
+        return False
 
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**":
@@ -241,12 +250,16 @@ def _post_order(node: nodes.Node) -> Iterator[nodes.Node]:
 
 def _refusal(node: nodes.Node) -> str | None:
     """Why `node` may not appear in a template, or None."""
-    if isinstance(node, nodes.Include | nodes.Import | nodes.FromImport | nodes.Extends):
-        return NOT_ALLOWED.format(what=type(node).__name__.lower().replace("fromimport", "import"))
+    if type(node) in REFUSED_NODES:
+        return NOT_ALLOWED.format(what=REFUSED_NODES[type(node)])
+    if isinstance(node, nodes.For) and node.recursive:
+        return NOT_ALLOWED.format(what="recursive")
+    if isinstance(node, nodes.For) and _loop_depth(node) > MAX_LOOP_DEPTH:
+        return TOO_DEEP
     if isinstance(node, nodes.Name) and node.name == "self":
         return NOT_ALLOWED.format(what="self")
-    if isinstance(node, nodes.Filter) and node.name == "attr":
-        return NOT_ALLOWED.format(what="attr")
+    if isinstance(node, nodes.Filter) and node.name in REFUSED_FILTERS:
+        return NOT_ALLOWED.format(what=node.name)
     if isinstance(node, nodes.Const) and isinstance(node.value, str) and "__" in node.value:
         return NOT_ALLOWED.format(what=node.value)
     field = node.attr if isinstance(node, nodes.Getattr) else None
@@ -257,6 +270,11 @@ def _refusal(node: nodes.Node) -> str | None:
     if field is not None and field not in FIELDS:
         return _unknown_message(field)
     return None
+
+
+def _loop_depth(node: nodes.Node) -> int:
+    inner = max((_loop_depth(child) for child in node.iter_child_nodes()), default=0)
+    return inner + 1 if isinstance(node, nodes.For) else inner
 
 
 def _check(document: DocxTemplate) -> None:

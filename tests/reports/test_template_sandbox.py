@@ -13,7 +13,7 @@ from django.urls import reverse
 from docx import Document
 
 from projects.models import Project
-from reports.docx_template import TemplateProblem, render_template, template_context, validate_template
+from reports.docx_template import TOO_DEEP, TemplateProblem, render_template, template_context, validate_template
 from reports.models import ReportTemplate
 from reports.sample import sample_report
 from reports.services import project_file
@@ -114,6 +114,26 @@ def test_settings_cannot_be_printed(text) -> None:
     message = refusal(make_template(text))
     assert message.startswith("模板使用了")
     assert settings.SECRET_KEY not in message
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("{{ narrative.problems|safe }}", "safe"),  # officers' text would be written into the XML unescaped
+        ("{% autoescape false %}{{ narrative.problems }}{% endautoescape %}", "autoescape"),
+        ("{% macro m() %}{{ m() }}{{ m() }}{% endmacro %}{{ m() }}", "macro"),  # exponential recursion
+        ("{% for i in indicators recursive %}{{ loop(indicators) }}{% endfor %}", "recursive"),
+    ],
+)
+def test_constructs_that_escape_or_never_end_are_refused(text, shown) -> None:
+    assert f"模板使用了不允许的写法“{shown}”" in refusal(make_template(text))
+
+
+def test_deeply_nested_loops_are_refused() -> None:
+    loops = "".join(f"{{% for x{n} in indicators %}}" for n in range(4)) + "{{ x3.n }}" + "{% endfor %}" * 4
+    assert refusal(make_template(loops)) == TOO_DEEP
+    two = "{% for g in groups %}{% for i in g.indicators %}{{ i.n }}{% endfor %}{% endfor %}"
+    validate_template(make_template(two), sample_report())
 
 
 def test_huge_repetition_is_refused() -> None:
