@@ -32,6 +32,10 @@ system:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
+# DEBUG is off unless set: the demo server turns it on (development key, demo data, no HTTPS);
+# the benchmarks too, which turn it off themselves before measuring. The tests use tests/settings.py.
+run bench: export DEBUG = 1
+
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo

@@ -21,12 +21,20 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "insecure-dev-key-only-for-local-debug"
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    try:
+        return int(value) if value else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+# Off unless asked for: `make run` sets DEBUG=1, the tests use tests/settings.py.
+DEBUG = env_bool("DEBUG", False)
+# Required whenever DEBUG is off: Django refuses to sign anything (sessions, CSRF, messages) with an
+# empty key and evalsys/wsgi.py refuses to start, while commands that sign nothing (migrate,
+# makemigrations, collectstatic, export_report ...) still run, as in a build or CI step.
+SECRET_KEY = os.environ.get("SECRET_KEY", "") or ("insecure-dev-key-only-for-local-debug" if DEBUG else "")
 
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
@@ -75,6 +83,10 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
+# The client's address is REMOTE_ADDR unless TRUSTED_PROXY says how many proxies in front of the
+# app append to X-Forwarded-For (evalsys/lib/clientip.py); otherwise a client could pick its own.
+TRUSTED_PROXY = env_int("TRUSTED_PROXY", 0)
+AXES_CLIENT_IP_CALLABLE = "evalsys.lib.clientip.client_ip"
 
 ROOT_URLCONF = "evalsys.urls"
 
@@ -145,6 +157,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Only a proxy we trust may say the request came over HTTPS.
+if TRUSTED_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Submissions are overdue after this day ("MM-DD") of the year after the fiscal year.

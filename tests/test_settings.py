@@ -3,19 +3,39 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from axes.helpers import get_client_ip_address
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.test import RequestFactory
+from django.urls import reverse
 
 ROOT = Path(__file__).resolve().parent.parent
+# every variable these tests set, and pytest's settings module, are left out of the inherited environment
+OURS = ("DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS", "TRUSTED_PROXY", "ADMINS")
+KEY = "".join(chr(97 + i % 26) for i in range(7, 67))
+
+
+def run(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in OURS}
+    return subprocess.run([sys.executable, *args], cwd=ROOT, env=clean | env, capture_output=True, text=True,
+                          check=False)  # fmt: skip
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL")}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean | env, capture_output=True,
-                          text=True, check=False)  # fmt: skip
+    return run("manage.py", *args, **env)
+
+
+def setting(expression: str, **env: str) -> str:
+    """`expression` evaluated in a fresh process on evalsys.settings with exactly `env` set."""
+    result = manage("shell", "-c", f"from django.conf import settings; print({expression})", **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
 
 
 def test_language_and_time_zone() -> None:
@@ -25,21 +45,89 @@ def test_language_and_time_zone() -> None:
 
 
 def test_check_deploy_is_clean_in_production() -> None:
-    key = "".join(chr(97 + i % 26) for i in range(7, 67))
-    result = manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="0", SECRET_KEY=key,
+    result = manage("check", "--deploy", "--fail-level", "WARNING", DEBUG="0", SECRET_KEY=KEY,
                     ALLOWED_HOSTS="evalsys.example.gov.cn")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
 
 
+def test_debug_is_off_unless_asked_for() -> None:
+    assert setting("settings.DEBUG") == "False"
+    assert setting("settings.DEBUG", DEBUG="1") == "True"
+
+
 def test_production_requires_a_secret_key() -> None:
-    result = manage("check", DEBUG="0")
-    assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    deploy = manage("check", "--deploy", "--fail-level", "WARNING", ALLOWED_HOSTS="evalsys.example.gov.cn")
+    assert deploy.returncode != 0
+    assert "SECRET_KEY" in deploy.stderr
+    server = run("-c", "import evalsys.wsgi")  # gunicorn, uwsgi and runserver load this
+    assert server.returncode != 0
+    assert "SECRET_KEY" in server.stderr
+    assert "SECRET_KEY" in manage("shell", "-c", "from django.conf import settings; settings.SECRET_KEY").stderr
+
+
+def test_the_development_key_needs_debug_on() -> None:
+    assert setting("settings.SECRET_KEY", DEBUG="1").startswith("insecure-dev-key")
+    assert setting("settings.SECRET_KEY", DEBUG="1", SECRET_KEY=KEY) == KEY
+    assert run("-c", "import evalsys.wsgi", DEBUG="0", SECRET_KEY=KEY).returncode == 0
+
+
+def test_commands_that_sign_nothing_run_without_a_key() -> None:
+    """CI and build steps: no SECRET_KEY, no DEBUG."""
+    result = manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
 
 
 def test_database_url_selects_the_engine() -> None:
-    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
-    result = manage("shell", "-c", code, DATABASE_URL="postgres://u@127.0.0.1:5432/x")
-    assert result.stdout.strip().endswith("postgresql")
-    assert manage("shell", "-c", code).stdout.strip().endswith("sqlite3")
+    engine = "settings.DATABASES['default']['ENGINE']"
+    assert setting(engine, DATABASE_URL="postgres://u@127.0.0.1:5432/x").endswith("postgresql")
+    assert setting(engine).endswith("sqlite3")
+
+
+def test_https_is_taken_from_the_proxy_only_when_one_is_trusted() -> None:
+    header = "settings.SECURE_PROXY_SSL_HEADER"
+    assert setting(header, DEBUG="0", SECRET_KEY=KEY) == "None"
+    assert setting(header, DEBUG="0", SECRET_KEY=KEY, TRUSTED_PROXY="1") == "('HTTP_X_FORWARDED_PROTO', 'https')"
+
+
+def test_a_bad_trusted_proxy_count_is_reported() -> None:
+    result = manage("check", DEBUG="1", TRUSTED_PROXY="yes")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY" in result.stderr
+
+
+def test_env_example_lists_every_variable_the_settings_read() -> None:
+    source = (ROOT / "evalsys" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'(?:os\.environ\.get|env_bool|env_int|env_addresses)\("([A-Z_]+)"', source))
+    listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(encoding="utf-8"), flags=re.M))
+    assert {"DEBUG", "SECRET_KEY", "TRUSTED_PROXY"} <= read
+    assert read <= listed
+
+
+# --- the client's address for login throttling (django-axes) ------------------------------
+
+FORWARDED = {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "203.0.113.9, 198.51.100.7"}
+
+
+@pytest.mark.parametrize(
+    ("proxies", "meta", "address"),
+    [
+        (0, FORWARDED, "10.0.0.5"),  # no proxy trusted: X-Forwarded-For is whatever the client wrote
+        (1, FORWARDED, "198.51.100.7"),  # the address our proxy saw, never the client's own claims left of it
+        (2, FORWARDED, "203.0.113.9"),
+        (3, FORWARDED, "10.0.0.5"),  # fewer hops than proxies: not believed
+        (1, {"REMOTE_ADDR": "10.0.0.5"}, "10.0.0.5"),
+        (1, {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "not-an-address"}, "10.0.0.5"),
+        (1, {"REMOTE_ADDR": "10.0.0.5", "HTTP_X_FORWARDED_FOR": "2001:db8::1"}, "2001:db8::1"),
+    ],
+)
+def test_client_address(settings, proxies, meta, address) -> None:
+    settings.TRUSTED_PROXY = proxies
+    assert get_client_ip_address(RequestFactory().get("/", **meta)) == address
+
+
+@pytest.mark.parametrize(("proxies", "recorded"), [(0, "10.0.0.5"), (1, "198.51.100.7")])
+def test_failed_login_is_recorded_against_the_client_address(client, settings, officer, proxies, recorded) -> None:
+    settings.TRUSTED_PROXY = proxies
+    client.post(reverse("login"), {"username": "officer_a", "password": "wrong"}, **FORWARDED)
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [recorded]

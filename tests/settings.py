@@ -1,0 +1,14 @@
+"""The test suite's settings: production's (DEBUG off) with a test-only key, over plain HTTP.
+
+pyproject.toml points pytest-django here; `manage.py`, the benchmarks and the servers use
+evalsys.settings, which has no key unless SECRET_KEY (or DEBUG=1) is set.
+"""
+
+import os
+
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("SECRET_KEY", "tests-only-not-secret-" + "k" * 40)
+
+from evalsys.settings import *  # noqa: F403
+
+SECURE_SSL_REDIRECT = False  # the test client and live_server speak HTTP
