@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -27,6 +28,12 @@ def env_int(name: str, default: int) -> int:
         return int(value) if value else default
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+
+
+def env_addresses(name: str) -> list[tuple[str, str]]:
+    """A variable such as `Name <a@b>, c@d` as Django's [(name, address), ...]."""
+    pairs = getaddresses([os.environ.get(name, "")])
+    return [(person or address, address) for person, address in pairs if address]
 
 
 # Off unless asked for: `make run` sets DEBUG=1, the tests use tests/settings.py.
@@ -62,6 +69,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "evalsys.lib.requestid.RequestIdMiddleware",  # first: every log line of the request carries its id
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -140,6 +148,36 @@ STATICFILES_DIRS = [d for d in [BASE_DIR / "static"] if d.is_dir()]  # the proje
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Error pages in Chinese (evalsys/lib/errors.py; handler400 ... handler500 in evalsys/urls.py).
+CSRF_FAILURE_VIEW = "evalsys.lib.errors.csrf_failure"
+
+# Logs go to stderr, each line with its request id; errors mail ADMINS ("Name <a@b>,...") when set.
+ADMINS = env_addresses("ADMINS")
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "root@localhost")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "evalsys.lib.requestid.RequestIdFilter"}},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR", "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["stderr", *(["mail_admins"] if ADMINS else [])], "level": LOG_LEVEL},
+    "loggers": {
+        # Django's own (requests, runserver) go to the same handlers, without their defaults
+        **{name: {"handlers": [], "level": "INFO", "propagate": True} for name in ("django", "django.server")},
+        # chatty at INFO: a line per process start (axes), per PDF step and font subset (WeasyPrint)
+        **{name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
+    },
+}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:list"

@@ -8,6 +8,12 @@ admin.site.site_header = "绩效自评管理系统"
 admin.site.site_title = "绩效自评"
 admin.site.index_title = "数据管理"
 
+# Error pages in Chinese in the site's layout, with the reason the code gave (evalsys/lib/errors.py).
+handler400 = "evalsys.lib.errors.bad_request"
+handler403 = "evalsys.lib.errors.permission_denied"
+handler404 = "evalsys.lib.errors.page_not_found"
+handler500 = "evalsys.lib.errors.server_error"
+
 urlpatterns = [
     path("", include("projects.urls")),
     path("reports/", include("reports.urls")),

@@ -96,11 +96,20 @@ def test_a_bad_trusted_proxy_count_is_reported() -> None:
     assert "TRUSTED_PROXY" in result.stderr
 
 
+def test_admins_get_error_mail_only_when_configured() -> None:
+    handlers = "settings.LOGGING['root']['handlers']"
+    assert setting(handlers) == "['stderr']"
+    assert setting(handlers, ADMINS="张三 <zhang@example.org>,ops@example.org") == "['stderr', 'mail_admins']"
+    assert setting("settings.ADMINS", ADMINS="张三 <zhang@example.org>,ops@example.org") == (
+        "[('张三', 'zhang@example.org'), ('ops@example.org', 'ops@example.org')]"
+    )
+
+
 def test_env_example_lists_every_variable_the_settings_read() -> None:
     source = (ROOT / "evalsys" / "settings.py").read_text(encoding="utf-8")
     read = set(re.findall(r'(?:os\.environ\.get|env_bool|env_int|env_addresses)\("([A-Z_]+)"', source))
     listed = set(re.findall(r"^([A-Z_]+)=", (ROOT / ".env.example").read_text(encoding="utf-8"), flags=re.M))
-    assert {"DEBUG", "SECRET_KEY", "TRUSTED_PROXY"} <= read
+    assert {"DEBUG", "SECRET_KEY", "TRUSTED_PROXY", "ADMINS"} <= read
     assert read <= listed
 
 
@@ -131,3 +140,15 @@ def test_failed_login_is_recorded_against_the_client_address(client, settings, o
     settings.TRUSTED_PROXY = proxies
     client.post(reverse("login"), {"username": "officer_a", "password": "wrong"}, **FORWARDED)
     assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [recorded]
+
+
+# --- request ids ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("proxies", "given", "kept"), [(0, "abcdef0123456789", False), (1, "abcdef0123456789", True),
+                                                        (1, "bad id\nforged log line", False)])  # fmt: skip
+def test_request_id_comes_from_a_trusted_proxy_only(client, settings, proxies, given, kept) -> None:
+    settings.TRUSTED_PROXY = proxies
+    response = client.get(reverse("login"), HTTP_X_REQUEST_ID=given)
+    assert (response["X-Request-ID"] == given) is kept
+    assert len(response["X-Request-ID"]) >= 8
