@@ -12,3 +12,7 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-secret-" + "k" * 40)
 from evalsys.settings import *  # noqa: F403
 
 SECURE_SSL_REDIRECT = False  # the test client and live_server speak HTTP
+# Templates render {% static %} without collectstatic; WhiteNoise finds files as in development.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

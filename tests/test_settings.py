@@ -12,6 +12,7 @@ import pytest
 from axes.helpers import get_client_ip_address
 from axes.models import AccessAttempt
 from django.conf import settings
+from django.core.management import call_command
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -19,6 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # every variable these tests set, and pytest's settings module, are left out of the inherited environment
 OURS = ("DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE", "ALLOWED_HOSTS", "TRUSTED_PROXY", "ADMINS")
 KEY = "".join(chr(97 + i % 26) for i in range(7, 67))
+PRODUCTION_STORAGE = "whitenoise.storage.CompressedManifestStaticFilesStorage"
 
 
 def run(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -103,6 +105,33 @@ def test_admins_get_error_mail_only_when_configured() -> None:
     assert setting("settings.ADMINS", ADMINS="张三 <zhang@example.org>,ops@example.org") == (
         "[('张三', 'zhang@example.org'), ('ops@example.org', 'ops@example.org')]"
     )
+
+
+def test_static_files_are_compressed_and_hashed_in_production() -> None:
+    storage = "settings.STORAGES['staticfiles']['BACKEND']"
+    assert setting(storage, DEBUG="0", SECRET_KEY=KEY) == PRODUCTION_STORAGE
+    assert setting(storage, DEBUG="1").endswith(".StaticFilesStorage")
+    middleware = settings.MIDDLEWARE
+    assert middleware.index("whitenoise.middleware.WhiteNoiseMiddleware") == (
+        middleware.index("django.middleware.security.SecurityMiddleware") + 1
+    )
+
+
+@pytest.mark.django_db
+def test_collected_static_files_are_served_with_debug_off(client, settings, tmp_path, monkeypatch) -> None:
+    """What production does: collectstatic into STATIC_ROOT, pages link hashed names, WhiteNoise serves them."""
+    monkeypatch.setattr("whitenoise.compress.brotli_installed", False)  # gzip alone: 7 s instead of 60
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": PRODUCTION_STORAGE}}
+    settings.WHITENOISE_AUTOREFRESH = settings.WHITENOISE_USE_FINDERS = False
+    call_command("collectstatic", "--noinput", verbosity=0)
+    page = client.get(reverse("login")).content.decode()
+    for asset in ("bootstrap/css/bootstrap.min", "css/evalsys", "django_htmx/htmx-2.min", "js/evalsys"):
+        url = re.search(rf'"(/static/{asset}\.[0-9a-f]{{12}}\.(?:css|js))"', page)
+        assert url, asset
+        response = client.get(url.group(1), HTTP_ACCEPT_ENCODING="gzip")
+        assert response.status_code == 200
+        assert response["Content-Encoding"] == "gzip" and "immutable" in response["Cache-Control"]
 
 
 def test_env_example_lists_every_variable_the_settings_read() -> None:
