@@ -26,7 +26,7 @@ from indicators.parsing import (
     split_code_name,
 )
 from indicators.workbook import PROJECT_FIELDS, SheetRow
-from scoring.types import QUALITATIVE, Scheme
+from scoring.types import Scheme
 
 FIELD_LABELS = {
     "project": "项目名称", "project_code": "项目编码", "unit": "单位名称", "unit_code": "单位编码",
@@ -38,7 +38,6 @@ FIELD_LABELS = {
 MONEY_FIELDS = ("initial", "annual", "executed")
 NO_PROJECT = "为空，且上方没有可归属的项目，请填写项目名称"
 NO_WEIGHT = "为空，请填写权重（分值）"
-NO_UNIT = "定量指标须填写度量单位（如 人次、%、万元）"
 NO_LEVEL3 = "为空，请填写三级指标名称"
 DUPLICATE = "“{name}”与第{row}行的指标重复（同一项目的一级、二级、三级指标须唯一）"
 BAD_LEVEL = "“{value}”不是本方案的{label}，可选：{allowed}"
@@ -303,9 +302,6 @@ class RowParser:
                 target = self._target_by_direction(cell, unit, level2, direction, target)
         except CellError as exc:
             self._error(r, "target", str(exc))
-            return None
-        if target.comparator != QUALITATIVE and target.deadline is None and not target.unit:
-            self._error(r, "unit_of_measure" if "unit_of_measure" in r.headers else "target", NO_UNIT)
             return None
         return target
 

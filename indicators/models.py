@@ -108,12 +108,10 @@ class Indicator(models.Model):
         return f"{self.level1}/{self.level2}/{self.level3}"
 
     def clean(self) -> None:
-        """一级 and 二级 names come from the project's scheme; quantitative rows need a unit."""
+        """一级 and 二级 names come from the project's scheme (the unit is optional: domain.md §1)."""
         scheme = get_scheme(self.project.scheme)
         if self.level1 not in scheme.level1_names:
             raise ValidationError({"level1": f"一级指标须为：{'、'.join(scheme.level1_names)}"})
         if self.level2 not in scheme.level2_for(self.level1):
             raise ValidationError({"level2": f"二级指标须为：{'、'.join(scheme.level2_for(self.level1))}"})
-        if self.comparator != QUALITATIVE and self.deadline is None and not self.unit:
-            raise ValidationError({"unit": "定量指标须填写度量单位"})
         self.direction = direction_of(self.comparator)

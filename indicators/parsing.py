@@ -305,8 +305,11 @@ def _clean_unit(text: object) -> str:
     return "" if unit in _UNIT_PLACEHOLDERS else unit
 
 
+_UNIT_JOINERS = str.maketrans({"*": "·", "×": "·", "・": "·", "•": "·"})  # 元/人*月 = 元/人·月
+
+
 def _unit_key(unit: str) -> str:
-    key = unit.casefold()
+    key = unit.casefold().translate(_UNIT_JOINERS)
     return _UNIT_ALIASES.get(key, key)
 
 
@@ -337,7 +340,7 @@ def _alternation(words: dict[str, str] | tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_UNIT_CHARS = r"[A-Za-z%‰/·()²³°℃㎡㎞\u3400-\u4dbf\u4e00-\u9fff]"
+_UNIT_CHARS = r"[A-Za-z%‰/·・*×()²³°℃㎡㎞\u3400-\u4dbf\u4e00-\u9fff]"  # 元/人·月, 元/人*月
 _FILLERS = ("控制在", "保持在", "达到")  # carry no sign of their own
 _QUANTITY = re.compile(
     rf"(?P<pre>{_alternation(_LEADING_SIGNS)})?\s*(?:{_alternation(_FILLERS)})?\s*"

@@ -412,3 +412,17 @@ def test_cells_formatted_as_percentages_read_as_shown(tmp_path: Path) -> None:
     run("import_workbook", path, "--year", 2022)
     row = Indicator.objects.get(level3="合格率")
     assert (row.target, row.unit, row.actual) == (Decimal(95), "%", Decimal(90))
+
+
+def test_bare_numbers_without_a_unit_import_and_score(tmp_path: Path) -> None:
+    """Published tables often print targets and actuals as bare numbers, with no 度量单位 column."""
+    header = ["项目名称", "单位名称", "一级指标", "二级指标", "三级指标", "指标性质", "指标值", "实际完成值", "分值"]
+    rows = [header,
+            ["P0100-补贴发放", "100001-单位甲", "产出指标", "数量指标", "补贴人数", "≥", 1200, 1185, 50],
+            ["", "", "产出指标", "成本指标", "人均补贴", "≤", "300元/人*月", "290元/人·月", 40]]  # fmt: skip
+    run("import_workbook", write(tmp_path / "bare.xlsx", rows), "--year", 2022)
+    rows_by_name = {i.level3: i for i in Indicator.objects.all()}
+    assert (rows_by_name["补贴人数"].unit, rows_by_name["补贴人数"].actual) == ("", Decimal(1185))
+    assert rows_by_name["人均补贴"].unit == "元/人*月"
+    data = score("P0100")
+    assert [i["score"] for i in data["indicators"]] == ["49.38", "40.00"]

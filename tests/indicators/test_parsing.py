@@ -945,3 +945,23 @@ def test_parse_weight_refuses(cell: object, message: str) -> None:
     with pytest.raises(CellError) as info:
         parse_weight(cell)
     assert str(info.value) == message
+
+
+# --- real tables: compound units and bare numbers (issue "Real tables" §1) -------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "unit", "value"),
+    [
+        ("≥10元/人*月", "9元/人·月", "元/人*月", D(9)),
+        ("≤5元/人·月", "4元/人*月", "元/人·月", D(4)),
+        ("≤5元/人・月", "6元/人×月", "元/人・月", D(6)),
+        ("≥3人次/年", "3人次/年", "人次/年", D(3)),
+        ("≤2万元/公里", "1.5", "万元/公里", D("1.5")),
+        ("1200", "1185", "", D(1185)),
+    ],
+)
+def test_compound_units_and_bare_numbers_read_alike(target, actual, unit, value) -> None:
+    read = parse_target(target, level2="数量指标")
+    assert read.unit == unit
+    assert parse_actual(actual, target=read).value == value

@@ -180,7 +180,6 @@ def test_plain_add_redirects_to_the_editor(client, officer, project_a) -> None:
     [
         ({"target": "五十"}, "“五十”不是数字"),
         ({"weight": "十分"}, "“十”不是数字"),
-        ({"unit": ""}, "定量指标须填写度量单位"),
         ({"level2": "数量指标"}, "请选择所选一级指标下的二级指标"),
         (
             {"level3": "培训人次", "level1": "产出指标", "level2": "数量指标", "unit": "个"},
