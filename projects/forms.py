@@ -10,7 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import fields_for_model
 
 # parsing is plain standard-library code (no models): the one place numbers are read the Chinese way.
-from indicators.parsing import CellError, normalize, parse_decimal
+from indicators.parsing import CellError, normalize, parse_amount
 from projects.editing import BASIC_FIELDS, FundAmounts
 from projects.models import Fund, FundSource, Project, Unit
 
@@ -54,7 +54,7 @@ class AmountField(forms.CharField):
         if text.endswith("%"):
             raise ValidationError(NO_PERCENT)
         try:
-            amount = parse_decimal(text)
+            amount = parse_amount(text)
         except CellError as error:
             raise ValidationError(str(error)) from None
         if amount < 0:

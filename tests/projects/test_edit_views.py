@@ -158,6 +158,7 @@ def test_invalid_amount_is_re_rendered_with_input_and_chinese_error(client, offi
         ({"fiscal_annual": "-5"}, "金额不能为负数"),
         ({"fiscal_annual": "1.234"}, "最多保留两位小数"),
         ({"fiscal_annual": "95%"}, "不要带 %"),
+        ({"fiscal_executed": "1,000,000,000,000"}, "金额“1000000000000”超出可保存的范围"),
         ({"name": ""}, "这个字段是必填项"),
     ],
 )
