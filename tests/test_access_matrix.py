@@ -1,0 +1,527 @@
+"""The access matrix: every URL pattern of the project × every role × GET and POST (and HTMX).
+
+The patterns are read from the resolver: a new URL without an entry in ACCESS (or, in the Django
+admin, a newly registered model without an object in the world) fails here. The ids in every URL
+are unit A's; unit A's officer owns them, unit B's officer and an evaluator who reviews only unit B
+get a 404, a wrong role a 403, anonymous users the login page, and no refused request (nor any
+GET) may change a row of the app's tables, their history, the admin's or the audit's. Then: other
+units' ids nested in a URL the user may open, imports and upload tokens across units, and the
+approval lock on every write path. A case failing on a defect of the app is listed in DEFECTS as a
+strict xfail, so it turns red once the defect is fixed.
+
+Run alone with `.venv/bin/python -m pytest tests/test_access_matrix.py -q -n0`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client, RequestFactory, override_settings
+from django.urls import reverse
+
+from indicators.services import ADJUST_STATE
+from intake.services import SESSION_KEY
+from projects.models import Project
+from tests.access_matrix_support import (
+    A_MARKS,
+    FAST_HASHERS,
+    ROLES,
+    Route,
+    World,
+    changes,
+    fill,
+    project_routes,
+    snapshot,
+    world_in_transaction,
+    xlsx,
+)
+
+REDIRECTS = {"login": "/login/?next=", "admin_login": "/admin/login/?next="}  # or an outcome is a path
+SEEN = ("ok", "blind")  # outcomes of an allowed request; every other outcome is a refusal
+Data = Callable[[World, str], dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once; MEDIA_ROOT is one temporary folder for the module, holding the world's files."""
+    media, requests = tmp_path_factory.mktemp("media"), logging.getLogger("django.request")
+    level = requests.level
+    requests.setLevel(logging.ERROR)  # a 4xx warning with its traceback per refusal doubled the runtime; 500s still log
+    try:
+        with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), world_in_transaction() as built:
+            built.write_files(media)
+            yield built
+    finally:
+        requests.setLevel(level)
+
+
+@pytest.fixture
+def media_in_tmp(world) -> None:
+    """Replaces tests/conftest.py's: the module's MEDIA_ROOT (a temporary folder) serves every test."""
+
+
+@pytest.fixture(autouse=True)
+def _in_the_world(world, db) -> None:
+    """Every test runs in a savepoint of the world's transaction."""
+
+
+# --- who may do what ---------------------------------------------------------------------------
+# Outcomes: ok (allowed), blind (allowed, but no unit A project on the page), login, admin_login,
+# 400 (refused by the form or service), 403, 404 (another unit's object), 405 (wrong method).
+
+READ = {"anonymous": "login", "norole": "403", "officer": "ok", "other_officer": "404", "evaluator": "ok",
+        "evaluator_b": "404", "admin": "ok"}  # fmt: skip
+WRITE = READ | {"evaluator": "403"}
+REVIEW = READ | {"officer": "403", "other_officer": "403"}
+REVIEW_LIST = REVIEW | {"evaluator_b": "blind"}
+ANY_ROLE = READ | {"other_officer": "blind", "evaluator_b": "blind"}
+ADMIN_ONLY = {role: "403" for role in ROLES} | {"anonymous": "login", "admin": "ok"}
+OFFICERS = ADMIN_ONLY | {"officer": "ok", "other_officer": "ok", "admin": "403"}
+INTAKE = OFFICERS | {"admin": "ok"}
+PUBLIC = dict.fromkeys(ROLES, "ok")
+STAFF = dict.fromkeys(ROLES, "admin_login") | {"admin": "ok"}
+
+
+def version(world: World, key: str) -> dict[str, Any]:
+    return {"version": world.version(key)}
+
+
+def edit_data(world: World, key: str) -> dict[str, Any]:
+    return version(world, key) | {
+        "name": "改名的项目", "attribute": "常年", "overall_goal": "总体目标", "annual_goal": "改过的年度目标",
+        "actual_summary": "完成情况", "fiscal_annual": "150", "fiscal_executed": "120", "carryover_annual": "",
+    }  # fmt: skip
+
+
+def add_data(world: World, key: str) -> dict[str, Any]:
+    return version(world, key) | {"level1": "产出指标", "level2": "数量指标", "level3": "新增指标",
+                                  "comparator": "≥", "target": "5", "unit": "个", "weight": "5"}  # fmt: skip
+
+
+def update_data(world: World, key: str) -> dict[str, Any]:
+    row = {"level1": "产出指标", "level2": "数量指标", "level3": "培训人次（改）", "comparator": "≥", "target": "12",
+           "unit": "人次", "weight": "50"}  # fmt: skip
+    return version(world, key) | {f"i{world.indicator(key).pk}-{name}": value for name, value in row.items()}
+
+
+def actual_data(world: World, key: str) -> dict[str, Any]:
+    p = f"a{world.indicator(key).pk}-"
+    return version(world, key) | {f"{p}actual": "3", f"{p}reason": "受疫情影响"}
+
+
+def narrative_data(world: World, key: str) -> dict[str, Any]:
+    return version(world, key) | {"introduction": "改写的简介", "problems": "新的问题", "plans": "计划"}
+
+
+def adjust_data(world: World, key: str) -> dict[str, Any]:
+    p = f"i{world.indicator(key).pk}-"
+    return {f"{p}value": "50", f"{p}reason": "佐证材料不足，核减"}
+
+
+def upload_data(book: str, year: int) -> Data:
+    return lambda world, key: {"file": xlsx(world.workbooks[book]), "year": year}
+
+
+def constant(**data: Any) -> Data:
+    return lambda world, key: data
+
+
+NO_DATA = constant()
+
+
+def project_args(world: World, key: str) -> dict[str, Any]:
+    pk, ipk = world.projects[key].pk, world.indicator(key).pk
+    return {"pk": pk, "ipk": ipk, "indicator_pk": ipk, "fmt": "xlsx"}
+
+
+def last_row_args(world: World, key: str) -> dict[str, Any]:
+    """Moving the first row up would change nothing but the version: move the last one."""
+    return project_args(world, key) | {"ipk": world.indicator(key, -1).pk}
+
+
+def job_args(world: World, key: str) -> dict[str, Any]:
+    return {"pk": world.objects["reports.exportjob"].pk}
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One URL's entry: who gets what, with which methods, ids, query and POST data."""
+
+    access: Mapping[str, str]
+    methods: tuple[str, ...] = ("GET",)
+    target: str = "draft"  # the unit A project whose ids fill the URL
+    args: Callable[[World, str], dict[str, Any]] = project_args
+    data: Data = NO_DATA
+    query: str = ""
+    post: Mapping[str, str] = field(default_factory=dict)  # outcomes that differ for POST
+    ok_get: tuple[int, ...] = (200,)
+    ok_post: tuple[int, ...] = (200, 302)
+    login_required: bool = True
+    htmx: bool = True  # the methods it accepts are also sent with HX-Request
+
+    def outcome(self, role: str, method: str) -> str:
+        if method not in self.methods:
+            return "login" if role == "anonymous" and self.login_required else "405"
+        return (self.post if method == "POST" else {}).get(role) or self.access[role]
+
+    def ok(self, method: str) -> tuple[int, ...]:
+        return self.ok_get if method == "GET" else self.ok_post
+
+
+GP, P = ("GET", "POST"), ("POST",)
+ACCESS: dict[str, Spec] = {
+    "projects:list": Spec(ANY_ROLE, query="year=2022"),
+    "projects:create": Spec(OFFICERS, GP, data=constant(year=2022, code="A2200008", name="新项目", scheme="national")),
+    "projects:detail": Spec(READ),
+    "projects:edit": Spec(WRITE, GP, data=edit_data),
+    "projects:submit": Spec(WRITE, P, ok_post=(302,)),
+    "reports:download": Spec(READ),
+    "reports:narrative": Spec(WRITE, P, data=narrative_data),
+    "reports:batch": Spec(ADMIN_ONLY, GP, data=constant(year=2022, fmt="xlsx")),
+    "reports:job": Spec(ADMIN_ONLY, args=job_args),
+    "reports:job_retry": Spec(ADMIN_ONLY, P, args=job_args, ok_post=(302,)),
+    "reports:job_file": Spec(ADMIN_ONLY, args=job_args),
+    "indicators:editor": Spec(WRITE),
+    "indicators:level2": Spec(WRITE, query="level1=产出指标"),
+    "indicators:add": Spec(WRITE, P, data=add_data),
+    "indicators:update": Spec(WRITE, P, data=update_data),
+    "indicators:delete": Spec(WRITE, P, data=version),
+    "indicators:move_up": Spec(WRITE, P, args=last_row_args, data=version),
+    "indicators:move_down": Spec(WRITE, P, data=version),
+    "indicators:actual": Spec(WRITE, P, data=actual_data),
+    "review:queue": Spec(REVIEW_LIST, target="submitted", query="year=2022"),
+    "review:approve": Spec(REVIEW, P, "submitted", data=lambda w, k: {"projects": [w.projects[k].pk], "year": 2022}),
+    "review:overview": Spec(REVIEW_LIST, target="submitted", query="year=2022"),
+    "review:project": Spec(REVIEW, target="submitted"),
+    "review:adjust": Spec(REVIEW, P, "submitted", data=adjust_data),
+    "review:return": Spec(REVIEW, P, "submitted", data=constant(**{"return-reason": "请补充佐证材料"})),
+    "review:reopen": Spec(ADMIN_ONLY, P, "approved", data=constant(**{"reopen-reason": "更正执行数"})),
+    # unit B's officer may upload, but not unit A's rows; confirming without a pending upload is a 400
+    "intake:upload": Spec(INTAKE, GP, data=upload_data("new_a", 2022), post={"other_officer": "400"}),
+    "intake:confirm": Spec(
+        INTAKE | {"officer": "400", "other_officer": "400", "admin": "400"}, P, data=constant(token="0" * 32)
+    ),
+    "intake:skip": Spec(
+        INTAKE | {"officer": "400", "other_officer": "400", "admin": "400"}, P, data=constant(token="0" * 32)
+    ),
+    # the copy page never offers unit A's projects to unit B, nor takes their id
+    "intake:copy": Spec(
+        INTAKE | {"other_officer": "blind"},
+        GP,
+        query="year=2023",
+        post={"other_officer": "400"},
+        data=lambda w, k: {"year": 2023, "source": w.projects["draft"].pk},
+    ),
+    "login": Spec(PUBLIC, GP, login_required=False, ok_post=(200,)),
+    "logout": Spec(PUBLIC, P, login_required=False, ok_post=(302,)),
+}
+
+
+# --- the Django admin: only staff get in -------------------------------------------------------
+
+ADMIN_SITE: dict[str, Spec] = {
+    "admin:index": Spec(STAFF, GP, htmx=False),
+    "admin:login": Spec(PUBLIC, GP, htmx=False, ok_get=(200, 302), ok_post=(200,)),
+    # Django sends a non-staff user's logout to the index, which sends them to the login
+    "admin:logout": Spec(STAFF | dict.fromkeys(ROLES[:-1], "/admin/"), GP, htmx=False, ok_get=(405,), ok_post=(302,)),
+    "admin:password_change": Spec(STAFF, GP, htmx=False, ok_post=(200,)),
+    "admin:password_change_done": Spec(STAFF, GP, htmx=False, ok_post=(405,)),
+    "admin:autocomplete": Spec(
+        STAFF, GP, htmx=False, query="app_label=projects&model_name=project&field_name=unit", ok_post=(405,)
+    ),
+    "admin:jsi18n": Spec(STAFF, GP, htmx=False, ok_post=(405,)),
+    "admin:view_on_site": Spec(
+        STAFF,
+        GP,
+        htmx=False,
+        ok_get=(404,),
+        ok_post=(404,),
+        args=lambda w, k: {
+            "content_type_id": ContentType.objects.get_for_model(Project).pk,
+            "object_id": w.projects[k].pk,
+        },
+    ),
+    "admin:app_list": Spec(STAFF, GP, htmx=False, args=lambda w, k: {"app_label": "projects"}, ok_post=(200,)),
+    "admin/(?P<url>.*)$": Spec(
+        STAFF, GP, htmx=False, args=lambda w, k: {"url": "nothing/here/"}, ok_get=(404,), ok_post=(404,)
+    ),
+}
+
+
+SUPERUSER = RequestFactory().get("/")
+SUPERUSER.user = get_user_model()(is_superuser=True, is_active=True, is_staff=True)
+ADMIN_PAGES = {  # the admin's statuses by page, GET then POST (an empty POST: a form with its errors)
+    "changelist": ((200,), (200,)), "add": ((200,), (200,)), "history": ((200,), (200,)),
+    "delete": ((200,), (200, 302)), "change": ((200,), (200, 302)), "": ((302,), (302,)),
+}  # fmt: skip
+
+
+def admin_model_spec(route: Route) -> Spec | None:
+    """A registered model's admin pages, filled with the world's object of that model; where its
+    ModelAdmin takes away adding, changing or deleting, the admin gets a 403 too."""
+    parts = route.route.split("/")
+    label = f"{parts[1]}.{parts[2]}" if len(parts) > 3 else ""
+    model_admin = next((a for m, a in admin.site._registry.items() if m._meta.label_lower == label), None)
+    if model_admin is None:
+        return None
+    page = route.key.rsplit("_", 1)[-1] if route.key.startswith("admin:") else ""
+    get, post = ADMIN_PAGES.get(page, ((200,), (200,)))
+    allowed = getattr(model_admin, f"has_{page}_permission", lambda request: True)(SUPERUSER)
+    get, post = (get, post) if allowed else ((200,) if page == "change" else (403,), (403,))
+
+    def args(world: World, key: str) -> dict[str, Any]:
+        if label not in world.objects:
+            pytest.fail(f"no object of {label} in the world (tests/access_matrix_support.py build_world)")
+        pk = world.objects[label].pk
+        return {"object_id": pk, "id": pk, "pk": pk}
+
+    return Spec(STAFF, GP, args=args, htmx=False, ok_get=get, ok_post=post)
+
+
+def spec_of(route: Route) -> Spec | None:
+    if route.route.startswith("admin/"):
+        return ADMIN_SITE.get(route.key) or admin_model_spec(route)
+    return ACCESS.get(route.key)
+
+
+# --- sending a request -------------------------------------------------------------------------
+
+
+def send(client: Client, method: str, path: str, data: dict | None = None, *, htmx: bool = False):
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.get(path, headers=headers) if method == "GET" else client.post(path, data or {}, headers=headers)
+
+
+def check(response, outcome: str, spec: Spec, method: str) -> None:
+    status, where = response.status_code, response.get("Location", "")
+    if outcome in REDIRECTS or outcome.startswith("/"):
+        target = REDIRECTS.get(outcome, outcome)
+        assert (status, where[: len(target)]) == (302, target)
+    elif outcome == "ok":
+        assert status in spec.ok(method), f"{status} not in {spec.ok(method)}"
+    elif outcome == "blind":
+        page = response.content.decode()
+        assert status == 200 and not [mark for mark in A_MARKS if mark in page], "unit A's project shown"
+    else:
+        assert status == int(outcome)
+
+
+def unchanged(world: World) -> None:
+    """No row of the app, its history, the admin or the audit differs from the world's."""
+    assert changes(world.baseline, snapshot()) == {}
+
+
+# --- the matrix --------------------------------------------------------------------------------
+
+# Cases that fail because of a defect in the app: they turn red (XPASS) once it is fixed.
+DEFECTS = {
+    "admin:indicators_indicator_add-admin-POST": "DEFECT: POST /admin/indicators/indicator/add/ without a project "
+    "is a 500 (Indicator.clean reads self.project) instead of the form with its errors",
+}
+
+
+def matrix_cases() -> list:
+    cases = []
+    for route in project_routes():
+        spec = spec_of(route)
+        for role in ROLES:
+            for method in ("GET", "POST"):
+                for htmx in (False, True) if spec is None or (spec.htmx and method in spec.methods) else (False,):
+                    test_id = f"{route.test_id}-{role}-{method}{'-htmx' if htmx else ''}"
+                    marks = [pytest.mark.xfail(strict=True, reason=DEFECTS[test_id])] if test_id in DEFECTS else []
+                    cases.append(pytest.param(route, role, method, htmx, id=test_id, marks=marks))
+    return cases
+
+
+MATRIX = matrix_cases()
+
+
+@pytest.mark.parametrize(("route", "role", "method", "htmx"), MATRIX)
+def test_access_matrix(client, world, route: Route, role: str, method: str, htmx: bool) -> None:
+    spec = spec_of(route)
+    if spec is None:
+        pytest.fail(f"URL pattern {route.key} ({route.route}) has no entry in ACCESS: say who may use it")
+    path = fill(route, spec.args(world, spec.target)) + (f"?{spec.query}" if spec.query else "")
+    world.log_in(client, role)
+    response = send(client, method, path, spec.data(world, spec.target) if method == "POST" else {}, htmx=htmx)
+    outcome = spec.outcome(role, method)
+    check(response, outcome, spec, method)
+    response.close()
+    if outcome not in SEEN or method == "GET":
+        unchanged(world)
+
+
+def test_every_entry_names_a_url() -> None:
+    """A renamed or removed URL leaves no stale entry behind."""
+    keys = {r.key for r in project_routes()}
+    assert set(ACCESS) - keys == set() and set(ADMIN_SITE) - keys == set() and set(DEFECTS) <= {c.id for c in MATRIX}
+
+
+def test_the_matrix_covers_every_pattern_role_and_method() -> None:
+    routes = project_routes()
+    assert len(routes) > 100  # the app's own and the Django admin's
+    assert {(c.values[0].key, c.values[1], c.values[2]) for c in MATRIX} == {
+        (r.key, role, m) for r in routes for role in ROLES for m in ("GET", "POST")
+    }
+
+
+# --- another unit's ids inside a URL the user may open -----------------------------------------
+
+
+@dataclass(frozen=True)
+class Cross:
+    role: str
+    name: str
+    args: Callable[[World], dict[str, Any]]
+    data: Callable[[World], dict[str, Any]] = lambda world: {}
+    method: str = "POST"
+    status: int = 404
+
+
+def nested(url: str, ind: str) -> Callable[[World], dict[str, Any]]:
+    """Project `url` in the URL with an indicator of project `ind`."""
+    return lambda world: {"pk": world.projects[url].pk, "ipk": world.indicator(ind).pk}
+
+
+def nested_data(build: Data, url: str, ind: str) -> Callable[[World], dict[str, Any]]:
+    """Valid data for the indicator of project `ind`, with the version of project `url`."""
+    return lambda world: build(world, ind) | version(world, url)
+
+
+INDICATOR_DATA = {"indicators:update": update_data, "indicators:delete": version, "indicators:move_up": version,
+                  "indicators:move_down": version, "indicators:actual": actual_data}  # fmt: skip
+CROSS = {
+    **{
+        f"{name}-{role}-{url}+{ind}": Cross(role, name, nested(url, ind), nested_data(build, url, ind))
+        for name, build in INDICATOR_DATA.items()
+        for role, url, ind in (("officer", "draft", "b_draft"), ("other_officer", "b_draft", "draft"))
+    },
+    "review:adjust-evaluator_b-b_submitted+submitted": Cross(
+        "evaluator_b",
+        "review:adjust",
+        lambda w: {"pk": w.projects["b_submitted"].pk, "indicator_pk": w.indicator("submitted").pk},
+        lambda w: adjust_data(w, "submitted"),
+    ),
+    "review:approve-evaluator_b-b_submitted+submitted": Cross(
+        "evaluator_b",
+        "review:approve",
+        lambda w: {},
+        lambda w: {"projects": [w.projects["b_submitted"].pk, w.projects["submitted"].pk], "year": 2022},
+    ),
+    # an export job is its creator's: another admin gets a 404
+    "reports:job-other_admin": Cross("other_admin", "reports:job", lambda w: job_args(w, ""), method="GET"),
+    "reports:job_file-other_admin": Cross("other_admin", "reports:job_file", lambda w: job_args(w, ""), method="GET"),
+    "reports:job_retry-other_admin": Cross("other_admin", "reports:job_retry", lambda w: job_args(w, "")),
+}
+
+
+@pytest.mark.parametrize("htmx", [False, True], ids=["", "htmx"])
+@pytest.mark.parametrize("case", CROSS.values(), ids=CROSS.keys())
+def test_other_units_ids_are_404(client, world, case: Cross, htmx: bool) -> None:
+    world.log_in(client, case.role)
+    response = send(client, case.method, reverse(case.name, kwargs=case.args(world)), case.data(world), htmx=htmx)
+    assert response.status_code == case.status
+    unchanged(world)
+
+
+def upload_and_confirm(client: Client, world: World, book: str, year: int):
+    """Upload workbook `book` for `year`, then take every way the page offers: 确认导入, and
+    when that is refused, 跳过 (preview without the refused projects) and 确认导入 again."""
+    response = client.post(reverse("intake:upload"), {"file": xlsx(world.workbooks[book]), "year": year})
+    for step in ("intake:confirm", "intake:skip", "intake:confirm"):
+        if SESSION_KEY not in client.session:
+            break
+        response = client.post(reverse(step), {"token": client.session[SESSION_KEY]["token"]})
+    return response
+
+
+@pytest.mark.parametrize(("role", "book"), [("other_officer", "a_draft_as_b"), ("officer", "b_draft_as_a")])
+def test_import_cannot_reach_another_units_project(client, world, role: str, book: str) -> None:
+    """The workbook names the importer's own unit, but the project code is the other unit's."""
+    world.log_in(client, role)
+    response = upload_and_confirm(client, world, book, 2022)
+    assert response.status_code in (400, 403)
+    unchanged(world)
+
+
+@pytest.mark.parametrize("step", ["intake:confirm", "intake:skip"])
+def test_another_users_pending_upload_is_refused(client, world, step: str) -> None:
+    """Unit A's officer previews a workbook; unit B's officer sends its token from their session."""
+    world.log_in(client, "officer")
+    client.post(reverse("intake:upload"), {"file": xlsx(world.workbooks["new_a"]), "year": 2022})
+    token = client.session[SESSION_KEY]["token"]
+    thief = Client()
+    world.log_in(thief, "other_officer")
+    assert thief.post(reverse(step), {"token": token}).status_code == 400
+    unchanged(world)
+
+
+# --- the approval lock: no write path changes a submitted or approved project ------------------
+
+LOCKED_ROUTES = ("projects:edit", "projects:submit", "indicators:add", "indicators:update", "indicators:delete",
+                 "indicators:move_up", "indicators:move_down", "indicators:actual", "reports:narrative")  # fmt: skip
+REVIEW_ROUTES = ("review:adjust", "review:return", "review:approve")  # refused on an approved project
+COPY_INTO = {"submitted": (2022, "prev"), "approved": (2023, "submitted")}  # the year, and last year's project
+IMPORT_YEAR = {"submitted": 2022, "approved": 2023}  # the seed workbook's project is locked in both
+ROUTES = {r.key: r for r in project_routes()}
+
+
+def lock_cases() -> list:
+    cases = []
+    for status in ("submitted", "approved"):
+        for role in ("officer", "admin"):
+            for name in LOCKED_ROUTES:
+                for htmx in (False, True):
+                    cases.append(pytest.param(status, role, name, htmx, id=f"{status}-{role}-{name}{'-htmx' * htmx}"))
+            cases.append(pytest.param(status, role, "copy", False, id=f"{status}-{role}-copy"))
+            cases.append(pytest.param(status, role, "import", False, id=f"{status}-{role}-import"))
+    for role in ("evaluator", "admin"):
+        for name in REVIEW_ROUTES:
+            for htmx in (False, True):
+                cases.append(pytest.param("approved", role, name, htmx, id=f"approved-{role}-{name}{'-htmx' * htmx}"))
+    return cases
+
+
+def lock_request(client: Client, world: World, status: str, name: str, htmx: bool):
+    if name == "import":
+        return upload_and_confirm(client, world, "seed_a", IMPORT_YEAR[status])
+    if name == "copy":
+        year, source = COPY_INTO[status]
+        return client.post(reverse("intake:copy"), {"year": year, "source": world.projects[source].pk})
+    spec = ACCESS[name]
+    return send(client, "POST", fill(ROUTES[name], spec.args(world, status)), spec.data(world, status), htmx=htmx)
+
+
+@pytest.mark.parametrize(("status", "role", "name", "htmx"), lock_cases())
+def test_approval_lock(client, world, status: str, role: str, name: str, htmx: bool) -> None:
+    """Refused with a 403 by the access rules, or with a 400 and the reason by the form or service."""
+    world.log_in(client, role)
+    response = lock_request(client, world, status, name, htmx)
+    if name == "review:adjust" and htmx:  # htmx swaps only a 200: the row comes back with the reason
+        assert response.status_code == 200 and ADJUST_STATE in response.content.decode()
+    else:
+        assert response.status_code in ((403,) if name in LOCKED_ROUTES else (400, 403))
+    unchanged(world)
+
+
+# --- the Django admin's own login does not let officers or evaluators in -----------------------
+
+
+@pytest.mark.parametrize("role", ["norole", "officer", "other_officer", "evaluator", "evaluator_b", "admin"])
+def test_only_staff_log_in_to_the_django_admin(client, world, settings, role: str) -> None:
+    settings.PASSWORD_HASHERS = FAST_HASHERS  # how the world's passwords were hashed
+    user = world.users[role]
+    response = client.post(reverse("admin:login"), {"username": user.username, "password": "test-pass-2026"})
+    assert response.status_code == (302 if role == "admin" else 200)
+    assert user.is_staff == (role == "admin")
+    index = client.get(reverse("admin:index"))
+    if role == "admin":
+        assert index.status_code == 200
+    else:
+        assert index["Location"].startswith("/admin/login/")
