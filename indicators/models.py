@@ -109,6 +109,8 @@ class Indicator(models.Model):
 
     def clean(self) -> None:
         """一级 and 二级 names come from the project's scheme (the unit is optional: domain.md §1)."""
+        if self.project_id is None:
+            return  # the missing project is the form's own field error
         scheme = get_scheme(self.project.scheme)
         if self.level1 not in scheme.level1_names:
             raise ValidationError({"level1": f"一级指标须为：{'、'.join(scheme.level1_names)}"})
