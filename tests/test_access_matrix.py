@@ -22,6 +22,8 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
@@ -339,6 +341,16 @@ def matrix_cases() -> list:
 MATRIX = matrix_cases()
 
 
+def close(response: Any) -> None:
+    """Release a download's file; as Django's test client does, without closing the database
+    connection (request_finished would, inside the module's transaction, on PostgreSQL)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize(("route", "role", "method", "htmx"), MATRIX)
 def test_access_matrix(client, world, route: Route, role: str, method: str, htmx: bool) -> None:
     spec = spec_of(route)
@@ -349,7 +361,7 @@ def test_access_matrix(client, world, route: Route, role: str, method: str, htmx
     response = send(client, method, path, spec.data(world, spec.target) if method == "POST" else {}, htmx=htmx)
     outcome = spec.outcome(role, method)
     check(response, outcome, spec, method)
-    response.close()
+    close(response)
     if outcome not in SEEN or method == "GET":
         unchanged(world)
 
