@@ -19,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "evalsys.settings")
+os.environ.setdefault("DEBUG", "1")  # a benchmark, not a server: the development key will do
 
 import django  # noqa: E402
 

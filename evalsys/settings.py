@@ -235,3 +235,9 @@ EVALSYS_SUBMISSION_DEADLINE = os.environ.get("EVALSYS_SUBMISSION_DEADLINE", "03-
 
 # Scoring scheme used when a project or an import names none.
 EVALSYS_DEFAULT_SCHEME = os.environ.get("EVALSYS_DEFAULT_SCHEME", "national")
+
+# Rows one workbook upload may hold (the page answers within seconds; larger tables: import_workbook).
+EVALSYS_UPLOAD_MAX_ROWS = int(os.environ.get("EVALSYS_UPLOAD_MAX_ROWS", "10000"))
+
+# A batch export with no progress for this long is failed with a reason (its worker died).
+EVALSYS_EXPORT_STALE_MINUTES = int(os.environ.get("EVALSYS_EXPORT_STALE_MINUTES", "15"))

@@ -95,4 +95,5 @@ class CopyForm(forms.Form):
 
 def _as_year(value: Any) -> int | None:
     text = str(value or "").strip()
-    return int(text) if text.isdigit() and len(text) == 4 and 2001 <= int(text) <= 2100 else None
+    ascii_digits = text.isascii() and text.isdigit()  # str.isdigit() alone accepts '²'
+    return int(text) if ascii_digits and len(text) == 4 and 2001 <= int(text) <= 2100 else None

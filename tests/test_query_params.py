@@ -30,6 +30,7 @@ PAGES = [
     ("review:queue", "evaluator", ["year"]),
     ("review:overview", "evaluator", ["year", "department"]),
     ("review:overview", "admin_user", ["year", "department"]),
+    ("intake:copy", "officer", ["year"]),
 ]
 
 
