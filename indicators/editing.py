@@ -30,6 +30,7 @@ ACTUAL_ENTERED = "填报实际完成值"
 DEFINITION_FIELDS = ["level1", "level2", "level3", "comparator", "target", "target_text", "unit", "deadline",
                      "sign_assumed", "weight", "direction"]  # fmt: skip
 ACTUAL_FIELDS = ["actual", "actual_text", "actual_label", "actual_date", "actual_assumed", "reason"]
+ADJUSTMENT_FIELDS = ["adjusted_score", "adjust_reason", "adjusted_by", "adjusted_at"]
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,7 @@ def _apply(row: Indicator, d: Definition) -> None:
     row.comparator, row.target, row.unit, row.deadline = t.comparator, t.value, t.unit, t.deadline
     row.target_text = t.text if t.comparator == QUALITATIVE or t.deadline else ""  # a plain number: `target`
     row.sign_assumed, row.direction = t.sign_assumed, direction_of(t.comparator)
+    row.drop_unfitting_adjustment()
     if before and before != _kind(row):  # a number cannot stand for a 达成 band, nor a date for a number
         _clear_actual(row)
 
@@ -87,7 +89,7 @@ def indicator_create(*, project: Project, version: int, definition: Definition, 
 def indicator_update(*, indicator: Indicator, version: int, definition: Definition, user: Any) -> Indicator:
     project_touch(project=indicator.project, version=version)
     _apply(indicator, definition)
-    return _save(indicator, user, CHANGED, [*DEFINITION_FIELDS, *ACTUAL_FIELDS])
+    return _save(indicator, user, CHANGED, [*DEFINITION_FIELDS, *ACTUAL_FIELDS, *ADJUSTMENT_FIELDS])
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ from typing import Any
 
 from indicators.models import MAX_PER_PROJECT, TOO_MANY
 from indicators.parsing import (
+    MAX_UNIT,
     Actual,
     CellError,
     Target,
@@ -43,7 +44,6 @@ DUPLICATE = "“{name}”与第{row}行的指标重复（同一项目的一级�
 BAD_LEVEL = "“{value}”不是本方案的{label}，可选：{allowed}"
 UNIT_CONFLICT = "项目“{code}”在第{row}行属于单位“{first}”，此处为“{second}”"
 MONEY_CONFLICT = "“{value}”与同一项目第{row}行的“{first}”不一致"
-NEGATIVE_MONEY = "金额不能为负数"
 INVALID = "\0invalid"  # a 一级/二级 that was reported as wrong; rows inheriting it stay quiet
 # (field, longest value) in the order of RowParser._identity; equal to the models' max_length.
 IDENTITY_LIMITS = (("project_code", 64), ("project", 300), ("unit_code", 32), ("unit", 200), ("department", 200))
@@ -221,9 +221,7 @@ class RowParser:
             project.funds = self._form_funds(r)
 
     def _set_money(self, r: SheetRow, project: ParsedProject, src: str, dst: str, value: Decimal) -> None:
-        if value < 0:
-            self._error(r, src, NEGATIVE_MONEY)
-        elif dst in project.money and project.money[dst][0] != value:
+        if dst in project.money and project.money[dst][0] != value:
             first, row = project.money[dst]
             self._error(r, src, MONEY_CONFLICT.format(value=normalize(r.values.get(src)), row=row, first=first))
         else:
@@ -288,6 +286,9 @@ class RowParser:
 
     def _target(self, r: SheetRow, level2: str) -> Target | None:
         cell, unit = self._cell(r, "target"), normalize(self._cell(r, "unit_of_measure"))
+        if len(unit) > MAX_UNIT:
+            self._error(r, "unit_of_measure", TOO_LONG.format(n=len(unit), limit=MAX_UNIT))
+            return None
         comparator = normalize(self._cell(r, "comparator"))
         try:
             if comparator:

@@ -107,6 +107,12 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return f"{self.level1}/{self.level2}/{self.level3}"
 
+    def drop_unfitting_adjustment(self) -> None:
+        """An evaluator's adjusted score above a lowered weight no longer fits the row: it goes (the
+        history keeps it), and the evaluator judges the row again when it is resubmitted."""
+        if self.adjusted_score is not None and self.adjusted_score > self.weight:
+            self.adjusted_score, self.adjust_reason, self.adjusted_by, self.adjusted_at = None, "", None, None
+
     def clean(self) -> None:
         """一级 and 二级 names come from the project's scheme (the unit is optional: domain.md §1)."""
         if self.project_id is None:

@@ -17,8 +17,8 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-from dataclasses import dataclass
-from decimal import Decimal
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 __all__ = [
@@ -154,10 +154,21 @@ def _check_length(text: str, limit: int, what: str) -> None:
         raise CellError(TOO_LONG.format(what=what, n=len(text), limit=limit))
 
 
+AMOUNT_PLACES, VALUE_PLACES, WEIGHT_PLACES = Decimal("0.01"), Decimal("0.0001"), Decimal("0.01")
+NEGATIVE_AMOUNT = "金额不能为负数"
+
+
 def parse_amount(cell: object) -> Decimal:
-    """Read an amount in 万元: a number of at most 14 digits before the point."""
+    """Read an amount in 万元, kept as stored: cents, at most 12 digits before the point, never negative.
+
+    Excel's 0.1+0.2-0.3 is 5.55e-17, not 0: rounding here keeps what is scored equal to what is
+    stored (a budget of 1e-30 would otherwise make the execution rate overflow the engine).
+    """
     value = parse_decimal(cell)
     _check_size(value, MAX_AMOUNT, "金额")
+    value = _kept(value, AMOUNT_PLACES)
+    if value < 0:
+        raise CellError(NEGATIVE_AMOUNT)
     return value
 
 
@@ -464,7 +475,19 @@ def parse_target(cell: object, *, comparator: object = "", unit: object = "", le
     _check_length(target.text, MAX_TEXT, "指标值")
     _check_length(target.unit, MAX_UNIT, "度量单位")
     _check_size(target.value, MAX_VALUE, "指标值")
-    return target
+    return replace(target, value=_as_stored(target.value))
+
+
+def _as_stored(value: Decimal | None) -> Decimal | None:
+    """A target or actual as the database keeps it (4 decimals): what is scored is what is stored."""
+    return None if value is None else _kept(value, VALUE_PLACES)
+
+
+def _kept(value: Decimal, places: Decimal) -> Decimal:
+    """`value` rounded half up to `places` when it has more decimals than that (-0 reads 0)."""
+    if value.as_tuple().exponent >= places.as_tuple().exponent:
+        return value
+    return value.quantize(places, rounding=ROUND_HALF_UP) + 0
 
 
 def _read_target(cell: object, *, comparator: object, unit: object, level2: object) -> Target:
@@ -607,7 +630,7 @@ def parse_actual(cell: object, *, target: Target) -> Actual | None:
         return _deadline_actual(cell, text, target)
     actual = _quantitative_actual(cell, text, target)
     _check_size(actual.value, MAX_VALUE, "实际完成值")
-    return actual
+    return replace(actual, value=_as_stored(actual.value))
 
 
 # --------------------------------------------------------------------------------------
@@ -624,4 +647,5 @@ def parse_weight(cell: object) -> Decimal:
         raise CellError("权重不能为负数，请填写 0 或正数")
     if weight > MAX_WEIGHT:
         raise CellError(f"权重{_quote(_number_text(weight))}超过 {MAX_WEIGHT} 分，请填写分值（0–100）")
+    weight = _kept(weight, WEIGHT_PLACES)
     return weight.copy_abs() if weight.is_zero() else weight

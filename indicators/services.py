@@ -365,6 +365,7 @@ UPDATE_BATCH = 500
 INDICATOR_FIELDS = [
     "position", "comparator", "target", "target_text", "unit", "deadline", "sign_assumed", "weight", "direction",
     "actual", "actual_text", "actual_label", "actual_date", "actual_assumed", "reason",
+    "adjusted_score", "adjust_reason", "adjusted_by", "adjusted_at",
 ]  # fmt: skip
 
 
@@ -378,6 +379,7 @@ def _apply_indicator(row: Indicator, item: ParsedIndicator, position: int) -> No
     row.comparator, row.target, row.target_text, row.unit = t.comparator, t.value, t.text, t.unit
     row.deadline, row.sign_assumed, row.weight = t.deadline, t.sign_assumed, item.weight
     row.direction = direction_of(t.comparator)
+    row.drop_unfitting_adjustment()
     if t.comparator != QUALITATIVE and t.deadline is None:
         row.target_text = ""  # a plain number: `target` holds it
     if item.actual is not None:

@@ -10,7 +10,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import fields_for_model
 
 # parsing is plain standard-library code (no models): the one place numbers are read the Chinese way.
-from indicators.parsing import CellError, normalize, parse_amount
+from indicators.parsing import CellError, normalize, parse_amount, parse_decimal
 from projects.editing import BASIC_FIELDS, FundAmounts
 from projects.models import Fund, FundSource, Project, Unit
 
@@ -54,7 +54,7 @@ class AmountField(forms.CharField):
         if text.endswith("%"):
             raise ValidationError(NO_PERCENT)
         try:
-            amount = parse_amount(text)
+            amount = parse_decimal(text)  # typed by hand: say so rather than round
         except CellError as error:
             raise ValidationError(str(error)) from None
         if amount < 0:
@@ -63,7 +63,10 @@ class AmountField(forms.CharField):
             raise ValidationError(TOO_PRECISE)
         if amount.adjusted() >= MONEY_DIGITS:
             raise ValidationError(TOO_LARGE)
-        return amount
+        try:
+            return parse_amount(text)  # the import's limits too
+        except CellError as error:
+            raise ValidationError(str(error)) from None
 
 
 class VersionedForm(forms.Form):
