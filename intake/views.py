@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -38,18 +40,24 @@ def upload(request: HttpRequest) -> HttpResponse:
     return render(request, "intake/upload.html", context, status=status)
 
 
+def _page(request: HttpRequest, only_unit: Any, **context: Any) -> HttpResponse:
+    """The upload page with a blank form; 400 when it shows a refusal or errors."""
+    outcome = context.get("outcome")
+    status = 400 if context.get("refused") or (outcome and outcome.errors) else 200
+    context |= {"form": UploadForm(admin=only_unit is None), "unit": only_unit}
+    return render(request, "intake/upload.html", context, status=status)
+
+
 @login_required
 @require_POST
 def confirm(request: HttpRequest) -> HttpResponse:
     only_unit = intake_scope(request.user)
     pending = upload_pending(session=request.session, token=request.POST.get("token", ""))
-    form = UploadForm(admin=only_unit is None)
     if pending is None:
-        context = {"form": form, "refused": TOKEN_REFUSED, "unit": only_unit}
-        return render(request, "intake/upload.html", context, status=400)
+        return _page(request, only_unit, refused=TOKEN_REFUSED)
     outcome = upload_confirm(session=request.session, pending=pending, user=request.user)
     if outcome.errors:
-        return render(request, "intake/upload.html", {"form": form, "outcome": outcome, "unit": only_unit}, status=400)
+        return _page(request, only_unit, outcome=outcome)
     messages.success(request, outcome.report.summary())
     return redirect(f"{reverse('projects:list')}?year={pending.year}")
 
@@ -60,13 +68,9 @@ def skip(request: HttpRequest) -> HttpResponse:
     """Preview the pending upload again without the projects the user may not change."""
     only_unit = intake_scope(request.user)
     pending = upload_pending(session=request.session, token=request.POST.get("token", ""))
-    form = UploadForm(admin=only_unit is None)
     if pending is None:
-        context = {"form": form, "refused": TOKEN_REFUSED, "unit": only_unit}
-        return render(request, "intake/upload.html", context, status=400)
-    outcome = upload_skip(session=request.session, pending=pending, user=request.user)
-    context = {"form": form, "outcome": outcome, "unit": only_unit}
-    return render(request, "intake/upload.html", context, status=400 if outcome.errors else 200)
+        return _page(request, only_unit, refused=TOKEN_REFUSED)
+    return _page(request, only_unit, outcome=upload_skip(session=request.session, pending=pending, user=request.user))
 
 
 @login_required
