@@ -23,7 +23,7 @@ from typing import Any
 
 from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
-from jinja2 import Environment, StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.runtime import Context, LoopContext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -231,7 +231,7 @@ def _source(document: DocxTemplate) -> str:
     return re.sub(r"<w:p([ >])", r"\n<w:p\1", xml) + "\n".join(["", *properties])
 
 
-def _parse(document: DocxTemplate, env: Environment) -> nodes.Template:
+def _parse(document: DocxTemplate, env: ReportEnvironment) -> nodes.Template:
     source = _source(document)
     try:
         return env.parse(source)
