@@ -25,6 +25,9 @@ from typing import Any, NamedTuple
 
 from hypothesis import strategies as st
 from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.chart import BarChart, Reference
 
 from indicators.workbook import HEADER_SYNONYMS
 from scoring.schemes import SCHEMES, get_scheme
@@ -41,6 +44,7 @@ class SheetSpec:
     rows: list[list[Any]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (min_row, min_col, max_row, max_col)
     percent: list[tuple[int, int]] = field(default_factory=list)  # (row, col) formatted "0%"
+    rich: list[tuple[int, int]] = field(default_factory=list)  # (row, col) of text written as rich text (bold start)
     where: dict[tuple[int, int], str] = field(default_factory=dict, repr=False)  # (row, col) from 0 -> column
 
     @property
@@ -55,6 +59,7 @@ class WorkbookSpec:
     dry_run: bool = False
     scheme: str | None = None
     unit: str | None = None
+    chartsheet: bool = False  # a chart sheet (no cells) first
 
     def options(self) -> list[str]:
         args = ["--year", YEAR]
@@ -71,6 +76,7 @@ def build_workbook(spec: WorkbookSpec, path: Path) -> Path:
     """Write `spec` with openpyxl: values, then number formats, then merged ranges (as Excel keeps them)."""
     wb = Workbook()
     wb.remove(wb.active)
+    charted = None
     for sheet in spec.sheets:
         ws = wb.create_sheet(sheet.title)
         for r, row in enumerate(sheet.rows, start=1):
@@ -79,8 +85,20 @@ def build_workbook(spec: WorkbookSpec, path: Path) -> Path:
                     ws.cell(r, c, value)
         for r, c in sheet.percent:
             ws.cell(r, c).number_format = "0%"
+        for r, c in sheet.rich:
+            text = ws.cell(r, c).value
+            if isinstance(text, str) and text and not text.startswith("="):
+                ws.cell(r, c).value = CellRichText(
+                    [TextBlock(InlineFont(b=True), text[:1]), text[1:]] if text[1:] else [text]
+                )
+        charted = charted or (ws if sheet.rows else None)
         for r1, c1, r2, c2 in sheet.merges:
             ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
+    if spec.chartsheet:
+        chart = BarChart()
+        if charted is not None:
+            chart.add_data(Reference(charted, min_col=1, min_row=1, max_row=2))
+        wb.create_chartsheet("图表", 0).add_chart(chart)
     wb.save(path)
     return path
 
@@ -596,7 +614,8 @@ def workbooks(draw) -> WorkbookSpec:
         if title.casefold() in seen:
             title = f"{title[:27]}~{len(seen)}"
         seen.add(title.casefold())
-        sheets.append(SheetSpec(title, rows, merges, percent, where))
+        rich = [(r + 1, c + 1) for (r, c), _ in where.items() if rarely(draw, 12)]  # a bold first character
+        sheets.append(SheetSpec(title, rows, merges, percent, rich, where))
     if draw(st.booleans()):  # one fault in an otherwise clean workbook: nothing else masks it
         sheet = draw(st.sampled_from(sheets))
         if sheet.where:  # a value wrong for its column
@@ -608,4 +627,4 @@ def workbooks(draw) -> WorkbookSpec:
     unit = None
     if rarely(draw, 8):
         unit = draw(st.one_of(st.sampled_from(UNITS), EXTREME["unit"], WILD.map(lambda v: "" if v is None else str(v))))
-    return WorkbookSpec(sheets, dry_run=rarely(draw, 4), scheme=scheme, unit=unit)
+    return WorkbookSpec(sheets, dry_run=rarely(draw, 4), scheme=scheme, unit=unit, chartsheet=rarely(draw, 10))
