@@ -52,6 +52,25 @@ LEVEL3_LIMIT = 300
 NO_ANNUAL = "有全年执行数时须填写全年预算数（预算数）"
 
 
+class RowError(str):
+    """One error line (`sheet!第N行 column：message`) that also knows its cell.
+
+    A `str`, so every caller that prints or joins errors keeps working; `sheet`, `row` (1-based)
+    and `column` (0-based index, None when the cell is not known) let the intake page mark the
+    cell in the officer's own workbook.
+    """
+
+    sheet: str
+    row: int
+    column: int | None
+    message: str
+
+    def __new__(cls, sheet: str, row: int, label: str, message: str, column: int | None = None) -> RowError:
+        line = super().__new__(cls, f"{sheet}!第{row}行 {label}：{message}")
+        line.sheet, line.row, line.column, line.message = sheet, row, column, message
+        return line
+
+
 class ImportFailed(Exception):
     """The workbook has invalid rows; `errors` lists each of them in Chinese."""
 
@@ -121,8 +140,8 @@ class RowParser:
 
     # -- errors ------------------------------------------------------------------------------
     def _error(self, r: SheetRow, name: str, message: str) -> None:
-        column = r.headers.get(name) or FIELD_LABELS[name]
-        self.errors.append(f"{r.sheet}!第{r.row}行 {column}：{message}")
+        label = r.headers.get(name) or FIELD_LABELS[name]
+        self.errors.append(RowError(r.sheet, r.row, label, message, r.positions.get(name)))
 
     def _cell(self, r: SheetRow, name: str) -> Any:
         value = r.values.get(name)
@@ -230,13 +249,13 @@ class RowParser:
     def _form_funds(self, r: SheetRow) -> dict[str, dict[str, Decimal | None]]:
         """The form's funds block, summed per source (单位资金 and 财政专户管理资金 are both 其他资金)."""
         funds: dict[str, dict[str, Decimal | None]] = {}
-        for source, row, cells in r.funds:
+        for source, row, cells, positions in r.funds:
             sums = funds.setdefault(source, {})
             for column, raw in cells.items():
                 try:
                     value = parse_amount(raw) if normalize(raw) else None
                 except CellError as exc:
-                    self.errors.append(f"{r.sheet}!第{row}行 {FIELD_LABELS[column]}：{exc}")
+                    self.errors.append(RowError(r.sheet, row, FIELD_LABELS[column], str(exc), positions.get(column)))
                     continue
                 if value is not None:
                     sums[column] = (sums.get(column) or Decimal(0)) + value
@@ -342,7 +361,7 @@ class RowParser:
                 and project.money_value("annual") is None
                 and ("annual" not in project.bad_money)
             ):
-                self.errors.append(f"{project.sheet}!第{project.row}行 全年预算数：{NO_ANNUAL}")
+                self.errors.append(RowError(project.sheet, project.row, "全年预算数", NO_ANNUAL))
         if self.errors:
             raise ImportFailed(self.errors)
         return list(self.projects.values())

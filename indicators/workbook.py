@@ -92,7 +92,9 @@ class SheetRow:
     values: dict[str, Any]
     headers: dict[str, str]
     context: dict[str, Any] = field(default_factory=dict)
-    funds: tuple[tuple[str, int, dict[str, Any]], ...] = ()  # (source, row, column -> cell) of the form
+    # (source, row, column -> cell, column -> 0-based index) of the form's funds block
+    funds: tuple[tuple[str, int, dict[str, Any], dict[str, int]], ...] = ()
+    positions: dict[str, int] = field(default_factory=dict)  # field -> 0-based column index
 
 
 def _header_map(cells: list[Any]) -> dict[int, tuple[str, str]]:
@@ -127,7 +129,7 @@ class _FormReader:
 
     def __init__(self) -> None:
         self.context: dict[str, Any] = {}
-        self.funds: list[tuple[str, int, dict[str, Any]]] = []
+        self.funds: list[tuple[str, int, dict[str, Any], dict[str, int]]] = []
         self._fund_cols: dict[int, str] = {}
 
     def feed(self, cells: list[Any], number: int) -> None:
@@ -140,7 +142,8 @@ class _FormReader:
         source = next((FUND_ROWS[k.removeprefix("其中")] for k in keys if k.removeprefix("其中") in FUND_ROWS), None)
         if source and self._fund_cols:
             values = {name: cells[i] for i, name in self._fund_cols.items() if i < len(cells)}
-            self.funds.append((source, number, values))
+            positions = {name: i for i, name in self._fund_cols.items()}
+            self.funds.append((source, number, values, positions))
 
     def _labels(self, cells: list[Any], keys: list[str]) -> None:
         for i, key in enumerate(keys):
@@ -157,13 +160,17 @@ class _FormReader:
 def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]]) -> Iterator[SheetRow]:
     """Data rows of one sheet, with the header mapping in force where each row stands."""
     columns: dict[int, tuple[str, str]] = {}
+    headers: dict[str, str] = {}
+    positions: dict[str, int] = {}
     form = _FormReader()
     for number, cells in rows:
         if _is_blank(cells):
             continue
         header = _header_map(cells)
-        if header:
+        if header:  # shared by the rows below it, built once
             columns = header
+            headers = {name: text for name, text in columns.values()}
+            positions = {name: i for i, (name, _) in columns.items()}
             continue
         if not columns:
             form.feed(cells, number)
@@ -175,8 +182,7 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]]) -> Iterator[Sh
             form.feed(cells, number)
             continue
         values = {name: cells[i] if i < len(cells) else None for i, (name, _) in columns.items()}
-        headers = {name: text for name, text in columns.values()}
-        yield SheetRow(title, number, values, headers, dict(form.context), tuple(form.funds))
+        yield SheetRow(title, number, values, headers, dict(form.context), tuple(form.funds), positions)
 
 
 def _is_total(cells: list[Any], columns: dict[int, tuple[str, str]]) -> bool:
