@@ -87,7 +87,7 @@ class ReportData(CleanText):
     actual_summary: str
     scheme_key: str
     scheme_label: str
-    outline: str  # "unit" (national self-evaluation) or "department" (部门评价)
+    outline: str  # "unit" (national self-evaluation), "department" (部门评价) or "framework2013" (seed 004)
     funds: tuple[FundLine, ...]  # 年度资金总额 first, then each source
     budget_weight: str
     budget_score: str
@@ -100,10 +100,16 @@ class ReportData(CleanText):
     warnings: tuple[tuple[str, str, str], ...]  # (code, indicator, message)
     narrative: Narrative
     generated_on: datetime.date
+    # (一级, points, weight, share "95.00%", grade) when the scheme grades each 一级 (framework2013)
+    level1_grades: tuple[tuple[str, str, str, str, str], ...] = ()
 
     @property
     def title(self) -> str:
-        return f"{self.name}项目绩效自评报告" if self.outline == "unit" else f"{self.name}项目绩效评价报告"
+        return f"{self.name}项目绩效评价报告" if self.outline == "department" else f"{self.name}项目绩效自评报告"
+
+    def level1_grade(self, level1: str) -> str:
+        """The grade of one 一级 ("" when the scheme grades none or the 一级 has no weight)."""
+        return next((g[4] for g in self.level1_grades if g[0] == level1), "")
 
     @property
     def funds_sentences(self) -> tuple[str, str, str]:
@@ -198,7 +204,7 @@ def assemble(
     return ReportData(
         **{f: getattr(info, f) for f in ProjectInfo.__dataclass_fields__},
         scheme_key=ev.scheme.key, scheme_label=ev.scheme.label,
-        outline="unit" if ev.scheme.has_budget_row else "department",
+        outline=ev.scheme.report_outline,
         funds=funds, budget_weight=pts(budget.weight) if budget else "",
         budget_score=pts(budget.score) if budget else "", budget_rate=f"{budget.rate}%" if budget else "",
         indicators=tuple(_indicator(s, r) for s, r in zip(ev.indicators, adjust_reasons, strict=True)),
@@ -206,6 +212,10 @@ def assemble(
         total=pts(ev.total), grade=ev.grade,
         warnings=tuple((w.code, w.indicator, w.message) for w in ev.warnings),
         narrative=narrative, generated_on=timezone.localdate(),
+        level1_grades=tuple(
+            (g.level1, pts(g.points), pts(g.weight), f"{pts(g.share)}%" if g.share is not None else "", g.grade)
+            for g in ev.level1_grades
+        ),
     )  # fmt: skip
 
 

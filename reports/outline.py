@@ -1,7 +1,8 @@
 """The 自评报告 as a list of blocks, shared by every renderer (domain.md §6).
 
 `unit_outline` follows seed 000 (Inner Mongolia 单位自评报告); `department_outline` follows
-财预〔2020〕10号 附件3 (seed 003). `annex_grid` is the national 项目支出绩效自评表 with its
+财预〔2020〕10号 附件3 (seed 003); `framework2013_outline` follows seed 004 (Hubei 2018, the 2013
+投入/过程/产出/效果 framework, with a grade per 一级). `annex_grid` is the national 项目支出绩效自评表 with its
 merged cells. docx, pdf and xlsx render these same blocks, so their words and numbers agree.
 """
 
@@ -83,14 +84,16 @@ def indicator_sentence(n: int, line: IndicatorLine) -> str:
     return text
 
 
-def _indicator_blocks(lines: tuple[IndicatorLine, ...], start: int) -> tuple[list[Block], int]:
+def _indicator_blocks(
+    lines: tuple[IndicatorLine, ...], start: int, group: str = "{n}、{name}"
+) -> tuple[list[Block], int]:
     blocks: list[Block] = []
     n = start
     groups: dict[str, list[IndicatorLine]] = {}
     for line in lines:
         groups.setdefault(line.level2, []).append(line)
     for g, (level2, items) in enumerate(groups.items(), start=1):
-        blocks.append(Paragraph(f"{g}、{level2}"))
+        blocks.append(Paragraph(group.format(n=g, name=level2)))
         for line in items:
             blocks.append(Paragraph(indicator_sentence(n, line)))
             n += 1
@@ -213,6 +216,75 @@ def department_outline(d: ReportData) -> Document:
     return Document(d.title, f"（{d.year}年度）", tuple(b))
 
 
+LEVEL1_STANDARD = "各一级指标按其得分占分值的比例（得分率）以同样的界限评定等级。"
+
+
+def _level1_verdict(d: ReportData, level1: str) -> str:
+    """根据评价原则，项目投入评价结果为优。 (seed 004) with the 一级's points, weight and share."""
+    row = next((g for g in d.level1_grades if g[0] == level1), None)
+    if row is None or not row[4]:
+        return f"本项目未设置{level1}指标。"
+    _, points, weight, share, grade = row
+    return f"根据评价原则，项目{level1}评价结果为{grade}。{level1}指标分值{weight}分，得分{points}分，得分率{share}。"
+
+
+def _level1_analysis(d: ReportData) -> list[Block]:
+    """1、投入指标完成情况分析 … one part per 一级, its verdict first, then its indicators by 二级."""
+    out: list[Block] = []
+    counter = 1
+    for i, (level1, lines) in enumerate(d.by_level1(), start=1):
+        out += [Paragraph(f"{i}、{level1}指标完成情况分析"), Paragraph(_level1_verdict(d, level1))]
+        blocks, counter = _indicator_blocks(lines, counter, group="（{n}）{name}")
+        out += blocks
+    return out
+
+
+def _conclusion_2013(d: ReportData) -> str:
+    names = "、".join(f"项目{name}" for name, _ in d.subtotals)
+    parts = "，".join(f"{g[0]}{g[1]}分（{g[4]}）" for g in d.level1_grades if g[4])
+    text = f"通过对{d.year}年度项目在{names}等方面的综合评价，本项目绩效自评得分{d.total}分，评价结论为{d.grade}。"
+    return text + (f"其中：{parts}。" if parts else "")
+
+
+def framework2013_outline(d: ReportData) -> Document:
+    """财预〔2013〕53号 framework report, as seed 004 (武昌区工商联 2018) writes it."""
+    n = d.narrative
+    b: list[Block] = [
+        Paragraph(n.purpose),
+        Heading(1, "一、项目基本情况"),
+        Heading(2, "（一）绩效目标"),
+        Paragraph(_introduction(d)),
+        Paragraph(f"年度目标：{_or(d.annual_goal, NOT_FILLED)}"),
+        Paragraph(f"绩效目标实际完成情况：{_or(d.actual_summary, NOT_FILLED)}"),
+        Heading(2, "（二）经费使用情况"),
+        *(Paragraph(s) for s in d.funds_sentences),
+        Paragraph(_outputs(d)),
+        Heading(1, "二、绩效分析及评价结论"),
+        Heading(2, "（一）绩效分析"),
+        Paragraph(f"项目资金管理情况：{_or(n.management, NOT_FILLED)}"),
+        Heading(2, "（二）项目绩效指标完成情况分析"),
+        *_level1_analysis(d),
+        Heading(2, "（三）评价结论"),
+        Paragraph(_conclusion_2013(d)),
+        Paragraph(GRADE_STANDARD + LEVEL1_STANDARD),
+        Heading(1, "三、经验总结"),
+        Paragraph(_or(n.experience, NOT_FILLED)),
+        Heading(1, "四、问题"),
+        Paragraph(_or(n.problems, NOT_FILLED)),
+        Heading(1, "五、建议"),
+        Heading(2, "（一）政策性建议"),
+        Paragraph(_or(n.suggestions, NOT_FILLED)),
+        Heading(2, "（二）改进措施"),
+        Paragraph(_or(n.measures, NOT_FILLED)),
+        Heading(2, "（三）后续工作计划"),
+        Paragraph(_or(n.plans, NOT_FILLED)),
+        PageBreak(),
+        Heading(1, "附件：项目支出绩效自评评分表"),
+        annex_grid(d),
+    ]
+    return Document(d.title, f"（{d.year}年度）", tuple(b))
+
+
 def _sum(values: Iterable[str]) -> str:
     """Sum two-decimal strings exactly."""
     return format(sum((Decimal(v) for v in values), Decimal(0)).quantize(Decimal("0.01")), "f")
@@ -222,8 +294,15 @@ def _level1_weight(d: ReportData, level1: str) -> str:
     return _sum(i.weight for i in d.indicators if i.level1 == level1)
 
 
+OUTLINES: dict[str, Callable[[ReportData], Document]] = {
+    "unit": unit_outline,
+    "department": department_outline,
+    "framework2013": framework2013_outline,
+}
+
+
 def outline(d: ReportData) -> Document:
-    return unit_outline(d) if d.outline == "unit" else department_outline(d)
+    return OUTLINES[d.outline](d)
 
 
 # --- the annex: 项目支出绩效自评表 ----------------------------------------------------------
@@ -293,6 +372,10 @@ def _blank_covered(rows: list[tuple[str, ...]], merges: list[tuple[int, int, int
     return tuple(tuple(r) for r in grid)
 
 
+ANNEX_TITLES = {"unit": "项目支出绩效自评表", "department": "项目支出绩效评价评分表",
+                "framework2013": "项目支出绩效自评评分表"}  # fmt: skip
+
+
 def annex_grid(d: ReportData) -> Grid:
     """The national 项目支出绩效自评表 (10号 附件1), or the 评分表 for the department outline."""
     g = _GridBuilder()
@@ -304,13 +387,18 @@ def annex_grid(d: ReportData) -> Grid:
         g.add("", d.annual_goal, "", "", "", d.actual_summary, spans=((1, 4), (5, 8)))
         g.merge_down(0, goal, goal + 1)
     _indicator_rows(g, d)
+    for level1, points, weight, share, grade in d.level1_grades:  # 小计 rows: the importer skips them
+        if grade:
+            g.add(
+                f"小计：{level1}", "", "", "", "", "", weight, points, f"得分率{share}，等级：{grade}", spans=((0, 5),)
+            )
     total_weight = (
         _sum(i.weight for i in d.indicators)
         if not d.budget_weight
         else _sum([d.budget_weight, *(i.weight for i in d.indicators)])
     )
     g.add("总分", "", "", "", "", "", total_weight, d.total, f"自评等级：{d.grade}", bold=True, spans=((0, 5),))
-    title = "项目支出绩效自评表" if d.outline == "unit" else "项目支出绩效评价评分表"
+    title = ANNEX_TITLES[d.outline]
     return Grid(
         title=title, rows=_blank_covered(g.rows, g.merges), merges=tuple(g.merges), bold_rows=tuple(g.bold),
         widths=(8, 10, 10, 14, 12, 12, 9, 9, 16), caption=f"（{d.year}年度）　金额单位：万元",

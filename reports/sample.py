@@ -10,7 +10,7 @@ from decimal import Decimal
 from projects.demo import SEED000, Row
 from reports.data import Narrative, ProjectInfo, ReportData, assemble, fund_lines
 from scoring.rules import evaluate
-from scoring.schemes import DEPARTMENT, NATIONAL
+from scoring.schemes import DEPARTMENT, FRAMEWORK2013, NATIONAL
 from scoring.types import QUALITATIVE, BudgetInput, EvaluationInput, IndicatorInput
 
 D = Decimal
@@ -20,6 +20,43 @@ DEPARTMENT_ROWS = (
     Row("产出", "产出数量", "缴费人数", "≥", "24", "人", 40, "24"),
     Row("效益", "项目效益", "服务群众满意度", "≥", "95", "%", 20, "95"),
 )
+
+# Seed 004 (武昌区工商联 2018 服务企业商会经费, 48 万元 budget, 44.9 used) under `framework2013`.
+# The report prints no weights and no scores: the weights are ours (each 一级's points split evenly
+# between its 二级, then as evenly as whole points allow). The actuals are the report's own findings:
+# 48/48 到位 (100%), 节余 3.1 of 48 (成本节约率 6.46%), every quantity met, 满意度 95% of 95%;
+# three criteria the author wrote as not met (“未将…细化分解”, “无本单位的资金管理办法”,
+# “未严格按照制度执行，执行不到位”) are 未达成.
+SEED004 = (
+    Row("投入", "项目立项", "项目立项规范性", "定性", "按规定程序申请设立", "", 4, "达成"),
+    Row("投入", "项目立项", "绩效目标合理性", "定性", "目标合理，与单位职责密切相关", "", 3, "达成"),
+    Row("投入", "项目立项", "绩效指标明确性", "定性", "目标细化为清晰、可衡量的指标", "", 3, "未达成",
+        "未将项目绩效目标细化分解为具体的绩效指标，不能通过清晰、可衡量的指标值予以体现。"),
+    Row("投入", "资金落实", "资金到位率", "≥", "100", "%", 5, "100"),
+    Row("投入", "资金落实", "到位及时率", "≥", "100", "%", 5, "100"),
+    Row("过程", "业务管理", "管理制度健全性", "定性", "业务管理制度健全", "", 3, "未达成",
+        "无本单位的资金管理办法，业务管理不够完善。"),
+    Row("过程", "业务管理", "制度执行有效性", "定性", "严格执行项目实施制度", "", 4, "未达成",
+        "项目实施有专门的实施制度，但执行过程中未严格按照制度执行，执行不到位。"),
+    Row("过程", "业务管理", "项目质量可控性", "定性", "有质量要求并跟踪核实", "", 3, "达成"),
+    Row("过程", "财务管理", "管理制度健全性", "定性", "资金管理办法符合财务会计制度", "", 3, "达成"),
+    Row("过程", "财务管理", "资金使用合规性", "定性", "符合财经法规和专项资金管理办法", "", 4, "达成"),
+    Row("过程", "财务管理", "财务监控有效性", "定性", "资金使用经办公会研究同意", "", 3, "达成"),
+    Row("产出", "实际完成率", "企业家及高管人员培训", "≥", "100", "人次", 3, "100"),
+    Row("产出", "实际完成率", "考察调研、政企交流等主题活动", "≥", "4", "次", 3, "4"),
+    Row("产出", "实际完成率", "形成调研报告", "≥", "4", "篇", 2, "4"),
+    Row("产出", "实际完成率", "四好商会创建", "≥", "3", "个", 2, "3"),
+    Row("产出", "完成及时率", "按时完成率", "≥", "100", "%", 7, "100"),
+    Row("产出", "质量达标率", "企业驻点服务、协调解决困难和问题", "定性", "完成", "", 4, "达成"),
+    Row("产出", "质量达标率", "六大服务平台建设", "定性", "完成", "", 3, "达成"),
+    Row("产出", "成本节约率", "成本节约率", "≥", "0", "%", 6, "6.46"),
+    Row("效果", "经济效益", "产生间接经济效益", "定性", "完成考核目标", "", 6, "达成"),
+    Row("效果", "社会效益", "社会影响、正面报道", "定性", "完成", "", 8, "达成"),
+    Row("效果", "可持续影响", "加强非公有制经济人士思想政治工作", "定性", "完成", "", 8, "达成"),
+    Row("效果", "服务对象满意度", "使用人员满意度", "≥", "95", "%", 8, "95"),
+)  # fmt: skip
+SAMPLES = {"unit": (NATIONAL, SEED000), "department": (DEPARTMENT, DEPARTMENT_ROWS),
+           "framework2013": (FRAMEWORK2013, SEED004)}  # fmt: skip
 
 
 def _input(row: Row) -> IndicatorInput:
@@ -33,14 +70,19 @@ def _input(row: Row) -> IndicatorInput:
 
 
 def sample_report(outline: str = "unit") -> ReportData:
-    """The seed 000 project (unit outline) or a seed 003-like one (department outline)."""
-    scheme, rows = (NATIONAL, SEED000) if outline == "unit" else (DEPARTMENT, DEPARTMENT_ROWS)
-    budget = BudgetInput(D(900), D("804.73"))
-    ev = evaluate(EvaluationInput(scheme, tuple(_input(r) for r in rows), budget))
+    """The seed 000 project (unit outline), a seed 003-like one (department) or seed 004's (framework2013)."""
+    scheme, rows = SAMPLES.get(outline, SAMPLES["unit"])
+    ev = evaluate(EvaluationInput(scheme, tuple(_input(r) for r in rows), BudgetInput(D(900), D("804.73"))))
+    narrative = Narrative(problems="示例：存在问题。", plans="示例：后续工作计划。", measures="示例：措施及办法。")
+    if scheme is FRAMEWORK2013:
+        info = ProjectInfo(code="", name="2018年武昌区工商联服务企业商会经费（示例）", year=2018, unit="武昌区工商联",
+                           department="武昌区工商联", annual_goal="发挥工商联联系服务企业的桥梁和纽带作用。",
+                           actual_summary="数量质量指标均达标，且在时限内完成，无项目超支情况。")  # fmt: skip
+        funds = fund_lines([("当年财政拨款", D(48), D(48), D("44.9"))])
+        return assemble(info=info, funds=funds, ev=ev, adjust_reasons=[""] * len(rows), narrative=narrative)
     info = ProjectInfo(code="15000022T000000000900", name="北疆布丝瑰创业就业行动（示例）", year=2022,
                        unit="140001-内蒙古自治区妇女联合会", department="内蒙古自治区妇女联合会",
                        annual_goal="打造布丝瑰创业就业孵化基地，开展技能培训。",
                        actual_summary="开展手工艺技能培训9期，研发新产品98款。")  # fmt: skip
     funds = fund_lines([("当年财政拨款", D(900), D(900), D("804.73")), ("其他资金", D(0), D(0), D(0))])
-    narrative = Narrative(problems="示例：存在问题。", plans="示例：后续工作计划。", measures="示例：措施及办法。")
     return assemble(info=info, funds=funds, ev=ev, adjust_reasons=[""] * len(rows), narrative=narrative)

@@ -7,7 +7,7 @@ subtotals and the total are sums of the rounded parts.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from scoring.types import (
     ACHIEVED,
@@ -24,6 +24,7 @@ from scoring.types import (
     EvaluationInput,
     IndicatorInput,
     IndicatorScore,
+    Level1Grade,
     Scheme,
     Warning,
 )
@@ -264,7 +265,29 @@ def evaluate(data: EvaluationInput) -> Evaluation:
     warnings += _weight_warnings(data.indicators, scheme)
     for s in scores:
         warnings += _indicator_warnings(s, scheme)
-    return Evaluation(scheme, budget, scores, subtotals, ind_total, total, scheme.grade(total), tuple(warnings))
+    return Evaluation(
+        scheme, budget, scores, subtotals, ind_total, total, scheme.grade(total), tuple(warnings),
+        level1_grades(scores, scheme) if scheme.grade_level1 else (),
+    )  # fmt: skip
+
+
+def level1_grades(scores: tuple[IndicatorScore, ...], scheme: Scheme) -> tuple[Level1Grade, ...]:
+    """Each 一级's points against the leaf weights under it, graded on the share (domain.md §9).
+
+    The share is cut, not rounded, to two decimals: 89.996% prints 89.99% and stays 良, so the
+    printed share and the grade always agree; the bands are the scheme's, read as percentages.
+    """
+    out = []
+    for name in scheme.level1_names:
+        mine = [s for s in scores if s.indicator.level1 == name]
+        points = sum((s.score for s in mine), ZERO).quantize(CENT)
+        weight = sum((s.indicator.weight for s in mine), ZERO).quantize(CENT)
+        if weight <= 0:
+            out.append(Level1Grade(name, points, weight, None, ""))
+            continue
+        share = (points * HUNDRED / weight).quantize(CENT, rounding=ROUND_DOWN)
+        out.append(Level1Grade(name, points, weight, share, scheme.grade(share)))
+    return tuple(out)
 
 
 def expected_level1_points(scheme: Scheme, present: set[str]) -> dict[str, Decimal]:

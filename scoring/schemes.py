@@ -61,6 +61,29 @@ DEPARTMENT = replace(
     time_level2=("产出时效",),
 )
 
+# 财预〔2013〕53号 共性指标体系框架 (seed 004, Hubei 2018): 投入 20 / 过程 20 / 产出 30 / 效果 30 by
+# default (provinces vary). No budget row: 资金到位率 and 到位及时率 are 投入 indicators. Each 一级 is
+# also graded on its share of its weight (“项目投入评价结果为优”), and the report follows seed 004.
+FRAMEWORK2013 = replace(
+    NATIONAL,
+    key="framework2013",
+    label="2013 共性指标框架（投入 20 / 过程 20 / 产出 30 / 效果 30）",
+    budget_points=D(0),
+    level1_points=(("投入", D(20)), ("过程", D(20)), ("产出", D(30)), ("效果", D(30))),
+    level2_names=(
+        ("投入", ("项目立项", "资金落实")),
+        ("过程", ("业务管理", "财务管理")),
+        ("产出", ("实际完成率", "完成及时率", "质量达标率", "成本节约率")),
+        ("效果", ("经济效益", "社会效益", "生态效益", "可持续影响", "服务对象满意度")),
+    ),
+    satisfaction_level1="",
+    satisfaction_moves_to="",
+    cost_level2=(),  # 成本节约率 = (计划成本 − 实际成本) / 计划成本 is a rate where more is better
+    time_level2=(),  # 完成及时率 likewise
+    grade_level1=True,
+    outline="framework2013",
+)
+
 # Vendor (fasp2) profile: ≤ indicators lose points linearly, 0 from a ≥ 2t.
 NATIONAL_LINEAR = replace(NATIONAL, key="national_linear", label="国家标准（反向指标线性扣分）", reverse_rule="linear")
 
@@ -73,7 +96,7 @@ def with_letters(scheme: Scheme) -> Scheme:
     return replace(scheme, key=f"{scheme.key}_letters", label=f"{scheme.label}，A/B/C/D 等级", grade_bands=bands)
 
 
-_BASE = (NATIONAL, NATIONAL_LINEAR, HUBEI, DEPARTMENT)
+_BASE = (NATIONAL, NATIONAL_LINEAR, HUBEI, DEPARTMENT, FRAMEWORK2013)
 SCHEMES: dict[str, Scheme] = {s.key: s for s in (*_BASE, *(with_letters(s) for s in _BASE))}
 DEFAULT_KEY = NATIONAL.key
 

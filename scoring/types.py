@@ -77,6 +77,11 @@ class Scheme:
     satisfaction_moves_to: str = ""
     cost_level2: tuple[str, ...] = ()
     time_level2: tuple[str, ...] = ()
+    # each 一级 also graded on its share of its weight, by `grade_bands` read as percentages (domain.md §9)
+    grade_level1: bool = False
+    # the 自评报告 outline: "unit" (seed 000), "department" (10号 附件3), "framework2013" (seed 004);
+    # "" picks "unit" when the scheme has a budget row, else "department"
+    outline: str = ""
 
     @property
     def indicator_points(self) -> Decimal:
@@ -98,6 +103,10 @@ class Scheme:
             if total >= floor:
                 return label
         return self.grade_bands[-1][1]
+
+    @property
+    def report_outline(self) -> str:
+        return self.outline or ("unit" if self.has_budget_row else "department")
 
 
 @dataclass(frozen=True)
@@ -175,6 +184,22 @@ class BudgetScore:
 
 
 @dataclass(frozen=True)
+class Level1Grade:
+    """One 一级's points against its weight (the leaf weights under it), its share and grade (domain.md §9).
+
+    `share` = points / weight in percent, cut (never rounded up) to two decimals, so the printed
+    share reaches a band's floor exactly when the exact share does; `grade` is read from it.
+    A 一级 without weight has no share and no grade ("").
+    """
+
+    level1: str
+    points: Decimal
+    weight: Decimal
+    share: Decimal | None
+    grade: str
+
+
+@dataclass(frozen=True)
 class Evaluation:
     scheme: Scheme
     budget: BudgetScore | None
@@ -184,3 +209,4 @@ class Evaluation:
     total: Decimal
     grade: str
     warnings: tuple[Warning, ...]
+    level1_grades: tuple[Level1Grade, ...] = ()  # only for schemes with `grade_level1`
