@@ -9,7 +9,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 
 from evalsys.lib.xlsx import WorkbookRefused, check_workbook
-from intake.selectors import copy_candidates, default_copy_year
+from intake.selectors import copy_candidates, default_copy_year, default_scheme_key
 from projects.models import Project
 from scoring.schemes import scheme_choices
 
@@ -59,6 +59,22 @@ class UploadForm(forms.Form):
         data = self.cleaned_data
         return {"file": data["file"], "year": data["year"], "scheme_key": data.get("scheme") or None,
                 "skip_refused": data["skip_refused"]}  # fmt: skip
+
+
+class TemplateForm(forms.Form):
+    """The scheme of the blank workbook (GET); the default is the unit's, else national."""
+
+    template_scheme = forms.ChoiceField(label="模板的评分方案", choices=scheme_choices, required=False)
+
+    def __init__(self, data: Any = None, *, unit: Any) -> None:
+        self.year = timezone.localdate().year - 1  # the upload form's default year
+        self.default = default_scheme_key(unit, self.year)
+        super().__init__(data, initial={"template_scheme": self.default})
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The chosen scheme, or the default for a missing or unknown one (a download has no error page)."""
+        chosen = self.cleaned_data.get("template_scheme") if self.is_valid() else ""
+        return {"scheme_key": chosen or self.default, "year": self.year}
 
 
 class SourceField(forms.ModelChoiceField):

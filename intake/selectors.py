@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models.functions import Abs
 from django.utils import timezone
 
 from projects.access import visible_projects
 from projects.models import Project
 from projects.selectors import years_of
+from scoring.schemes import DEFAULT_KEY
 
 
 def copy_candidates(user: Any, year: int) -> QuerySet[Project]:
@@ -30,3 +32,14 @@ def default_copy_year(user: Any) -> int:
     """The year after the latest one `user` has projects in; the current year when there are none."""
     years = years_of(visible_projects(user))
     return years[0] + 1 if years else timezone.localdate().year
+
+
+def default_scheme_key(unit: Any, year: int) -> str:
+    """The scheme of `unit`'s projects of `year` (else of its latest year); national without any.
+
+    There is no per-unit scheme setting: the unit's own projects say which scheme it works under.
+    """
+    if unit is None:
+        return DEFAULT_KEY
+    projects = Project.objects.filter(unit=unit).order_by(Abs(F("year") - year), "-year", "-pk")
+    return projects.values_list("scheme", flat=True).first() or DEFAULT_KEY

@@ -7,6 +7,7 @@ or scheme from the client is trusted at confirm time.
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import time
@@ -18,15 +19,20 @@ from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.files.uploadedfile import UploadedFile
 
+from indicators.importer import RowError
 from indicators.services import ImportFailed, ImportRefused, ImportReport, workbook_import
+from intake.error_workbook import CellError, errors_annotate
+from intake.template_workbook import template_build
 from scoring.schemes import get_scheme
 
 UPLOAD_DIR = "uploads"
 SESSION_KEY = "intake_upload"
+ERRORS_KEY = "intake_errors"  # a refused upload kept for its marked copy: never confirmable
 TOKEN = re.compile(r"[0-9a-f]{32}")
 UPLOAD_MAX_ROWS = 10_000  # about 1,000 projects of 10 indicators
 STALE_SECONDS = 24 * 3600  # uploads abandoned for a day are swept on the next upload
 TOKEN_REFUSED = "待确认的导入不存在或已失效，请重新上传工作簿"
+PREVIEW_DETAIL_LIMIT = 50  # projects shown row by row; the others one line each (the page stays light)
 ERROR_LINE = re.compile(r"(?P<sheet>[^!]+)!第(?P<row>\d+)行\s*(?:(?P<column>[^：]{1,40})：)?(?P<fix>.*)", re.S)
 
 
@@ -57,6 +63,7 @@ class ErrorRow:
     row: str
     column: str
     fix: str
+    letter: str = ""  # the column's letter when the error knows its cell
 
 
 @dataclass
@@ -67,10 +74,22 @@ class Outcome:
     report: ImportReport | None = None
     errors: list[ErrorRow] = field(default_factory=list)
     skippable: bool = False  # every error is a project the user may not change: they may skip them
+    cells: list[CellError] = field(default_factory=list)  # the errors that name a cell of the workbook
+    errors_token: str = ""  # the refused upload kept for its marked copy (upload_errors_workbook)
 
     @property
     def skipped(self) -> list[ErrorRow]:
         return [_split(line) for line in self.report.skipped] if self.report else []
+
+    @property
+    def previews(self) -> list[Any]:
+        """The projects shown row by row (indicators.preview.ProjectPreview)."""
+        return self.report.previews[:PREVIEW_DETAIL_LIMIT] if self.report else []
+
+    @property
+    def previews_brief(self) -> list[Any]:
+        """The projects past PREVIEW_DETAIL_LIMIT, shown one line each."""
+        return self.report.previews[PREVIEW_DETAIL_LIMIT:] if self.report else []
 
 
 def upload_max_rows() -> int:
@@ -112,7 +131,7 @@ def _preview(session: SessionBase, pending: PendingUpload, user: Any) -> Outcome
         raise
     if outcome.errors and not outcome.skippable:
         session.pop(SESSION_KEY, None)
-        pending.path.unlink(missing_ok=True)
+        _keep_refused(session, pending, outcome)
     else:
         session[SESSION_KEY] = asdict(pending)
         outcome.pending = pending
@@ -136,10 +155,52 @@ def upload_confirm(*, session: SessionBase, pending: PendingUpload, user: Any) -
 
 
 def upload_discard(*, session: SessionBase) -> None:
-    """Forget the pending upload, if any, and delete its file."""
-    stored = session.pop(SESSION_KEY, None)
-    if stored and TOKEN.fullmatch(stored.get("token", "")):
-        upload_path(stored["token"]).unlink(missing_ok=True)
+    """Forget the pending upload and the refused one, if any, and delete their files."""
+    for key in (SESSION_KEY, ERRORS_KEY):
+        stored = session.pop(key, None)
+        if stored and TOKEN.fullmatch(stored.get("token", "")):
+            upload_path(stored["token"]).unlink(missing_ok=True)
+            _errors_path(stored["token"]).unlink(missing_ok=True)
+
+
+def _errors_path(token: str) -> Path:
+    return upload_path(token).with_suffix(".errors.json")
+
+
+def _keep_refused(session: SessionBase, pending: PendingUpload, outcome: Outcome) -> None:
+    """Keep a refused upload whose errors name cells, for its marked copy; delete any other."""
+    if not outcome.cells:
+        pending.path.unlink(missing_ok=True)
+        return
+    _errors_path(pending.token).write_text(json.dumps([e.as_dict() for e in outcome.cells], ensure_ascii=False))
+    session[ERRORS_KEY] = {"token": pending.token, "filename": pending.filename}
+    outcome.errors_token = pending.token
+
+
+def upload_refused(*, session: SessionBase, token: str) -> PendingUpload | None:
+    """The session's refused upload when `token` is its token, else None (another user's too)."""
+    stored = session.get(ERRORS_KEY)
+    if not stored or not secrets.compare_digest(str(token), stored["token"]):
+        return None
+    if not upload_path(stored["token"]).exists():
+        return None
+    return PendingUpload(token=stored["token"], year=0, scheme_key=None, filename=stored["filename"])
+
+
+def upload_errors_workbook(*, refused: PendingUpload) -> tuple[str, bytes]:
+    """(file name, bytes) of the refused upload with its errors marked; AnnotationRefused when
+    the workbook is past the upload page's row limit."""
+    cells = [CellError(**e) for e in json.loads(_errors_path(refused.token).read_text())]
+    content = errors_annotate(path=refused.path, errors=cells, max_rows=upload_max_rows())
+    stem = Path(refused.filename).stem or "工作簿"
+    return f"{stem}-错误标注.xlsx", content
+
+
+def template_download(*, scheme_key: str, year: int, unit: Any) -> tuple[str, bytes]:
+    """(file name, bytes) of the blank workbook for `scheme_key`, the example in `unit` (or a sample unit)."""
+    scheme = get_scheme(scheme_key)
+    label = f"{unit.code}-{unit.name}" if unit is not None and unit.code else (unit.name if unit else "")
+    return f"项目支出绩效自评表模板-{scheme.key}.xlsx", template_build(scheme=scheme, year=year, unit=label)
 
 
 def _store(file: UploadedFile, *, year: int, scheme_key: str | None, skip_refused: bool) -> PendingUpload:
@@ -157,7 +218,7 @@ def _store(file: UploadedFile, *, year: int, scheme_key: str | None, skip_refuse
 def _sweep(folder: Path) -> None:
     """Delete uploads nobody confirmed or replaced (closed browser, expired session)."""
     cutoff = time.time() - STALE_SECONDS
-    for old in folder.glob("*.xlsx"):
+    for old in [*folder.glob("*.xlsx"), *folder.glob("*.errors.json")]:
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
 
@@ -168,10 +229,17 @@ def _run(pending: PendingUpload, *, user: Any, dry_run: bool) -> Outcome:
                                  dry_run=dry_run, user=user, skip_refused=pending.skip_refused,
                                  max_rows=upload_max_rows())  # fmt: skip
     except ImportFailed as exc:
+        cells = [CellError.of(e) for e in exc.errors if isinstance(e, RowError)]
         # The server-side path means nothing to the user; name the file they uploaded.
-        errors = [_split(e.replace(str(pending.path), pending.filename)) for e in exc.errors]
-        return Outcome(errors=errors, skippable=isinstance(exc, ImportRefused))
+        errors = [_row(e) if isinstance(e, RowError) else _split(e.replace(str(pending.path), pending.filename))
+                  for e in exc.errors]  # fmt: skip
+        return Outcome(errors=errors, skippable=isinstance(exc, ImportRefused), cells=cells)
     return Outcome(report=report)
+
+
+def _row(error: RowError) -> ErrorRow:
+    cell = CellError.of(error)
+    return ErrorRow(error.sheet, str(error.row), cell.label, error.message, cell.letter)
 
 
 def _split(message: str) -> ErrorRow:

@@ -8,5 +8,7 @@ urlpatterns = [
     path("upload/", views.upload, name="upload"),
     path("upload/confirm/", views.confirm, name="confirm"),
     path("upload/skip/", views.skip, name="skip"),
+    path("upload/template/", views.template, name="template"),
+    path("upload/errors/<str:token>/", views.errors_workbook, name="errors_workbook"),
     path("copy/", views.copy, name="copy"),
 ]

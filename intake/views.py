@@ -3,22 +3,27 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from intake.forms import CopyForm, UploadForm
+from intake.error_workbook import AnnotationRefused
+from intake.forms import CopyForm, TemplateForm, UploadForm
 from intake.services import (
     TOKEN_REFUSED,
+    template_download,
     upload_confirm,
     upload_discard,
+    upload_errors_workbook,
     upload_pending,
     upload_preview,
+    upload_refused,
     upload_skip,
 )
 from projects.access import import_scope as intake_scope
@@ -36,7 +41,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             outcome = upload_preview(session=request.session, user=request.user, **form.service_kwargs())
     status = 400 if form.errors or (outcome and outcome.errors) else 200
-    context = {"form": form, "outcome": outcome, "unit": only_unit}
+    context = {"form": form, "outcome": outcome, "unit": only_unit, "template_form": TemplateForm(unit=only_unit)}
     return render(request, "intake/upload.html", context, status=status)
 
 
@@ -44,7 +49,8 @@ def _page(request: HttpRequest, only_unit: Any, **context: Any) -> HttpResponse:
     """The upload page with a blank form; 400 when it shows a refusal or errors."""
     outcome = context.get("outcome")
     status = 400 if context.get("refused") or (outcome and outcome.errors) else 200
-    context |= {"form": UploadForm(admin=only_unit is None), "unit": only_unit}
+    context |= {"form": UploadForm(admin=only_unit is None), "unit": only_unit,
+                "template_form": TemplateForm(unit=only_unit)}  # fmt: skip
     return render(request, "intake/upload.html", context, status=status)
 
 
@@ -71,6 +77,38 @@ def skip(request: HttpRequest) -> HttpResponse:
     if pending is None:
         return _page(request, only_unit, refused=TOKEN_REFUSED)
     return _page(request, only_unit, outcome=upload_skip(session=request.session, pending=pending, user=request.user))
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _xlsx(filename: str, content: bytes) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+@require_GET
+def template(request: HttpRequest) -> HttpResponse:
+    """The blank workbook in the import's layout, with drop-downs and an example project."""
+    only_unit = intake_scope(request.user)
+    form = TemplateForm(request.GET or None, unit=only_unit)
+    return _xlsx(*template_download(unit=only_unit, **form.service_kwargs()))
+
+
+@login_required
+@require_GET
+def errors_workbook(request: HttpRequest, token: str) -> HttpResponse:
+    """The user's own refused upload with each bad cell marked and a 错误清单 sheet."""
+    only_unit = intake_scope(request.user)
+    refused = upload_refused(session=request.session, token=token)
+    if refused is None:
+        raise Http404(TOKEN_REFUSED)
+    try:
+        return _xlsx(*upload_errors_workbook(refused=refused))
+    except AnnotationRefused as error:
+        return _page(request, only_unit, refused=str(error))
 
 
 @login_required

@@ -1,0 +1,176 @@
+"""A blank 项目支出绩效自评表 in the flat layout of contract.md "Import", for officers to fill.
+
+One header row (frozen, each header cell with a comment saying what goes in it), drop-downs for
+一级/二级 from the chosen scheme (二级 depends on the row's 一级 through named ranges on a hidden
+sheet), 指标性质 and 指标方向性, and one example project filled as a real 自评表 is. The file
+imports back unchanged through indicators.services.workbook_import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from io import BytesIO
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from scoring.types import COMPARATORS, Scheme
+
+SHEET = "项目支出绩效自评表"
+LISTS = "下拉选项"
+ROWS_WITH_LISTS = 1000  # rows below the header that get the drop-downs
+COMMENT_AUTHOR = "绩效自评管理系统"
+EXAMPLE_UNIT = "000000-示例单位"
+EXAMPLE_NAME = "妇女创业就业技能培训示例项目"
+DIRECTIONS = ("正向", "反向")
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+EXAMPLE_FILL = PatternFill("solid", fgColor="FFF9E5")
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: int
+    note: str
+
+
+COLUMNS = (
+    Column(
+        "项目名称",
+        34,
+        "“项目编码-项目名称”（如 15000025T000000000001-某某项目），无编码时只写名称。"
+        "同一项目的后续行可留空，视为属于上方的项目。",
+    ),
+    Column("单位名称", 28, "“单位编码-单位名称”（如 140001-某某单位）。填报人只能导入本单位的项目。"),
+    Column("年初预算数", 12, "年初预算数，单位：万元。可留空。"),
+    Column("全年预算数", 12, "全年预算数（调整后预算数），单位：万元；用于计算预算执行率。"),
+    Column("全年执行数", 12, "全年执行数，单位：万元。执行率 = 全年执行数 ÷ 全年预算数。"),
+    Column("年度目标", 30, "项目的年度绩效目标（文字）。"),
+    Column("一级指标", 12, "从下拉列表选择本评分方案的一级指标。留空时沿用上一行。"),
+    Column("二级指标", 18, "从下拉列表选择所选一级指标下的二级指标。留空时沿用上一行。"),
+    Column("三级指标", 28, "三级指标名称，同一项目内（一级、二级、三级）不可重复。必填。"),
+    Column("指标性质", 9, "比较符号：≥ > ≤ < = 或 定性。留空时按“指标方向性”，再按二级指标推定（会给出提示）。"),
+    Column("指标值", 16, "年度指标值：数字（可带单位，如 500人次、90%），定性指标写文字，期限写“2025年12月31日前”。"),
+    Column("度量单位", 9, "计量单位，如 人次、%、个月、万元。定性指标留空。"),
+    Column("权重", 7, "分值（权重）。一级指标下各三级指标分值之和应等于方案规定的分值。"),
+    Column("指标方向性", 10, "正向（越大越好，≥）或反向（越小越好，≤）；仅在指标性质为空时使用。"),
+    Column("实际完成值", 14, "全年实际完成值：数字（可带单位）；定性指标写 达成 / 部分达成 / 未达成；期限写完成日期。"),
+    Column("偏差原因分析及改进措施", 36, "未完全达成（得分低于分值）时必须填写原因和改进措施。"),
+)
+
+# Example indicators by 二级: (三级, 指标性质, 指标值, 度量单位, 实际完成值, 偏差原因)
+EXAMPLES = {
+    "数量指标": ("培训人次", "≥", "500", "人次", "520", ""),
+    "质量指标": ("培训合格率", "≥", "90", "%", "88", "部分学员未参加结业考核；下年度加强过程管理。"),
+    "时效指标": ("培训完成周期", "≤", "12", "个月", "11", ""),
+    "成本指标": ("人均培训成本", "≤", "2000", "元", "2100", "物价上涨，部分场地费用超出预算；下年度提前招标。"),
+    "社会效益指标": ("带动妇女就业", "定性", "明显提升", "", "达成", ""),
+    "可持续影响指标": ("培训成果持续应用", "定性", "长期有效", "", "达成", ""),
+    "服务对象满意度指标": ("参训学员满意度", "≥", "90", "%", "96", ""),
+}
+
+
+def template_build(*, scheme: Scheme, year: int, unit: str = "") -> bytes:
+    """The template as .xlsx bytes; `unit` (CODE-NAME) fills the example's 单位名称."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = SHEET
+    _header(sheet)
+    _example(sheet, scheme, year, unit or EXAMPLE_UNIT)
+    _lists(book, sheet, scheme)
+    out = BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def example_rows(scheme: Scheme) -> list[tuple[str, str, tuple[str, ...], Decimal]]:
+    """(一级, 二级, example cells, weight): up to two 二级 per 一级, sharing the 一级's points."""
+    out = []
+    for level1, points in scheme.level1_points:
+        names = scheme.level2_for(level1)
+        chosen = [n for n in names if n in EXAMPLES][:2] or list(names[:1])
+        first = (points / len(chosen)).to_integral_value() if len(chosen) > 1 else points
+        for index, level2 in enumerate(chosen):
+            weight = first if index == 0 else points - first
+            cells = EXAMPLES.get(level2) or (f"{level2}示例", "≥", "100", "%", "100", "")
+            out.append((level1, level2, cells, weight))
+    return out
+
+
+def _header(sheet: Worksheet) -> None:
+    for index, column in enumerate(COLUMNS, start=1):
+        cell = sheet.cell(row=1, column=index, value=column.header)
+        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        cell.comment = Comment(f"{column.header}：{column.note}", COMMENT_AUTHOR, width=260, height=110)
+        sheet.column_dimensions[get_column_letter(index)].width = column.width
+    sheet.freeze_panes = "A2"
+    sheet.row_dimensions[1].height = 30
+
+
+def _example(sheet: Worksheet, scheme: Scheme, year: int, unit: str) -> None:
+    code = f"150000{year % 100:02d}T000000000001"
+    head = [f"{code}-{EXAMPLE_NAME}", unit, 100, 100, 95, "开展妇女创业就业技能培训，带动妇女就业增收。"]
+    for number, (level1, level2, cells, weight) in enumerate(example_rows(scheme)):
+        level3, comparator, target, measure, actual, reason = cells
+        project = head if number == 0 else ["", "", None, None, None, ""]
+        row = [*project, level1, level2, level3, comparator, _number(target), measure, _number(weight), "",
+               _number(actual), reason]  # fmt: skip
+        sheet.append(row)
+        for cell in sheet[sheet.max_row]:
+            cell.fill = EXAMPLE_FILL
+    note = sheet.cell(row=1, column=1).comment
+    note.text += "\n浅黄色的行是示例，请替换为本单位的项目（或删除）。"
+
+
+def _number(value: str | Decimal) -> int | float | str:
+    """Numbers as numbers, so that Excel shows them right-aligned and sums them."""
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return str(value)
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _lists(book: Workbook, sheet: Worksheet, scheme: Scheme) -> None:
+    """Drop-downs; the 二级 list of a row is the named range of its 一级 (INDEX of a hidden sheet)."""
+    lists = book.create_sheet(LISTS)
+    lists.sheet_state = "hidden"
+    level1 = scheme.level1_names
+    for index, name in enumerate(level1, start=1):
+        lists.cell(row=index, column=1, value=name)
+        names = scheme.level2_for(name)
+        for offset, level2 in enumerate(names, start=1):
+            lists.cell(row=offset, column=index + 1, value=level2)
+        letter = get_column_letter(index + 1)
+        ref = f"{quote_sheetname(LISTS)}!${letter}$1:${letter}${max(len(names), 1)}"
+        book.defined_names[f"L2_{index}"] = DefinedName(f"L2_{index}", attr_text=ref)
+    book.defined_names["L1"] = DefinedName("L1", attr_text=f"{quote_sheetname(LISTS)}!$A$1:$A${len(level1)}")
+    last = ROWS_WITH_LISTS + 1
+    level1_column = _letter("一级指标")
+    rules = (
+        ("一级指标", "L1", "请从下拉列表选择本评分方案的一级指标"),
+        (
+            "二级指标",
+            f'INDIRECT("L2_"&MATCH(${level1_column}2,L1,0))',
+            "请先选一级指标，再从下拉列表选择其下的二级指标",
+        ),
+        ("指标性质", f'"{",".join(COMPARATORS)}"', "请选择 ≥ > ≤ < = 或 定性"),
+        ("指标方向性", f'"{",".join(DIRECTIONS)}"', "请选择 正向 或 反向"),
+    )
+    for title, formula, error in rules:
+        column = _letter(title)
+        rule = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
+                              errorTitle=title, error=error)  # fmt: skip
+        rule.add(f"{column}2:{column}{last}")
+        sheet.add_data_validation(rule)
+
+
+def _letter(header: str) -> str:
+    return get_column_letter(next(i for i, c in enumerate(COLUMNS, start=1) if c.header == header))
