@@ -1,0 +1,58 @@
+"""Chinese labels and display forms in templates: `{% load labels %}`.
+
+`{{ w.code|warning_label }}`, `{{ d.cause|cause_label }}`, `{{ fund.annual|amount }}` (1,230.50),
+`{{ s.indicator|target }}` (≤1230.5万元, 2022年12月31日前), `{{ s.indicator|actual }}`,
+`{{ day|cn_date }}` (2025年12月20日).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django import template
+
+from scoring import display
+from scoring.labels import CAUSE_LABELS, WARNING_LABELS
+
+register = template.Library()
+
+
+@register.filter
+def warning_label(code: str) -> str:
+    return WARNING_LABELS.get(code, code)
+
+
+@register.filter
+def cause_label(code: str) -> str:
+    return CAUSE_LABELS.get(code, code)
+
+
+@register.filter
+def amount(value: object) -> str:
+    """An amount in 万元: 1,230.50; "—" when there is none."""
+    if value in (None, ""):
+        return "—"
+    try:
+        return display.amount(Decimal(str(value)))
+    except InvalidOperation:
+        return str(value)
+
+
+@register.filter
+def target(indicator: object) -> str:
+    return display.target_text(indicator)  # type: ignore[arg-type]
+
+
+@register.filter
+def actual(indicator: object) -> str:
+    return display.actual_text(indicator) or "—"  # type: ignore[arg-type]
+
+
+@register.filter
+def cn_date(value: object) -> str:
+    if isinstance(value, datetime.datetime):
+        from django.utils import timezone
+
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return display.chinese_date(value) if isinstance(value, datetime.date) else ""
