@@ -26,3 +26,21 @@ WARNING_LABELS: dict[str, str] = {
 def warning_label(code: str) -> str:
     """The Chinese label of a warning code; an unknown code is shown as it is."""
     return WARNING_LABELS.get(code, code)
+
+
+# 复核 deviation causes (domain.md §7)
+CAUSE_LABELS: dict[str, str] = {
+    "truncated": "截断未四舍五入",
+    "whole_points": "按整数计分",
+    "marked_down_met": "达标仍扣分",
+    "over_scored": "得分偏高",
+    "other": "原因不明",
+    "bad_sum": "合计不符",
+    "weights_sum": "权重合计不符",
+    "bad_grade": "等级不符",
+}
+
+
+def cause_label(code: str) -> str:
+    """The Chinese label of a 复核 cause; an unknown code is shown as it is."""
+    return CAUSE_LABELS.get(code, code)
