@@ -44,3 +44,8 @@ CAUSE_LABELS: dict[str, str] = {
 def cause_label(code: str) -> str:
     """The Chinese label of a 复核 cause; an unknown code is shown as it is."""
     return CAUSE_LABELS.get(code, code)
+
+
+def label(code: str) -> str:
+    """The Chinese label of any code the engine reports: a warning's first, then a 复核 cause's."""
+    return WARNING_LABELS.get(code) or CAUSE_LABELS.get(code) or code
