@@ -117,6 +117,9 @@ class ReportData(CleanText):
         total, parts = self.funds[0], self.funds[1:]
         out = []
         for word, attr in (("年初预算数", "initial"), ("全年预算数", "annual"), ("全年执行数", "executed")):
+            if not getattr(total, attr):  # a table without 年初预算数 (most flat imports)
+                out.append(f"本年度资金{word}未填写。")
+                continue
             detail = "，".join(f"{p.label}{getattr(p, attr)}万元" for p in parts)
             out.append(f"本年度资金{word}{getattr(total, attr)}万元" + (f"，其中：{detail}。" if detail else "。"))
         return out[0], out[1], out[2]

@@ -48,7 +48,8 @@ PLACEHOLDERS: dict[str, str] = {
     "funds_sentences": "资金投入情况三句话（年初预算数、全年预算数、全年执行数），列表",
     "budget": "预算执行指标：weight 分值、score 得分、rate 执行率（部门评价方案为空字符串）",
     "indicators": "全部绩效指标列表，每项字段见 INDICATOR_FIELDS",
-    "groups": "按一级指标分组的列表，每组含 level1 一级指标、subtotal 小计得分、indicators 该组指标",
+    "groups": "按一级指标分组的列表，每组含 level1 一级指标、subtotal 小计得分、indicators 该组指标，"
+    "以及 weight 分值、share 得分率（含 %）、grade 一级指标等级（仅 2013 共性指标框架方案，其他方案为空字符串）",
     "subtotals": "一级指标小计列表，每项含 level1 与 score",
     "indicator_total": "绩效指标合计得分（不含预算执行）",
     "total": "总分（两位小数）",
@@ -97,7 +98,7 @@ NARRATIVE_FIELDS: dict[str, str] = {
 }
 
 BUDGET_FIELDS = ("weight", "score", "rate")
-GROUP_FIELDS = ("level1", "subtotal", "indicators")
+GROUP_FIELDS = ("level1", "subtotal", "indicators", "weight", "share", "grade")
 SUBTOTAL_FIELDS = ("level1", "score")
 LOOP_FIELDS = ("index", "index0", "revindex", "revindex0", "first", "last", "length", "depth", "depth0",
                "previtem", "nextitem")  # fmt: skip
@@ -158,11 +159,14 @@ def _indicator(n: int, line: IndicatorLine) -> dict[str, Any]:
 
 
 def _groups(data: ReportData, indicators: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Indicators by 一级指标, in the order of the subtotals."""
+    """Indicators by 一级指标, in the order of the subtotals, with the 一级's grade where the scheme gives one."""
+    graded = {g[0]: g for g in data.level1_grades}
     return [
-        {"level1": name, "subtotal": score, "indicators": [i for i in indicators if i["level1"] == name]}
+        {"level1": name, "subtotal": score, "indicators": [i for i in indicators if i["level1"] == name],
+         "weight": graded[name][2] if name in graded else "", "share": graded[name][3] if name in graded else "",
+         "grade": graded[name][4] if name in graded else ""}
         for name, score in data.subtotals
-    ]
+    ]  # fmt: skip
 
 
 def _chinese_date(data: ReportData) -> str:

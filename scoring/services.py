@@ -63,13 +63,20 @@ def evaluation_json(project: Project, ev: Evaluation) -> dict[str, Any]:
             "weight": pts(i.weight), "computed": pts(s.computed), "score": pts(s.score),
             "adjusted": s.adjusted, "explanation": s.explanation,
         })  # fmt: skip
-    return {
+    out = {
         "code": project.code, "name": project.name, "year": project.year, "scheme": ev.scheme.key,
         "unit": str(project.unit), "budget": budget, "indicators": rows,
         "subtotals": {name: pts(value) for name, value in ev.subtotals},
         "indicator_total": pts(ev.indicator_total), "total": pts(ev.total), "grade": ev.grade,
         "warnings": [{"code": w.code, "indicator": w.indicator, "message": w.message} for w in ev.warnings],
     }  # fmt: skip
+    if ev.level1_grades:  # schemes that grade each 一级 (framework2013, domain.md §9)
+        out["level1_grades"] = {
+            g.level1: {"points": pts(g.points), "weight": pts(g.weight),
+                       "share": pts(g.share) if g.share is not None else "", "grade": g.grade}
+            for g in ev.level1_grades
+        }  # fmt: skip
+    return out
 
 
 STORED = ["score_total", "score_grade", "execution_rate", "warning_count"]

@@ -88,7 +88,6 @@ OFFICERS = ADMIN_ONLY | {"officer": "ok", "other_officer": "ok", "admin": "403"}
 INTAKE = OFFICERS | {"admin": "ok"}
 PUBLIC = dict.fromkeys(ROLES, "ok")
 STAFF = dict.fromkeys(ROLES, "admin_login") | {"admin": "ok"}
-SIGNED_IN = PUBLIC | {"anonymous": "login"}
 
 
 def version(world: World, key: str) -> dict[str, Any]:
@@ -220,16 +219,6 @@ ACCESS: dict[str, Spec] = {
         query="year=2023",
         post={"other_officer": "400"},
         data=lambda w, k: {"year": 2023, "source": w.projects["draft"].pk},
-    ),
-    # every signed-in user changes their own password (an empty form is a 400 with the reasons)
-    "accounts:password_change": Spec(SIGNED_IN, GP, ok_post=(400,)),
-    "accounts:password_change_done": Spec(SIGNED_IN),
-    "accounts:users": Spec(ADMIN_ONLY),
-    "accounts:user_password": Spec(
-        ADMIN_ONLY,
-        GP,
-        args=lambda w, k: {"pk": w.users["officer"].pk},
-        data=constant(new_password1="绩效-重置-2027", new_password2="绩效-重置-2027"),
     ),
     "login": Spec(PUBLIC, GP, login_required=False, ok_post=(200,)),
     "logout": Spec(PUBLIC, P, login_required=False, ok_post=(302,)),
