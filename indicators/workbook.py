@@ -46,6 +46,9 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "偏差原因分析",
         "未完成原因分析",
         "偏差原因及改进措施",
+        "未完成原因及拟采取的改进措施",
+        "未完成原因和改进措施",
+        "未完成原因分析及改进措施",
     ),
 }
 FIELD_BY_HEADER = {syn: f for f, syns in HEADER_SYNONYMS.items() for syn in syns}
@@ -54,17 +57,24 @@ PROJECT_FIELDS = ("project", "project_code", "unit", "unit_code", "department")
 
 # Labels of the national 自评表's key-value block above the indicator block.
 FORM_LABELS = {"项目名称": "project", "项目编码": "project_code", "主管部门": "department",
-               "实施单位": "unit", "单位名称": "unit"}  # fmt: skip
-FUND_ROWS = {"年度资金总额": "total", "资金总额": "total", "合计": "total",
-             "当年财政拨款": "fiscal", "财政拨款": "fiscal", "财政资金": "fiscal",
+               "实施单位": "unit", "单位名称": "unit", "专项资金名称": "project", "县级主管部门": "department",
+               "项目实施单位": "unit"}  # fmt: skip
+FUND_ROWS = {"年度资金总额": "total", "资金总额": "total", "合计": "total", "总额": "total",
+             "年度财政资金总额": "total",
+             "当年财政拨款": "fiscal", "本年财政拨款": "fiscal", "财政拨款": "fiscal", "财政资金": "fiscal",
              "上年结转资金": "carryover", "上年结转": "carryover", "结转资金": "carryover",
              "其他资金": "other", "财政专户管理资金": "other", "单位资金": "other"}  # fmt: skip
 FUND_COLUMNS = {"年初预算数": "initial", "年初预算": "initial", "全年预算数": "annual", "全年预算": "annual",
-                "调整后预算数": "annual", "预算数": "annual", "全年执行数": "executed", "全年执行": "executed",
-                "预算执行数": "executed", "执行数": "executed"}  # fmt: skip
+                "调整后预算数": "annual", "调整预算数": "annual", "预算数": "annual", "全年执行数": "executed",
+                "全年执行": "executed", "预算执行数": "executed", "执行数": "executed"}  # fmt: skip
 
 BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
 TOTAL_ROW = ("总分", "合计", "总计", "小计", "自评得分", "得分合计")
+# The first cell of the rows printed below a form's indicator block (Sichuan's 2023 form and others).
+FOOTER_ROW = ("评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "填表人", "填报人", "审核人", "说明")
+# What a 三级 or value cell holds in a printed template row: `……`, `/`, `-`, an empty `指标2:`.
+PLACEHOLDER = re.compile(r"(?:指标\s*\d+\s*[:：.、]?)?[\s/／…．.\-—–]*")
+INDICATOR_CELLS = ("level3", "comparator", "target", "unit_of_measure", "weight", "actual")
 
 
 HEADER_LENGTH = 40  # a header or a label is short; longer cells are data, never looked up
@@ -162,6 +172,7 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]]) -> Iterator[Sh
     columns: dict[int, tuple[str, str]] = {}
     headers: dict[str, str] = {}
     positions: dict[str, int] = {}
+    heading: dict[str, Any] = {}  # the 一级/二级 of a template row above, for the next indicator row
     form = _FormReader()
     for number, cells in rows:
         if _is_blank(cells):
@@ -171,17 +182,27 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]]) -> Iterator[Sh
             columns = header
             headers = {name: text for name, text in columns.values()}
             positions = {name: i for i, (name, _) in columns.items()}
+            heading = {}
             continue
         if not columns:
             form.feed(cells, number)
             continue
-        if _is_noise(cells) or _is_total(cells, columns):
+        if _is_noise(cells):  # a 二级 alone on its row (not merged) still names the rows below
+            heading = _lone_heading(cells, columns) or heading
+            continue
+        if _is_footer(cells) or _is_total(cells, columns):
             continue
         if _restarts_form(cells):
             columns, form = {}, _FormReader()
             form.feed(cells, number)
             continue
         values = {name: cells[i] if i < len(cells) else None for i, (name, _) in columns.items()}
+        if _is_template(values):  # carries its 一级/二级 to the rows below that leave them blank
+            heading = {name: values[name] for name in ("level1", "level2") if normalize(values.get(name))}
+            continue
+        if _is_breakdown(values):
+            continue
+        values, heading = _with_heading(values, heading), {}
         yield SheetRow(title, number, values, headers, dict(form.context), tuple(form.funds), positions)
 
 
@@ -191,6 +212,48 @@ def _is_total(cells: list[Any], columns: dict[int, tuple[str, str]]) -> bool:
     keys = [header_key(cells[i]) for i in tree if i < len(cells)]
     keys.append(next((header_key(c) for c in cells if normalize(c)), ""))
     return any(k.startswith(word) for k in keys for word in TOTAL_ROW)
+
+
+def _is_footer(cells: list[Any]) -> bool:
+    """评价结论 / 存在问题 / 改进措施 / 说明 rows below the indicator block; sign-offs (`项目负责人:查小兵`)."""
+    first = next((header_key(c) for c in cells if normalize(c)), "")
+    return any(first == word or (word.endswith("人") and first.startswith(word)) for word in FOOTER_ROW)
+
+
+def _is_template(values: dict[str, Any]) -> bool:
+    """A row with no indicator: a 二级 printed without rows of its own, `……`, an empty `指标2:`.
+
+    Such rows carry a 一级 or 二级 name (often merged down from above) and nothing else.
+    """
+    if not any(normalize(values.get(name)) for name in ("level1", "level2")):
+        return False
+    return all(PLACEHOLDER.fullmatch(normalize(values.get(name))) for name in INDICATOR_CELLS)
+
+
+def _is_breakdown(values: dict[str, Any]) -> bool:
+    """`其中…` rows without 分值: a breakdown of the weighted row above, already counted in it."""
+    return normalize(values.get("level3")).startswith("其中") and not normalize(values.get("weight"))
+
+
+def _lone_heading(cells: list[Any], columns: dict[int, tuple[str, str]]) -> dict[str, Any]:
+    """{一级 or 二级: name} when the only text of the row stands in that column."""
+    filled = [i for i, c in enumerate(cells) if normalize(c)]
+    if len(filled) != 1 or columns.get(filled[0], ("",))[0] not in ("level1", "level2"):
+        return {}
+    if not re.search(r"[\u4e00-\u9fff]", normalize(cells[filled[0]])):  # a page number (- 147 -), not a name
+        return {}
+    return {columns[filled[0]][0]: cells[filled[0]]}
+
+
+def _with_heading(values: dict[str, Any], heading: dict[str, Any]) -> dict[str, Any]:
+    """Blank 一级/二级 cells of the first row below a template row take the template's names."""
+    if not heading or normalize(values.get("level1")):
+        return values
+    filled = dict(values)
+    for name, value in heading.items():
+        if not normalize(filled.get(name)):
+            filled[name] = value
+    return filled
 
 
 def _restarts_form(cells: list[Any]) -> bool:
