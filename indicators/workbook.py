@@ -59,6 +59,7 @@ PROJECT_FIELDS = ("project", "project_code", "unit", "unit_code", "department")
 FORM_LABELS = {"项目名称": "project", "项目编码": "project_code", "主管部门": "department",
                "实施单位": "unit", "单位名称": "unit", "专项资金名称": "project", "县级主管部门": "department",
                "项目实施单位": "unit"}  # fmt: skip
+WHOLE_BUDGET = "部门"  # 部门整体支出绩效自评表: no 项目名称, the 部门's whole budget is what is evaluated
 FUND_ROWS = {"年度资金总额": "total", "资金总额": "total", "合计": "total", "总额": "total",
              "年度财政资金总额": "total",
              "当年财政拨款": "fiscal", "本年财政拨款": "fiscal", "财政拨款": "fiscal", "财政资金": "fiscal",
@@ -157,7 +158,7 @@ class _FormReader:
 
     def _labels(self, cells: list[Any], keys: list[str]) -> None:
         for i, key in enumerate(keys):
-            name = FORM_LABELS.get(key)
+            name = FORM_LABELS.get(key) or ("project" if key == WHOLE_BUDGET and "project" not in self.context else "")
             if not name:
                 continue
             value = next((c for c in cells[i + 1 :] if normalize(c) and normalize(c) != normalize(cells[i])), None)

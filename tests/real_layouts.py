@@ -109,7 +109,8 @@ def xiaoxian_2023_special_farming(path: Path) -> Path:
     but no 分值 of their own; bare targets with a unit and no sign (`29.5亩`, `95%`, `90人`:
     the sign is assumed ≥); `≥11.376万元`; headers with spaces (`一级 指标`); 一级 and 二级
     printed one character a line (`产 出 指 标 (50分)`, `经济效益 指标`); empty template rows
-    for 二级 without indicators and `……` rows. The 满意度 block is cut off on the page and
+    for 二级 without indicators and `……` rows; `-` in the 其他资金 row (read, as on the form's
+    other source rows, as the 分值 and 得分 dashes). The 满意度 block is cut off on the page and
     left out (weights sum to 80).
     """
     wb, s = _book("绩效目标自评表")
@@ -121,7 +122,7 @@ def xiaoxian_2023_special_farming(path: Path) -> Path:
     top = s.row("资金情况 (万元)", None, "全年预算数(A)", "全年执行数(B)", "分值", "执行率(B/A)", "得分")
     s.row(None, "年度资金总额:", 9.48, 9.48, 10, "100%", 10)
     s.row(None, "其中:本年财政拨款", 9.48, 9.48, 10, "100%", 10)
-    bottom = s.row(None, "其他资金", "-", "-")
+    bottom = s.row(None, "其他资金", None, None, "-", None, "-")  # the form's dashes under 分值 and 得分
     s.down(1, top, bottom)
     top = s.row("年度总体目标", "年初设定目标", None, None, "年度总体目标完成情况综述", across=((2, 4), (5, 9)))
     bottom = s.row(None, "落实39户特色种养业奖补政策,增加脱贫户家庭收入", None, None,
@@ -520,6 +521,52 @@ def hengshan_2020_grain_reserve(path: Path) -> Path:
     return _save(wb, path)
 
 
+def jinzhai_2023_whole_budget(path: Path) -> Path:
+    """金寨县茶谷和美丽乡村建设服务中心 部门整体支出绩效自评表（2023年度）, Anhui (六安市金寨县).
+
+    Source: https://www.ahjinzhai.gov.cn/public/6624963/37545031.html.
+    Traits: a 部门整体 table: the form names the `部门` and has no 项目名称; execution above 100%
+    (338.31 of 329.77); `—` under 分值/得分 in the source rows; headers broken by spaces
+    (`绩 效 指 标`, `年度 指标值`, `实际 完成值`); `指标1:` decorated 三级; bare numbers with no
+    unit (`≥200`, `202`) and a 数量 target with ≤ (`≤4`); month deadlines without a year
+    (`9月前`, done `7月`). Subset: the page is cut at the 成本指标 row (`指标1:`), the rows from
+    there on are left out (weights 60).
+    """
+    wb, s = _book("部门整体支出绩效自评表")
+    s.title("部门整体支出绩效自评表", 9)
+    s.title("(2023年度)", 9)
+    s.row("部门", None, "金寨县茶谷和美丽乡村建设服务中心", across=((1, 2), (3, 9)))
+    top = s.row("预算资金 (万元)", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分")
+    s.row(None, "年度资金总额", 329.77, 329.77, 338.31, 10, "102.59%")
+    s.row(None, "其中:当年财政拨款", 329.77, 329.77, 338.31, "—", "102.59%", "—")
+    s.row(None, "上年结转资金", None, None, None, "—", None, "—")
+    bottom = s.row(None, "其他资金", None, None, None, "—", None, "—")
+    s.down(1, top, bottom)
+    top = s.row("年度总体目标", "预期目标", None, None, None, "实际完成情况", across=((2, 5), (6, 9)))
+    bottom = s.row(None, "1.建设徽风皖韵美丽乡村;2.整治美丽宜居自然村庄;3.推进农村改厕提质增效;4.深入开展村庄清洁行动;"
+                   "5.促进茶谷果岭融合发展。", None, None, None,
+                   "1.启动燕子河镇龙马村、花石乡大湾村等4个精品示范村建设;2.整治美丽宜居自然村庄202个;"
+                   "3.完成农村户用卫生厕所改造3061户;4.全面完成2022年度10个省级中心村各项建设任务,并顺利通过省级验收;"
+                   "加快2023年度10个省级中心村任务,确保2024年通过各级验收。", across=((2, 5), (6, 9)))  # fmt: skip
+    s.down(1, top, bottom)
+    head = s.row("绩 效 指 标", "一级指标", "二级指标", "三级指标", "年度 指标值", "实际 完成值", "分值", "得分",
+                 "偏差原因分析及改进措施")  # fmt: skip
+    rows: list[tuple] = [
+        ("产出指标", "数量指标", "指标1:开展精品示范村建设数量", "≤4", 4, 10, 10),
+        (None, None, "指标2:建设美丽宜居自然村庄数量", "≥200", 202, 10, 10),
+        (None, None, "指标3:完成农村户用卫生厕所改造数量", "≥2000", 3061, 10, 10),
+        (None, None, "指标4:新建省级中心村数量", "≥10", 10, 10, 10),
+        (None, "质量指标", "指标1:美丽宜居自然村庄验收通过率", "≥95%", "100%", 5, 5),
+        (None, None, "指标2:户用卫生厕所改造验收通过率", "≥95%", "100%", 5, 5),
+        (None, "时效指标", "指标1:完成美丽宜居自然村庄验收时间", "9月前", "7月", 5, 5),
+        (None, None, "指标2:完成户用卫生厕所改造验收时间", "11月前", "10月", 5, 5),
+    ]
+    numbers = [s.row(None, *cells) for cells in rows]
+    _merge_tree(s, numbers, rows)
+    s.down(1, head, numbers[-1])
+    return _save(wb, path)
+
+
 # --- Hubei: amounts written with 万 ---------------------------------------------------------
 
 
@@ -588,4 +635,5 @@ BUILDERS = (
     yinchuan_2021_school_funds,
     hengshan_2020_grain_reserve,
     ezhou_2021_citizen_centre,
+    jinzhai_2023_whole_budget,
 )
