@@ -44,6 +44,18 @@ def project_update(
     return project
 
 
+@transaction.atomic
+def project_create_with_funds(*, project: Project, funds: Mapping[str, FundAmounts | None], user: Any) -> Project:
+    """A new draft (projects.services.project_create) and its funds by source, in one transaction."""
+    from projects.services import project_create
+    from scoring.services import projects_rescore  # scoring builds on projects
+
+    project_create(project=project, user=user)
+    _save_funds(project, funds, user)
+    projects_rescore(project_ids=[project.pk])
+    return project
+
+
 def _save_basics(project: Project, basics: Mapping[str, Any], user: Any) -> None:
     changed = [name for name in BASIC_FIELDS if name in basics and getattr(project, name) != basics[name]]
     if not changed:

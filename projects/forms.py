@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import fields_for_model
 
@@ -85,36 +86,28 @@ class VersionedForm(forms.Form):
         return {"version": self.cleaned_data["version"]}
 
 
-class ProjectEditForm(VersionedForm):
-    """基本信息 and 项目资金 by source (plus an imported 未分来源 row while one exists)."""
+class FundFields:
+    """The 项目资金 block (年初预算数, 全年预算数, 全年执行数 per source) of the create and edit forms."""
 
-    def __init__(self, data: Any = None, *, project: Project, funds: list[Fund]) -> None:
-        self.sources = [*SOURCES, *(f.source for f in funds if f.source not in SOURCES)]
-        initial: dict[str, Any] = {name: getattr(project, name) for name in BASIC_FIELDS}
-        initial["version"] = project.version
-        for fund in funds:
-            initial |= {f"{fund.source}_{name}": getattr(fund, name) for name, _ in AMOUNTS}
-        super().__init__(data, initial=initial)
-        textareas = {name: forms.Textarea(attrs={"rows": 3}) for name in BASIC_FIELDS[2:]}
-        self.fields.update(fields_for_model(Project, fields=BASIC_FIELDS, widgets=textareas))
-        for source in self.sources:
+    sources: list[str]
+    fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
+
+    def add_fund_fields(self, sources: list[str]) -> None:
+        self.sources = sources
+        for source in sources:
             for name, label in AMOUNTS:
                 self.fields[f"{source}_{name}"] = AmountField(label=f"{FundSource(source).label} {label}")
 
-    def clean(self) -> dict[str, Any]:
-        data = super().clean()
+    def check_funds(self, data: dict[str, Any]) -> None:
         for source in self.sources:
             given = [data.get(f"{source}_{name}") for name, _ in AMOUNTS]
             if data.get(f"{source}_annual") is None and any(v is not None for v in given):
-                self.add_error(f"{source}_annual", NEED_ANNUAL)
-        return data
+                self.add_error(f"{source}_annual", NEED_ANNUAL)  # type: ignore[attr-defined]
 
     def fund_rows(self) -> list[tuple[str, list[forms.BoundField]]]:
         """(source label, [年初, 全年预算, 全年执行] fields) for the funds table."""
-        return [(FundSource(s).label, [self[f"{s}_{name}"] for name, _ in AMOUNTS]) for s in self.sources]
-
-    def basic_fields(self) -> list[forms.BoundField]:
-        return [self[name] for name in BASIC_FIELDS]
+        return [(FundSource(s).label, [self[f"{s}_{name}"] for name, _ in AMOUNTS]) for s in self.sources]  # type: ignore[index]
 
     def funds(self) -> dict[str, FundAmounts | None]:
         out: dict[str, FundAmounts | None] = {}
@@ -125,23 +118,66 @@ class ProjectEditForm(VersionedForm):
                                                                   values["initial"])  # fmt: skip
         return out
 
+
+class ProjectEditForm(FundFields, VersionedForm):
+    """基本信息 and 项目资金 by source (plus an imported 未分来源 row while one exists)."""
+
+    def __init__(self, data: Any = None, *, project: Project, funds: list[Fund]) -> None:
+        initial: dict[str, Any] = {name: getattr(project, name) for name in BASIC_FIELDS}
+        initial["version"] = project.version
+        for fund in funds:
+            initial |= {f"{fund.source}_{name}": getattr(fund, name) for name, _ in AMOUNTS}
+        super().__init__(data, initial=initial)
+        textareas = {name: forms.Textarea(attrs={"rows": 3}) for name in BASIC_FIELDS[2:]}
+        self.fields.update(fields_for_model(Project, fields=BASIC_FIELDS, widgets=textareas))
+        self.add_fund_fields([*SOURCES, *(f.source for f in funds if f.source not in SOURCES)])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.check_funds(data)
+        return data
+
+    def basic_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in BASIC_FIELDS]
+
     def service_kwargs(self) -> dict[str, Any]:
         basics = {name: self.cleaned_data[name] for name in BASIC_FIELDS}
         return super().service_kwargs() | {"basics": basics, "funds": self.funds()}
 
 
-class ProjectCreateForm(forms.ModelForm):
-    """A new project of the officer's unit: what identifies it, then the editor takes over."""
+def scheme_for_unit(unit: Unit) -> str:
+    """The scheme a new project of `unit` is scored by: its 主管部门's, set by an admin, else the default."""
+    department = unit.department
+    return (department.scheme if department else "") or settings.EVALSYS_DEFAULT_SCHEME
+
+
+class ProjectCreateForm(FundFields, forms.ModelForm):
+    """A new project of the officer's unit: what identifies it and its funds, then the editor takes
+    over. The scheme is not the officer's choice: it is their 主管部门's (shown, read-only)."""
 
     class Meta:
         model = Project
-        fields = ["year", "code", "name", "scheme", "attribute", "overall_goal", "annual_goal"]
+        fields = ["year", "code", "name", "attribute", "overall_goal", "annual_goal"]
         widgets = {"overall_goal": forms.Textarea(attrs={"rows": 2}), "annual_goal": forms.Textarea(attrs={"rows": 2})}
         help_texts = {"code": "预算一体化系统中的项目编码；没有编码的项目可留空，以名称区分。"}
 
     def __init__(self, *args: Any, unit: Unit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.unit = unit
+        self.instance.scheme = scheme_for_unit(unit)
+        self.add_fund_fields(list(SOURCES))
+
+    @property
+    def scheme_label(self) -> str:
+        return self.instance.get_scheme_display()
+
+    def basic_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.Meta.fields]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.check_funds(data)
+        return data
 
     def validate_unique(self) -> None:
         """Code + year (or name within the unit) must be new; said in Chinese at the field."""

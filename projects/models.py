@@ -24,6 +24,9 @@ class Department(models.Model):
 
     code = models.CharField("部门编码", max_length=32, blank=True)
     name = models.CharField("部门名称", max_length=200, unique=True)
+    # set by an admin: the scheme every new project of the department's units is scored by
+    scheme = models.CharField("评分方案", max_length=40, choices=scheme_choices, blank=True,
+                              help_text="本部门所属单位新建项目采用的评分方案；留空时使用系统默认方案")  # fmt: skip
 
     class Meta:
         verbose_name = verbose_name_plural = "主管部门"
@@ -111,10 +114,20 @@ class Project(models.Model):
     execution_rate = models.DecimalField("预算执行率（%）", max_digits=22, decimal_places=2, null=True, blank=True,
                                          editable=False)  # fmt: skip
     warning_count = models.PositiveIntegerField("提示数", default=0, editable=False)
+    # whether any actual or executed amount exists: until then the page says 未评分, not 0.00 分 · 差
+    scored = models.BooleanField("已有完成值", default=False, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = audit_history(
-        excluded_fields=["updated_at", "version", "score_total", "score_grade", "execution_rate", "warning_count"],
+        excluded_fields=[
+            "updated_at",
+            "version",
+            "score_total",
+            "score_grade",
+            "execution_rate",
+            "warning_count",
+            "scored",
+        ],
         verbose_name="项目修改记录",
     )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -38,6 +39,32 @@ def project_by_key(*, key: str, year: int) -> Project:
         units = "、".join(str(p.unit) for p in found)
         raise ProjectLookupError(AMBIGUOUS.format(year=year, key=key, units=units))
     return found[0]
+
+
+@dataclass(frozen=True)
+class FundRow:
+    """One line of a project's funds table, amounts in 万元 (`initial` None when not given)."""
+
+    label: str
+    initial: Decimal | None
+    annual: Decimal
+    executed: Decimal
+    total: bool = False
+
+
+FUND_ORDER = ("fiscal", "carryover", "other", "unsplit")  # 当年财政拨款, 上年结转资金, 其他资金 (自评表 order)
+
+
+def fund_rows(funds: list[Any]) -> list[FundRow]:
+    """The sources in the 自评表's order, then 合计 (年度资金总额, what is scored); [] without funds."""
+    ordered = sorted(funds, key=lambda f: FUND_ORDER.index(f.source) if f.source in FUND_ORDER else len(FUND_ORDER))
+    rows = [FundRow(f.get_source_display(), f.initial, f.annual, f.executed) for f in ordered]
+    if not rows:
+        return []
+    given = [r.initial for r in rows if r.initial is not None]
+    total = FundRow("合计", sum(given, Decimal(0)) if given else None, sum((r.annual for r in rows), Decimal(0)),
+                    sum((r.executed for r in rows), Decimal(0)), total=True)  # fmt: skip
+    return [*rows, total]
 
 
 def years_of(queryset: QuerySet[Project]) -> list[int]:
@@ -82,7 +109,9 @@ def _history_entries(records: list[Any], subject: Any, fields: tuple[str, ...]) 
         changes = []
         if before is not None and record.history_type == "~":
             delta = record.diff_against(before, included_fields=list(fields))
-            changes = [(_label(record.instance_type, c.field), _text(c.old), _text(c.new)) for c in delta.changes]
+            model = record.instance_type
+            changes = [(_label(model, c.field), _text(c.old, model, c.field), _text(c.new, model, c.field))
+                       for c in delta.changes]  # fmt: skip
             if not changes:
                 continue
         what = f"{KIND[record.history_type]}{subject(record)}"
@@ -91,13 +120,23 @@ def _history_entries(records: list[Any], subject: Any, fields: tuple[str, ...]) 
     return out
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, model: Any = None, field: str = "") -> str:
+    """A recorded value as people read it: a choice's Chinese label (状态：已提交, not submitted),
+    numbers without trailing zeros, dates as 2025年12月20日."""
+    import datetime
     from decimal import Decimal
 
+    from scoring.display import chinese_date
     from scoring.rules import fmt
 
     if value in (None, ""):
         return "—"
+    if model is not None and field:
+        choices = dict(model._meta.get_field(field).flatchoices)
+        if value in choices:
+            return str(choices[value])
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return chinese_date(value)
     return fmt(value) if isinstance(value, Decimal) else str(value)
 
 

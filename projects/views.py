@@ -12,11 +12,10 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.access import EDITABLE, can_write, project_for_user, require_role, unit_for_officer, visible_projects
-from projects.editing import project_update
+from projects.editing import project_create_with_funds, project_update
 from projects.forms import ProjectCreateForm, ProjectEditForm, YearFilterForm, add_service_error, is_stale
-from projects.selectors import last_return, project_timeline, projects_with_scoring_data, years_of
+from projects.selectors import fund_rows, last_return, project_timeline, projects_with_scoring_data, years_of
 from projects.services import evaluation_submit
-from projects.services import project_create as project_create_service
 from reports.forms import NarrativeForm
 from scoring.services import project_evaluate
 
@@ -43,7 +42,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "project": project,
         "evaluation": project_evaluate(project),
-        "funds": list(project.funds.all()),
+        "funds": fund_rows(list(project.funds.all())),
         "can_write": can_write(request.user, project),
         "can_submit": project.status in EDITABLE and can_write(request.user, project),
         "narrative_form": NarrativeForm(instance=getattr(project, "narrative", None)),
@@ -82,7 +81,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
     unit = unit_for_officer(request.user)
     form = ProjectCreateForm(request.POST or None, unit=unit, initial={"year": timezone.localdate().year - 1})
     if request.method == "POST" and form.is_valid():
-        project = project_create_service(project=form.save(commit=False), user=request.user)
+        project = project_create_with_funds(project=form.save(commit=False), funds=form.funds(), user=request.user)
         messages.success(request, CREATED)
         return redirect("indicators:editor", pk=project.pk)
     return render(request, "projects/create.html", {"form": form}, status=400 if form.errors else 200)

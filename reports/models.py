@@ -32,7 +32,7 @@ class Narrative(models.Model):
 
 
 class Outline(models.TextChoices):
-    UNIT = "unit", "单位自评报告（内蒙古式，seed 000）"
+    UNIT = "unit", "单位自评报告（内蒙古式）"
     DEPARTMENT = "department", "部门评价报告（10号 附件3）"
     FRAMEWORK2013 = "framework2013", "2013 共性指标框架自评报告（投入/过程/产出/效果）"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from scoring.display import has_actuals
 from scoring.rules import evaluate, fmt, pts
 from scoring.schemes import get_scheme
 from scoring.types import QUALITATIVE, ZERO, BudgetInput, Evaluation, EvaluationInput, IndicatorInput
@@ -79,7 +80,7 @@ def evaluation_json(project: Project, ev: Evaluation) -> dict[str, Any]:
     return out
 
 
-STORED = ["score_total", "score_grade", "execution_rate", "warning_count"]
+STORED = ["score_total", "score_grade", "execution_rate", "warning_count", "scored"]
 
 
 def projects_rescore(*, project_ids: list[int]) -> int:
@@ -94,6 +95,7 @@ def projects_rescore(*, project_ids: list[int]) -> int:
             project.score_total, project.score_grade = ev.total, ev.grade
             project.execution_rate = ev.budget.rate if ev.budget else None
             project.warning_count = len(ev.warnings)
+            project.scored = has_actuals(ev)
             changed.append(project)
     Project.objects.bulk_update(changed, STORED, batch_size=500)
     return len(changed)

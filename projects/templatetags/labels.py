@@ -56,3 +56,9 @@ def cn_date(value: object) -> str:
 
         value = timezone.localtime(value) if timezone.is_aware(value) else value
     return display.chinese_date(value) if isinstance(value, datetime.date) else ""
+
+
+@register.filter
+def scored(evaluation: object) -> bool:
+    """Whether an evaluation has anything to score yet (else the page says 未评分)."""
+    return display.has_actuals(evaluation)  # type: ignore[arg-type]
