@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "reports",
     "review",
     "intake",
+    "recheck",
 ]
 
 MIDDLEWARE = [

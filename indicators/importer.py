@@ -91,6 +91,7 @@ class ParsedIndicator:
     actual: Actual | None
     has_actual: bool
     reason: str | None
+    published: Decimal | None = None  # the table's own 得分 (复核 only; the import ignores it)
 
 
 @dataclass
@@ -108,6 +109,10 @@ class ParsedProject:
     name_variants: list[str] = field(default_factory=list)
     indicators: dict[tuple[str, str, str], ParsedIndicator] = field(default_factory=dict)
     bad_money: set[str] = field(default_factory=set)  # amounts reported as wrong
+    # 复核 only (the import ignores them): the form's printed budget 得分, its 合计/小计/总分 rows, 等级
+    published_budget: Decimal | None = None
+    published_totals: list[Any] = field(default_factory=list)
+    published_grade: str = ""
 
     @property
     def label(self) -> str:
@@ -149,6 +154,8 @@ class RowParser:
 
     # -- rows --------------------------------------------------------------------------------
     def feed(self, r: SheetRow) -> None:
+        if r.kind == "total":  # printed sums are 复核's, not the import's
+            return
         if r.sheet != self.state.sheet:
             self.state = _State(sheet=r.sheet)
         project = self._project(r)

@@ -50,6 +50,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "未完成原因和改进措施",
         "未完成原因分析及改进措施",
     ),
+    "score": ("得分", "自评得分", "评分"),  # the published score: only 复核 reads it (分值 is the weight)
 }
 FIELD_BY_HEADER = {syn: f for f, syns in HEADER_SYNONYMS.items() for syn in syns}
 REQUIRED_HEADERS = ("level1", "level2", "level3", "target")
@@ -106,6 +107,8 @@ class SheetRow:
     # (source, row, column -> cell, column -> 0-based index) of the form's funds block
     funds: tuple[tuple[str, int, dict[str, Any], dict[str, int]], ...] = ()
     positions: dict[str, int] = field(default_factory=dict)  # field -> 0-based column index
+    kind: str = "data"  # "total": a printed 合计/小计/总分 row (read_sheet(totals=True)), not an indicator
+    cells: tuple[Any, ...] = ()  # a total row's every cell, for its label and a printed grade
 
 
 def _header_map(cells: list[Any]) -> dict[int, tuple[str, str]]:
@@ -142,6 +145,7 @@ class _FormReader:
         self.context: dict[str, Any] = {}
         self.funds: list[tuple[str, int, dict[str, Any], dict[str, int]]] = []
         self._fund_cols: dict[int, str] = {}
+        self._score_col: int | None = None  # the funds header's 得分 (复核 reads the budget score)
 
     def feed(self, cells: list[Any], number: int) -> None:
         keys = [header_key(c) for c in cells]
@@ -149,8 +153,11 @@ class _FormReader:
         cols = {i: FUND_COLUMNS[k] for i, k in enumerate(keys) if k in FUND_COLUMNS}
         if "annual" in cols.values():
             self._fund_cols = cols
+            self._score_col = next((i for i, k in enumerate(keys) if k in HEADER_SYNONYMS["score"]), None)
             return
         source = next((FUND_ROWS[k.removeprefix("其中")] for k in keys if k.removeprefix("其中") in FUND_ROWS), None)
+        if source == "total" and self._score_col is not None and self._score_col < len(cells):
+            self.context["budget_score"] = cells[self._score_col]
         if source and self._fund_cols:
             values = {name: cells[i] for i, name in self._fund_cols.items() if i < len(cells)}
             positions = {name: i for i, name in self._fund_cols.items()}
@@ -165,11 +172,15 @@ class _FormReader:
             if value is not None and header_key(value) not in FORM_LABELS:
                 if name == "project":  # a new form starts: forget the previous one's funds
                     self.funds, self._fund_cols = [], {}
+                    self.context.pop("budget_score", None)
                 self.context[name] = value
 
 
-def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]]) -> Iterator[SheetRow]:
-    """Data rows of one sheet, with the header mapping in force where each row stands."""
+def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]], *, totals: bool = False) -> Iterator[SheetRow]:
+    """Data rows of one sheet, with the header mapping in force where each row stands.
+
+    With `totals`, printed 合计/小计/总分 rows are yielded too, as `kind="total"` (复核 reads them).
+    """
     columns: dict[int, tuple[str, str]] = {}
     headers: dict[str, str] = {}
     positions: dict[str, int] = {}
@@ -191,7 +202,13 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]]) -> Iterator[Sh
         if _is_noise(cells):  # a 二级 alone on its row (not merged) still names the rows below
             heading = _lone_heading(cells, columns) or heading
             continue
-        if _is_footer(cells) or _is_total(cells, columns):
+        if _is_footer(cells):
+            continue
+        if _is_total(cells, columns):
+            if totals:
+                values = {name: cells[i] if i < len(cells) else None for i, (name, _) in columns.items()}
+                yield SheetRow(title, number, values, headers, dict(form.context), tuple(form.funds), positions,
+                               kind="total", cells=tuple(cells))  # fmt: skip
             continue
         if _restarts_form(cells):
             columns, form = {}, _FormReader()
@@ -263,7 +280,7 @@ def _restarts_form(cells: list[Any]) -> bool:
     return bool(keys) and any(k == "项目名称" for k in keys[:2]) and len([c for c in cells if normalize(c)]) >= 2
 
 
-def read_workbook(path: str | Path, *, max_rows: int | None = None) -> Iterator[SheetRow]:
+def read_workbook(path: str | Path, *, max_rows: int | None = None, totals: bool = False) -> Iterator[SheetRow]:
     """Every data row of every sheet, in order; WorkbookRefused for a file beyond the limits."""
     for title, rows in read_sheets(path, max_rows=max_rows):
-        yield from read_sheet(title, rows)
+        yield from read_sheet(title, rows, totals=totals)
