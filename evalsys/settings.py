@@ -57,9 +57,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 CSS/JS served locally, no CDN
     "django_tasks",
-    "django_tasks_db",
+    "evalsys.apps.TasksDatabaseConfig",  # django_tasks_db, named in Chinese in the admin
     "simple_history",
-    "axes",
+    "evalsys.apps.AxesConfig",  # axes, named in Chinese in the admin
     "csp",
     "projects",
     "indicators",

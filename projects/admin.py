@@ -1,6 +1,8 @@
 """Django admin for units, projects and funds, in Chinese."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
 from django.db.models import F
 
 from indicators.models import Indicator
@@ -27,6 +29,44 @@ class FollowsTheWorkflow:
     def has_delete_permission(self, request, obj=None) -> bool:
         return not self._locked(obj) and super().has_delete_permission(request, obj)
 
+    def get_actions(self, request):
+        """删除所选: Django checks the model permission only, not each row's lock; refuse locked rows."""
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            _, name, description = actions["delete_selected"]
+            actions["delete_selected"] = (delete_unlocked, name, description)
+        return actions
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """A fund or indicator added here may not join a locked project either."""
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (NotIntoALockedProject, form), {})
+
+
+LOCKED_ROWS = "所选记录中有已提交或已审核项目的内容（{names}），不能删除；已审核的项目须先由管理员在项目页重新打开。"
+LOCKED_PROJECT = "项目“{project}”当前状态为“{status}”，不能在此添加或修改其内容。"
+
+
+def delete_unlocked(modeladmin, request, queryset):
+    """Django's 删除所选, unless a selected row is (of) a submitted or approved project."""
+    from django.contrib.admin.actions import delete_selected
+
+    locked = [obj for obj in queryset if modeladmin._locked(obj)]
+    if locked:
+        names = "、".join(str(obj) for obj in locked[:3]) + ("等" if len(locked) > 3 else "")
+        modeladmin.message_user(request, LOCKED_ROWS.format(names=names), level=messages.ERROR)
+        return None
+    return delete_selected(modeladmin, request, queryset)
+
+
+class NotIntoALockedProject(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        project = data.get("project") if isinstance(data.get("project"), Project) else None
+        if project is not None and project.status not in EDITABLE:
+            raise forms.ValidationError(LOCKED_PROJECT.format(project=project, status=project.get_status_display()))
+        return data
+
 
 class FollowsTheWorkflowInline(FollowsTheWorkflow):
     def has_add_permission(self, request, obj=None) -> bool:
@@ -47,7 +87,7 @@ class RescoreAfterSave(FollowsTheWorkflow):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name"]
+    list_display = ["code", "name", "scheme"]
     search_fields = ["code", "name"]
 
 
@@ -77,36 +117,53 @@ class FundAdmin(RescoreAfterSave, admin.ModelAdmin):
     raw_id_fields = ["project"]
 
 
+COMPACT = {  # inline rows fit the page: short inputs, two-line text boxes
+    models.CharField: {"widget": forms.TextInput(attrs={"size": 10})},
+    models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 24})},
+    models.DecimalField: {"widget": forms.NumberInput(attrs={"class": "vDecimal", "step": "any"})},
+}
+
+
 class FundInline(FollowsTheWorkflowInline, admin.TabularInline):
     model = Fund
     extra = 0
+    fields = ["source", "initial", "annual", "executed"]
+    formfield_overrides = COMPACT
 
 
 class IndicatorInline(FollowsTheWorkflowInline, admin.TabularInline):
+    """The tree at a glance; texts (定性 目标, 完成值, 偏差原因) on each indicator's own page."""
+
     model = Indicator
     extra = 0
-    fields = [
-        "position",
-        "level1",
-        "level2",
-        "level3",
-        "comparator",
-        "target",
-        "target_text",
-        "unit",
-        "weight",
-        "actual",
-        "actual_text",
-        "reason",
-    ]
+    fields = ["position", "level1", "level2", "level3", "comparator", "target", "unit", "weight", "actual"]
+    formfield_overrides = COMPACT
+    show_change_link = True
 
 
 @admin.register(Project)
 class ProjectAdmin(RescoreAfterSave, admin.ModelAdmin):
-    list_display = ["year", "code", "name", "unit", "scheme", "status", "score_total", "score_grade"]
+    list_display = ["year", "code", "name", "unit", "status", "score_total", "score_grade"]
     list_filter = ["year", "status", "scheme", "unit__department"]
     search_fields = ["code", "name", "unit__name"]
     list_select_related = ["unit"]
     autocomplete_fields = ["unit"]
     inlines = [FundInline, IndicatorInline]
     readonly_fields = ["status", "version"]  # the status moves only through the workflow
+    fieldsets = [
+        (None, {"fields": [("year", "code"), "name", "unit", ("attribute", "scheme"), ("status", "version")]}),
+        ("目标与完成情况", {"fields": ["overall_goal", "annual_goal", "actual_summary"]}),
+        ("导入记录", {"classes": ["collapse"], "fields": ["name_variants"]}),
+    ]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
+
+    def get_fieldsets(self, request, obj=None):
+        """The fieldsets above, and any field added to Project since under 其他."""
+        fieldsets = super().get_fieldsets(request, obj)
+        listed = {name for _, options in fieldsets for row in options["fields"]
+                  for name in (row if isinstance(row, tuple) else (row,))}  # fmt: skip
+        rest = [f.name for f in Project._meta.fields if f.editable and f.name not in listed and not f.primary_key]
+        return [*fieldsets, ("其他", {"fields": rest})] if rest else fieldsets
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
