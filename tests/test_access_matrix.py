@@ -88,6 +88,9 @@ OFFICERS = ADMIN_ONLY | {"officer": "ok", "other_officer": "ok", "admin": "403"}
 INTAKE = OFFICERS | {"admin": "ok"}
 PUBLIC = dict.fromkeys(ROLES, "ok")
 STAFF = dict.fromkeys(ROLES, "admin_login") | {"admin": "ok"}
+# 复核 only reads: every role uploads; unit B's officer is shown none of unit A's rows of the table
+RECHECK = READ | {"other_officer": "blind", "evaluator_b": "ok"}
+RECHECK_DOWNLOAD = dict.fromkeys(ROLES, "404") | {"anonymous": "login", "norole": "403"}  # nothing uploaded yet
 
 
 def version(world: World, key: str) -> dict[str, Any]:
@@ -220,6 +223,8 @@ ACCESS: dict[str, Spec] = {
         post={"other_officer": "400"},
         data=lambda w, k: {"year": 2023, "source": w.projects["draft"].pk},
     ),
+    "recheck:page": Spec(RECHECK, GP, data=upload_data("seed_a", 2022)),
+    "recheck:download": Spec(RECHECK_DOWNLOAD),
     "login": Spec(PUBLIC, GP, login_required=False, ok_post=(200,)),
     "logout": Spec(PUBLIC, P, login_required=False, ok_post=(302,)),
 }

@@ -73,6 +73,7 @@ def national_form(path: Path, scores: list[object] | None = None, *, budget: obj
     for i, (row, score) in enumerate(zip(SEED000, scores, strict=True)):
         name = (level3 or {}).get(i, row[2])
         ws.append([None, row[0], row[1], name, row[3], row[4], row[5], score, "原因"])
+        _as_text(ws[ws.max_row])
     ws.append(["总分", "总分", "总分", "总分", "总分", "总分", 100, total, f"自评等级：{grade}" if grade else None])
     wb.save(path)
     return path
