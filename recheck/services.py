@@ -17,8 +17,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from evalsys.lib.xlsx import WorkbookRefused
+from indicators import services as imports
 from indicators.importer import ImportFailed, ParsedProject
-from indicators.services import NO_TABLE, UNREADABLE, evaluation_input
+from indicators.services import NO_TABLE, UNREADABLE
 from indicators.workbook import SheetRow, read_workbook
 from projects.models import Project
 from recheck.access import recheck_scope, refusal, stored_projects
@@ -185,7 +186,7 @@ def _findings(report: RecheckReport, parsed: list[tuple[ParsedProject, Scheme]],
         if why:
             report.refused.append(f"{p.sheet}!第{p.row}行 {why}")
             continue
-        ev = evaluate(evaluation_input(p, scheme, year=report.year))
+        ev = evaluate(imports.evaluation_input(p, scheme, year=report.year))  # as the import would store it
         result = recheck(table=published_table(p), evaluation=ev)
         report.projects.append(ProjectFindings(p, report.year, scheme, ev, result))
 
