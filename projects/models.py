@@ -102,7 +102,8 @@ class Project(models.Model):
     overall_goal = models.TextField("总体目标", blank=True)
     annual_goal = models.TextField("年度目标", blank=True)
     actual_summary = models.TextField("实际完成情况", blank=True)
-    scheme = models.CharField("评分方案", max_length=40, choices=scheme_choices(), default=DEFAULT_KEY)
+    # a callable: a scheme added to scoring/schemes.py needs no migration
+    scheme = models.CharField("评分方案", max_length=40, choices=scheme_choices, default=DEFAULT_KEY)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
     name_variants = models.JSONField("导入时出现的其他名称", default=list, blank=True)
     version = models.PositiveIntegerField("版本", default=0, help_text="每次保存加一，用于发现并发修改")

@@ -389,9 +389,8 @@ def annex_grid(d: ReportData) -> Grid:
     _indicator_rows(g, d)
     for level1, points, weight, share, grade in d.level1_grades:  # 小计 rows: the importer skips them
         if grade:
-            g.add(
-                f"小计：{level1}", "", "", "", "", "", weight, points, f"得分率{share}，等级：{grade}", spans=((0, 5),)
-            )
+            label = f"小计：{level1}（得分率{share}）"
+            g.add(label, "", "", "", "", "", weight, points, f"等级：{grade}", spans=((0, 5),))
     total_weight = (
         _sum(i.weight for i in d.indicators)
         if not d.budget_weight
