@@ -17,9 +17,10 @@ from django.utils import timezone
 from projects.models import FundSource, Project
 from projects.selectors import projects_with_scoring_data
 from reports.text import CleanText
-from scoring.rules import fmt, pts
+from scoring.display import actual_text, amount, target_text
+from scoring.rules import pts
 from scoring.services import project_evaluate
-from scoring.types import QUALITATIVE, ZERO, Evaluation, IndicatorScore
+from scoring.types import ZERO, Evaluation, IndicatorScore
 
 SOURCE_ORDER = [FundSource.FISCAL, FundSource.CARRYOVER, FundSource.OTHER, FundSource.UNSPLIT]
 DEFAULT_PURPOSE = (
@@ -105,7 +106,9 @@ class ReportData(CleanText):
 
     @property
     def title(self) -> str:
-        return f"{self.name}项目绩效评价报告" if self.outline == "department" else f"{self.name}项目绩效自评报告"
+        kind = "绩效评价报告" if self.outline == "department" else "绩效自评报告"
+        # “…服务项目” + “项目绩效自评报告” would say 项目 twice
+        return f"{self.name}{kind}" if self.name.endswith("项目") else f"{self.name}项目{kind}"
 
     def level1_grade(self, level1: str) -> str:
         """The grade of one 一级 ("" when the scheme grades none or the 一级 has no weight)."""
@@ -130,7 +133,8 @@ class ReportData(CleanText):
 
 
 def _money(value: Decimal | None) -> str:
-    return pts(value) if value is not None else ""
+    """万元 with two decimals and thousands separators (1,230.50), as the 自评表 prints them."""
+    return amount(value)
 
 
 def _rate(executed: Decimal, annual: Decimal) -> str:
@@ -156,20 +160,11 @@ def _funds(project: Project) -> tuple[FundLine, ...]:
     return fund_lines(split + unsplit, split=not unsplit)
 
 
-def _display(value: Decimal | None, text: str, unit: str, *, as_text: bool) -> str:
-    if as_text:
-        return text
-    return f"{fmt(value)}{unit}" if value is not None else ""
-
-
 def _indicator(s: IndicatorScore, adjust_reason: str) -> IndicatorLine:
     i = s.indicator
-    as_text = i.comparator == QUALITATIVE or i.deadline is not None
-    sign = "" if i.comparator == QUALITATIVE or i.deadline is not None else i.comparator
     return IndicatorLine(
         level1=i.level1, level2=i.level2, level3=i.level3, comparator=i.comparator,
-        target=sign + _display(i.target, i.target_text, i.unit, as_text=as_text),
-        actual=_display(i.actual, i.actual_text, i.unit, as_text=as_text), unit=i.unit,
+        target=target_text(i), actual=actual_text(i), unit=i.unit,
         weight=pts(i.weight), computed=pts(s.computed), score=pts(s.score), adjusted=s.adjusted,
         adjust_reason=adjust_reason, reason=i.reason, explanation=s.explanation,
     )  # fmt: skip

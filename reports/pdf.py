@@ -23,7 +23,7 @@ from reports.outline import Document, Grid, Heading, PageBreak, Paragraph, outli
 TEMPLATE = "reports/report.html"
 STYLESHEET = Path(__file__).resolve().parent / "static" / "reports" / "report.css"
 LONG_TEXT = 12  # cells with more characters than this are left-aligned
-NUMBER = re.compile(r"[-−]?\d+(\.\d+)?%?")  # amounts, points and rates never wrap
+NUMBER = re.compile(r"[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?")  # amounts, points and rates never wrap
 
 
 def harfbuzz_subsetting_available() -> bool:

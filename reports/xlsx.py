@@ -2,9 +2,10 @@
 
 The layout is the national form, so `manage.py import_workbook` reads it back: the title row,
 the caption row, then the grid with its merges. Amounts, weights and scores are numeric cells
-written from their two-decimal strings via Decimal (never float) with number format 0.00;
-rates, targets and texts stay text: every text cell is a string cell, never a formula, whatever
-the user typed (`=HYPERLINK(…)` is shown, not run).
+written from their two-decimal strings via Decimal (never float) with number format 0.00 (amounts
+#,##0.00), 执行率 a number with a percent format (0.8941 shown as 89.41%); targets and texts stay
+text: every text cell is a string cell, never a formula, whatever the user typed (`=HYPERLINK(…)`
+is shown, not run).
 """
 
 from __future__ import annotations
@@ -24,7 +25,10 @@ from reports.outline import Grid, annex_grid
 
 SHEET_TITLE = "项目支出绩效自评表"
 NUMERIC_HEADERS = frozenset({"年初预算数", "全年预算数", "全年执行数", "分值", "得分"})
-NUMBER = re.compile(r"-?\d+(\.\d+)?")
+NUMBER = re.compile(r"-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?")  # 1,230.50 as the report prints amounts
+RATE = re.compile(r"-?\d+(\.\d+)?%")
+RATE_HEADERS = frozenset({"执行率"})
+AMOUNT_HEADERS = frozenset({"年初预算数", "全年预算数", "全年执行数"})
 FIRST_GRID_ROW = 3  # row 1: title, row 2: caption
 FONT = "宋体"
 THIN = Side(style="thin", color="000000")
@@ -49,15 +53,20 @@ def _is_header(cells: tuple[str, ...]) -> bool:
     return len(texts) >= 2 and not any(NUMBER.fullmatch(t) for t in texts)
 
 
-def _numeric_cells(grid: Grid) -> set[tuple[int, int]]:
-    """(row, col) of amounts, weights and scores: data rows under a 年初预算数/分值/得分 header."""
-    found: set[tuple[int, int]] = set()
-    columns: set[int] = set()
+def _numeric_cells(grid: Grid) -> dict[tuple[int, int], str]:
+    """(row, col) -> number format of amounts, weights, scores and rates: data rows under a
+    年初预算数/分值/得分/执行率 header."""
+    found: dict[tuple[int, int], str] = {}
+    columns: dict[int, str] = {}
     for r, cells in enumerate(grid.rows):
         if r in grid.bold_rows and _is_header(cells):
-            columns = {c for c, text in enumerate(cells) if text in NUMERIC_HEADERS}
+            columns = {c: text for c, text in enumerate(cells) if text in NUMERIC_HEADERS | RATE_HEADERS}
             continue
-        found |= {(r, c) for c in columns if NUMBER.fullmatch(cells[c])}
+        for c, header in columns.items():
+            if header in RATE_HEADERS and RATE.fullmatch(cells[c]):
+                found[(r, c)] = "0.00%"
+            elif header not in RATE_HEADERS and NUMBER.fullmatch(cells[c]):
+                found[(r, c)] = "#,##0.00" if header in AMOUNT_HEADERS else "0.00"
     return found
 
 
@@ -95,8 +104,9 @@ def _grid_rows(ws: Worksheet, grid: Grid) -> None:
         for c, text in enumerate(cells):
             cell = ws.cell(FIRST_GRID_ROW + r, c + 1)
             if (r, c) in numeric:
-                cell.value = Decimal(text)
-                cell.number_format = "0.00"
+                cell.number_format = numeric[(r, c)]
+                number = Decimal(text.replace(",", "").removesuffix("%"))
+                cell.value = number / 100 if text.endswith("%") else number
             elif text:
                 _text(cell, text)
             cell.font = Font(name=FONT, size=10, bold=bold)

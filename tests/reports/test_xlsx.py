@@ -79,8 +79,10 @@ def test_funds_row_values(seed_report):
     values = [ws.cell(row, c).value for c in range(3, 9)]
     assert [number(v) for v in values[:4]] == [Decimal(total.initial), Decimal("900.00"), Decimal("804.73"),
                                                Decimal("10.00")]  # fmt: skip
-    assert values[4] == "89.41%" and number(values[5]) == Decimal("8.94")
-    assert ws.cell(row, 3).number_format == "0.00"
+    # 执行率 is a number shown as a percentage, amounts with thousands separators (issue 9)
+    assert Decimal(repr(values[4])) == Decimal("0.8941") and ws.cell(row, 7).number_format == "0.00%"
+    assert number(values[5]) == Decimal("8.94") and ws.cell(row, 8).number_format == "0.00"
+    assert ws.cell(row, 3).number_format == "#,##0.00"
     other, _ = find(ws, "其中：当年财政拨款")
     assert ws.cell(other, 6).value == "—"
 
