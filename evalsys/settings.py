@@ -217,7 +217,16 @@ LOGOUT_REDIRECT_URL = "login"
 
 # Background work (batch exports): the database worker runs queued tasks, `manage.py db_worker`.
 # Tests use the immediate backend only where a test says so; see README "Workers".
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# Batch exports are split into chunks spread round robin over these queues; every `db_worker`
+# (any machine, against the same database) takes the queues it is started with (--queue-name).
+EVALSYS_EXPORT_QUEUES = [q.strip() for q in os.environ.get("EVALSYS_EXPORT_QUEUES", "default").split(",") if q.strip()]
+EVALSYS_EXPORT_CHUNK = int(os.environ.get("EVALSYS_EXPORT_CHUNK", "50"))  # projects per chunk
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": sorted({"default", *EVALSYS_EXPORT_QUEUES}),
+    }
+}
 
 # Production hardening: on whenever DEBUG is off (`manage.py check --deploy` stays clean).
 if not DEBUG:

@@ -100,3 +100,25 @@ class ExportJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 if self.state == self.State.DONE else (self.done * 100 // self.total if self.total else 0)
+
+
+class ExportChunk(models.Model):
+    """A part of a batch export that one worker renders (reports.batch); retried if its worker dies."""
+
+    job = models.ForeignKey(ExportJob, verbose_name="导出任务", on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField("序号")
+    project_ids = models.JSONField("项目", default=list)
+    state = models.CharField("状态", max_length=8, choices=ExportJob.State.choices, default=ExportJob.State.QUEUED)
+    done = models.PositiveIntegerField("已完成", default=0)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    heartbeat_at = models.DateTimeField("最近进展", default=timezone.now)
+    file = models.FileField("部分压缩包", upload_to="exports/parts/", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "批量导出分块"
+        ordering = ["job", "index"]
+        constraints = [models.UniqueConstraint(fields=["job", "index"], name="export_chunk_index_unique")]
+        indexes = [models.Index(fields=["state", "heartbeat_at"], name="export_chunk_state_beat")]
+
+    def __str__(self) -> str:
+        return f"{self.job} · {self.index + 1}"

@@ -17,15 +17,8 @@ from projects.models import Role
 from reports.forms import BatchExportForm, NarrativeForm
 from reports.models import ExportJob, Narrative
 from reports.selectors import batch_scope
-from reports.services import (
-    CONTENT_TYPES,
-    FORMATS,
-    export_job_create,
-    export_job_retry,
-    export_jobs_fail_stale,
-    narrative_save,
-    project_file,
-)
+from reports.batch import export_job_create, export_job_retry, export_jobs_fail_stale
+from reports.services import CONTENT_TYPES, FORMATS, narrative_save, project_file
 
 NO_PROJECTS = "所选范围内没有项目"
 

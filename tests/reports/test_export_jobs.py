@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reports import services
+from reports import batch, services
+from reports.batch import STALE_QUEUED, STALE_RUNNING, export_job_create, export_job_run
 from reports.models import ExportJob
-from reports.services import STALE_QUEUED, STALE_RUNNING, export_job_run
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -109,8 +109,14 @@ def test_final_states_do_not_poll(client, admin_user, project_ids, state) -> Non
 # --- the worker's heartbeat ---------------------------------------------------------------
 
 
+def chunked_job(user, ids: list[int], *, minutes_ago: float = 0) -> ExportJob:
+    job = export_job_create(user=user, scope="2025年度", project_ids=ids, fmt="xlsx")
+    ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(minutes=minutes_ago))
+    return job
+
+
 def test_the_worker_beats_as_it_goes(admin_user, project_ids, monkeypatch) -> None:
-    job = make_job(admin_user, project_ids, state=ExportJob.State.QUEUED, minutes_ago=10)
+    job = chunked_job(admin_user, project_ids, minutes_ago=10)
     seen = []
     render = services.render
 
@@ -128,7 +134,7 @@ def test_the_worker_beats_as_it_goes(admin_user, project_ids, monkeypatch) -> No
 
 
 def test_a_worker_that_wakes_up_after_the_failure_changes_nothing(admin_user, project_ids, monkeypatch) -> None:
-    job = make_job(admin_user, project_ids, state=ExportJob.State.QUEUED)
+    job = chunked_job(admin_user, project_ids)
     render = services.render
 
     def given_up_meanwhile(data, fmt, **kwargs):
@@ -142,7 +148,8 @@ def test_a_worker_that_wakes_up_after_the_failure_changes_nothing(admin_user, pr
 
 
 def test_a_failed_job_is_not_run_again(admin_user, project_ids) -> None:
-    job = make_job(admin_user, project_ids, state=ExportJob.State.FAILED, error="已中断")
+    job = chunked_job(admin_user, project_ids)
+    ExportJob.objects.filter(pk=job.pk).update(state=ExportJob.State.FAILED, error="已中断")
     export_job_run(job.pk)
     job.refresh_from_db()
     assert (job.state, job.done, job.file.name) == (ExportJob.State.FAILED, 0, "")
@@ -168,7 +175,7 @@ def test_retry_only_a_failed_job(client, admin_user, project_ids) -> None:
     job = make_job(admin_user, project_ids, state=ExportJob.State.RUNNING)
     client.force_login(admin_user)
     response = client.post(reverse("reports:job_retry", args=[job.pk]), follow=True)
-    assert services.NOT_RETRYABLE in response.content.decode()
+    assert batch.NOT_RETRYABLE in response.content.decode()
     assert ExportJob.objects.count() == 1
 
 

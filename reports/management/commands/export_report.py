@@ -1,18 +1,20 @@
 """`manage.py export_report CODE --year YYYY --format docx|pdf|xlsx --output PATH` (contract.md).
 
 `--department NAME` or `--unit CODE` instead of CODE writes every matching project into PATH
-as a zip archive.
+as a zip archive, rendered by `--jobs N` processes (default: the number of cores).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from projects.models import Project
 from projects.selectors import ProjectLookupError, project_by_key
-from reports.services import FORMATS, project_file, zip_reports
+from reports.batch import export_to_file
+from reports.services import FORMATS, project_file
 
 NEED_ONE = "请给出项目编码，或 --department / --unit 之一"
 NONE_FOUND = "{year} 年度没有符合条件的项目"
@@ -30,12 +32,13 @@ class Command(BaseCommand):
         scope = parser.add_mutually_exclusive_group()
         scope.add_argument("--department", help="主管部门名称（导出 zip）")
         scope.add_argument("--unit", help="单位编码（导出 zip）")
+        parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="并行进程数（默认：CPU 核数）")
 
     def handle(self, *args: object, **o: object) -> None:
         year, fmt, output = int(o["year"]), str(o["fmt"]), Path(str(o["output"]))  # type: ignore[call-overload]
         if o["department"] or o["unit"]:
             ids = self._scope(year, o["department"], o["unit"])
-            output.write_bytes(zip_reports(ids, fmt))
+            export_to_file(ids, fmt, output, jobs=max(1, int(o["jobs"])))  # type: ignore[call-overload]
             self.stdout.write(WROTE.format(path=output, n=len(ids)))
             return
         if not o["code"]:
