@@ -21,6 +21,7 @@ urlpatterns = [
     path("review/", include("review.urls")),
     path("intake/", include("intake.urls")),
     path("recheck/", include("recheck.urls")),
+    path("account/", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -88,6 +88,7 @@ OFFICERS = ADMIN_ONLY | {"officer": "ok", "other_officer": "ok", "admin": "403"}
 INTAKE = OFFICERS | {"admin": "ok"}
 PUBLIC = dict.fromkeys(ROLES, "ok")
 STAFF = dict.fromkeys(ROLES, "admin_login") | {"admin": "ok"}
+SIGNED_IN = PUBLIC | {"anonymous": "login"}
 # 复核 only reads: every role uploads; unit B's officer is shown none of unit A's rows of the table
 RECHECK = READ | {"other_officer": "blind", "evaluator_b": "ok"}
 RECHECK_DOWNLOAD = dict.fromkeys(ROLES, "404") | {"anonymous": "login", "norole": "403"}  # nothing uploaded yet
@@ -225,6 +226,16 @@ ACCESS: dict[str, Spec] = {
     ),
     "recheck:page": Spec(RECHECK, GP, data=upload_data("seed_a", 2022)),
     "recheck:download": Spec(RECHECK_DOWNLOAD),
+    # every signed-in user changes their own password (an empty form is a 400 with the reasons)
+    "accounts:password_change": Spec(SIGNED_IN, GP, ok_post=(400,)),
+    "accounts:password_change_done": Spec(SIGNED_IN),
+    "accounts:users": Spec(ADMIN_ONLY),
+    "accounts:user_password": Spec(
+        ADMIN_ONLY,
+        GP,
+        args=lambda w, k: {"pk": w.users["officer"].pk},
+        data=constant(new_password1="绩效-重置-2027", new_password2="绩效-重置-2027"),
+    ),
     "login": Spec(PUBLIC, GP, login_required=False, ok_post=(200,)),
     "logout": Spec(PUBLIC, P, login_required=False, ok_post=(302,)),
 }
