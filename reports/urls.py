@@ -7,6 +7,7 @@ app_name = "reports"
 urlpatterns = [
     path("projects/<int:pk>/report.<str:fmt>", views.download, name="download"),
     path("projects/<int:pk>/narrative/", views.narrative, name="narrative"),
+    path("projects/<int:pk>/print/", views.project_print, name="print"),
     path("exports/", views.batch, name="batch"),
     path("exports/<int:pk>/", views.job, name="job"),
     path("exports/<int:pk>/retry/", views.job_retry, name="job_retry"),

@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from projects.access import project_for_user, require_role
 from projects.forms import add_service_error, is_stale
 from projects.models import Role
+from projects.selectors import project_timeline
+from reports.data import report_for
 from reports.forms import BatchExportForm, NarrativeForm
 from reports.models import ExportJob, Narrative
 from reports.selectors import batch_scope
@@ -37,6 +39,15 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     project = project_for_user(request.user, pk)
     filename, content = project_file(project=project, fmt=fmt)
     return attachment(content, filename, fmt)
+
+
+@login_required
+@require_GET
+def project_print(request: HttpRequest, pk: int) -> HttpResponse:
+    """The project page as an A4 sheet to print: no navigation, the report's numbers, the timeline."""
+    project = project_for_user(request.user, pk)
+    context = {"project": project, "report": report_for(project), "timeline": project_timeline(project)}
+    return render(request, "reports/print.html", context)
 
 
 @login_required

@@ -189,6 +189,7 @@ ACCESS: dict[str, Spec] = {
     "projects:submit": Spec(WRITE, P, ok_post=(302,)),
     "reports:download": Spec(READ),
     "reports:narrative": Spec(WRITE, P, data=narrative_data),
+    "reports:print": Spec(READ),
     "reports:batch": Spec(ADMIN_ONLY, GP, data=constant(year=2022, fmt="xlsx")),
     "reports:job": Spec(ADMIN_ONLY, args=job_args),
     "reports:job_retry": Spec(ADMIN_ONLY, P, args=job_args, ok_post=(302,)),
