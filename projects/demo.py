@@ -6,15 +6,27 @@ The numbers come from the seed reports: seed 000 (2022年北疆布丝瑰创业�
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal as D
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from indicators.models import Indicator, direction_of
-from projects.models import Department, Fund, FundSource, Membership, Project, Role, Status, Unit
+from projects.models import (
+    Department,
+    Fund,
+    FundSource,
+    Membership,
+    Project,
+    ReviewAction,
+    ReviewRound,
+    Role,
+    Status,
+    Unit,
+)
 
 PASSWORD = "demo-pass-2026"
 YEAR = 2025
@@ -93,6 +105,49 @@ PROJECTS = (
 )
 GOAL = "推动妇女创业就业、增收致富。"
 UNITS = {"A": ("140001", "内蒙古自治区妇女联合会"), "B": ("140002", "内蒙古妇女干部学校")}
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def _at(month: int, day: int, hour: int = 10) -> datetime.datetime:
+    """A moment of the evaluation season after the fiscal year (the demo's rounds happen then)."""
+    return datetime.datetime(YEAR + 1, month, day, hour, 0, tzinfo=SHANGHAI)
+
+
+# What each state looks like after a real round: (action, who, when, comment) in order.
+ROUNDS = {
+    Status.DRAFT: (),
+    Status.SUBMITTED: ((ReviewAction.SUBMIT, "officer", _at(3, 12), ""),),
+    Status.RETURNED: (
+        (ReviewAction.SUBMIT, "officer", _at(3, 10), ""),
+        (ReviewAction.RETURN, "evaluator", _at(3, 14, 15),
+         "“培训（参会）人次”未达目标，请补充两期培训的签到表，并在偏差原因中说明缺席人员的情况后重新提交。"),
+    ),
+    Status.APPROVED: (
+        (ReviewAction.SUBMIT, "officer", _at(3, 5), ""),
+        (ReviewAction.APPROVE, "evaluator", _at(3, 9, 16),
+         "经核实佐证材料，各项指标完成情况属实；两项时效、成本指标按原自评报告的审核意见调整得分，同意。"),
+    ),
+}  # fmt: skip
+# The 自评报告 text an officer writes before submitting (the sections the workflow asks for).
+NARRATIVES = {
+    "seed000": {
+        "introduction": "北疆布丝瑰创业就业行动围绕手工艺技能培训、新产品研发和品牌宣传，带动城乡妇女创业就业。",
+        "outputs": "全年开展手工艺技能培训9期，研发新产品98款，促进300名妇女就业增收。",
+        "management": "项目资金实行专账核算、专款专用，支出按规定履行审批程序，未发现挤占挪用。",
+        "problems": "受疫情影响，基础手工技能培训完成周期延长，培训成本超出预期。",
+        "plans": "巩固已有基地并拓展新的基地，继续开展分层分类培训。",
+        "measures": "提前制定培训计划，合理测算培训成本，加强过程监控。",
+    },
+    "training": {
+        "introduction": "妇女工作培训经费用于妇女干部履职能力培训。",
+        "outputs": "全年举办培训5天，培训48人次。",
+        "management": "培训经费按标准支出，专款专用。",
+        "problems": "两期培训各有一人因病缺席，参训人次略低于目标。",
+        "plans": "下一年度按实际需求安排培训名额。",
+        "measures": "培训前确认参训人员，设置候补名单。",
+    },
+}
+LOW_EXECUTION_REASON = "部分培训受疫情影响延期，相关费用未在年内支付。"
 
 
 def _indicator(project: Project, position: int, row: Row) -> Indicator:
@@ -122,9 +177,13 @@ def _users(units: dict[str, Unit]) -> list[str]:
     return lines
 
 
-def _project(units: dict[str, Unit], spec: tuple, evaluator: object) -> None:
+def _project(units: dict[str, Unit], spec: tuple, users: dict[str, object]) -> None:
     unit_key, code, name, status, annual, executed, rows = spec
-    defaults = {"unit": units[unit_key], "name": name, "status": status, "annual_goal": GOAL}
+    complete = status != Status.DRAFT  # submitted once: everything a real round asks for is there
+    defaults = {"unit": units[unit_key], "name": name, "status": status, "annual_goal": GOAL,
+                "low_execution_reason": LOW_EXECUTION_REASON if complete else ""}  # fmt: skip
+    if complete:
+        defaults["actual_summary"] = "各项绩效指标均已完成，详见自评表。"
     project, _ = Project.objects.update_or_create(code=code, year=YEAR, defaults=defaults)
     Fund.objects.update_or_create(project=project, source=FundSource.FISCAL, defaults={
         "initial": D(annual), "annual": D(annual), "executed": D(executed)})  # fmt: skip
@@ -132,9 +191,29 @@ def _project(units: dict[str, Unit], spec: tuple, evaluator: object) -> None:
     items = [_indicator(project, i, row) for i, row in enumerate(rows, start=1)]
     if status == Status.APPROVED:  # the published report lowered two scores by hand (domain.md §5)
         for item, score in ((items[5], "3.00"), (items[6], "1.00")):
-            item.adjusted_score, item.adjusted_by, item.adjusted_at = D(score), evaluator, timezone.now()
+            item.adjusted_score, item.adjusted_by, item.adjusted_at = D(score), users["evaluator"], _at(3, 9, 15)
             item.adjust_reason = "按原自评报告的审核意见调整"
     Indicator.objects.bulk_create(items)
+    _narrative(project, "seed000" if rows is SEED000 else "training", complete=complete)
+    _rounds(project, status, officer=users[f"officer_{unit_key.lower()}"], evaluator=users["evaluator"])
+
+
+def _narrative(project: Project, key: str, *, complete: bool) -> None:
+    from reports.models import Narrative  # reports builds on projects
+
+    if complete:
+        Narrative.objects.update_or_create(project=project, defaults=NARRATIVES[key])
+    else:
+        Narrative.objects.filter(project=project).delete()
+
+
+def _rounds(project: Project, status: str, *, officer: object, evaluator: object) -> None:
+    """The review rounds that left the project in `status`, with who, when and the comments."""
+    project.rounds.all().delete()
+    actors = {"officer": officer, "evaluator": evaluator}
+    for action, who, when, comment in ROUNDS[status]:
+        step = ReviewRound.objects.create(project=project, number=1, action=action, actor=actors[who], reason=comment)
+        ReviewRound.objects.filter(pk=step.pk).update(created_at=when)  # auto_now_add: the demo's own date
 
 
 @transaction.atomic
@@ -145,9 +224,9 @@ def load_demo() -> list[str]:
     for key, (code, name) in UNITS.items():
         units[key], _ = Unit.objects.update_or_create(code=code, defaults={"name": name, "department": department})
     lines = _users(units)
-    evaluator = get_user_model().objects.get(username="evaluator")
+    users = {u.username: u for u in get_user_model().objects.filter(username__in=[name for name, *_ in USERS])}
     for spec in PROJECTS:
-        _project(units, spec, evaluator)
+        _project(units, spec, users)
     from scoring.services import projects_rescore  # scoring builds on projects
 
     projects_rescore(project_ids=list(Project.objects.filter(year=YEAR).values_list("pk", flat=True)))

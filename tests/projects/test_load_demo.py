@@ -68,3 +68,63 @@ def test_demo_refused_in_production(settings) -> None:
     with pytest.raises(CommandError, match="生产环境"):
         load()
     assert not Project.objects.exists()
+
+
+# --- every demo state as a real round leaves it (issue 9) ----------------------------------------
+
+
+def test_returned_demo_project_shows_its_return_reason(client) -> None:
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    load()
+    project = Project.objects.get(status=Status.RETURNED)
+    client.force_login(get_user_model().objects.get(username="officer_b"))
+    page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    assert 'id="return-reason"' in page and "请补充两期培训的签到表" in page and "evaluator" in page
+
+
+def test_approved_demo_project_has_its_approval_round() -> None:
+    from projects.models import ReviewAction
+
+    load()
+    project = Project.objects.get(status=Status.APPROVED)
+    rounds = list(project.rounds.select_related("actor").order_by("created_at"))
+    assert [(r.action, r.actor.username) for r in rounds] == [(ReviewAction.SUBMIT, "officer_a"),
+                                                              (ReviewAction.APPROVE, "evaluator")]  # fmt: skip
+    assert rounds[1].reason and rounds[0].created_at < rounds[1].created_at
+    assert rounds[1].created_at.year == 2026  # the season after the fiscal year, not the load's moment
+    adjusted = project.indicators.exclude(adjusted_score=None)
+    assert adjusted.count() == 2 and all(i.adjusted_by.username == "evaluator" and i.adjust_reason for i in adjusted)
+
+
+def test_each_state_has_the_rounds_that_lead_to_it() -> None:
+    from projects.models import ReviewAction
+
+    load()
+    expected = {Status.DRAFT: [], Status.SUBMITTED: [ReviewAction.SUBMIT],
+                Status.RETURNED: [ReviewAction.SUBMIT, ReviewAction.RETURN],
+                Status.APPROVED: [ReviewAction.SUBMIT, ReviewAction.APPROVE]}  # fmt: skip
+    for project in Project.objects.all():
+        assert list(project.rounds.order_by("created_at").values_list("action", flat=True)) == expected[project.status]
+
+
+def test_submitted_returned_and_approved_demo_projects_are_complete() -> None:
+    """Actuals, deviation reasons, the low-execution reason and the report text: nothing a real
+    submission would have been refused for."""
+    from projects.readiness import submission_gaps
+
+    load()
+    for project in Project.objects.exclude(status=Status.DRAFT):
+        assert submission_gaps(project) == [], project
+        assert all(i.actual_text for i in project.indicators.all())
+        assert project.narrative.problems and project.narrative.introduction
+
+
+def test_reloading_the_demo_keeps_one_set_of_rounds() -> None:
+    from projects.models import ReviewRound
+
+    load()
+    count = ReviewRound.objects.count()
+    load()
+    assert ReviewRound.objects.count() == count == 5
