@@ -88,9 +88,12 @@ def errors_annotate(*, path: Path, errors: list[CellError], max_rows: int) -> by
     """The workbook at `path` with `errors` marked, as .xlsx bytes; AnnotationRefused when too large."""
     _check_size(path, max_rows)
     try:
-        book = load_workbook(path, rich_text=True)
+        return _annotated(load_workbook(path, rich_text=True), errors)
     except Exception as exc:  # openpyxl raises many types for a file it cannot write back
         raise AnnotationRefused(UNREADABLE.format(error=type(exc).__name__)) from exc
+
+
+def _annotated(book: Any, errors: list[CellError]) -> bytes:
     if ERRORS_SHEET in book.sheetnames:  # an annotated workbook uploaded again
         del book[ERRORS_SHEET]
     by_cell: dict[tuple[str, str], list[CellError]] = {}
@@ -154,13 +157,17 @@ def _list_sheet(book: Any, errors: list[CellError], marked_sheets: set[str]) -> 
         sheet.append([error.sheet, error.row or None, error.letter, error.label, error.problem, error.fix])
         row = sheet.max_row
         for cell in sheet[row]:
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            centred = cell.column in (2, 3)  # 行, 列
+            cell.alignment = Alignment(horizontal="center" if centred else None, vertical="top", wrap_text=True)
         if error.sheet in marked_sheets and error.row:
             link = sheet.cell(row=row, column=1)
             link.hyperlink = Hyperlink(ref=link.coordinate, location=f"{quote_sheetname(error.sheet)}!{error.cell}",
                                        display=error.sheet)  # fmt: skip
             link.font = LINK_FONT
     sheet.freeze_panes = "A2"
+    sheet.page_setup.orientation = "landscape"
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     book.active = 0
     for other in book.worksheets[1:]:
         other.sheet_view.tabSelected = False
