@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -29,6 +30,14 @@ class ReportTemplateForm(forms.ModelForm):
     class Meta:
         model = ReportTemplate
         fields = ["name", "outline", "file", "active"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if "file" in self.fields:  # where the refusal's “报告模板占位符说明” is
+            url = reverse("admin:reports_reporttemplate_placeholders")
+            self.fields["file"].help_text = format_html(
+                'Word 模板中可用的占位符及示例值见<a href="{}">报告模板占位符说明</a>。', url
+            )
 
     def _get_validation_exclusions(self) -> set[str]:
         # "one active template per outline" holds in the database; saving deactivates the old one
@@ -73,7 +82,24 @@ class ReportTemplateAdmin(admin.ModelAdmin):
 
     def get_urls(self) -> list:
         view = self.admin_site.admin_view(self.preview)
-        return [path("<int:pk>/preview/", view, name="reports_reporttemplate_preview"), *super().get_urls()]
+        placeholders = self.admin_site.admin_view(self.placeholders)
+        return [
+            path("<int:pk>/preview/", view, name="reports_reporttemplate_preview"),
+            path("placeholders/", placeholders, name="reports_reporttemplate_placeholders"),
+            *super().get_urls(),
+        ]
+
+    def placeholders(self, request: HttpRequest) -> HttpResponse:
+        """报告模板占位符说明: each placeholder and field, its meaning and the sample project's value."""
+        from reports.placeholders import help_sections
+
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {**self.admin_site.each_context(request), "title": "报告模板占位符说明", "opts": self.model._meta,
+                   "sections": help_sections()}  # fmt: skip
+        return TemplateResponse(request, "admin/reports/reporttemplate/placeholders.html", context)
 
     def preview(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The template rendered against the sample project, as a .docx download; a template that

@@ -267,6 +267,8 @@ ADMIN_SITE: dict[str, Spec] = {
         },
     ),
     "admin:app_list": Spec(STAFF, GP, htmx=False, args=lambda w, k: {"app_label": "projects"}, ok_post=(200,)),
+    # 报告模板占位符说明: a help page, read only
+    "admin:reports_reporttemplate_placeholders": Spec(STAFF, GP, htmx=False, ok_post=(405,)),
     "admin/(?P<url>.*)$": Spec(
         STAFF, GP, htmx=False, args=lambda w, k: {"url": "nothing/here/"}, ok_get=(404,), ok_post=(404,)
     ),
