@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -281,3 +282,13 @@ def test_the_service_keeps_officers_to_their_unit(tmp_path, officer, other_offic
     assert report.refused == [
         "绩效自评表!第3行 该项目不属于本单位，未显示；您只能复核本单位（140002-内蒙古妇女干部学校）的项目"
     ]
+
+
+def test_every_number_in_the_json_is_a_two_decimal_string(tmp_path):
+    path = national_form(tmp_path / "t.xlsx", with_scores(r5=3, r6=1), budget=8.9, total=92.9, grade="良")
+    _, data = as_json(path)
+    project = data["projects"][0]
+    numbers = [project["at_stake"], project["total"]]
+    numbers += [d[k] for d in project["deviations"] for k in ("weight", "published", "computed", "difference")]
+    numbers += [s[k] for s in project["sums"] if s["what"] != "grade" for k in ("published", "computed") if s[k]]
+    assert numbers and all(re.fullmatch(r"-?\d+\.\d\d", n) for n in numbers), numbers

@@ -192,3 +192,10 @@ def test_a_zip_member_that_unpacks_too_large_is_refused(client, admin_user, monk
 def test_a_broken_workbook_in_a_zip_is_one_unreadable_line(client, admin_user):
     page = post(client, admin_user, zipped({"a.xlsx": b"not a workbook"})).content.decode()
     assert "无法读取" in page
+
+
+def test_the_page_reads_the_database_a_fixed_number_of_times(client, officer, tmp_path, django_assert_max_num_queries):
+    client.force_login(officer)
+    with django_assert_max_num_queries(12):  # session, user, role, unit (twice), schemes, codes, nav, session
+        response = client.post(PAGE, {"file": upload(truncated_form(tmp_path)), "year": 2022})
+    assert response.status_code == 200
