@@ -15,7 +15,7 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Literal
 
 from scoring.rules import deadline_raw, fmt, pts, qualitative_raw, quantitative_raw
-from scoring.types import CENT, QUALITATIVE, ZERO, Evaluation, IndicatorScore, Scheme
+from scoring.types import CENT, HUNDRED, QUALITATIVE, ZERO, Evaluation, IndicatorScore, Scheme
 
 TOLERANCE = Decimal("0.005")  # a published score within half a cent of the rule's is the same score
 SHOWN_PLACES = 4
@@ -36,6 +36,7 @@ SUM_PARTS = "公布{what} {p}，但所列各项之和为 {parts}"
 SUM_RULE = "公布{what} {p}，按规则应为 {c}"
 WEIGHTS = "指标分值合计 {p}，本方案应为 {c}"
 GRADE = "公布等级“{p}”与总分 {total} 应得的等级“{c}”不符"
+LEVEL1_GRADE = "公布{level1}等级“{p}”与其得分 {points}（得分率 {share}%）应得的等级“{c}”不符"
 WHAT_TEXT = {"subtotal": "小计", "indicator_total": "指标合计", "total": "总分", "budget": "预算执行得分"}
 
 SumKind = Literal["subtotal", "indicator_total", "total"]
@@ -60,6 +61,7 @@ class PublishedSum:
     value: Decimal
     level1: str = ""
     weight: Decimal | None = None
+    grade: str = ""  # a 小计's printed 等级 (framework2013 grades each 一级, domain.md §9)
 
 
 @dataclass(frozen=True)
@@ -288,6 +290,25 @@ def grade_band(label: str, scheme: Scheme) -> int | None:
 
 
 def _grade(table: PublishedTable, ev: Evaluation) -> list[SumFinding]:
+    return [*_total_grade(table, ev), *_level1_grades(table, ev)]
+
+
+def _level1_grades(table: PublishedTable, ev: Evaluation) -> list[SumFinding]:
+    """Each printed 小计 等级 against its printed points' share of the 一级's weight (domain.md §9)."""
+    out = []
+    for s in table.sums:
+        weight = s.weight or sum((i.indicator.weight for i in ev.indicators if i.indicator.level1 == s.level1), ZERO)
+        if s.kind != "subtotal" or not s.grade or weight <= 0:
+            continue
+        share = cut(s.value * HUNDRED / weight, 2)
+        expected = ev.scheme.grade(share)
+        if grade_band(s.grade, ev.scheme) != grade_band(expected, ev.scheme):
+            message = LEVEL1_GRADE.format(level1=s.level1, p=s.grade, points=pts(s.value), share=pts(share), c=expected)
+            out.append(SumFinding("grade", s.grade, expected, "bad_grade", message, s.level1, None, s.sheet, s.row))
+    return out
+
+
+def _total_grade(table: PublishedTable, ev: Evaluation) -> list[SumFinding]:
     if not table.grade:
         return []
     printed = [s.value for s in table.sums if _kind(s, ev) == "total"]

@@ -357,3 +357,23 @@ def test_publishing_the_rule_scores_never_departs(index):
     published = list(SEED000_RULE)
     published[index] = None  # any row may be left without a score
     assert not recheck(table=table(published, budget="8.94"), evaluation=seed000()).departs
+
+
+# --- a grade per 一级 (framework2013, domain.md §9) -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "grade", "message"),
+    [
+        ("44.68", "良", None),  # 44.68 of 50 is 89.36%: 良
+        ("44.68", "优", "公布产出指标等级“优”与其得分 44.68（得分率 89.36%）应得的等级“良”不符"),
+        ("45", "优", None),  # 90.00%
+        ("29.99", "差", None),  # 59.98%
+        ("30", "差", "公布产出指标等级“差”与其得分 30.00（得分率 60.00%）应得的等级“中”不符"),
+    ],
+)
+def test_a_subtotals_grade_against_its_share_of_the_weight(value, grade, message):
+    subtotal = PublishedSum("自评表", 20, "subtotal", D(value), "产出指标", D("50"), grade)
+    result = recheck(table=table(SEED000_RULE, sums=[subtotal]), evaluation=seed000())
+    found = [s.message for s in result.sums if s.what == "grade"]
+    assert found == ([message] if message else [])
