@@ -218,9 +218,11 @@ LEVEL1_LINE = "过程 13.00/20.00（得分率 65.00%）中"
 
 def test_the_scheme_is_offered_wherever_schemes_are_chosen(db) -> None:
     from intake.forms import UploadForm
+    from projects.models import Department
 
     label = "2013 共性指标框架（投入 20 / 过程 20 / 产出 30 / 效果 30）"
-    assert dict(Project._meta.get_field("scheme").formfield().choices)["framework2013"] == label  # admin
+    for model in (Project, Department):  # the admin's forms of both; a 主管部门's scheme is its projects'
+        assert dict(model._meta.get_field("scheme").formfield().choices)["framework2013"] == label
     assert dict(UploadForm(admin=True).fields["scheme"].choices)["framework2013"] == label
     assert Project(scheme="framework2013").get_scheme_display() == label
 
