@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from evalsys.lib.xlsx import WorkbookRefused
+from indicators import preview
 from indicators.importer import ImportFailed, ParsedIndicator, ParsedProject, parse_rows
 from indicators.models import Indicator, direction_of
 from indicators.workbook import read_workbook
@@ -52,6 +53,7 @@ class ImportReport:
     indicators_unchanged: int = 0
     warnings: list[tuple[str, Warning]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # projects left out, each with where and why
+    previews: list[Any] = field(default_factory=list)  # dry run: indicators.preview.ProjectPreview per project
 
     def summary(self) -> str:
         head = "试运行（未写入任何数据）" if self.dry_run else "导入完成"
@@ -103,9 +105,12 @@ def workbook_import(
     try:
         with transaction.atomic():
             writer = _Writer(year, scheme, scheme_key, report, user, scope=scope, skip_refused=skip_refused)
+            stored = preview.stored_read(writer=writer, parsed=projects) if dry_run else None
             ids = writer.write(projects)
             report.warnings = [(p.label, w) for p in writer.admitted for w in project_warnings(p, scheme)]
             if dry_run:
+                report.previews = preview.project_previews(writer=writer, parsed=writer.admitted, stored=stored,
+                                                           year=year)  # fmt: skip
                 transaction.set_rollback(True)
             else:
                 projects_rescore(project_ids=ids)

@@ -28,7 +28,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 
 from indicators.services import ADJUST_STATE
-from intake.services import SESSION_KEY
+from intake.services import ERRORS_KEY, SESSION_KEY
 from projects.models import Project
 from tests.access_matrix_support import (
     A_MARKS,
@@ -43,6 +43,7 @@ from tests.access_matrix_support import (
     world_in_transaction,
     xlsx,
 )
+from tests.workbooks import SEED000_ROWS, seed000_workbook
 
 REDIRECTS = {"login": "/login/?next=", "admin_login": "/admin/login/?next="}  # or an outcome is a path
 SEEN = ("ok", "blind")  # outcomes of an allowed request; every other outcome is a refusal
@@ -216,6 +217,12 @@ ACCESS: dict[str, Spec] = {
     ),
     "intake:skip": Spec(
         INTAKE | {"officer": "400", "other_officer": "400", "admin": "400"}, P, data=constant(token="0" * 32)
+    ),
+    # the blank workbook to fill: anyone who may import; a refused upload's marked copy: only its uploader's
+    # session knows the token (none here: a 404)
+    "intake:template": Spec(INTAKE, query="template_scheme=national"),
+    "intake:errors_workbook": Spec(
+        INTAKE | {"officer": "404", "other_officer": "404", "admin": "404"}, args=lambda w, k: {"token": "0" * 32}
     ),
     # the copy page never offers unit A's projects to unit B, nor takes their id
     "intake:copy": Spec(
@@ -487,6 +494,23 @@ def test_another_users_pending_upload_is_refused(client, world, step: str) -> No
     thief = Client()
     world.log_in(thief, "other_officer")
     assert thief.post(reverse(step), {"token": token}).status_code == 400
+    unchanged(world)
+
+
+def test_another_users_refused_upload_is_404(client, world, tmp_path) -> None:
+    """Unit A's officer uploads a workbook with a bad cell; its marked copy is theirs alone."""
+    rows = [list(r) for r in SEED000_ROWS]
+    rows[0][3] = "九期"
+    world.log_in(client, "officer")
+    response = client.post(reverse("intake:upload"), {"file": xlsx(seed000_workbook(tmp_path / "bad.xlsx", rows=rows)
+                                                                    .read_bytes()), "year": 2022})  # fmt: skip
+    assert response.status_code == 400
+    url = reverse("intake:errors_workbook", args=[client.session[ERRORS_KEY]["token"]])
+    assert client.get(url).status_code == 200
+    for role in ("other_officer", "admin"):
+        thief = Client()
+        world.log_in(thief, role)
+        assert thief.get(url).status_code == 404
     unchanged(world)
 
 
