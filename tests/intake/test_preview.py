@@ -7,12 +7,15 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from openpyxl import Workbook
 
 from indicators.preview import KEPT, NEW, SAME, WARNING_LABELS
 from indicators.services import workbook_import
+from intake.services import PREVIEW_DETAIL_LIMIT
 from projects.models import Project
 from tests import factories
 from tests.workbooks import SEED000_CODE, SEED000_ROWS, seed000_workbook
@@ -155,3 +158,37 @@ def test_the_dry_run_stays_within_its_query_budget(tmp_path, officer, django_ass
     with django_assert_max_num_queries(30):
         report = dry_run(path, officer)
     assert len(report.previews) == 20
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+def _upload(client, path: Path):
+    file = SimpleUploadedFile("表.xlsx", path.read_bytes())
+    return client.post(reverse("intake:upload"), {"file": file, "year": "2022"})
+
+
+def test_the_page_costs_the_same_queries_for_2_and_20_projects(client, officer, tmp_path) -> None:
+    client.force_login(officer)
+    _upload(client, flat_workbook(tmp_path / "warm.xlsx", 1))  # sessions, memberships: cached or created
+    counts = []
+    for n in (2, 20):
+        with CaptureQueriesContext(connection) as captured:
+            response = _upload(client, flat_workbook(tmp_path / f"{n}.xlsx", n))
+        assert response.status_code == 200 and response.content.decode().count('class="card mb-2 preview-project') == n
+        counts.append(len(captured))
+    assert counts[0] == counts[1]
+
+
+def test_a_large_upload_lists_the_projects_past_the_limit_one_line_each(client, officer, tmp_path) -> None:
+    client.force_login(officer)
+    page = _upload(client, flat_workbook(tmp_path / "big.xlsx", PREVIEW_DETAIL_LIMIT + 2)).content.decode()
+    assert page.count('class="card mb-2 preview-project') == PREVIEW_DETAIL_LIMIT
+    assert "preview-brief" in page and f"A22{PREVIEW_DETAIL_LIMIT + 1:05d}-项目{PREVIEW_DETAIL_LIMIT + 1}" in page
+    assert " open>" not in page  # many projects: every block starts folded
+
+
+def test_a_small_upload_opens_its_blocks(client, officer, tmp_path) -> None:
+    client.force_login(officer)
+    page = _upload(client, flat_workbook(tmp_path / "one.xlsx", 1)).content.decode()
+    assert 'preview-project state-new" open>' in page and "学员满意度" in page and "100.00" in page
