@@ -46,6 +46,8 @@ class Section:
 
 
 def _example(value: Any) -> str:
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, list):
         return f"列表，共 {len(value)} 项"
     if isinstance(value, dict):
