@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from indicators.models import MAX_PER_PROJECT, TOO_MANY, Indicator, direction_of
-from indicators.parsing import Actual, Target
+from indicators.parsing import Actual, Target, same_unit
 from projects.models import Project
 from projects.services import project_touch
 from scoring.services import projects_rescore
@@ -29,7 +29,8 @@ MOVED = "调整指标顺序"
 ACTUAL_ENTERED = "填报实际完成值"
 DEFINITION_FIELDS = ["level1", "level2", "level3", "comparator", "target", "target_text", "unit", "deadline",
                      "sign_assumed", "weight", "direction"]  # fmt: skip
-ACTUAL_FIELDS = ["actual", "actual_text", "actual_label", "actual_date", "actual_assumed", "reason"]
+ACTUAL_FIELDS = ["actual", "actual_text", "actual_label", "actual_date", "actual_assumed", "actual_unit",
+                 "not_applicable", "reason"]  # fmt: skip
 ADJUSTMENT_FIELDS = ["adjusted_score", "adjust_reason", "adjusted_by", "adjusted_at"]
 
 
@@ -56,12 +57,15 @@ def _apply(row: Indicator, d: Definition) -> None:
     row.target_text = t.text if t.comparator == QUALITATIVE or t.deadline else ""  # a plain number: `target`
     row.sign_assumed, row.direction = t.sign_assumed, direction_of(t.comparator)
     row.drop_unfitting_adjustment()
+    if row.actual_unit and (not row.unit or same_unit(row.actual_unit, row.unit)):  # the target now agrees
+        row.actual_unit = ""
     if before and before != _kind(row):  # a number cannot stand for a 达成 band, nor a date for a number
         _clear_actual(row)
 
 
 def _clear_actual(row: Indicator) -> None:
     row.actual, row.actual_text, row.actual_label, row.actual_date, row.actual_assumed = None, "", "", None, False
+    row.actual_unit = ""
 
 
 def _save(row: Indicator, user: Any, reason: str, fields: list[str] | None = None) -> Indicator:
@@ -122,13 +126,16 @@ def indicator_move(*, indicator: Indicator, version: int, direction: Literal["up
 
 @transaction.atomic
 def indicator_set_actual(
-    *, indicator: Indicator, version: int, actual: Actual | None, reason: str, user: Any
+    *, indicator: Indicator, version: int, actual: Actual | None, reason: str, user: Any, not_applicable: bool = False
 ) -> Indicator:
-    """Record the 实际完成值 (None clears it) and the 偏差原因分析及改进措施."""
+    """Record the 实际完成值 (None clears it) and the 偏差原因分析及改进措施; `not_applicable` marks the
+    indicator 不适用 instead (no actual; `reason` says why, and submission waits for it)."""
     project_touch(project=indicator.project, version=version)
     _clear_actual(indicator)
-    if actual is not None:
+    indicator.not_applicable = not_applicable
+    if actual is not None and not not_applicable:
         indicator.actual, indicator.actual_text, indicator.actual_label = actual.value, actual.text, actual.label
         indicator.actual_date, indicator.actual_assumed = actual.on_date, actual.assumed
+        indicator.actual_unit = actual.unit
     indicator.reason = reason.strip()
     return _save(indicator, user, ACTUAL_ENTERED, ACTUAL_FIELDS)

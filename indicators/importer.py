@@ -12,6 +12,7 @@ from typing import Any
 
 from indicators.models import MAX_PER_PROJECT, TOO_MANY
 from indicators.parsing import (
+    MAX_AMOUNT,
     MAX_UNIT,
     Actual,
     CellError,
@@ -49,7 +50,25 @@ INVALID = "\0invalid"  # a 一级/二级 that was reported as wrong; rows inheri
 IDENTITY_LIMITS = (("project_code", 64), ("project", 300), ("unit_code", 32), ("unit", 200), ("department", 200))
 TOO_LONG = "过长（{n} 字），最多 {limit} 字"
 LEVEL3_LIMIT = 300
-NO_ANNUAL = "有全年执行数时须填写全年预算数（预算数）"
+TOO_LARGE_SUM = "超出可保存的范围，须小于 {limit:,.0f}"
+FUND_LABELS = {"total": "年度资金总额", "fiscal": "当年财政拨款", "carryover": "上年结转资金", "other": "其他资金"}
+
+
+def source_label(source: str) -> str:
+    return FUND_LABELS.get(source, source)
+
+
+def _has_budget(values: dict[str, Any]) -> bool:
+    return any(values.get(name) is not None for name in ("annual", "initial", "executed"))
+
+
+def _fill_annual(values: dict[str, Any]) -> dict[str, Any]:
+    """domain.md §1: a blank 全年预算数 is the 年初预算数 (budget_assumed), or 0 with no budget at all
+    while an execution is given (budget_missing: the budget scores 0)."""
+    if values.get("annual") is not None:
+        return values
+    initial = values.get("initial")
+    return {**values, "annual": initial if initial is not None else Decimal(0), "assumed": initial is not None}
 
 
 class RowError(str):
@@ -113,6 +132,7 @@ class ParsedProject:
     published_budget: Decimal | None = None
     published_totals: list[Any] = field(default_factory=list)
     published_grade: str = ""
+    annual_assumed: bool = False  # the flat layout's 全年预算数 was blank: 年初预算数 stands in
 
     @property
     def label(self) -> str:
@@ -256,6 +276,7 @@ class RowParser:
     def _form_funds(self, r: SheetRow) -> dict[str, dict[str, Decimal | None]]:
         """The form's funds block, summed per source (单位资金 and 财政专户管理资金 are both 其他资金)."""
         funds: dict[str, dict[str, Decimal | None]] = {}
+        overflowed: set[tuple[str, str]] = set()
         for source, row, cells, positions in r.funds:
             sums = funds.setdefault(source, {})
             for column, raw in cells.items():
@@ -264,16 +285,22 @@ class RowParser:
                 except CellError as exc:
                     self.errors.append(RowError(r.sheet, row, FIELD_LABELS[column], str(exc), positions.get(column)))
                     continue
-                if value is not None:
-                    sums[column] = (sums.get(column) or Decimal(0)) + value
-        return {source: values for source, values in funds.items() if values.get("annual") is not None}
+                if value is None or (source, column) in overflowed:
+                    continue
+                total = (sums.get(column) or Decimal(0)) + value
+                if total >= MAX_AMOUNT:  # each amount is bounded, their sum must be too: said once
+                    overflowed.add((source, column))
+                    message = f"“{source_label(source)}”各行合计{TOO_LARGE_SUM.format(limit=MAX_AMOUNT)}"
+                    self.errors.append(RowError(r.sheet, row, FIELD_LABELS[column], message, positions.get(column)))
+                sums[column] = total
+        return {source: _fill_annual(values) for source, values in funds.items() if _has_budget(values)}
 
     # -- indicators --------------------------------------------------------------------------
     def _level(self, r: SheetRow, name: str, allowed: tuple[str, ...], inherited: str) -> str | None:
         raw = self._cell(r, name)
         if raw is None:
             return inherited or None
-        value = clean_level_name(raw, suffix=self.suffix)
+        value = _allowed_form(raw, allowed, suffix=self.suffix)
         if value not in allowed:
             label = FIELD_LABELS[name]
             self._error(r, name, BAD_LEVEL.format(value=normalize(raw), label=label, allowed="、".join(allowed)))
@@ -363,15 +390,35 @@ class RowParser:
     def finish(self) -> list[ParsedProject]:
         """The projects, or ImportFailed listing every error."""
         for project in self.projects.values():
-            if (
-                project.money_value("executed") is not None
-                and project.money_value("annual") is None
-                and ("annual" not in project.bad_money)
-            ):
-                self.errors.append(RowError(project.sheet, project.row, "全年预算数", NO_ANNUAL))
+            if project.money_value("annual") is None and "annual" not in project.bad_money:
+                self._fill_annual(project)
         if self.errors:
             raise ImportFailed(self.errors)
         return list(self.projects.values())
+
+    @staticmethod
+    def _fill_annual(project: ParsedProject) -> None:
+        """The flat layout's budget gaps, as `_fill_annual` fills the form's."""
+        initial, executed = project.money.get("initial"), project.money.get("executed")
+        if initial is not None and "initial" not in project.bad_money:
+            project.money["annual"] = initial
+            project.annual_assumed = True
+        elif executed is not None and "initial" not in project.bad_money:
+            project.money["annual"] = (Decimal(0), executed[1])
+
+
+def _allowed_form(raw: Any, allowed: tuple[str, ...], *, suffix: bool) -> str:
+    """The scheme's name for a 一级/二级 cell: `项目产出` = 产出指标 (but 项目立项 stays itself), and
+    under a scheme whose names carry no 指标 (`投入`, `决策`) `投入指标` = 投入."""
+    value = clean_level_name(raw, suffix=suffix)
+    if value in allowed:
+        return value
+    text = normalize(raw)
+    for candidate in (text.removeprefix("项目"), clean_level_name(text, suffix=False).removesuffix("指标")):
+        found = clean_level_name(candidate, suffix=suffix)
+        if found in allowed:
+            return found
+    return value
 
 
 def parse_rows(rows: list[SheetRow] | Any, scheme: Scheme, *, default_unit: str = "") -> list[ParsedProject]:

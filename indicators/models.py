@@ -60,7 +60,12 @@ class Indicator(models.Model):
     )
     actual_date = models.DateField("实际完成日期", null=True, blank=True)
     actual_assumed = models.BooleanField("完成档位为推定", default=False)
+    # the unit written with the actual when it differs from the target's (unit_mismatch)
+    actual_unit = models.CharField("实际完成值的单位", max_length=40, blank=True)
     reason = models.TextField("偏差原因分析及改进措施", blank=True)
+    # 不适用: the officer says the indicator could not apply this year; its reason is `reason`, and it
+    # scores 0 (the 10号 单位自评表 scores the weights as set: nothing is redistributed)
+    not_applicable = models.BooleanField("不适用", default=False)
     adjusted_score = models.DecimalField("审核调整得分", null=True, blank=True, **POINTS)
     adjust_reason = models.TextField("调整理由", blank=True)
     adjusted_by = models.ForeignKey(

@@ -45,6 +45,7 @@ __all__ = [
     "parse_decimal",
     "parse_target",
     "parse_weight",
+    "same_unit",
     "split_code_name",
 ]
 
@@ -324,6 +325,11 @@ def _unit_key(unit: str) -> str:
     return _UNIT_ALIASES.get(key, key)
 
 
+def same_unit(first: str, second: str) -> bool:
+    """`元/人*月` and `元/人·月` are one unit; so are `个月` and `月`."""
+    return _same_unit(first, second)
+
+
 def _same_unit(first: str, second: str) -> bool:
     """Equal units, allowing trivial variants (个月/月, 日/天, ％/%)."""
     return _unit_key(first) == _unit_key(second)
@@ -467,6 +473,8 @@ def _deadline_target(deadline: datetime.date, text: str, column: str) -> Target:
 
 
 _SIGN_CHARS = "≥≤><=≧≦⩾⩽＞＜＝═﹦"
+# a sign before a number in Chinese numerals (`≥五十款`): a quantity to write in digits, not a 定性 text
+_CHINESE_QUANTITY = re.compile(f"^[{_SIGN_CHARS}]+[零〇一二两三四五六七八九十百千万亿]+(?:{_UNIT_CHARS}{{0,4}})$")
 
 
 def parse_target(cell: object, *, comparator: object = "", unit: object = "", level2: object = "") -> Target:
@@ -504,8 +512,9 @@ def _read_target(cell: object, *, comparator: object, unit: object, level2: obje
         return _deadline_target(found.date, text, column)
     quantity = _match_quantity(text)
     if quantity is None:
-        if column or text[:1] in _SIGN_CHARS:  # a sign says the target is a number
+        if column or _CHINESE_QUANTITY.match(text):  # 指标性质 or `≥五十款` says the target is a number
             raise CellError(f"{_quote(text)}不是数字，请填写数值；文字目标请把指标性质填为“定性”")
+        # `≥较好`, `≥优良`: a sign before words is a 定性 target (domain.md §1), kept as written
         return Target(QUALITATIVE, None, text, "", None, False)
     if column and quantity.sign and column != quantity.sign:
         raise CellError(f"指标性质“{column}”与指标值{_quote(text)}中的“{quantity.sign}”不一致，请统一")
@@ -547,10 +556,12 @@ class Actual:
     label: str
     assumed: bool
     on_date: datetime.date | None = None
+    unit: str = ""  # the unit written in the cell when it is not the target's (unit_mismatch)
 
 
 def _qualitative_key(text: str) -> str:
-    return text.replace(" ", "").rstrip(_TRAILING_PUNCTUATION)
+    """Text to compare: no spaces, no trailing punctuation, no sign before words (`≥较好` = `较好`)."""
+    return text.replace(" ", "").rstrip(_TRAILING_PUNCTUATION).lstrip(_SIGN_CHARS)
 
 
 def _is_negated(key: str) -> bool:
@@ -611,11 +622,9 @@ def _quantitative_actual(cell: object, text: str, target: Target) -> Actual:
     quantity = None if isinstance(cell, datetime.date) else _match_quantity(text)
     if quantity is None:
         raise _not_a_number(text)
-    if quantity.unit and target.unit and not _same_unit(quantity.unit, target.unit):
-        raise CellError(
-            f"实际完成值的单位“{quantity.unit}”与度量单位“{target.unit}”不一致，请按“{target.unit}”填写数值"
-        )
-    return Actual(quantity.value, text, "", False, None)
+    # domain.md §3 unit_mismatch: imported as written, and the evaluator is warned
+    mismatch = quantity.unit and target.unit and not _same_unit(quantity.unit, target.unit)
+    return Actual(quantity.value, text, "", False, None, quantity.unit if mismatch else "")
 
 
 def parse_actual(cell: object, *, target: Target) -> Actual | None:

@@ -107,7 +107,7 @@ def workbook_import(
             writer = _Writer(year, scheme, scheme_key, report, user, scope=scope, skip_refused=skip_refused)
             stored = preview.stored_read(writer=writer, parsed=projects) if dry_run else None
             ids = writer.write(projects)
-            report.warnings = [(p.label, w) for p in writer.admitted for w in project_warnings(p, scheme)]
+            report.warnings = [(p.label, w) for p in writer.admitted for w in project_warnings(p, scheme, year=year)]
             if dry_run:
                 report.previews = preview.project_previews(writer=writer, parsed=writer.admitted, stored=stored,
                                                            year=year)  # fmt: skip
@@ -129,20 +129,27 @@ def _indicator_input(i: ParsedIndicator) -> IndicatorInput:
         target=t.value, target_text=t.text, unit=t.unit, deadline=t.deadline,
         actual=a.value if a else None, actual_text=a.text if a else "", actual_label=a.label if a else "",
         actual_date=a.on_date if a else None, actual_assumed=a.assumed if a else False,
-        sign_assumed=t.sign_assumed, reason=i.reason or "",
+        sign_assumed=t.sign_assumed, reason=i.reason or "", actual_unit=a.unit if a else "",
     )  # fmt: skip
 
 
-def project_warnings(p: ParsedProject, scheme: Scheme) -> tuple[Warning, ...]:
+def project_warnings(p: ParsedProject, scheme: Scheme, *, year: int | None = None) -> tuple[Warning, ...]:
     """domain.md §3 warnings for what the workbook says about `p`."""
+    return evaluate(evaluation_input(p, scheme, year=year)).warnings
+
+
+def evaluation_input(p: ParsedProject, scheme: Scheme, *, year: int | None = None) -> EvaluationInput:
+    """The scoring engine's input for a parsed project, as it will be stored."""
     annual, executed = p.money_value("annual"), p.money_value("executed")
+    assumed = p.annual_assumed
     if p.funds:
-        annual = sum((f.get("annual") or ZERO for f in _fund_rows(p).values()), ZERO)
-        executed = sum((f.get("executed") or ZERO for f in _fund_rows(p).values()), ZERO)
-    budget = BudgetInput(annual, executed) if annual is not None and executed is not None else None
-    data = EvaluationInput(scheme, tuple(_indicator_input(i) for i in p.indicators.values()), budget,
-                           tuple(p.name_variants))  # fmt: skip
-    return evaluate(data).warnings
+        rows = _fund_rows(p).values()
+        annual = sum((f.get("annual") or ZERO for f in rows), ZERO)
+        executed = sum((f.get("executed") or ZERO for f in rows), ZERO)
+        assumed = any(f.get("assumed") for f in rows)
+    budget = BudgetInput(annual, executed, assumed) if annual is not None and executed is not None else None
+    indicators = tuple(_indicator_input(i) for i in p.indicators.values())
+    return EvaluationInput(scheme, indicators, budget, tuple(p.name_variants), p.code, year)
 
 
 def _fund_rows(p: ParsedProject) -> dict[str, dict[str, Decimal | None]]:
@@ -309,9 +316,11 @@ class _Writer:
     def _wanted_funds(p: ParsedProject, current: list[Fund]) -> dict[str, dict[str, Decimal]] | None:
         """Fund rows to write for `p`, or None to keep what is stored."""
         if p.funds:
-            rows = {s: {"initial": v.get("initial"), "annual": v["annual"], "executed": v.get("executed") or ZERO}
+            rows = {s: {"initial": v.get("initial"), "annual": v["annual"], "executed": v.get("executed") or ZERO,
+                        "annual_assumed": bool(v.get("assumed"))}
                     for s, v in _fund_rows(p).items()}  # fmt: skip
-            stored = {f.source: {"initial": f.initial, "annual": f.annual, "executed": f.executed} for f in current}
+            stored = {f.source: {"initial": f.initial, "annual": f.annual, "executed": f.executed,
+                                 "annual_assumed": f.annual_assumed} for f in current}  # fmt: skip
             return None if rows == stored else rows
         annual = p.money_value("annual")
         if annual is None:
@@ -323,12 +332,17 @@ class _Writer:
             sum((f.initial or ZERO for f in current), ZERO) if any(f.initial is not None for f in current) else None
         )
         same = (
-            current and have_annual == annual and initial in (None, have_initial) and executed in (None, have_executed)
+            current
+            and have_annual == annual
+            and initial in (None, have_initial)
+            and executed in (None, have_executed)
+            and any(f.annual_assumed for f in current) == p.annual_assumed
         )
         if same:
             return None
         values = {"annual": annual, "initial": initial if initial is not None else have_initial,
-                  "executed": executed if executed is not None else have_executed}  # fmt: skip
+                  "executed": executed if executed is not None else have_executed,
+                  "annual_assumed": p.annual_assumed}  # fmt: skip
         return {FundSource.UNSPLIT: values}
 
     def _indicators(self, parsed: list[ParsedProject], projects: dict[int, Project]) -> set[int]:
@@ -369,7 +383,7 @@ def _project_values(project: Project) -> tuple:
 UPDATE_BATCH = 500
 INDICATOR_FIELDS = [
     "position", "comparator", "target", "target_text", "unit", "deadline", "sign_assumed", "weight", "direction",
-    "actual", "actual_text", "actual_label", "actual_date", "actual_assumed", "reason",
+    "actual", "actual_text", "actual_label", "actual_date", "actual_assumed", "actual_unit", "reason",
     "adjusted_score", "adjust_reason", "adjusted_by", "adjusted_at",
 ]  # fmt: skip
 
@@ -390,7 +404,7 @@ def _apply_indicator(row: Indicator, item: ParsedIndicator, position: int) -> No
     if item.actual is not None:
         a = item.actual
         row.actual, row.actual_text, row.actual_label = a.value, a.text, a.label
-        row.actual_date, row.actual_assumed = a.on_date, a.assumed
+        row.actual_date, row.actual_assumed, row.actual_unit = a.on_date, a.assumed, a.unit
     if item.reason:
         row.reason = item.reason
 

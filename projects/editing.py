@@ -16,7 +16,7 @@ from django.db import transaction
 from projects.models import Fund, Project
 from projects.services import project_touch
 
-BASIC_FIELDS = ("name", "attribute", "overall_goal", "annual_goal", "actual_summary")
+BASIC_FIELDS = ("name", "attribute", "overall_goal", "annual_goal", "actual_summary", "low_execution_reason")
 BASICS_REASON = "编辑项目基本信息"
 FUNDS_REASON = "编辑项目资金"
 
@@ -81,6 +81,8 @@ def _save_funds(project: Project, funds: Mapping[str, FundAmounts | None], user:
         values = {"initial": amounts.initial, "annual": amounts.annual, "executed": amounts.executed}
         if fund.pk and all(getattr(fund, k) == v for k, v in values.items()):
             continue
+        if fund.annual != amounts.annual:  # entered by hand: no longer the 年初预算数 standing in
+            fund.annual_assumed = False
         for name, value in values.items():
             setattr(fund, name, value)
         fund.full_clean()

@@ -102,6 +102,8 @@ class Project(models.Model):
     overall_goal = models.TextField("总体目标", blank=True)
     annual_goal = models.TextField("年度目标", blank=True)
     actual_summary = models.TextField("实际完成情况", blank=True)
+    # asked for when the execution rate is below the scheme's threshold (low_execution blocks submission)
+    low_execution_reason = models.TextField("执行率偏低原因", blank=True)
     # a callable: a scheme added to scoring/schemes.py needs no migration
     scheme = models.CharField("评分方案", max_length=40, choices=scheme_choices, default=DEFAULT_KEY)
     status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.DRAFT)
@@ -162,6 +164,8 @@ class Fund(models.Model):
     initial = models.DecimalField("年初预算数（万元）", null=True, blank=True, **MONEY)
     annual = models.DecimalField("全年预算数（万元）", **MONEY)
     executed = models.DecimalField("全年执行数（万元）", default=0, **MONEY)
+    # set by the import when 全年预算数 was blank and 年初预算数 stands in for it (budget_assumed)
+    annual_assumed = models.BooleanField("全年预算数按年初预算数", default=False)
     history = audit_history(verbose_name="资金修改记录")
 
     class Meta:
@@ -181,6 +185,7 @@ class Fund(models.Model):
 
 class ReviewAction(models.TextChoices):
     SUBMIT = "submit", "提交"
+    WITHDRAW = "withdraw", "撤回"
     RETURN = "return", "退回"
     APPROVE = "approve", "审核通过"
     REOPEN = "reopen", "重新打开"
@@ -207,3 +212,20 @@ class ReviewRound(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} 第{self.number}轮 {self.get_action_display()}"
+
+
+class SubmissionDeadline(models.Model):
+    """The day by which a fiscal year's self-evaluations are due, set by an admin; a year without
+    a row falls back to EVALSYS_SUBMISSION_DEADLINE ("MM-DD" of the following year)."""
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    due = models.DateField("提交截止日期")
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "提交截止日期"
+        ordering = ["-year"]
+        constraints = [models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="deadline_year_range")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度：{self.due:%Y-%m-%d}"

@@ -7,6 +7,7 @@ subtotals and the total are sums of the rounded parts.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from scoring.types import (
@@ -134,9 +135,16 @@ def deadline_raw(ind: IndicatorInput) -> tuple[Decimal, str]:
     return ZERO, f"完成于 {ind.actual_date:%Y年%m月%d日}，晚于期限 {ind.deadline:%Y年%m月%d日}，暂计 0，由审核人评分"
 
 
+# 10号 附件 单位自评表: the weights are scored as set, so an indicator that did not apply this year
+# earns 0 (its reason stands in the 偏差原因 column); nothing is redistributed over the others.
+NOT_APPLICABLE = "填报人标注为不适用，按 0 分计（单位自评按设定分值计分，不重新分配分值）"
+
+
 def score_indicator(ind: IndicatorInput, scheme: Scheme) -> IndicatorScore:
     """Score one leaf: computed by rule, clamped to [0, w], rounded; an adjustment replaces it."""
-    if not ind.entered:
+    if ind.not_applicable:
+        raw, why = ZERO, NOT_APPLICABLE
+    elif not ind.entered:
         raw, why = ZERO, "尚未填报实际完成值，暂计 0"
     elif ind.comparator == QUALITATIVE:
         raw, why = qualitative_raw(ind, scheme)
@@ -176,7 +184,7 @@ def score_budget(budget: BudgetInput, scheme: Scheme) -> BudgetScore:
     """预算执行率 = B / A; score = min(w, rate × w); A = 0 scores 0."""
     w, a, b = scheme.budget_points, budget.annual, budget.executed
     if a <= 0:
-        return BudgetScore(a, b, ZERO.quantize(CENT), w, ZERO.quantize(CENT), "全年预算数为 0，预算执行得 0")
+        return BudgetScore(a, b, ZERO.quantize(CENT), w, ZERO.quantize(CENT), "无全年预算数（或为 0），预算执行得 0")
     rate = (b * HUNDRED / a).quantize(CENT, rounding=ROUND_HALF_UP)
     score = min(scheme.rounding.apply(min(w, max(b * w / a, ZERO))), w)
     why = f"执行率 {pts(b)}/{pts(a)} = {rate}%，得 {pts(score)}（满分 {pts(w)}）"
@@ -198,12 +206,22 @@ def _indicator_warnings(s: IndicatorScore, scheme: Scheme) -> list[Warning]:
                 name,
             )
         )
-    if ind.level2 in scheme.cost_level2 and ind.comparator in POSITIVE:
-        out.append(Warning("cost_positive", "成本指标使用了“≥”，成本目标通常应为“≤”", name))
-    if ind.entered and s.score < ind.weight and not ind.reason.strip():
+    if ind.actual_unit and ind.comparator != QUALITATIVE:
+        unit = ind.unit or "（无）"
         out.append(
             Warning(
-                "missing_reason", f"得分 {pts(s.score)} 低于分值 {pts(ind.weight)}，须填写偏差原因分析及改进措施", name
+                "unit_mismatch",
+                f"实际完成值的单位“{ind.actual_unit}”与目标的单位“{unit}”不一致，比较结果可能有误，请核对",
+                name,
+            )
+        )
+    if ind.level2 in scheme.cost_level2 and ind.comparator in POSITIVE:
+        out.append(Warning("cost_positive", "成本指标使用了“≥”，成本目标通常应为“≤”", name))
+    # the computed score, not an evaluator's adjustment: lowering a score never creates a duty for the officer
+    if ind.answered and s.computed < ind.weight and not ind.reason.strip():
+        out.append(
+            Warning(
+                "missing_reason", f"得分 {pts(s.computed)} 低于分值 {pts(ind.weight)}，须填写偏差原因分析及改进措施", name
             )
         )
     big = ind.comparator in (*POSITIVE, "=") and ind.target and ind.target > 0 and ind.actual is not None
@@ -222,10 +240,18 @@ def _weight_warnings(inds: tuple[IndicatorInput, ...], scheme: Scheme) -> list[W
     return out
 
 
-def _budget_warnings(b: BudgetScore, ind_total: Decimal, scheme: Scheme) -> list[Warning]:
+def _budget_warnings(b: BudgetScore, ind_total: Decimal, scheme: Scheme, *, assumed: bool) -> list[Warning]:
     if b.annual <= 0:
-        return [Warning("low_execution", "全年预算数为 0，无法计算执行率，预算执行得 0")]
+        return [
+            Warning(
+                "budget_missing",
+                f"没有全年预算数和年初预算数（或均为 0），全年执行数 {pts(b.executed)} 万元"
+                "无法计算执行率，预算执行得 0",
+            )
+        ]
     out = []
+    if assumed:
+        out.append(Warning("budget_assumed", f"全年预算数为空，已按年初预算数 {pts(b.annual)} 万元计算执行率，请核对"))
     exact_rate = b.executed * HUNDRED / b.annual  # warnings compare the exact rate, not the printed one
     if exact_rate < scheme.low_execution_rate:
         out.append(Warning("low_execution", f"预算执行率 {b.rate}% 低于 {fmt(scheme.low_execution_rate)}%，须说明原因"))
@@ -261,7 +287,8 @@ def evaluate(data: EvaluationInput) -> Evaluation:
         for _ in data.name_variants[:1]
     ]
     if budget:
-        warnings += _budget_warnings(budget, ind_total, scheme)
+        warnings += _budget_warnings(budget, ind_total, scheme, assumed=bool(data.budget and data.budget.assumed))
+    warnings += _year_warnings(data.code, data.year)
     warnings += _weight_warnings(data.indicators, scheme)
     for s in scores:
         warnings += _indicator_warnings(s, scheme)
@@ -288,6 +315,28 @@ def level1_grades(scores: tuple[IndicatorScore, ...], scheme: Scheme) -> tuple[L
         share = (points * HUNDRED / weight).quantize(CENT, rounding=ROUND_DOWN)
         out.append(Level1Grade(name, points, weight, share, scheme.grade(share)))
     return tuple(out)
+
+
+# 预算管理一体化 project codes: 6-digit region, 2-digit year, a letter for the kind, then a serial
+# (`15000021T000000007928` is a 2021 project of region 150000).
+_UNIFIED_CODE = re.compile(r"^\d{6}(\d{2})[A-Za-z]\d{6,}$")
+
+
+def code_year(code: str) -> int | None:
+    """The year a 预算管理一体化 code carries (digits 7–8), None for any other code."""
+    found = _UNIFIED_CODE.match(code.strip())
+    return 2000 + int(found.group(1)) if found else None
+
+
+def _year_warnings(code: str, year: int | None) -> list[Warning]:
+    carried = code_year(code)
+    if year is None or carried is None or carried == year:
+        return []
+    return [
+        Warning(
+            "year_mismatch", f"项目编码“{code}”第 7–8 位表示 {carried} 年，与评价年度 {year} 年不一致，请核对年度或编码"
+        )
+    ]
 
 
 def expected_level1_points(scheme: Scheme, present: set[str]) -> dict[str, Decimal]:

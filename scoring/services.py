@@ -19,9 +19,11 @@ def indicator_input(row: Indicator) -> IndicatorInput:
     return IndicatorInput(
         level1=row.level1, level2=row.level2, level3=row.level3, comparator=row.comparator,
         weight=row.weight, target=row.target, target_text=row.target_text, unit=row.unit,
+        not_applicable=row.not_applicable,
         deadline=row.deadline, actual=row.actual, actual_text=row.actual_text,
         actual_label=row.actual_label, actual_date=row.actual_date, actual_assumed=row.actual_assumed,
         sign_assumed=row.sign_assumed, reason=row.reason, adjusted=row.adjusted_score,
+        actual_unit=row.actual_unit,
     )  # fmt: skip
 
 
@@ -32,10 +34,10 @@ def evaluation_input(project: Project) -> EvaluationInput:
     if funds:
         annual = sum((f.annual for f in funds), ZERO)
         executed = sum((f.executed for f in funds), ZERO)
-        budget = BudgetInput(annual=annual, executed=executed)
+        budget = BudgetInput(annual=annual, executed=executed, assumed=any(f.annual_assumed for f in funds))
     indicators = tuple(indicator_input(i) for i in project.indicators.all())
     variants = tuple(project.name_variants or ())
-    return EvaluationInput(get_scheme(project.scheme), indicators, budget, variants)
+    return EvaluationInput(get_scheme(project.scheme), indicators, budget, variants, project.code, project.year)
 
 
 def project_evaluate(project: Project) -> Evaluation:

@@ -128,8 +128,10 @@ class IndicatorInput:
     actual_date: datetime.date | None = None
     actual_assumed: bool = False
     sign_assumed: bool = False
+    not_applicable: bool = False  # 不适用, with its reason in `reason` (scores 0: rules.score_indicator)
     reason: str = ""
     adjusted: Decimal | None = None
+    actual_unit: str = ""  # the unit written in the actual cell, when it is not the target's
 
     @property
     def entered(self) -> bool:
@@ -140,6 +142,11 @@ class IndicatorInput:
             return self.actual_date is not None
         return self.actual is not None
 
+    @property
+    def answered(self) -> bool:
+        """An actual is entered, or the indicator is marked 不适用: nothing is left to fill in."""
+        return self.not_applicable or self.entered
+
 
 @dataclass(frozen=True)
 class BudgetInput:
@@ -147,6 +154,7 @@ class BudgetInput:
 
     annual: Decimal
     executed: Decimal
+    assumed: bool = False  # 全年预算数 was blank: 年初预算数 stands in for it
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,8 @@ class EvaluationInput:
     indicators: tuple[IndicatorInput, ...]
     budget: BudgetInput | None = None
     name_variants: tuple[str, ...] = ()
+    code: str = ""  # the project's code and fiscal year, for `year_mismatch`
+    year: int | None = None
 
 
 @dataclass(frozen=True)

@@ -426,3 +426,123 @@ def test_bare_numbers_without_a_unit_import_and_score(tmp_path: Path) -> None:
     assert rows_by_name["人均补贴"].unit == "元/人*月"
     data = score("P0100")
     assert [i["score"] for i in data["indicators"]] == ["49.38", "40.00"]
+
+
+# --- budget gaps, unit and year warnings (domain.md §1, §3) ------------------------------------
+
+
+def _form_with_funds(*funds: list[object], code: str = "15000025T000000000001") -> list[list[object]]:
+    return [
+        ["项目名称", f"{code}-村级道路养护", "", "", ""],
+        ["实施单位", "150001-某旗交通运输局", "", "", ""],
+        ["项目资金（万元）", "年初预算数", "全年预算数", "全年执行数", "得分"],
+        *funds,
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值"],
+        ["产出指标", "数量指标", "养护里程", "≥120公里", "120公里", 90],
+    ]
+
+
+def _warnings(code: str, year: int) -> list[str]:
+    return [w["code"] for w in score(code, year)["warnings"]]
+
+
+def test_blank_annual_budget_uses_the_initial_one_with_a_warning(tmp_path: Path) -> None:
+    rows = _form_with_funds(["年度资金总额", 80, "", 76, ""], ["其中：当年财政拨款", 80, None, 76, ""])
+    run("import_workbook", write(tmp_path / "gap.xlsx", rows), "--year", 2025)
+    fund = Project.objects.get().funds.get()
+    assert (fund.source, fund.initial, fund.annual, fund.executed, fund.annual_assumed) == (
+        FundSource.FISCAL, Decimal(80), Decimal(80), Decimal(76), True,
+    )  # fmt: skip
+    data = score("15000025T000000000001", 2025)
+    assert data["budget"]["rate"] == "95.00" and data["budget"]["score"] == "9.50"
+    assert _warnings("15000025T000000000001", 2025) == ["budget_assumed"]
+
+
+def test_no_budget_with_an_execution_scores_zero_with_a_warning(tmp_path: Path) -> None:
+    rows = _form_with_funds(["年度资金总额", "", "", 76, ""])
+    run("import_workbook", write(tmp_path / "none.xlsx", rows), "--year", 2025)
+    fund = Project.objects.get().funds.get()
+    assert (fund.source, fund.annual, fund.executed, fund.annual_assumed) == (
+        FundSource.UNSPLIT, Decimal(0), Decimal(76), False,
+    )  # fmt: skip
+    data = score("15000025T000000000001", 2025)
+    assert data["budget"]["score"] == "0.00" and data["total"] == "90.00"
+    assert _warnings("15000025T000000000001", 2025) == ["budget_missing"]
+
+
+def test_flat_layout_budget_gaps(tmp_path: Path) -> None:
+    header = ["项目名称", "单位名称", "年初预算数", "全年预算数", "全年执行数",
+              "一级指标", "二级指标", "三级指标", "指标值", "权重", "实际完成值"]  # fmt: skip
+    rows = [header,
+            ["XM01-甲", "单位甲", 50, "", 50, "产出指标", "数量指标", "户数", "≥10户", 90, "10户"],
+            ["XM02-乙", "单位甲", "", "", 45, "产出指标", "数量指标", "户数", "≥10户", 90, "10户"],
+            ["XM03-丙", "单位甲", 0, 0, 45, "产出指标", "数量指标", "户数", "≥10户", 90, "10户"]]  # fmt: skip
+    run("import_workbook", write(tmp_path / "flat.xlsx", rows), "--year", 2025)
+    assert score("XM01", 2025)["budget"]["score"] == "10.00" and _warnings("XM01", 2025) == ["budget_assumed"]
+    assert score("XM02", 2025)["budget"]["score"] == "0.00" and _warnings("XM02", 2025) == ["budget_missing"]
+    assert score("XM03", 2025)["budget"]["score"] == "0.00" and _warnings("XM03", 2025) == ["budget_missing"]
+    # imported again unchanged: nothing is rewritten, the flag stays
+    out, _ = run("import_workbook", write(tmp_path / "flat.xlsx", rows), "--year", 2025)
+    assert "更新 0 个" in out and Fund.objects.get(project__code="XM01").annual_assumed
+
+
+def test_an_annual_budget_entered_later_clears_the_assumption(tmp_path: Path) -> None:
+    rows = _form_with_funds(["年度资金总额", 80, "", 76, ""])
+    run("import_workbook", write(tmp_path / "gap.xlsx", rows), "--year", 2025)
+    rows = _form_with_funds(["年度资金总额", 80, 90, 76, ""])
+    run("import_workbook", write(tmp_path / "full.xlsx", rows), "--year", 2025)
+    fund = Project.objects.get().funds.get()
+    assert (fund.annual, fund.annual_assumed) == (Decimal(90), False)
+    assert "budget_assumed" not in _warnings("15000025T000000000001", 2025)
+
+
+def test_an_actual_in_another_unit_imports_with_unit_mismatch(tmp_path: Path) -> None:
+    header = ["项目名称", "单位名称", "一级指标", "二级指标", "三级指标", "指标值", "权重", "实际完成值"]
+    rows = [header,
+            ["XM09-丁", "单位甲", "产出指标", "数量指标", "培训人数", "≥500人", 45, "480人次"],
+            ["", "", "产出指标", "成本指标", "人均补助", "≤300元/人*月", 45, "290元/人·月"]]  # fmt: skip
+    run("import_workbook", write(tmp_path / "units.xlsx", rows), "--year", 2025)
+    rows_by_name = {i.level3: i for i in Indicator.objects.all()}
+    assert (rows_by_name["培训人数"].actual, rows_by_name["培训人数"].actual_unit) == (Decimal(480), "人次")
+    assert rows_by_name["人均补助"].actual_unit == ""  # 元/人*月 = 元/人·月
+    data = score("XM09", 2025)
+    assert [i["score"] for i in data["indicators"]] == ["43.20", "45.00"]
+    found = [(w["code"], w["indicator"]) for w in data["warnings"] if w["code"] == "unit_mismatch"]
+    assert found == [("unit_mismatch", "培训人数")]
+
+
+def test_a_code_of_another_year_imports_with_year_mismatch(tmp_path: Path) -> None:
+    rows = _form_with_funds(["年度资金总额", 80, 80, 80, ""], code="15000021T000000007928")
+    out, _ = run("import_workbook", write(tmp_path / "year.xlsx", rows), "--year", 2025)
+    assert "警告 1 条" in out and "15000021T000000007928" in out
+    assert _warnings("15000021T000000007928", 2025) == ["year_mismatch"]
+    run("import_workbook", write(tmp_path / "year.xlsx", rows), "--year", 2021)
+    assert _warnings("15000021T000000007928", 2021) == []
+
+
+def test_decorated_level3_names_are_kept_and_matched_as_written(tmp_path: Path) -> None:
+    header = ["项目名称", "单位名称", "一级指标", "二级指标", "三级指标", "指标值", "权重", "实际完成值"]
+    names = ["指标1:培训人数", "★★★群众满意度", "新增就业(≥**人)"]
+    rows = [header,
+            ["XM07-戊", "单位甲", "项目产出", "数量指标（10分）", names[0], ">=500人", 40, "500人"],
+            ["", "", "满意度指标等", "服务对象满意度", names[1], "＞＝90%", 20, "95%"],
+            ["", "", "效益指标(30分)", "社会效益", names[2], "不少于12 人", 30, "12人"]]  # fmt: skip
+    run("import_workbook", write(tmp_path / "deco.xlsx", rows), "--year", 2025)
+    stored = list(Indicator.objects.order_by("position").values_list("level1", "level2", "level3", "comparator"))
+    assert stored == [("产出指标", "数量指标", names[0], "≥"), ("满意度指标", "服务对象满意度指标", names[1], "≥"),
+                      ("效益指标", "社会效益指标", names[2], "≥")]  # fmt: skip
+    rows[1][-1] = "450人"
+    out, _ = run("import_workbook", write(tmp_path / "deco.xlsx", rows), "--year", 2025)
+    assert "指标 新建 0 条、更新 1 条、未变 2 条" in out
+
+
+def test_level_names_with_or_without_zhibiao_under_a_scheme_without_it(tmp_path: Path) -> None:
+    header = ["项目名称", "单位名称", "一级指标", "二级指标", "三级指标", "指标值", "权重", "实际完成值"]
+    rows = [header,
+            ["XM08-己", "单位甲", "投入指标", "项目立项", "立项依据充分性", "充分", 20, "达成"],
+            ["", "", "项目过程", "业务管理指标", "制度执行有效性", "有效", 20, "达成"],
+            ["", "", "产出(30分)", "实际完成率", "完成率", "≥100%", 30, "100%"],
+            ["", "", "效果", "服务对象满意度指标", "满意度", "≥90%", 30, "95%"]]  # fmt: skip
+    run("import_workbook", write(tmp_path / "f13.xlsx", rows), "--year", 2025, "--scheme", "framework2013")
+    stored = list(Indicator.objects.order_by("position").values_list("level1", "level2"))
+    assert stored == [("投入", "项目立项"), ("过程", "业务管理"), ("产出", "实际完成率"), ("效果", "服务对象满意度")]

@@ -733,9 +733,6 @@ def test_parse_actual_numeric_cells(cell: object, value: str) -> None:
         ("五十", Q_PEOPLE, "“五十”不是数字，请填写实际完成的数值（例如 95）"),
         ("已完成", Q_PEOPLE, "“已完成”不是数字，请填写实际完成的数值（例如 95）"),
         ("- 147 -", Q_PEOPLE, "“- 147 -”不是数字，请填写实际完成的数值（例如 95）"),
-        ("300人次", Q_PEOPLE, "实际完成值的单位“人次”与度量单位“人”不一致，请按“人”填写数值"),
-        ("127.34元", Q_COST, "实际完成值的单位“元”与度量单位“万元”不一致，请按“万元”填写数值"),
-        ("10天", Q_MONTHS, "实际完成值的单位“天”与度量单位“个月”不一致，请按“个月”填写数值"),
         ("≥5以内", Q_NO_UNIT, "“≥5以内”中同时写了“≥”和“≤”，请只保留一个"),
     ],
 )
@@ -743,6 +740,46 @@ def test_parse_actual_quantitative_refuses(cell: str, on: Target, message: str) 
     with pytest.raises(CellError) as info:
         actual(cell, on)
     assert str(info.value) == message
+
+
+@pytest.mark.parametrize(
+    ("cell", "on", "value", "unit"),
+    [
+        ("300人次", Q_PEOPLE, "300", "人次"),
+        ("127.34元", Q_COST, "127.34", "元"),
+        ("10天", Q_MONTHS, "10", "天"),
+        ("95%", Q_PEOPLE, "95", "%"),
+        ("6月", Q_MONTHS, "6", ""),  # 月 = 个月
+        ("1185", Q_PEOPLE, "1185", ""),  # a bare number takes the target's unit
+        ("96", Q_NO_UNIT, "96", ""),
+        ("8个", Q_NO_UNIT, "8", ""),  # a bare target: nothing to differ from
+    ],
+)
+def test_parse_actual_keeps_a_differing_unit_for_the_unit_mismatch_warning(cell, on, value, unit) -> None:
+    got = actual(cell, on)
+    assert got is not None and got.value == D(value) and got.unit == unit and got.text == cell
+
+
+@pytest.mark.parametrize(
+    ("cell", "text"),
+    [("≥较好", "≥较好"), ("≥优良", "≥优良"), ("＞＝良好", ">=良好"), ("≧明显改善", "≧明显改善")],
+)
+def test_a_sign_before_words_without_a_comparator_column_is_a_qualitative_target(cell, text) -> None:
+    got = parse_target(cell)
+    assert (got.comparator, got.value, got.text, got.unit, got.sign_assumed) == ("定性", None, text, "", False)
+    words = text.lstrip("≥>=≧")
+    assert actual(words, got) == Actual(None, words, "达成", True, None)  # repeats the target without its sign
+
+
+@pytest.mark.parametrize("cell", ["≥五十款", "≥五", "≤三天", "＞两百人"])
+def test_a_sign_before_chinese_numerals_asks_for_digits(cell) -> None:
+    with pytest.raises(CellError, match="不是数字，请填写数值；文字目标请把指标性质填为“定性”"):
+        parse_target(cell)
+
+
+def test_a_sign_before_words_with_a_quantitative_comparator_column_is_refused() -> None:
+    with pytest.raises(CellError, match="“较好”不是数字"):
+        parse_target("较好", comparator="≥")
 
 
 def test_parse_actual_quantitative_refuses_date_cell() -> None:

@@ -16,6 +16,7 @@ from indicators.editing import ACTUAL_ENTERED, CREATED
 from indicators.models import Indicator
 from projects.models import Project, Status
 from projects.services import STALE, project_touch
+from scoring.services import project_evaluate
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -335,9 +336,19 @@ def test_invalid_actual_is_re_rendered_with_input_and_chinese_error(client, offi
     assert "“五十”不是数字" in text and 'value="五十"' in text and "hx-swap-oob" not in text
     page = client.post(url, actual_data(target, "五十"))
     assert page.status_code == 400 and "“五十”不是数字" in page.content.decode()
-    assert client.post(url, actual_data(target, "50人")).status_code == 400  # unit 个, not 人
     target.refresh_from_db()
     assert target.actual is None
+
+
+def test_an_actual_in_another_unit_is_kept_with_a_unit_mismatch_warning(client, officer, project_a) -> None:
+    target = row(project_a, "培训人次")  # measured in 个
+    client.force_login(officer)
+    url = reverse("indicators:actual", args=[project_a.pk, target.pk])
+    assert client.post(url, actual_data(target, "50人", "口径不同")).status_code == 302
+    target.refresh_from_db()
+    assert (target.actual, target.actual_text, target.actual_unit) == (Decimal(50), "50人", "人")
+    warnings = project_evaluate(Project.objects.get(pk=project_a.pk)).warnings
+    assert [w.indicator for w in warnings if w.code == "unit_mismatch"] == ["培训人次"]
 
 
 # --- lost updates -------------------------------------------------------------------------------

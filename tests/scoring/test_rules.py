@@ -487,11 +487,59 @@ def test_budget_execution(scheme, annual, executed, rate, score):
     assert str(b.score) == score
 
 
-def test_budget_a0_warns_low_execution():
-    ev = evaluate(EvaluationInput(NATIONAL, (ind("≥", "1", "1", "90"),), BudgetInput(D(0), D(0))))
+def test_budget_a0_warns_budget_missing():
+    ev = evaluate(EvaluationInput(NATIONAL, (ind("≥", "1", "1", "90"),), BudgetInput(D(0), D("12.5"))))
     assert ev.budget is not None and ev.budget.score == D("0.00")
-    assert codes(ev) == ["low_execution"]
+    assert ev.budget.explanation == "无全年预算数（或为 0），预算执行得 0"
+    assert codes(ev) == ["budget_missing"]
+    assert ev.warnings[0].message == (
+        "没有全年预算数和年初预算数（或均为 0），全年执行数 12.50 万元无法计算执行率，预算执行得 0"
+    )
     assert ev.total == D("90.00")
+
+
+def test_budget_assumed_is_scored_on_the_initial_budget_and_warned():
+    ev = evaluate(EvaluationInput(NATIONAL, (ind("≥", "1", "1", "90"),), BudgetInput(D("0.5"), D("0.5"), True)))
+    assert ev.budget is not None and ev.budget.rate == D("100.00") and ev.budget.score == D("10.00")
+    assert codes(ev) == ["budget_assumed"]
+    assert ev.warnings[0].message == "全年预算数为空，已按年初预算数 0.50 万元计算执行率，请核对"
+
+
+@pytest.mark.parametrize(
+    ("code", "year", "message"),
+    [
+        (
+            "15000021T000000007928",
+            2025,
+            "项目编码“15000021T000000007928”第 7–8 位表示 2021 年，与评价年度 2025 年",
+        ),
+        (
+            "42000025Y000000123456",
+            2024,
+            "项目编码“42000025Y000000123456”第 7–8 位表示 2025 年，与评价年度 2024 年",
+        ),
+        ("15000021T000000007928", 2021, None),  # the same year
+        ("XM-2021-001", 2025, None),  # not a 预算管理一体化 code
+        ("150000", 2025, None),
+        ("15000021T12", 2025, None),  # too short a serial to be one
+        ("15000021T000000007928", None, None),  # no year known
+    ],
+)
+def test_year_mismatch_reads_digits_7_and_8_of_a_unified_code(code, year, message):
+    ev = evaluate(EvaluationInput(NATIONAL, (ind("≥", "1", "1", "90"),), None, (), code, year))
+    found = [w.message for w in ev.warnings if w.code == "year_mismatch"]
+    assert found == ([f"{message}不一致，请核对年度或编码"] if message else [])
+
+
+def test_unit_mismatch_warns_and_still_compares_the_numbers():
+    leaf = replace(ind("≥", "90", "95", "90", unit="%"), actual_unit="人")
+    ev = evaluate(EvaluationInput(NATIONAL, (leaf,)))
+    assert ev.indicators[0].score == D("90.00")
+    assert [(w.code, w.message) for w in ev.warnings if w.code == "unit_mismatch"] == [
+        ("unit_mismatch", "实际完成值的单位“人”与目标的单位“%”不一致，比较结果可能有误，请核对")
+    ]
+    bare = replace(ind("≥", "90", "95", "90", unit=""), actual_unit="人")
+    assert "目标的单位“（无）”" in evaluate(EvaluationInput(NATIONAL, (bare,))).warnings[0].message
 
 
 def test_hubei_budget_points_and_total():
@@ -652,11 +700,12 @@ WARNING_CASES = [
         id="full-score-no-reason",
     ),
     pytest.param(
+        # missing_reason follows the computed score: an evaluator's lowering is no duty of the officer
         base_leaves(i0=ind("≥", "100", "100", "30", reason="", adjusted=D("29"))),
         ("100", "100"),
         (),
         "missing_reason",
-        True,
+        False,
         id="adjusted-below-w-no-reason",
     ),
     pytest.param(
