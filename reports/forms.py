@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from projects.forms import VersionedForm
-from projects.models import Department, Unit
+from projects.models import Department, Status, Unit
 from reports.models import Narrative
 from reports.services import FORMATS
 
@@ -36,6 +36,9 @@ class BatchExportForm(forms.Form):
     department = forms.ModelChoiceField(label="主管部门", queryset=Department.objects.all(), required=False)
     unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.all(), required=False)
     fmt = forms.ChoiceField(label="格式", choices=FORMAT_CHOICES, initial="docx")
+    # which states to export: 已审核 only unless the admin ticks others (none ticked: 已审核)
+    statuses = forms.MultipleChoiceField(label="状态", choices=Status.choices, required=False,
+                                         initial=[Status.APPROVED], widget=forms.CheckboxSelectMultiple)  # fmt: skip
 
     def clean(self) -> dict:
         data = super().clean()
@@ -43,4 +46,5 @@ class BatchExportForm(forms.Form):
             raise forms.ValidationError(NEED_SCOPE)
         if data.get("fmt") not in FORMATS:
             raise forms.ValidationError("格式无效")
+        data["statuses"] = data.get("statuses") or [Status.APPROVED]
         return data

@@ -15,12 +15,13 @@ from projects.access import project_for_user, require_role
 from projects.forms import add_service_error, is_stale
 from projects.models import Role
 from projects.selectors import project_timeline
+from reports.batch import export_job_create, export_job_retry, export_jobs_fail_stale
 from reports.data import report_for
 from reports.forms import BatchExportForm, NarrativeForm
 from reports.models import ExportJob, Narrative
-from reports.selectors import batch_scope
-from reports.batch import export_job_create, export_job_retry, export_jobs_fail_stale
+from reports.selectors import batch_scope, project_list_summary, review_queue_summary
 from reports.services import CONTENT_TYPES, FORMATS, narrative_save, project_file
+from reports.summary import render as render_summary
 
 NO_PROJECTS = "所选范围内没有项目"
 
@@ -71,12 +72,29 @@ def narrative(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def projects_xlsx(request: HttpRequest) -> HttpResponse:
+    """The project list, with the page's year, as a 汇总表 (what the user may see)."""
+    summary = project_list_summary(request.user, request.GET)
+    return attachment(render_summary(summary), f"{summary.title}.xlsx", "xlsx")
+
+
+@login_required
+@require_GET
+def queue_xlsx(request: HttpRequest) -> HttpResponse:
+    """The review queue, with its year, as a 汇总表."""
+    summary = review_queue_summary(request.user, request.GET)
+    return attachment(render_summary(summary), f"{summary.title}.xlsx", "xlsx")
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def batch(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.ADMIN)
     form = BatchExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        scope, ids = batch_scope(request.user, **{k: form.cleaned_data[k] for k in ("year", "department", "unit")})
+        filters = {k: form.cleaned_data[k] for k in ("year", "department", "unit", "statuses")}
+        scope, ids = batch_scope(request.user, **filters)
         if ids:
             job = export_job_create(user=request.user, scope=scope, project_ids=ids, fmt=form.cleaned_data["fmt"])
             return redirect("reports:job", pk=job.pk)

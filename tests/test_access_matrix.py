@@ -13,6 +13,7 @@ Run alone with `.venv/bin/python -m pytest tests/test_access_matrix.py -q -n0`."
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from django.core.signals import request_finished
 from django.db import close_old_connections
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from indicators.services import ADJUST_STATE
 from intake.services import ERRORS_KEY, SESSION_KEY
@@ -46,6 +48,7 @@ from tests.access_matrix_support import (
 from tests.workbooks import SEED000_ROWS, seed000_workbook
 
 REDIRECTS = {"login": "/login/?next=", "admin_login": "/admin/login/?next="}  # or an outcome is a path
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 SEEN = ("ok", "blind")  # outcomes of an allowed request; every other outcome is a refusal
 Data = Callable[[World, str], dict[str, Any]]
 
@@ -191,7 +194,9 @@ ACCESS: dict[str, Spec] = {
     "reports:download": Spec(READ),
     "reports:narrative": Spec(WRITE, P, data=narrative_data),
     "reports:print": Spec(READ),
-    "reports:batch": Spec(ADMIN_ONLY, GP, data=constant(year=2022, fmt="xlsx")),
+    "reports:projects_xlsx": Spec(ANY_ROLE, query="year=2022"),
+    "reports:queue_xlsx": Spec(REVIEW_LIST, target="submitted", query="year=2022"),
+    "reports:batch": Spec(ADMIN_ONLY, GP, data=constant(year=2022, fmt="xlsx", statuses=["submitted"])),
     "reports:job": Spec(ADMIN_ONLY, args=job_args),
     "reports:job_retry": Spec(ADMIN_ONLY, P, args=job_args, ok_post=(302,)),
     "reports:job_file": Spec(ADMIN_ONLY, args=job_args),
@@ -334,10 +339,18 @@ def check(response, outcome: str, spec: Spec, method: str) -> None:
     elif outcome == "ok":
         assert status in spec.ok(method), f"{status} not in {spec.ok(method)}"
     elif outcome == "blind":
-        page = response.content.decode()
+        page = text_of(response)
         assert status == 200 and not [mark for mark in A_MARKS if mark in page], "unit A's project shown"
     else:
         assert status == int(outcome)
+
+
+def text_of(response) -> str:
+    """The page, or the cells of a workbook download (the list exports), as text."""
+    if response.get("Content-Type", "").startswith(XLSX):
+        book = load_workbook(io.BytesIO(response.content), read_only=True)
+        return "\n".join(str(v) for ws in book for row in ws.iter_rows(values_only=True) for v in row if v is not None)
+    return response.content.decode()
 
 
 def unchanged(world: World) -> None:

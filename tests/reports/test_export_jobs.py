@@ -209,8 +209,8 @@ def test_a_long_scope_is_kept_whole(client, admin_user) -> None:
     factories.project(unit=unit, year=2025)
     client.force_login(admin_user)
     response = client.post(reverse("reports:batch"), {"year": 2025, "department": department.pk, "unit": unit.pk,
-                                                      "fmt": "xlsx"})  # fmt: skip
+                                                      "fmt": "xlsx", "statuses": ["draft"]})  # fmt: skip
     assert response.status_code == 302
     job = ExportJob.objects.get()
-    assert job.scope == f"2025年度 · {'部' * 200} · {'9' * 32}-{'单' * 200}"
+    assert job.scope == f"2025年度 · {'部' * 200} · {'9' * 32}-{'单' * 200} · 草稿"
     job.full_clean()

@@ -131,7 +131,8 @@ def test_batch_export_requires_a_scope(client, admin_a) -> None:
 def test_batch_export_runs_in_the_worker_and_zips_every_project(client, admin_a, settings, tmp_path) -> None:
     settings.MEDIA_ROOT = tmp_path
     client.force_login(admin_a)
-    response = client.post(reverse("reports:batch"), {"year": 2025, "fmt": "xlsx"})
+    every_state = ["draft", "submitted", "returned", "approved"]
+    response = client.post(reverse("reports:batch"), {"year": 2025, "fmt": "xlsx", "statuses": every_state})
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("reports:job", args=[job.pk])
     assert job.state == ExportJob.State.QUEUED
