@@ -12,7 +12,7 @@ SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2
 TEST_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint check setup system bench worker mutate
+.PHONY: run test lint check setup system bench worker serve mutate
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,6 +62,19 @@ bench: setup
 
 worker: setup
 	$(PY) manage.py db_worker
+
+# Production on this machine (README "Production"): DEBUG off, gunicorn with (2 × cores) + 1
+# workers and one background worker per core. Needs SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
+WORKERS ?= $(shell nproc)
+serve: setup
+	@test -n "$$SECRET_KEY" || { echo "make serve: set SECRET_KEY (and ALLOWED_HOSTS, DATABASE_URL)"; exit 2; }
+	env -u DEBUG $(PY) manage.py migrate --noinput
+	env -u DEBUG $(PY) manage.py collectstatic --noinput -v 0
+	@pids=""; for i in $$(seq $(WORKERS)); do \
+	  env -u DEBUG $(PY) manage.py db_worker --queue-name '*' --no-startup-delay --worker-id "$$(hostname)-$$i" & \
+	  pids="$$pids $$!"; done; \
+	trap 'kill $$pids 2>/dev/null' EXIT INT TERM; \
+	env -u DEBUG $(VENV)/bin/gunicorn evalsys.wsgi --config gunicorn.conf.py
 
 # Mutation testing of the pure engine and the cell parser (README "Mutation testing"): mutmut
 # mutates a copy in mutants/ (never the working tree) and runs the fast, database-free tests listed

@@ -28,6 +28,7 @@ from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from evalsys.lib.replica import from_replica
 from projects.access import visible_projects
 from projects.models import Project
 from reports import services
@@ -66,7 +67,9 @@ def render_files(project_ids: list[int], fmt: str) -> Iterable[tuple[str, bytes]
     """(filename, bytes) of each project's report, gathered services.BATCH_SIZE at a time."""
     templates = {o: services.active_template(o) for o in Outline.values} if fmt == "docx" else {}
     for start in range(0, len(project_ids), services.BATCH_SIZE):
-        for data in reports_for(Project.objects.filter(pk__in=project_ids[start : start + services.BATCH_SIZE])):
+        with from_replica():  # reports of a batch can live with a replica's lag
+            rows = reports_for(Project.objects.filter(pk__in=project_ids[start : start + services.BATCH_SIZE]))
+        for data in rows:
             yield services.filename_for(data, fmt), services.render(data, fmt, template=templates.get(data.outline))
 
 
