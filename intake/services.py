@@ -141,9 +141,14 @@ def _preview(session: SessionBase, pending: PendingUpload, user: Any) -> Outcome
 def upload_pending(*, session: SessionBase, token: str) -> PendingUpload | None:
     """The session's pending upload when `token` is its token, else None."""
     stored = session.get(SESSION_KEY)
-    if not stored or not secrets.compare_digest(str(token), stored["token"]):
+    if not stored or not _same_token(token, stored["token"]):
         return None
     return PendingUpload(**stored)
+
+
+def _same_token(sent: Any, kept: str) -> bool:
+    """compare_digest refuses non-ASCII str (a TypeError, a 500): only a token's shape is compared."""
+    return bool(TOKEN.fullmatch(str(sent))) and secrets.compare_digest(str(sent), kept)
 
 
 def upload_confirm(*, session: SessionBase, pending: PendingUpload, user: Any) -> Outcome:
@@ -180,10 +185,10 @@ def _keep_refused(session: SessionBase, pending: PendingUpload, outcome: Outcome
 def upload_refused(*, session: SessionBase, token: str) -> PendingUpload | None:
     """The session's refused upload when `token` is its token, else None (another user's too)."""
     stored = session.get(ERRORS_KEY)
-    if not stored or not secrets.compare_digest(str(token), stored["token"]):
+    if not stored or not _same_token(token, stored["token"]):
         return None
-    if not upload_path(stored["token"]).exists():
-        return None
+    if not (upload_path(stored["token"]).exists() and _errors_path(stored["token"]).exists()):
+        return None  # swept meanwhile
     return PendingUpload(token=stored["token"], year=0, scheme_key=None, filename=stored["filename"])
 
 

@@ -149,15 +149,24 @@ def test_another_users_token_is_404(client, officer, other_officer, tmp_path) ->
     assert response.status_code == 404 and TOKEN_REFUSED in response.content.decode()
 
 
-@pytest.mark.parametrize("token", ["0" * 32, "x" * 32, "..%2F..%2Fetc"])
-def test_an_unknown_token_is_404(client, officer, token) -> None:
+@pytest.mark.parametrize("token", ["0" * 32, "x" * 32, "..%2F..%2Fetc", "令牌" * 16])
+def test_an_unknown_token_is_404(client, officer, token, tmp_path) -> None:
     client.force_login(officer)
+    upload(client, broken(tmp_path / "b.xlsx"))  # a refused upload is kept: the token is compared with its
     assert client.get(reverse("intake:errors_workbook", args=[token])).status_code == 404
 
 
 def test_evaluator_gets_403(client, evaluator) -> None:
     client.force_login(evaluator)
     assert client.get(reverse("intake:errors_workbook", args=["0" * 32])).status_code == 403
+
+
+def test_a_non_ascii_token_at_confirm_is_refused_not_a_crash(client, officer, tmp_path) -> None:
+    client.force_login(officer)
+    client.post(UPLOAD, {"file": SimpleUploadedFile("a.xlsx", seed000_workbook(tmp_path / "a.xlsx").read_bytes()),
+                         "year": "2022"})  # fmt: skip
+    assert SESSION_KEY in client.session
+    assert client.post(reverse("intake:confirm"), {"token": "令牌" * 16}).status_code == 400
 
 
 def test_post_gets_405(client, officer) -> None:

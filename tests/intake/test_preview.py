@@ -18,7 +18,7 @@ from indicators.services import workbook_import
 from intake.services import PREVIEW_DETAIL_LIMIT
 from projects.models import Project
 from tests import factories
-from tests.workbooks import SEED000_CODE, SEED000_ROWS, seed000_workbook
+from tests.workbooks import SEED000_CODE, SEED000_ROWS, seed000_workbook, seed001_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -192,3 +192,14 @@ def test_a_small_upload_opens_its_blocks(client, officer, tmp_path) -> None:
     client.force_login(officer)
     page = _upload(client, flat_workbook(tmp_path / "one.xlsx", 1)).content.decode()
     assert 'preview-project state-new" open>' in page and "学员满意度" in page and "100.00" in page
+
+
+def test_a_published_table_previews_what_it_imports(tmp_path) -> None:
+    """Seed 001 (merged project cells, repeated headers, several units): the preview's totals are
+    the stored ones."""
+    path = seed001_workbook(tmp_path / "seed001.xlsx")
+    report = workbook_import(path=path, year=2022, dry_run=True)
+    assert len(report.previews) == report.projects_created > 1
+    workbook_import(path=path, year=2022)
+    stored = {f"{p.code}-{p.name}" if p.code else p.name: str(p.score_total) for p in Project.objects.all()}
+    assert {p.label: p.total for p in report.previews} == stored
