@@ -196,6 +196,9 @@ def _project(units: dict[str, Unit], spec: tuple, users: dict[str, object]) -> N
     Indicator.objects.bulk_create(items)
     _narrative(project, "seed000" if rows is SEED000 else "training", complete=complete)
     _rounds(project, status, officer=users[f"officer_{unit_key.lower()}"], evaluator=users["evaluator"])
+    # entered before the rounds, as in a real season (the timeline reads in order)
+    Project.history.filter(id=project.pk).update(history_date=_at(2, 20))
+    Fund.history.filter(project_id=project.pk).update(history_date=_at(2, 20))
 
 
 def _narrative(project: Project, key: str, *, complete: bool) -> None:
