@@ -37,7 +37,7 @@ def _style(form: forms.Form) -> None:
         small = (
             "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
         )
-        field.widget.attrs["class"] = small
+        field.widget.attrs["class"] = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else small
 
 
 def target_of(row: Indicator) -> Target:
@@ -112,6 +112,7 @@ class ActualForm(VersionedForm):
     """实际完成值 (a number, a 达成 band for 定性, a date for a deadline) and 偏差原因分析及改进措施."""
 
     actual = forms.CharField(label="实际完成值", required=False, max_length=500)
+    not_applicable = forms.BooleanField(label="不适用", required=False)
     reason = forms.CharField(label="偏差原因分析及改进措施", required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
@@ -135,16 +136,20 @@ class ActualForm(VersionedForm):
             actual = row.actual_date.isoformat() if row.actual_date else ""
         else:
             actual = row.actual_text or fmt(row.actual)
-        return {"actual": actual, "reason": row.reason}
+        return {"actual": actual, "reason": row.reason, "not_applicable": row.not_applicable}
 
     def clean_actual(self) -> Actual | None:
         text = self.cleaned_data["actual"]
+        if self.data.get(self.add_prefix("not_applicable")):  # 不适用: whatever stands in the cell is dropped
+            return None
         if self.indicator.deadline and text:
             text = _date_or_text(text)
         return _cell(parse_actual, text, target=target_of(self.indicator))
 
     def service_kwargs(self) -> dict[str, Any]:
-        return super().service_kwargs() | {"actual": self.cleaned_data["actual"], "reason": self.cleaned_data["reason"]}
+        d = self.cleaned_data
+        return super().service_kwargs() | {"actual": d["actual"], "reason": d["reason"],
+                                           "not_applicable": d["not_applicable"]}  # fmt: skip
 
 
 def _date_or_text(text: str) -> datetime.date | str:

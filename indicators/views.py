@@ -27,6 +27,7 @@ from projects.forms import VersionedForm, add_service_error, is_stale
 from projects.models import Project
 from projects.selectors import projects_with_scoring_data
 from scoring.schemes import get_scheme
+from scoring.readiness import indicator_gaps
 from scoring.services import project_evaluate
 from scoring.types import IndicatorScore
 
@@ -47,6 +48,11 @@ class Row:
     @property
     def target(self) -> str:
         return target_shown(self.indicator) if self.indicator else ""
+
+    @property
+    def gaps(self) -> tuple[str, ...]:
+        """Why this row would block submission, marked on the row as the officer types."""
+        return indicator_gaps(self.score) if self.score else ()
 
 
 def _editable(request: HttpRequest, pk: int, ipk: int) -> tuple[Project, Indicator]:

@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import F
 
 from indicators.models import Indicator
-from projects.models import Department, Fund, Membership, Project, Unit
+from projects.models import Department, Fund, Membership, Project, SubmissionDeadline, Unit
 from projects.services import EDITABLE
 from scoring.services import projects_rescore
 
@@ -167,3 +167,12 @@ class ProjectAdmin(RescoreAfterSave, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["css/admin.css"]}
+
+
+@admin.register(SubmissionDeadline)
+class SubmissionDeadlineAdmin(admin.ModelAdmin):
+    """Per-year submission deadlines: drafts and returned projects past theirs are 已逾期 on the home
+    page and the overview; a year without one falls back to EVALSYS_SUBMISSION_DEADLINE."""
+
+    list_display = ["year", "due", "updated_at"]
+    ordering = ["-year"]

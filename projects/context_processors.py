@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
 
 from projects.access import role_of
 from projects.models import Role
@@ -18,3 +19,26 @@ def role(request: HttpRequest) -> dict[str, Any]:
         "is_reviewer": current in (Role.EVALUATOR, Role.ADMIN),
         "can_intake": current in (Role.OFFICER, Role.ADMIN),
     }
+
+
+def todo_of(request: HttpRequest) -> Any:
+    """What waits for the user (projects.selectors.Todo), counted once per request."""
+    if not hasattr(request, "_evalsys_todo"):
+        from django.conf import settings
+        from django.utils import timezone
+
+        from projects.access import visible_projects
+        from projects.selectors import todo_counts
+
+        default = settings.EVALSYS_SUBMISSION_DEADLINE
+        request._evalsys_todo = todo_counts(visible_projects(request.user), role=role_of(request.user) or "",
+                                            today=timezone.localdate(), default_deadline=default)  # fmt: skip
+    return request._evalsys_todo
+
+
+def todo(request: HttpRequest) -> dict[str, Any]:
+    """The navigation's to-do counts: one aggregate query, made only when a page shows them."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or role_of(user) is None:
+        return {}
+    return {"todo": SimpleLazyObject(lambda: todo_of(request))}

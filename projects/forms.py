@@ -210,3 +210,12 @@ class YearFilterForm(forms.Form):
     def chosen_year(self) -> int | None:
         year = self.cleaned_data.get("year") if self.is_valid() else None
         return year or self.default
+
+
+class WithdrawForm(forms.Form):
+    """撤回: the officer says why the submission is taken back."""
+
+    reason = forms.CharField(
+        label="撤回理由", max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}),
+        error_messages={"required": "请填写撤回理由"},
+    )  # fmt: skip

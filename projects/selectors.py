@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from projects.models import Project
 
@@ -83,10 +83,11 @@ class TimelineEntry:
 
 
 TRACKED = {
-    "project": ("name", "status", "annual_goal", "overall_goal", "actual_summary", "scheme", "attribute"),
+    "project": ("name", "status", "annual_goal", "overall_goal", "actual_summary", "low_execution_reason", "scheme",
+                "attribute"),
     "fund": ("initial", "annual", "executed"),
     "indicator": ("comparator", "target", "target_text", "unit", "weight", "actual", "actual_text", "actual_label",
-                  "actual_date", "reason", "adjusted_score", "adjust_reason"),
+                  "actual_date", "not_applicable", "reason", "adjusted_score", "adjust_reason"),
 }  # fmt: skip
 KIND = {"+": "新建", "~": "修改", "-": "删除"}
 
@@ -167,3 +168,105 @@ def last_return(project: Project) -> Any:
         return None
     rounds = ReviewRound.objects.filter(project=project, action__in=[ReviewAction.RETURN, ReviewAction.REOPEN])
     return rounds.select_related("actor").order_by("-created_at", "-pk").first()
+
+
+# --- what waits for whom: the to-do of each role's home page ------------------------------------
+
+
+@dataclass(frozen=True)
+class Todo:
+    """Counts of what waits for the user; which of them a role sees is `shown`."""
+
+    role: str
+    to_fill: int = 0  # 待填报: drafts with an indicator that has neither an actual nor 不适用 (or no indicator)
+    to_submit: int = 0  # 待提交: drafts with every indicator answered
+    returned: int = 0  # 被退回
+    to_review: int = 0  # 待审核
+    overdue: int = 0  # drafts and returned projects past their year's submission deadline
+
+    ITEMS = (("to_fill", "待填报"), ("to_submit", "待提交"), ("returned", "被退回"), ("to_review", "待审核"),
+             ("overdue", "已逾期"))  # fmt: skip
+    BY_ROLE = {"officer": ("to_fill", "to_submit", "returned", "overdue"), "evaluator": ("to_review", "overdue"),
+               "admin": ("to_fill", "to_submit", "returned", "to_review", "overdue")}  # fmt: skip
+
+    @property
+    def shown(self) -> list[tuple[str, str, int]]:
+        """(key, label, count) of what this role is shown."""
+        keys = self.BY_ROLE.get(self.role, ())
+        return [(key, label, getattr(self, key)) for key, label in self.ITEMS if key in keys]
+
+    @property
+    def officer_total(self) -> int:
+        return self.to_fill + self.to_submit + self.returned
+
+
+def _unanswered() -> Any:
+    """An indicator of the outer project with neither an actual nor 不适用 (scoring.types.entered)."""
+    from indicators.models import Indicator
+    from scoring.types import QUALITATIVE
+
+    qualitative = Q(comparator=QUALITATIVE, actual_label="")
+    dated = ~Q(comparator=QUALITATIVE) & Q(deadline__isnull=False, actual_date__isnull=True)
+    number = ~Q(comparator=QUALITATIVE) & Q(deadline__isnull=True, actual__isnull=True)
+    rows = Indicator.objects.filter(project=OuterRef("pk"), not_applicable=False)
+    return Exists(rows.filter(qualitative | dated | number))
+
+
+def overdue_filter(today: datetime.date, default: str) -> Q:
+    """Drafts and returned projects whose year's deadline (SubmissionDeadline, else `default` "MM-DD"
+    of the next year) is before `today`."""
+    from projects.models import Status, SubmissionDeadline
+    from review.selectors import submission_deadline  # the "MM-DD" reading, shared with the overview
+
+    last_year_due = today.year - 1 if submission_deadline(today.year - 1, default) < today else today.year - 2
+    set_rows = SubmissionDeadline.objects.filter(year=OuterRef("year"))
+    late = Q(Exists(set_rows.filter(due__lt=today))) | (~Q(Exists(set_rows)) & Q(year__lte=last_year_due))
+    return Q(status__in=[Status.DRAFT, Status.RETURNED]) & late
+
+
+def todo_counts(scope: QuerySet[Project], *, role: str, today: datetime.date, default_deadline: str) -> Todo:
+    """One aggregate query over the projects `scope` (what the user may see)."""
+    from indicators.models import Indicator
+    from projects.models import Status
+
+    blank = Q(_unanswered()) | ~Q(Exists(Indicator.objects.filter(project=OuterRef("pk"))))
+    draft = Q(status=Status.DRAFT)
+    counts = scope.order_by().aggregate(
+        to_fill=Count("pk", filter=draft & blank),
+        to_submit=Count("pk", filter=draft & ~blank),
+        returned=Count("pk", filter=Q(status=Status.RETURNED)),
+        to_review=Count("pk", filter=Q(status=Status.SUBMITTED)),
+        overdue=Count("pk", filter=overdue_filter(today, default_deadline)),
+    )
+    return Todo(role, **counts)
+
+
+TODO_SHOWN = 8  # projects listed under each to-do heading; the count says how many in all
+
+
+def todo_projects(
+    scope: QuerySet[Project], todo: Todo, *, today: datetime.date, default_deadline: str
+) -> dict[str, list[Project]]:
+    """The first TODO_SHOWN projects under each heading the role is shown: one query."""
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    from indicators.models import Indicator
+    from projects.models import Status
+
+    keys = {key for key, _, n in todo.shown if n}
+    if not keys:
+        return {}
+    flag = lambda q: ExpressionWrapper(q, output_field=BooleanField())  # noqa: E731
+    blank = Q(_unanswered()) | ~Q(Exists(Indicator.objects.filter(project=OuterRef("pk"))))
+    rows = scope.annotate(todo_blank=flag(blank), todo_late=flag(overdue_filter(today, default_deadline)))
+    wanted = [Status.DRAFT, Status.RETURNED] + ([Status.SUBMITTED] if "to_review" in keys else [])
+    out: dict[str, list[Project]] = {key: [] for key in keys}
+    for p in rows.filter(status__in=wanted).select_related("unit").order_by("-year", "unit__code", "code")[:500]:
+        found = {"to_fill": p.status == Status.DRAFT and p.todo_blank,
+                 "to_submit": p.status == Status.DRAFT and not p.todo_blank,
+                 "returned": p.status == Status.RETURNED, "to_review": p.status == Status.SUBMITTED,
+                 "overdue": p.todo_late}  # fmt: skip
+        for key in keys:
+            if found[key] and len(out[key]) < TODO_SHOWN:
+                out[key].append(p)
+    return out

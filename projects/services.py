@@ -1,24 +1,30 @@
 """Writes for projects: the review workflow and the check against lost updates.
 
-草稿/已退回 → 已提交 (officer) → 已审核 (evaluator; locked) or 已退回 (with a reason);
-only an admin reopens an approved evaluation, with a reason. Every step is a ReviewRound.
+The workflow is one state machine, its stages data (WORKFLOW): 草稿/已退回 → 已提交 (officer,
+when nothing is missing: projects.readiness) → 已审核 (evaluator; locked, and again only when
+nothing is missing) or 已退回 (with a reason); the officer may 撤回 a submission back to 草稿, with
+a reason, while its review has not started; only an admin reopens an approved evaluation, with a
+reason. Every step is a ReviewRound, and the project's history records who, when and why.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 
-from projects.models import Project, ReviewAction, ReviewRound, Status
+from projects.models import Project, ReviewAction, ReviewRound, Role, Status
 
-BLOCKING_WARNINGS = ("weights_sum", "missing_reason")
 SUBMIT_BLOCKED = "存在须先处理的问题，暂不能提交："
+APPROVE_BLOCKED = "以下项目尚有未填写完整的内容，不能审核通过（均未审核）："
 WRONG_STATE = "项目当前状态为“{status}”，不能{action}"
+WRONG_ROLE = "您的角色不能{action}"
 REASON_REQUIRED = "请填写{what}"
+REVIEW_STARTED = "审核人已开始审核（已调整得分或填写审核意见），不能撤回；如需修改请联系审核人退回"
 STALE = "该项目已被他人修改，您的输入已保留在表单中；请先查看最新内容（刷新页面）再保存"
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 LOCKED = "项目当前状态为“{status}”，不能修改（已提交的项目须先退回，已审核的须由管理员重新打开）"
@@ -42,6 +48,96 @@ def project_touch(*, project: Project, version: int) -> Project:
     return project
 
 
+@dataclass(frozen=True)
+class Transition:
+    """One step of the workflow: from which states, to which, who may take it, what it asks for."""
+
+    action: str
+    sources: tuple[str, ...]
+    target: str
+    roles: tuple[str, ...]
+    reason: str = ""  # what the required reason is called; "" when the step takes none
+    ready: bool = False  # the project must have nothing missing (projects.readiness)
+    unreviewed: bool = False  # only while no evaluator has acted on the round (review_started)
+
+
+WORKFLOW: dict[str, Transition] = {
+    t.action: t
+    for t in (
+        Transition(ReviewAction.SUBMIT, EDITABLE, Status.SUBMITTED, (Role.OFFICER, Role.ADMIN), ready=True),
+        Transition(
+            ReviewAction.WITHDRAW, (Status.SUBMITTED,), Status.DRAFT, (Role.OFFICER,), "撤回理由", unreviewed=True
+        ),
+        Transition(ReviewAction.RETURN, (Status.SUBMITTED,), Status.RETURNED, (Role.EVALUATOR, Role.ADMIN), "退回理由"),
+        Transition(
+            ReviewAction.APPROVE, (Status.SUBMITTED,), Status.APPROVED, (Role.EVALUATOR, Role.ADMIN), ready=True
+        ),
+        Transition(ReviewAction.REOPEN, (Status.APPROVED,), Status.RETURNED, (Role.ADMIN,), "重新打开的理由"),
+    )
+}
+
+
+class SubmissionBlocked(ValidationError):
+    """A refused 提交 or 审核通过; `gaps` maps each refused project's pk to its projects.readiness.Gap list."""
+
+    def __init__(self, head: str, gaps: dict[int, list[Any]], lines: list[str]) -> None:
+        super().__init__([head, *lines], code="blocked")
+        self.gaps = gaps
+
+
+def review_started(project: Project) -> bool:
+    """Review has started once an evaluator adjusted a score or wrote a note since the last 提交."""
+    from indicators.models import Indicator  # indicators and review build on projects
+    from review.models import ReviewNote
+
+    submitted = project.rounds.filter(action=ReviewAction.SUBMIT).order_by("-created_at", "-pk").first()
+    if submitted is None:
+        return False
+    adjusted = Indicator.objects.filter(project=project, adjusted_at__gte=submitted.created_at).exists()
+    return adjusted or ReviewNote.objects.filter(round=submitted).exists()
+
+
+def _check_role(step: Transition, user: Any) -> None:
+    from projects.access import role_of
+
+    if role_of(user) not in step.roles:
+        raise PermissionDenied(WRONG_ROLE.format(action=ReviewAction(step.action).label))
+
+
+def _check_state(step: Transition, projects: list[Project]) -> None:
+    """A first look, so a wrong state is told before anything else; _move checks again under lock."""
+    states = dict(Project.objects.filter(pk__in=[p.pk for p in projects]).values_list("pk", "status"))
+    for project in projects:
+        if states.get(project.pk) not in step.sources:
+            status = Status(states[project.pk]).label if project.pk in states else "已删除"
+            label = ReviewAction(step.action).label
+            raise ValidationError(WRONG_STATE.format(status=status, action=label), code="state")
+
+
+def _check_ready(step: Transition, projects: list[Project]) -> None:
+    from projects.readiness import projects_gaps
+
+    gaps = {pk: found for pk, found in projects_gaps(projects).items() if found}
+    if not gaps:
+        return
+    if step.action == ReviewAction.SUBMIT:
+        raise SubmissionBlocked(SUBMIT_BLOCKED, gaps, [g.message for found in gaps.values() for g in found])
+    names = [f"{p.code or p.name}（{'；'.join(g.message for g in gaps[p.pk])}）" for p in projects if p.pk in gaps]
+    raise SubmissionBlocked(APPROVE_BLOCKED, gaps, names)
+
+
+def evaluation_transition(*, projects: Iterable[Project], action: str, user: Any, reason: str = "") -> list[Project]:
+    """Take step `action` of WORKFLOW for every project, or for none (call inside a transaction)."""
+    step, items, reason = WORKFLOW[action], list(projects), reason.strip()
+    _check_role(step, user)
+    if step.reason and not reason:
+        raise ValidationError(REASON_REQUIRED.format(what=step.reason), code="reason")
+    _check_state(step, items)
+    if step.ready:
+        _check_ready(step, items)
+    return [_move(p, step.sources, step.target, action, user, reason, unreviewed=step.unreviewed) for p in items]
+
+
 def _round(project: Project, action: str, user: Any, reason: str = "") -> ReviewRound:
     number = project.rounds.aggregate(n=Max("number"))["n"] or 0
     if action == ReviewAction.SUBMIT:
@@ -50,13 +146,16 @@ def _round(project: Project, action: str, user: Any, reason: str = "") -> Review
                                       reason=reason)  # fmt: skip
 
 
-def _move(project: Project, allowed: Iterable[str], new: str, action: str, user: Any, reason: str) -> Project:
+def _move(project: Project, allowed: Iterable[str], new: str, action: str, user: Any, reason: str, *,
+          unreviewed: bool = False) -> Project:  # fmt: skip
     """Take one step of the workflow: the row is locked and its state checked inside the
     transaction, so of two people acting at once the second sees the first one's result."""
     current = Project.objects.select_for_update().get(pk=project.pk)
     if current.status not in allowed:
         label = ReviewAction(action).label
         raise ValidationError(WRONG_STATE.format(status=current.get_status_display(), action=label), code="state")
+    if unreviewed and review_started(current):  # adjustments and notes take the same row lock
+        raise ValidationError(REVIEW_STARTED, code="started")
     current.status = new
     current._change_reason = f"{ReviewAction(action).label}" + (f"：{reason}" if reason else "")
     current._history_user = user
@@ -68,47 +167,40 @@ def _move(project: Project, allowed: Iterable[str], new: str, action: str, user:
 
 
 def submission_problems(project: Project) -> list[str]:
-    """Why `project` cannot be submitted yet: the blocking warnings of domain.md §3."""
-    from projects.selectors import projects_with_scoring_data
-    from scoring.services import project_evaluate  # scoring builds on projects
+    """Why `project` cannot be submitted yet, in Chinese (projects.readiness has the links)."""
+    from projects.readiness import submission_gaps
 
-    fresh = projects_with_scoring_data().get(pk=project.pk)
-    warnings = project_evaluate(fresh).warnings
-    return [
-        f"{w.indicator}：{w.message}" if w.indicator else w.message for w in warnings if w.code in BLOCKING_WARNINGS
-    ]
+    return [g.message for g in submission_gaps(project)]
 
 
 @transaction.atomic
 def evaluation_submit(*, project: Project, user: Any) -> Project:
-    problems = submission_problems(project)
-    if problems:
-        raise ValidationError([SUBMIT_BLOCKED, *problems], code="blocked")
-    return _move(project, EDITABLE, Status.SUBMITTED, ReviewAction.SUBMIT, user, "")
+    """提交: refused with every gap (SubmissionBlocked) while anything is missing."""
+    return evaluation_transition(projects=[project], action=ReviewAction.SUBMIT, user=user)[0]
+
+
+@transaction.atomic
+def evaluation_withdraw(*, project: Project, user: Any, reason: str) -> Project:
+    """撤回: the officer takes a submission back to 草稿, with a reason, before review starts."""
+    return evaluation_transition(projects=[project], action=ReviewAction.WITHDRAW, user=user, reason=reason)[0]
 
 
 @transaction.atomic
 def evaluation_return(*, project: Project, user: Any, reason: str) -> Project:
-    if not reason.strip():
-        raise ValidationError(REASON_REQUIRED.format(what="退回理由"), code="reason")
-    return _move(project, (Status.SUBMITTED,), Status.RETURNED, ReviewAction.RETURN, user, reason.strip())
+    return evaluation_transition(projects=[project], action=ReviewAction.RETURN, user=user, reason=reason)[0]
 
 
 @transaction.atomic
 def evaluation_approve(*, projects: Iterable[Project], user: Any) -> int:
-    """Approve one or many submitted projects; refuses the whole batch if one is not submitted."""
-    items = list(projects)
-    for project in items:
-        _move(project, (Status.SUBMITTED,), Status.APPROVED, ReviewAction.APPROVE, user, "")
-    return len(items)
+    """Approve one or many submitted projects; refuses the whole batch if one is not submitted or
+    has anything missing (an evaluator cannot approve what could not have been submitted)."""
+    return len(evaluation_transition(projects=projects, action=ReviewAction.APPROVE, user=user))
 
 
 @transaction.atomic
 def evaluation_reopen(*, project: Project, user: Any, reason: str) -> Project:
-    """Admin only (the view checks the role): an approved evaluation goes back to the officer."""
-    if not reason.strip():
-        raise ValidationError(REASON_REQUIRED.format(what="重新打开的理由"), code="reason")
-    return _move(project, (Status.APPROVED,), Status.RETURNED, ReviewAction.REOPEN, user, reason.strip())
+    """Admin only: an approved evaluation goes back to the officer."""
+    return evaluation_transition(projects=[project], action=ReviewAction.REOPEN, user=user, reason=reason)[0]
 
 
 COPY_EXISTS = "{year} 年度已有项目“{name}”，不能重复复制"

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("<int:pk>/submit/", views.project_submit, name="submit"),
+    path("<int:pk>/withdraw/", views.project_withdraw, name="withdraw"),
 ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -11,12 +14,38 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from projects.access import EDITABLE, can_write, project_for_user, require_role, unit_for_officer, visible_projects
+from projects.access import (
+    EDITABLE,
+    can_write,
+    project_for_user,
+    require_role,
+    role_of,
+    unit_for_officer,
+    visible_projects,
+)
+from projects.context_processors import todo_of
 from projects.editing import project_create_with_funds, project_update
-from projects.forms import ProjectCreateForm, ProjectEditForm, YearFilterForm, add_service_error, is_stale
-from projects.selectors import fund_rows, last_return, project_timeline, projects_with_scoring_data, years_of
-from projects.services import evaluation_submit
+from projects.forms import (
+    ProjectCreateForm,
+    ProjectEditForm,
+    WithdrawForm,
+    YearFilterForm,
+    add_service_error,
+    is_stale,
+)
+from projects.models import Project, Role, Status
+from projects.readiness import project_gaps
+from projects.selectors import (
+    fund_rows,
+    last_return,
+    project_timeline,
+    projects_with_scoring_data,
+    todo_projects,
+    years_of,
+)
+from projects.services import SubmissionBlocked, evaluation_submit, evaluation_withdraw, review_started
 from reports.forms import NarrativeForm
+from review.selectors import officer_feedback
 from scoring.services import project_evaluate
 
 
@@ -30,7 +59,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
     year = form.chosen_year()
     # stored totals (kept equal to the engine by every write): no indicator rows are loaded here
     projects = visible.filter(year=year).select_related("unit").order_by("unit__code", "code")
-    context = {"projects": projects, "years": years, "year": year, "form": form}
+    todo = todo_of(request)  # the navigation's counts, also the page's first panel
+    waiting = todo_projects(
+        visible, todo, today=timezone.localdate(), default_deadline=settings.EVALSYS_SUBMISSION_DEADLINE
+    )
+    context = {"projects": projects, "years": years, "year": year, "form": form, "todo_lists": waiting}
     return render(request, "projects/list.html", context, status=400 if form.errors else 200)
 
 
@@ -39,12 +72,18 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_for_user(request.user, pk)
     project = projects_with_scoring_data().select_related("narrative").get(pk=project.pk)
+    evaluation = project_evaluate(project)
+    can_submit = project.status in EDITABLE and can_write(request.user, project)
     context = {
         "project": project,
-        "evaluation": project_evaluate(project),
+        "evaluation": evaluation,
         "funds": fund_rows(list(project.funds.all())),
         "can_write": can_write(request.user, project),
-        "can_submit": project.status in EDITABLE and can_write(request.user, project),
+        "can_submit": can_submit,
+        "gaps": project_gaps(project, evaluation) if can_submit else [],
+        "can_withdraw": _can_withdraw(request.user, project),
+        "withdraw_form": WithdrawForm(prefix="withdraw"),
+        "feedback": officer_feedback(project, evaluation),
         "narrative_form": NarrativeForm(instance=getattr(project, "narrative", None)),
         "timeline": project_timeline(project),
         "returned": last_return(project),
@@ -87,6 +126,20 @@ def project_create(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/create.html", {"form": form}, status=400 if form.errors else 200)
 
 
+def _can_withdraw(user: Any, project: Project) -> bool:
+    return project.status == Status.SUBMITTED and role_of(user) == Role.OFFICER and not review_started(project)
+
+
+def _refusal(error: ValidationError) -> str:
+    """The refusal with each gap as a link to where it is fixed."""
+    if isinstance(error, SubmissionBlocked):
+        gaps = [g for found in error.gaps.values() for g in found]
+        items = format_html_join("", '<li><a href="{}">{}</a></li>', ((g.url, g.message) for g in gaps))
+        return format_html('{}<ul class="mb-0 submit-gaps">{}</ul>', error.messages[0], items)
+    head, *reasons = error.messages
+    return format_html('{}<ul class="mb-0">{}</ul>', head, format_html_join("", "<li>{}</li>", ((r,) for r in reasons)))
+
+
 @login_required
 @require_POST
 def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -94,9 +147,29 @@ def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         evaluation_submit(project=project, user=request.user)
     except ValidationError as error:
-        head, *reasons = error.messages
-        items = format_html_join("", "<li>{}</li>", ((r,) for r in reasons))
-        messages.error(request, format_html('{}<ul class="mb-0">{}</ul>', head, items), extra_tags="danger")
+        messages.error(request, _refusal(error), extra_tags="danger")
     else:
         messages.success(request, SUBMITTED)
+    return redirect("projects:detail", pk=project.pk)
+
+
+WITHDRAWN = "已撤回，项目回到草稿，可以继续修改"
+
+
+@login_required
+@require_POST
+def project_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """撤回 a submission (the submitting unit's officer, before review starts: the service checks)."""
+    require_role(request.user, Role.OFFICER)
+    project = project_for_user(request.user, pk)
+    form = WithdrawForm(request.POST, prefix="withdraw")
+    if form.is_valid():
+        try:
+            evaluation_withdraw(project=project, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, WITHDRAWN)
+            return redirect("projects:detail", pk=project.pk)
+    messages.error(request, "；".join(e for errors in form.errors.values() for e in errors), extra_tags="danger")
     return redirect("projects:detail", pk=project.pk)

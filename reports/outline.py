@@ -305,6 +305,16 @@ def outline(d: ReportData) -> Document:
     return OUTLINES[d.outline](d)
 
 
+# The narrative sections (reports.models.Narrative fields) an officer must write before submitting,
+# per outline: those the outline prints as （未填写） when empty. The others have a generated
+# fallback (简介, 资金产出) or a standard text (自评目的).
+REQUIRED_SECTIONS: dict[str, tuple[str, ...]] = {
+    "unit": ("management", "problems", "plans", "measures"),
+    "department": ("experience", "problems", "suggestions", "plans"),
+    "framework2013": ("management", "experience", "problems", "suggestions", "measures", "plans"),
+}
+
+
 # --- the annex: 项目支出绩效自评表 ----------------------------------------------------------
 
 WIDTH = 9

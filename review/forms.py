@@ -75,6 +75,8 @@ class ApproveForm(forms.Form):
     year = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # set by the 审核通过 button of one project's page, which the user goes back to
     single = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # set by the confirmation page: without it the choice is shown with what remains, not approved
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def chosen(self) -> set[str]:
         """The ids ticked, as typed, to tick them again when the page comes back."""
@@ -114,3 +116,11 @@ def _reason_form(what: str) -> type[forms.Form]:
 
 ReturnForm = _reason_form("退回理由")
 ReopenForm = _reason_form("重新打开的理由")
+
+
+class NoteForm(forms.Form):
+    """审核意见 on one indicator; empty text removes the note."""
+
+    text = forms.CharField(label="审核意见", required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 1, "class": "form-control form-control-sm",
+                                                        "placeholder": "审核意见（退回后填报人可见）"}))  # fmt: skip

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Subquery
 from django.db.models.functions import Round
 
 from indicators.models import Indicator
-from projects.models import Department, Project, ReviewRound, Status
+from projects.models import Department, Project, ReviewAction, ReviewRound, Status
 from projects.selectors import projects_with_scoring_data, years_of
+from review.models import ReviewNote
 from scoring.services import project_evaluate
 from scoring.types import Evaluation, IndicatorScore
 
@@ -51,6 +52,14 @@ def submission_deadline(year: int, text: str = DEFAULT_DEADLINE) -> datetime.dat
         return datetime.date(year + 1, month, day)
     except (TypeError, ValueError, AttributeError):
         raise ImproperlyConfigured(BAD_DEADLINE.format(value=text)) from None
+
+
+def year_deadline(year: int, default: str = DEFAULT_DEADLINE) -> datetime.date:
+    """The deadline an admin set for `year` (SubmissionDeadline), else `default` "MM-DD" of year + 1."""
+    from projects.models import SubmissionDeadline
+
+    row = SubmissionDeadline.objects.filter(year=year).only("due").first()
+    return row.due if row else submission_deadline(year, default)
 
 
 @dataclass(frozen=True)
@@ -100,7 +109,7 @@ def overview_data(
     by_status = dict(scope.order_by().values_list("status").annotate(n=Count("pk")))
     by_grade = dict(scope.order_by().values_list("score_grade").annotate(n=Count("pk")))
     points = _scatter_points(scope.filter(execution_rate__isnull=False, score_total__isnull=False))
-    due = submission_deadline(year, deadline) if year else None
+    due = year_deadline(year, deadline) if year else None
     late: tuple[Project, ...] = ()
     late_total = 0
     past = due is not None and today > due
@@ -127,3 +136,108 @@ def review_sheet(pk: int) -> tuple[Project, Evaluation, list[tuple[Indicator, In
     project = projects_with_scoring_data().get(pk=pk)
     evaluation = project_evaluate(project)
     return project, evaluation, list(zip(project.indicators.all(), evaluation.indicators, strict=True))
+
+
+# --- what the officer sees of the review, and what the evaluator sees beside each row ----------
+
+
+@dataclass(frozen=True)
+class Adjusted:
+    indicator: Indicator  # with adjusted_score, adjust_reason, adjusted_by and adjusted_at
+    computed: Decimal | None  # the rules' score it replaced
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """The evaluator's adjustments (with their reasons) and the 审核意见 of the last round."""
+
+    adjusted: tuple[Adjusted, ...]
+    notes: tuple[ReviewNote, ...]
+
+
+def _last_submit(project: Project) -> QuerySet[ReviewRound]:
+    rounds = ReviewRound.objects.filter(project=project, action=ReviewAction.SUBMIT)
+    return rounds.order_by("-created_at", "-pk").values("pk")[:1]
+
+
+def round_notes(project: Project) -> list[ReviewNote]:
+    """The 审核意见 of the round under review (or last reviewed), oldest first: one query."""
+    notes = ReviewNote.objects.filter(round__in=Subquery(_last_submit(project)))
+    return list(notes.select_related("author", "round").order_by("indicator_id", "pk"))
+
+
+def officer_feedback(project: Project, evaluation: Evaluation) -> Feedback:
+    """Two queries (`project` comes from projects_with_scoring_data, `evaluation` is its own).
+    Notes are the officer's once the round is decided (not while it is 已提交)."""
+    computed = {i.pk: s.computed for i, s in zip(project.indicators.all(), evaluation.indicators, strict=True)}
+    rows = Indicator.objects.filter(project=project, adjusted_score__isnull=False)
+    adjusted = tuple(Adjusted(i, computed.get(i.pk)) for i in rows.select_related("adjusted_by").order_by("position"))
+    notes = round_notes(project) if project.status != Status.SUBMITTED else []
+    return Feedback(adjusted, tuple(notes))
+
+
+def last_year_rows(project: Project) -> dict[tuple[str, str, str], Indicator]:
+    """Last year's copy of each indicator (same project code in year − 1, same 一级/二级/三级), with
+    its project's scheme for scoring: one query, whatever the number of rows."""
+    if not project.code:
+        return {}
+    rows = Indicator.objects.filter(project__code=project.code, project__year=project.year - 1)
+    return {(i.level1, i.level2, i.level3): i for i in rows.select_related("project")}
+
+
+@dataclass(frozen=True)
+class LastYear:
+    """Last year's copy of an indicator as the review page shows it beside this year's."""
+
+    year: int
+    target: str
+    actual: str
+    weight: Decimal
+    score: Decimal
+
+
+def last_year_of(row: Indicator | None) -> LastYear | None:
+    """Target, actual and score of last year's row (scored by its own project's scheme; no query)."""
+    if row is None:
+        return None
+    from scoring import display
+    from scoring.rules import score_indicator
+    from scoring.schemes import get_scheme
+    from scoring.services import indicator_input
+
+    ind = indicator_input(row)
+    score = score_indicator(ind, get_scheme(row.project.scheme)).score
+    actual = "不适用" if row.not_applicable else display.actual_text(ind) or "—"
+    return LastYear(row.project.year, display.target_text(ind), actual, row.weight, score)
+
+
+@dataclass(frozen=True)
+class ApprovalSummary:
+    """What a bulk approval is about to do: the projects it approves, those it cannot (with why),
+    and the warnings that remain on the approved ones, counted per code."""
+
+    ready: tuple[Project, ...]
+    blocked: tuple[tuple[Project, tuple[str, ...]], ...]
+    warnings: tuple[tuple[str, int], ...]  # (code, number of warnings), most frequent first
+
+
+def approval_summary(projects: list[Project]) -> ApprovalSummary:
+    """Evaluates every chosen project in a fixed number of queries, whatever their number."""
+    from collections import Counter
+
+    from projects.readiness import project_gaps
+
+    loaded = projects_with_scoring_data(Project.objects.filter(pk__in=[p.pk for p in projects]))
+    ready, blocked, counts = [], [], Counter()
+    for project in loaded.select_related("narrative").order_by("unit__code", "code", "pk"):
+        if project.status != Status.SUBMITTED:
+            blocked.append((project, (f"项目当前状态为“{project.get_status_display()}”",)))
+            continue
+        evaluation = project_evaluate(project)
+        gaps = project_gaps(project, evaluation)
+        if gaps:
+            blocked.append((project, tuple(g.message for g in gaps)))
+            continue
+        ready.append(project)
+        counts.update(w.code for w in evaluation.warnings)
+    return ApprovalSummary(tuple(ready), tuple(blocked), tuple(counts.most_common()))

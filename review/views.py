@@ -25,18 +25,24 @@ from projects.selectors import project_timeline
 from projects.services import evaluation_reopen, evaluation_return
 from review.access import project_for_reviewer, projects_for_reviewer, reviewable_projects
 from review.charts import overview_charts
-from review.forms import AdjustForm, ApproveForm, OverviewForm, ReopenForm, ReturnForm, YearForm
+from review.forms import AdjustForm, ApproveForm, NoteForm, OverviewForm, ReopenForm, ReturnForm, YearForm
+from review.models import ReviewNote
 from review.selectors import (
     DEFAULT_DEADLINE,
+    LastYear,
+    approval_summary,
+    last_year_of,
+    last_year_rows,
     overview_data,
     review_departments,
     review_queue,
     review_rounds,
     review_sheet,
     review_years,
+    round_notes,
 )
-from review.services import projects_approve
-from scoring.types import IndicatorScore
+from review.services import projects_approve, review_note_save
+from scoring.types import Evaluation, IndicatorScore, Warning
 
 APPROVED = "已审核通过 {n} 个项目"
 RETURNED = "已退回项目“{name}”"
@@ -75,6 +81,9 @@ def _back(data: dict[str, Any]) -> HttpResponse:
 def approve(request: HttpRequest) -> HttpResponse:
     scope = reviewable_projects(request.user)
     form = ApproveForm(request.POST)
+    if form.is_valid() and not form.cleaned_data["confirm"]:
+        summary = approval_summary(projects_for_reviewer(request.user, form.cleaned_data["projects"]))
+        return render(request, "review/approve_confirm.html", {"summary": summary, "form": form})
     if form.is_valid():
         try:
             count = projects_approve(projects=projects_for_reviewer(request.user, form.cleaned_data["projects"]),
@@ -96,9 +105,16 @@ def approve(request: HttpRequest) -> HttpResponse:
 
 @dataclass(frozen=True)
 class Row:
+    """One indicator under review: its score, the officer's reason, its warnings, last year's copy,
+    the evaluator's adjustment form and 审核意见 form."""
+
     indicator: Indicator
     score: IndicatorScore
     form: AdjustForm
+    warnings: tuple[Warning, ...] = ()
+    last_year: LastYear | None = None
+    note: ReviewNote | None = None
+    note_form: NoteForm | None = None
 
 
 def _adjust_form(indicator: Indicator, data: Any = None) -> AdjustForm:
@@ -106,15 +122,32 @@ def _adjust_form(indicator: Indicator, data: Any = None) -> AdjustForm:
     return AdjustForm(data, prefix=f"i{indicator.pk}", initial=initial)
 
 
-def _rows(pairs: list[tuple[Indicator, IndicatorScore]], bound: dict[int, AdjustForm]) -> list[Row]:
-    return [Row(i, s, bound.get(i.pk) or _adjust_form(i)) for i, s in pairs]
+def _note_form(indicator: Indicator, note: ReviewNote | None, data: Any = None) -> NoteForm:
+    return NoteForm(data, prefix=f"n{indicator.pk}", initial={"text": note.text if note else ""})
+
+
+def _rows(project: Project, evaluation: Evaluation, pairs: list[tuple[Indicator, IndicatorScore]],
+          bound: dict[int, Any]) -> list[Row]:  # fmt: skip
+    """The rows with their extras, in a fixed number of queries (notes, last year: one each)."""
+    warnings: dict[str, list[Warning]] = {}
+    for w in evaluation.warnings:
+        warnings.setdefault(w.indicator, []).append(w)
+    notes = {n.indicator_id: n for n in round_notes(project)}
+    before = last_year_rows(project)
+    out = []
+    for i, s in pairs:
+        note, form = notes.get(i.pk), bound.get(i.pk)
+        out.append(Row(i, s, form if isinstance(form, AdjustForm) else _adjust_form(i),
+                       tuple(warnings.get(i.level3, ())), last_year_of(before.get((i.level1, i.level2, i.level3))),
+                       note, form if isinstance(form, NoteForm) else _note_form(i, note)))  # fmt: skip
+    return out
 
 
 def _project_page(request: HttpRequest, pk: int, *, bound: dict[int, AdjustForm] | None = None,
                   status: int = 200, **forms: Any) -> HttpResponse:  # fmt: skip
     project, evaluation, pairs = review_sheet(pk)
     context = {
-        "project": project, "evaluation": evaluation, "rows": _rows(pairs, bound or {}),
+        "project": project, "evaluation": evaluation, "rows": _rows(project, evaluation, pairs, bound or {}),
         "can_review": project.status == Status.SUBMITTED, "can_reopen": project.status == Status.APPROVED,
         "return_form": forms.get("return_form") or ReturnForm(prefix="return"),
         "reopen_form": forms.get("reopen_form") or ReopenForm(prefix="reopen"),
@@ -149,14 +182,38 @@ def adjust(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
     return redirect("review:project", pk=pk)
 
 
-def _adjust_fragment(request: HttpRequest, pk: int, indicator_pk: int, form: AdjustForm) -> HttpResponse:
+def _adjust_fragment(request: HttpRequest, pk: int, indicator_pk: int, form: Any) -> HttpResponse:
     """The indicator's row, and the project total out of band. Errors come back as 200 too:
     htmx 2 does not swap 4xx responses, and the row must show the error at its field."""
     project, evaluation, pairs = review_sheet(pk)
-    rows = _rows([p for p in pairs if p[0].pk == indicator_pk], {indicator_pk: form} if form.errors else {})
+    mine = [p for p in pairs if p[0].pk == indicator_pk]
+    rows = _rows(project, evaluation, mine, {indicator_pk: form} if form.errors else {})
     context = {"project": project, "evaluation": evaluation, "row": rows[0], "saved": not form.errors,
                "can_review": project.status == Status.SUBMITTED}  # fmt: skip
     return render(request, "review/_adjust_response.html", context)
+
+
+NOTED = "已保存指标“{name}”的审核意见"
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest, pk: int, indicator_pk: int) -> HttpResponse:
+    """审核意见 on one indicator in the current round; empty text removes it."""
+    reviewed = project_for_reviewer(request.user, pk)
+    indicator = get_object_or_404(Indicator.objects.select_related("project"), pk=indicator_pk, project=reviewed)
+    form = NoteForm(request.POST, prefix=f"n{indicator.pk}")
+    if form.is_valid():
+        try:
+            review_note_save(indicator=indicator, text=form.cleaned_data["text"], user=request.user)
+        except ValidationError as error:
+            add_service_error(form, error)
+    if request.htmx:
+        return _adjust_fragment(request, pk, indicator.pk, form)
+    if form.errors:
+        return _project_page(request, pk, bound={indicator.pk: form}, status=400)
+    messages.success(request, NOTED.format(name=indicator.level3))
+    return redirect(f"{reverse('review:project', args=[pk])}#indicator-{indicator.pk}")
 
 
 def _decide(request: HttpRequest, project: Project, form: Any, service: Any, done: str, key: str) -> HttpResponse:

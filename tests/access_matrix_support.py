@@ -7,6 +7,7 @@ of it (pytest-django's `db`), so whatever a request writes is undone before the 
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 import tempfile
@@ -31,8 +32,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from indicators.models import Indicator
-from projects.models import Project, ReviewAction, ReviewRound, Status
-from reports.models import ExportJob, Narrative, ReportTemplate
+from projects.models import Project, ReviewAction, ReviewRound, Status, SubmissionDeadline
+from reports.models import ExportJob, ReportTemplate
 from reports.tasks import export_batch
 from scoring.services import projects_rescore
 from tests import factories
@@ -156,6 +157,7 @@ def build_world() -> World:
         "reports.narrative": draft.narrative,
         "reports.reporttemplate": template,
         "reports.exportjob": job,
+        "projects.submissiondeadline": SubmissionDeadline.objects.create(year=2022, due=datetime.date(2023, 3, 31)),
         "django_tasks_database.dbtaskresult": apps.get_model("django_tasks_database", "DBTaskResult").objects.get(),
         **_axes_rows(),
     }
@@ -177,7 +179,7 @@ def _project(unit, users, code: str, year: int, status: str, name: str) -> Proje
     factories.indicator(project, level3="培训人次", weight="60", actual=Decimal(10), actual_text="10")
     factories.indicator(project, level3="品牌", comparator="定性", weight="30", target=None, target_text="提升",
                         actual_label="达成", actual_text="达成", position=1)  # fmt: skip
-    Narrative.objects.create(project=project, introduction="项目简介", problems="存在问题")
+    factories.report_text(project, introduction="项目简介", problems="存在问题")  # every required section
     officer = users["officer"] if unit.code == "140001" else users["other_officer"]
     for action in ROUNDS[status]:
         actor = officer if action == ReviewAction.SUBMIT else users["evaluator"]

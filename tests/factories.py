@@ -39,3 +39,12 @@ def indicator(project: Project, *, level3: str, comparator: str = "≥", weight:
     values = {"level1": "产出指标", "level2": "数量指标", "unit": "个", "target": Decimal("10")} | extra
     return Indicator.objects.create(project=project, level3=level3, comparator=comparator, weight=Decimal(weight),
                                     direction=direction_of(comparator), **values)  # fmt: skip
+
+
+def report_text(project: Project, **texts: str):
+    """The 自评报告 sections an officer must write before submitting (reports.outline.REQUIRED_SECTIONS)."""
+    from reports.models import Narrative
+
+    values = {"management": "资金按规定管理", "problems": "无重大问题", "plans": "继续实施", "measures": "加强管理",
+              "experience": "按计划推进", "suggestions": "无"} | texts  # fmt: skip
+    return Narrative.objects.update_or_create(project=project, defaults=values)[0]

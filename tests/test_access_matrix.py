@@ -32,6 +32,7 @@ from openpyxl import load_workbook
 from indicators.services import ADJUST_STATE
 from intake.services import ERRORS_KEY, SESSION_KEY
 from projects.models import Project
+from review.services import NOTE_STATE
 from tests.access_matrix_support import (
     A_MARKS,
     FAST_HASHERS,
@@ -90,6 +91,7 @@ ANY_ROLE = READ | {"other_officer": "blind", "evaluator_b": "blind"}
 ADMIN_ONLY = {role: "403" for role in ROLES} | {"anonymous": "login", "admin": "ok"}
 OFFICERS = ADMIN_ONLY | {"officer": "ok", "other_officer": "ok", "admin": "403"}
 INTAKE = OFFICERS | {"admin": "ok"}
+WITHDRAW = READ | {"evaluator": "403", "evaluator_b": "403", "admin": "403"}
 PUBLIC = dict.fromkeys(ROLES, "ok")
 STAFF = dict.fromkeys(ROLES, "admin_login") | {"admin": "ok"}
 SIGNED_IN = PUBLIC | {"anonymous": "login"}
@@ -132,6 +134,10 @@ def narrative_data(world: World, key: str) -> dict[str, Any]:
 def adjust_data(world: World, key: str) -> dict[str, Any]:
     p = f"i{world.indicator(key).pk}-"
     return {f"{p}value": "50", f"{p}reason": "佐证材料不足，核减"}
+
+
+def note_data(world: World, key: str) -> dict[str, Any]:
+    return {f"n{world.indicator(key).pk}-text": "请补充宣传材料"}
 
 
 def upload_data(book: str, year: int) -> Data:
@@ -191,6 +197,10 @@ ACCESS: dict[str, Spec] = {
     "projects:detail": Spec(READ),
     "projects:edit": Spec(WRITE, GP, data=edit_data),
     "projects:submit": Spec(WRITE, P, ok_post=(302,)),
+    # 撤回: the submitting unit's officer only (other roles 403 before the project is looked up)
+    "projects:withdraw": Spec(
+        WITHDRAW, P, "submitted", data=constant(**{"withdraw-reason": "发现执行数填错"}), ok_post=(302,)
+    ),
     "reports:download": Spec(READ),
     "reports:narrative": Spec(WRITE, P, data=narrative_data),
     "reports:print": Spec(READ),
@@ -209,10 +219,13 @@ ACCESS: dict[str, Spec] = {
     "indicators:move_down": Spec(WRITE, P, data=version),
     "indicators:actual": Spec(WRITE, P, data=actual_data),
     "review:queue": Spec(REVIEW_LIST, target="submitted", query="year=2022"),
-    "review:approve": Spec(REVIEW, P, "submitted", data=lambda w, k: {"projects": [w.projects[k].pk], "year": 2022}),
+    "review:approve": Spec(
+        REVIEW, P, "submitted", data=lambda w, k: {"projects": [w.projects[k].pk], "year": 2022, "confirm": "1"}
+    ),
     "review:overview": Spec(REVIEW_LIST, target="submitted", query="year=2022"),
     "review:project": Spec(REVIEW, target="submitted"),
     "review:adjust": Spec(REVIEW, P, "submitted", data=adjust_data),
+    "review:note": Spec(REVIEW, P, "submitted", data=note_data),
     "review:return": Spec(REVIEW, P, "submitted", data=constant(**{"return-reason": "请补充佐证材料"})),
     "review:reopen": Spec(ADMIN_ONLY, P, "approved", data=constant(**{"reopen-reason": "更正执行数"})),
     # unit B's officer may upload, but not unit A's rows; confirming without a pending upload is a 400
@@ -531,7 +544,7 @@ def test_another_users_refused_upload_is_404(client, world, tmp_path) -> None:
 
 LOCKED_ROUTES = ("projects:edit", "projects:submit", "indicators:add", "indicators:update", "indicators:delete",
                  "indicators:move_up", "indicators:move_down", "indicators:actual", "reports:narrative")  # fmt: skip
-REVIEW_ROUTES = ("review:adjust", "review:return", "review:approve")  # refused on an approved project
+REVIEW_ROUTES = ("review:adjust", "review:note", "review:return", "review:approve")  # refused when approved
 COPY_INTO = {"submitted": (2022, "prev"), "approved": (2023, "submitted")}  # the year, and last year's project
 IMPORT_YEAR = {"submitted": 2022, "approved": 2023}  # the seed workbook's project is locked in both
 ROUTES = {r.key: r for r in project_routes()}
@@ -568,8 +581,9 @@ def test_approval_lock(client, world, status: str, role: str, name: str, htmx: b
     """Refused with a 403 by the access rules, or with a 400 and the reason by the form or service."""
     world.log_in(client, role)
     response = lock_request(client, world, status, name, htmx)
-    if name == "review:adjust" and htmx:  # htmx swaps only a 200: the row comes back with the reason
-        assert response.status_code == 200 and ADJUST_STATE in response.content.decode()
+    if name in ("review:adjust", "review:note") and htmx:  # htmx swaps only a 200: the row comes back with why
+        assert response.status_code == 200
+        assert (ADJUST_STATE if name == "review:adjust" else NOTE_STATE) in response.content.decode()
     else:
         assert response.status_code in ((403,) if name in LOCKED_ROUTES else (400, 403))
     unchanged(world)

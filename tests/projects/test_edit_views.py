@@ -206,6 +206,7 @@ def submit_url(project) -> str:
 
 
 def test_officer_submits_a_complete_project(client, officer, project_a) -> None:
+    factories.report_text(project_a)
     client.force_login(officer)
     response = client.post(submit_url(project_a), follow=True)
     assert Project.objects.get(pk=project_a.pk).status == Status.SUBMITTED

@@ -31,6 +31,7 @@ def project(unit_a):
                         actual_text="10")  # fmt: skip
     factories.indicator(project, level3="品牌", comparator="定性", weight="30", target=None, target_text="提升",
                         actual_label="达成", actual_text="达成")  # fmt: skip
+    factories.report_text(project)
     return project
 
 

@@ -18,6 +18,7 @@ def make_project(unit, *, code: str, status: str = Status.SUBMITTED, year: int =
                         actual_text="10")  # fmt: skip
     factories.indicator(project, level3="品牌", comparator="定性", weight="30", target=None, target_text="提升",
                         actual_label="达成", actual_text="达成")  # fmt: skip
+    factories.report_text(project)
     projects_rescore(project_ids=[project.pk])
     project.refresh_from_db()
     return project

@@ -49,7 +49,7 @@ def test_page_shows_every_indicator_with_scores_and_forms(client, evaluator, sub
     assert "60.00" in page and "30.00" in page  # computed and current scores
     assert "得满分" in page or "满分" in page  # the engine's explanation
     assert 'id="project-total"' in page and "99.50" in page and "等级：优" in page
-    assert page.count('hx-post="/review/') == 2  # one adjustment form per row
+    assert page.count('hx-post="/review/') == 4  # an adjustment form and a 审核意见 form per row
     assert reverse("review:return", args=[submitted_a.pk]) in page and "审核通过" in page
     assert reverse("review:reopen", args=[submitted_a.pk]) not in page
     assert 'id="timeline"' in page

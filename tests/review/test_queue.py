@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from indicators.models import Indicator
 from projects.models import Project, ReviewRound, Status
 from tests import factories
 from tests.review.conftest import make_project
@@ -88,7 +89,8 @@ def test_wrong_methods_get_405(client, evaluator) -> None:
 
 def test_bulk_approve(client, evaluator, submitted_a, submitted_b) -> None:
     client.force_login(evaluator)
-    response = client.post(APPROVE, {"projects": [submitted_a.pk, submitted_b.pk], "year": "2022"}, follow=True)
+    data = {"projects": [submitted_a.pk, submitted_b.pk], "year": "2022", "confirm": "1"}
+    response = client.post(APPROVE, data, follow=True)
     assert response.redirect_chain[-1][0] == f"{QUEUE}?year=2022"
     assert "已审核通过 2 个项目" in response.content.decode()
     assert statuses(submitted_a, submitted_b) == [Status.APPROVED, Status.APPROVED]
@@ -97,7 +99,7 @@ def test_bulk_approve(client, evaluator, submitted_a, submitted_b) -> None:
 
 def test_approving_a_draft_refuses_the_whole_batch_and_keeps_the_ticks(client, evaluator, submitted_a, draft_a) -> None:
     client.force_login(evaluator)
-    response = client.post(APPROVE, {"projects": [submitted_a.pk, draft_a.pk], "year": "2022"})
+    response = client.post(APPROVE, {"projects": [submitted_a.pk, draft_a.pk], "year": "2022", "confirm": "1"})
     page = response.content.decode()
     assert response.status_code == 400
     assert "不能审核通过" in page and "A-002（草稿）" in page
@@ -125,14 +127,14 @@ def test_approving_a_project_of_another_unit_is_a_404(client, evaluator, submitt
 
 def test_single_approve_returns_to_the_project(client, evaluator, submitted_a) -> None:
     client.force_login(evaluator)
-    response = client.post(APPROVE, {"projects": [submitted_a.pk], "single": "1", "year": "2022"})
+    response = client.post(APPROVE, {"projects": [submitted_a.pk], "single": "1", "year": "2022", "confirm": "1"})
     assert response.status_code == 302 and response["Location"] == reverse("review:project", args=[submitted_a.pk])
     assert statuses(submitted_a) == [Status.APPROVED]
 
 
 def test_single_approve_of_a_draft_explains_on_the_project_page(client, evaluator, draft_a) -> None:
     client.force_login(evaluator)
-    response = client.post(APPROVE, {"projects": [draft_a.pk], "single": "1"}, follow=True)
+    response = client.post(APPROVE, {"projects": [draft_a.pk], "single": "1", "confirm": "1"}, follow=True)
     page = response.content.decode()
     assert response.redirect_chain[-1][0] == reverse("review:project", args=[draft_a.pk])
     assert "alert-danger" in page and "A-002（草稿）" in page and "不能审核通过" in page
@@ -145,16 +147,71 @@ def test_queue_query_count_does_not_grow(client, evaluator, unit_a, count, djang
         project = factories.project(unit=unit_a, code=f"Q{i:03d}", name=f"批量{i}", status=Status.SUBMITTED)
         factories.fund(project, annual="10", executed="9")
     client.force_login(evaluator)
-    with django_assert_max_num_queries(7):  # session, user, 3 role look-ups, years, projects
+    with django_assert_max_num_queries(8):  # session, user, 3 role look-ups, the to-do counts, years, projects
         page = client.get(QUEUE).content.decode()
     assert page.count('name="projects"') == count
 
 
 @pytest.mark.parametrize("count", [5, 30])
 def test_bulk_approve_query_count_is_bounded(client, evaluator, unit_a, count, django_assert_max_num_queries) -> None:
-    ids = [factories.project(unit=unit_a, code=f"Q{i:03d}", name=f"批量{i}", status=Status.SUBMITTED).pk
-           for i in range(count)]  # fmt: skip
+    ids = [make_project(unit_a, code=f"Q{i:03d}").pk for i in range(count)]
     client.force_login(evaluator)
-    # evaluation_approve writes each project (save, version, history, round): a few queries per row
-    with django_assert_max_num_queries(10 + 6 * count):
-        assert client.post(APPROVE, {"projects": ids}).status_code == 302
+    # evaluation_approve writes each project (save, version, history, round): a few queries per row;
+    # checking that nothing is missing reads them all in a fixed number of queries
+    with django_assert_max_num_queries(16 + 6 * count):
+        assert client.post(APPROVE, {"projects": ids, "confirm": "1"}).status_code == 302
+    assert Project.objects.filter(pk__in=ids, status=Status.APPROVED).count() == count
+
+
+@pytest.mark.parametrize("count", [5, 30])
+def test_confirmation_query_count_is_bounded(client, evaluator, unit_a, count, django_assert_max_num_queries) -> None:
+    ids = [make_project(unit_a, code=f"Q{i:03d}").pk for i in range(count)]
+    client.force_login(evaluator)
+    with django_assert_max_num_queries(14):
+        assert client.post(APPROVE, {"projects": ids}).status_code == 200
+    assert not Project.objects.filter(pk__in=ids, status=Status.APPROVED).exists()
+
+
+# --- the confirmation page ---------------------------------------------------------------------
+
+
+def test_approve_without_confirmation_shows_what_remains(client, evaluator, submitted_a, submitted_b) -> None:
+    Project.objects.filter(pk=submitted_b.pk).update(code="B-001")
+    client.force_login(evaluator)
+    response = client.post(APPROVE, {"projects": [submitted_a.pk, submitted_b.pk], "year": "2022"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "确认审核通过" in page
+    assert '<strong id="approve-count">2</strong>' in page
+    assert statuses(submitted_a, submitted_b) == [Status.SUBMITTED, Status.SUBMITTED]
+    # both execute 95%: no warning; the page says so rather than listing codes
+    assert "没有任何提示" in page and 'name="confirm" value="1"' in page
+
+
+def test_confirmation_counts_each_warning_in_chinese(client, evaluator, unit_a) -> None:
+    low = [make_project(unit_a, code=f"L-{i}", executed="50") for i in range(3)]
+    for p in low:
+        Project.objects.filter(pk=p.pk).update(low_execution_reason="疫情影响，采购延期")
+    client.force_login(evaluator)
+    page = client.post(APPROVE, {"projects": [p.pk for p in low]}).content.decode()
+    assert "预算执行率偏低" in page and "low_execution" not in page
+    assert '<span class="badge text-bg-warning">预算执行率偏低</span></td><td class="num">3</td>' in page
+
+
+def test_confirmation_leaves_out_what_cannot_be_submitted(client, evaluator, submitted_a, unit_a) -> None:
+    empty = make_project(unit_a, code="E-001")
+    Indicator.objects.filter(project=empty).update(actual=None, actual_text="")
+    client.force_login(evaluator)
+    page = client.post(APPROVE, {"projects": [submitted_a.pk, empty.pk]}).content.decode()
+    assert '<strong id="approve-count">1</strong>' in page and "不能审核通过" in page
+    assert "指标“培训人次”：未填写实际完成值" in page
+    assert f'name="projects" value="{empty.pk}"' not in page and f'name="projects" value="{submitted_a.pk}"' in page
+    # posted anyway, the whole batch is refused and nothing is approved
+    response = client.post(APPROVE, {"projects": [submitted_a.pk, empty.pk], "confirm": "1", "year": "2022"})
+    assert response.status_code == 400 and "尚有未填写完整的内容" in response.content.decode()
+    assert statuses(submitted_a, empty) == [Status.SUBMITTED, Status.SUBMITTED]
+
+
+def test_queue_has_a_select_all_box(client, evaluator, submitted_a) -> None:
+    client.force_login(evaluator)
+    page = client.get(QUEUE + "?year=2022").content.decode()
+    assert 'data-select-all="projects"' in page and "js/review.js" in page
