@@ -143,7 +143,8 @@ class IndicatorInline(FollowsTheWorkflowInline, admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(RescoreAfterSave, admin.ModelAdmin):
-    list_display = ["year", "code", "name", "unit", "status", "score_total", "score_grade"]
+    list_display = ["year", "code", "name", "unit_name", "status", "score_total", "score_grade"]
+    list_display_links = ["code", "name"]
     list_filter = ["year", "status", "scheme", "unit__department"]
     search_fields = ["code", "name", "unit__name"]
     list_select_related = ["unit"]
@@ -156,6 +157,10 @@ class ProjectAdmin(RescoreAfterSave, admin.ModelAdmin):
         ("导入记录", {"classes": ["collapse"], "fields": ["name_variants"]}),
     ]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
+
+    @admin.display(description="实施单位", ordering="unit__name")
+    def unit_name(self, obj: Project) -> str:
+        return obj.unit.name
 
     def get_fieldsets(self, request, obj=None):
         """The fieldsets above, and any field added to Project since under 其他."""
