@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring.rules import evaluate, fmt, pts, score_budget, score_indicator
-from scoring.schemes import HUBEI, NATIONAL, NATIONAL_LINEAR
+from scoring.rules import NOT_APPLICABLE, evaluate, fmt, pts, score_budget, score_indicator
+from scoring.schemes import FRAMEWORK2013, HUBEI, NATIONAL, NATIONAL_LINEAR
 from scoring.types import BudgetInput, EvaluationInput, IndicatorInput, Warning
 
 D = Decimal
@@ -824,3 +824,75 @@ def test_weights_scale_exactly_when_fractions_meet_points(weights_):
     scale = [w for w in warnings_of(leaves) if w.code == "weights_scale"]
     mixed = any(0 < w < 1 for w in weights_) and any(w >= 1 for w in weights_)
     assert scale == ([WEIGHT_SCALE] if mixed else [])
+
+
+# --- a grade per 一级 from its share of its weight (domain.md §9, framework2013) ------------------
+
+
+def framework_leaves() -> tuple[IndicatorInput, ...]:
+    """投入 18 of 20; 过程 60.00 of 66.67 (89.9955 %); 产出 18 of 30; 效果 has no leaf."""
+    return (
+        leaf("≥", "100", "100", "10", level1="投入", level2="项目立项", level3="甲"),
+        leaf("≥", "100", "80", "10", level1="投入", level2="资金落实", level3="乙"),
+        leaf("≥", "100", "100", "33.33", level1="过程", level2="业务管理", level3="丙"),
+        leaf("≥", "100", "100", "33.34", level1="过程", level2="财务管理", level3="丁", adjusted=D("26.67")),
+        leaf("≥", "100", "100", "30", level1="产出", level2="实际完成率", level3="戊", adjusted=D("18")),
+    )
+
+
+def test_level1_grades_cut_the_share_and_grade_each_level1():
+    ev = evaluate(EvaluationInput(FRAMEWORK2013, framework_leaves()))
+    got = [(g.level1, str(g.points), str(g.weight), g.share and str(g.share), g.grade) for g in ev.level1_grades]
+    assert got == [
+        ("投入", "18.00", "20.00", "90.00", "优"),
+        ("过程", "60.00", "66.67", "89.99", "良"),  # 89.9955 % is cut, not rounded up to 90.00 (优)
+        ("产出", "18.00", "30.00", "60.00", "中"),
+        ("效果", "0.00", "0.00", None, ""),  # no weight: no share and no grade
+    ]
+    assert ev.level1_grades[3].share is None
+
+
+@pytest.mark.parametrize(
+    ("adjusted", "share", "grade"),
+    [
+        pytest.param("30", "100.00", "优", id="full"),
+        pytest.param("24", "80.00", "良", id="80-edge"),
+        pytest.param("23.99", "79.96", "中", id="just-below-80"),
+        pytest.param("17.99", "59.96", "差", id="just-below-60"),
+        pytest.param("0", "0.00", "差", id="zero"),
+    ],
+)
+def test_level1_grade_bands(adjusted, share, grade):
+    leaves = (leaf("≥", "1", "1", "30", level1="产出", level2="实际完成率", adjusted=D(adjusted)),)
+    (output,) = [g for g in evaluate(EvaluationInput(FRAMEWORK2013, leaves)).level1_grades if g.level1 == "产出"]
+    assert (str(output.share), output.grade) == (share, grade)
+
+
+def test_level1_grades_only_for_schemes_that_ask():
+    assert evaluate(EvaluationInput(NATIONAL, tuple(clean()), BudgetInput(D(100), D(100)))).level1_grades == ()
+
+
+def test_level1_grade_of_a_level1_weighing_less_than_one_point():
+    leaves = (leaf("≥", "10", "8", "0.5", level1="效果", level2="社会效益"),)
+    (effect,) = [g for g in evaluate(EvaluationInput(FRAMEWORK2013, leaves)).level1_grades if g.level1 == "效果"]
+    assert (str(effect.points), str(effect.weight), str(effect.share), effect.grade) == ("0.40", "0.50", "80.00", "良")
+
+
+@pytest.mark.parametrize(
+    ("reason", "expected"),
+    [
+        pytest.param("本年度政策调整，未开展", [], id="with-reason"),
+        pytest.param(
+            "",
+            [Warning("missing_reason", "得分 0.00 低于分值 30.00，须填写偏差原因分析及改进措施", "数量")],
+            id="no-reason",
+        ),
+    ],
+)
+def test_not_applicable_scores_zero_and_needs_its_reason(reason, expected):
+    """不适用: the weight stays and scores 0 (nothing is redistributed); the reason is required."""
+    changed = leaf("≥", "100", None, "30", level3="数量", not_applicable=True, reason=reason)
+    ev = evaluate(EvaluationInput(NATIONAL, tuple(clean(i0=changed)), BudgetInput(D(100), D(100))))
+    assert (str(ev.indicators[0].score), ev.indicators[0].explanation) == ("0.00", NOT_APPLICABLE)
+    assert str(ev.indicator_total) == "60.00"
+    assert list(ev.warnings) == expected

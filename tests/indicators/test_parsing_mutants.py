@@ -1,0 +1,530 @@
+"""Tables that catch a wrong reading in indicators/parsing.py (issue 8 part 5, found by mutation testing).
+
+The classes the older tests left open: the exact limits (500 characters, 40 for a unit, 100 points,
+10¹¹ for values, 10¹² 万元) and their messages, rounding to what is stored (half up), `10 分`
+weights, exponent-form and full-width numbers, the shortening of long cells in messages, and
+the exact Chinese message of every refusal (domain.md §1, README "What an import may change").
+Pure functions, no database.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indicators.parsing import (
+    Actual,
+    CellError,
+    Target,
+    assume_comparator,
+    clean_level_name,
+    comparator_from_direction,
+    normalize,
+    parse_actual,
+    parse_amount,
+    parse_comparator,
+    parse_decimal,
+    parse_target,
+    parse_weight,
+    split_code_name,
+)
+
+D = Decimal
+SETTINGS = settings(max_examples=150, deadline=None)
+
+
+def refused(function, *args, **kwargs) -> str:
+    """The message of the CellError the call raises."""
+    with pytest.raises(CellError) as info:
+        function(*args, **kwargs)
+    return str(info.value)
+
+
+def exact(got: Decimal | None, expected: str) -> bool:
+    """Same value and same digits (Decimal("0.10") is not Decimal("0.1"))."""
+    return got is not None and str(got) == expected
+
+
+# --- normalize: the whole full-width block, invisible characters, nothing else ---------------
+
+NORMALIZE_CASES = [
+    pytest.param("！", "!", id="first-full-width-FF01"),
+    pytest.param("～", "~", id="last-full-width-FF5E"),
+    pytest.param("｟", "｟", id="FF5F-is-kept"),
+    pytest.param("＄１０", "$10", id="dollar-and-digits"),
+    pytest.param("a\u3000b", "a b", id="ideographic-space"),
+    pytest.param("XXL\u200b号", "XXL号", id="latin-letters-kept-zero-width-dropped"),
+    pytest.param("\u200c\u200d\u2060\ufeff", "", id="all-invisible"),
+    pytest.param("  a  \t b ", "a b", id="runs-of-spaces-are-one"),
+    pytest.param("①㎡℃", "①㎡℃", id="not-nfkc"),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), NORMALIZE_CASES)
+def test_normalize(raw, expected):
+    assert normalize(raw) == expected
+
+
+def test_split_code_name_keeps_full_width_in_names_and_drops_invisible():
+    assert split_code_name("140001-妇联（一期）\u200b") == ("140001", "妇联（一期）")
+    assert split_code_name("XX项目\u3000\u3000一期") == ("", "XX项目 一期")
+
+
+# --- numbers -----------------------------------------------------------------------------
+
+DECIMAL_CASES = [
+    pytest.param(D("1E+2"), "1E+2", id="exponent-decimal-cell-kept"),
+    pytest.param(1e-05, "0.00001", id="exponent-float-cell-via-repr"),
+    pytest.param(1.5e3, "1500.0", id="float-repr-1500.0"),
+    pytest.param("95 %", "95", id="percent-after-space"),
+    pytest.param("９５．５％", "95.5", id="full-width-percent"),
+    pytest.param("−0.5", "-0.5", id="unicode-minus"),
+    pytest.param("12,345,678", "12345678", id="thousands"),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), DECIMAL_CASES)
+def test_parse_decimal(raw, expected):
+    assert exact(parse_decimal(raw), expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        pytest.param(False, "“False”不是数字", id="bool"),
+        pytest.param(float("-inf"), "“-inf”不是数字", id="float-minus-inf"),
+        pytest.param(D("sNaN"), "“sNaN”不是数字", id="decimal-snan"),
+        pytest.param("95%%", "“95%%”不是数字", id="two-percent-signs"),
+        pytest.param("%95", "“%95”不是数字", id="percent-first"),
+        pytest.param("1e3", "“1e3”不是数字", id="exponent-text-is-not-a-number"),
+    ],
+)
+def test_parse_decimal_refuses(raw, message):
+    assert refused(parse_decimal, raw) == message
+
+
+QUOTE_CASES = [
+    pytest.param("一" * 30, "“" + "一" * 30 + "”不是数字", id="30-characters-quoted-whole"),
+    pytest.param("一" * 31, "“" + "一" * 29 + "…”不是数字", id="31-characters-cut-to-29-and-ellipsis"),
+]
+
+
+@pytest.mark.parametrize(("raw", "message"), QUOTE_CASES)
+def test_long_cells_are_shortened_in_messages(raw, message):
+    assert refused(parse_decimal, raw) == message
+
+
+# --- amounts (万元): cents half up, below 10¹², never negative ---------------------------------
+
+AMOUNT_CASES = [
+    pytest.param("900", "900", id="whole"),
+    pytest.param("804.73", "804.73", id="cents-kept"),
+    pytest.param("0.5", "0.5", id="half-wan-yuan"),
+    pytest.param("0.005", "0.01", id="half-cent-up"),
+    pytest.param("0.015", "0.02", id="half-cent-up-odd"),
+    pytest.param("0.0049", "0.00", id="below-half-cent"),
+    pytest.param("-0.004", "0.00", id="negative-below-half-cent-reads-0"),
+    pytest.param("1,234.565", "1234.57", id="thousands-and-half-cent"),
+    pytest.param(0.1 + 0.2 - 0.3, "0.00", id="float-noise-5.55e-17"),
+    pytest.param("999999999999.99", "999999999999.99", id="largest"),
+    pytest.param(D("1.2E+3"), "1.2E+3", id="exponent-cell-kept"),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), AMOUNT_CASES)
+def test_parse_amount(raw, expected):
+    assert exact(parse_amount(raw), expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        pytest.param("-0.01", "金额不能为负数", id="negative-cent"),
+        pytest.param("-0.006", "金额不能为负数", id="negative-rounds-to-a-cent"),
+        pytest.param("1000000000000", "金额“1000000000000”超出可保存的范围，绝对值须小于 1,000,000,000,000", id="1e12"),
+        pytest.param(
+            "-1000000000000.5",
+            "金额“-1000000000000.5”超出可保存的范围，绝对值须小于 1,000,000,000,000",
+            id="minus-1e12",
+        ),
+        pytest.param(D("1E+12"), "金额“1000000000000”超出可保存的范围，绝对值须小于 1,000,000,000,000", id="exponent"),
+    ],
+)
+def test_parse_amount_refuses(raw, message):
+    assert refused(parse_amount, raw) == message
+
+
+# --- weights: `10 分`, cents half up, 0 to 100 ----------------------------------------------------
+
+WEIGHT_CASES = [
+    pytest.param("10 分", "10", id="points-with-space"),
+    pytest.param("１０ 分", "10", id="full-width-points"),
+    pytest.param("10分 ", "10", id="trailing-space"),
+    pytest.param("100", "100", id="largest"),
+    pytest.param("100.00分", "100.00", id="largest-with-cents"),
+    pytest.param("7.555", "7.56", id="half-cent-up"),
+    pytest.param("7.545", "7.55", id="half-cent-up-even-neighbour"),
+    pytest.param("0.004", "0.00", id="below-half-cent"),
+    pytest.param("-0.00", "0.00", id="negative-zero-reads-0"),
+    pytest.param(D("1E+1"), "1E+1", id="exponent-cell"),
+    pytest.param(12.5, "12.5", id="float-cell"),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), WEIGHT_CASES)
+def test_parse_weight(raw, expected):
+    assert exact(parse_weight(raw), expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        pytest.param("100.01", "权重“100.01”超过 100 分，请填写分值（0–100）", id="above-100"),
+        pytest.param("101分", "权重“101”超过 100 分，请填写分值（0–100）", id="above-100-points"),
+        pytest.param(D("1E+3"), "权重“1000”超过 100 分，请填写分值（0–100）", id="exponent-written-out"),
+        pytest.param("-0.004", "权重不能为负数，请填写 0 或正数", id="negative-below-half-cent"),
+        pytest.param("10分分", "“10分”不是数字", id="points-twice"),
+    ],
+)
+def test_parse_weight_refuses(raw, message):
+    assert refused(parse_weight, raw) == message
+
+
+# --- limits of values and texts (README "What an import may change") ----------------------------
+
+SIZE_CASES = [
+    pytest.param("≥100000000000", "指标值“100000000000”超出可保存的范围，绝对值须小于 100,000,000,000", id="1e11"),
+    pytest.param(
+        "≥-100000000000", "指标值“-100000000000”超出可保存的范围，绝对值须小于 100,000,000,000", id="minus-1e11"
+    ),
+]
+
+
+@pytest.mark.parametrize(("cell", "message"), SIZE_CASES)
+def test_target_value_limit(cell, message):
+    assert refused(parse_target, cell) == message
+
+
+def test_largest_target_and_actual_are_kept():
+    target = parse_target("≥99999999999.9999")
+    assert exact(target.value, "99999999999.9999")
+    assert exact(parse_actual("99999999999.9999", target=target).value, "99999999999.9999")
+    message = "实际完成值“100000000000”超出可保存的范围，绝对值须小于 100,000,000,000"
+    assert refused(parse_actual, "100000000000", target=target) == message
+
+
+def test_values_are_rounded_half_up_to_four_places_as_stored():
+    target = parse_target("≥0.00005")
+    assert exact(target.value, "0.0001")
+    assert target.text == "≥0.00005"
+    assert exact(parse_actual("0.00015", target=target).value, "0.0002")
+    assert exact(parse_actual("0.00004", target=target).value, "0.0000")
+
+
+LENGTH_CASES = [
+    pytest.param(parse_target, ("字" * 500,), {"comparator": "定性"}, None, id="target-500-ok"),
+    pytest.param(
+        parse_target,
+        ("字" * 501,),
+        {"comparator": "定性"},
+        "指标值过长（501 字），最多 500 字，请精简",
+        id="target-501",
+    ),
+    pytest.param(parse_target, ("50",), {"comparator": "≥", "unit": "位" * 40}, None, id="unit-40-ok"),
+    pytest.param(
+        parse_target,
+        ("50",),
+        {"comparator": "≥", "unit": "位" * 41},
+        "度量单位过长（41 字），最多 40 字，请精简",
+        id="unit-41",
+    ),
+    pytest.param(
+        parse_actual,
+        ("达成" + "。" * 498,),
+        {"target": Target("定性", None, "多渠道宣传售卖", "", None, False)},
+        None,
+        id="actual-500-ok",
+    ),
+    pytest.param(
+        parse_actual,
+        ("达成" + "。" * 499,),
+        {"target": Target("定性", None, "多渠道宣传售卖", "", None, False)},
+        "实际完成值过长（501 字），最多 500 字，请精简",
+        id="actual-501",
+    ),
+]
+
+
+@pytest.mark.parametrize(("function", "args", "kwargs", "message"), LENGTH_CASES)
+def test_text_limits(function, args, kwargs, message):
+    if message is None:
+        assert function(*args, **kwargs) is not None
+    else:
+        assert refused(function, *args, **kwargs) == message
+
+
+# --- comparators, directions and level names: exact messages --------------------------------------
+
+COMPARATOR_MESSAGES = [
+    pytest.param(parse_comparator, "", "为空，请填写指标性质（≥、>、≤、<、= 或 定性）", id="empty"),
+    pytest.param(
+        parse_comparator, "反向指标", "“反向指标”是指标方向，不是指标性质，请填写 ≥、>、≤、<、= 或 定性", id="direction"
+    ),
+    pytest.param(
+        parse_comparator, "内", "“内”不是可识别的指标性质，请填写 ≥、>、≤、<、= 或 定性", id="bare-nei-is-no-sign"
+    ),
+    pytest.param(comparator_from_direction, None, "为空，请填写指标方向（正向 或 反向）", id="direction-empty"),
+    pytest.param(
+        comparator_from_direction, "中性指标", "“中性指标”不是指标方向，请填写“正向”或“反向”", id="direction-unknown"
+    ),
+]
+
+
+@pytest.mark.parametrize(("function", "raw", "message"), COMPARATOR_MESSAGES)
+def test_comparator_messages(function, raw, message):
+    assert refused(function, raw) == message
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("以下", "≤", id="trailing-word-as-column"),
+        pytest.param("及以上", "≥", id="and-above"),
+        pytest.param("之内", "≤", id="within"),
+        pytest.param("至少", "≥", id="at-least"),
+        pytest.param("最多", "≤", id="at-most"),
+        pytest.param("超过", ">", id="more-than"),
+        pytest.param("==", "=", id="double-equals"),
+        pytest.param("= <", "≤", id="spaced-reversed-le"),
+        pytest.param("= >", "≥", id="spaced-reversed-ge"),
+    ],
+)
+def test_parse_comparator_words(raw, expected):
+    assert parse_comparator(raw) == expected
+
+
+LEVEL_NAME_CASES = [
+    pytest.param("产出指标:50分", True, "产出指标", id="colon-points"),
+    pytest.param("产出指标〔50分〕", True, "产出指标", id="tortoise-brackets"),
+    pytest.param("产出指标（权重：50）", True, "产出指标", id="weight-word"),
+    pytest.param("产出指标[ 12.5 分 ]", True, "产出指标", id="spaced-inside"),
+    pytest.param("产出指标50", True, "产出指标50指标", id="bare-number-is-not-points"),
+    pytest.param("效益 等", True, "效益指标", id="spaced-deng"),
+    pytest.param("等", True, "", id="only-deng"),
+    pytest.param("过程等", False, "过程", id="no-suffix-deng"),
+]
+
+
+@pytest.mark.parametrize(("raw", "suffix", "expected"), LEVEL_NAME_CASES)
+def test_clean_level_name(raw, suffix, expected):
+    assert clean_level_name(raw, suffix=suffix) == expected
+
+
+SPLIT_CASES = [
+    pytest.param("A123-2022年项目", ("A123", "2022年项目"), id="four-characters-with-a-letter"),
+    pytest.param("12345-2022年项目", ("12345", "2022年项目"), id="five-digits-before-a-digit"),
+    pytest.param("1234-A项目", ("1234", "A项目"), id="four-digits-before-a-letter"),
+    pytest.param("ABCDE-项目", ("", "ABCDE-项目"), id="no-digit-no-code"),
+    pytest.param("１４０００１－妇联", ("140001", "妇联"), id="full-width-code-normalised"),
+    pytest.param("140001‐妇联", ("140001", "妇联"), id="hyphen-2010"),
+    pytest.param("140001‑妇联", ("140001", "妇联"), id="non-breaking-hyphen-2011"),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), SPLIT_CASES)
+def test_split_code_name(raw, expected):
+    assert split_code_name(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("level2", "unit", "expected"),
+    [
+        pytest.param("时效指标", "个周", "≤", id="ge-prefixed-week"),
+        pytest.param("时效指标", "个", "≥", id="bare-ge-is-no-time"),
+        pytest.param("时效指标", "—", "≥", id="placeholder-unit"),
+        pytest.param("时效指标（10分）", "天", "≤", id="level2-with-points"),
+        pytest.param("社会成本", "人", "≤", id="cost-without-suffix"),
+        pytest.param("成本效益指标", "万元", "≥", id="not-a-cost-level2"),
+    ],
+)
+def test_assume_comparator(level2, unit, expected):
+    assert assume_comparator(level2, unit) == expected
+
+
+# --- targets: signs, units, dates ---------------------------------------------------------------
+
+TARGET_CASES = [
+    # cell, comparator column, unit column, level2, expected Target
+    pytest.param(D("1E+2"), "≥", "人", "", Target("≥", D("100"), "100", "人", None, False), id="exponent-cell"),
+    pytest.param(
+        "30万元", "", "", "成本指标", Target("≤", D("30"), "30万元", "万元", None, True), id="no-sign-cost-assumed-le"
+    ),
+    pytest.param("7个月", "", "", "时效指标", Target("≤", D("7"), "7个月", "个月", None, True), id="no-sign-time-le"),
+    pytest.param("95%", "", "", "质量指标", Target("≥", D("95"), "95%", "%", None, True), id="no-sign-quality-ge"),
+    pytest.param("95", "定量", "%", "质量指标", Target("≥", D("95"), "95", "%", None, True), id="dingliang-column"),
+    pytest.param("12", "", "月", "时效指标", Target("≤", D("12"), "12", "月", None, True), id="unit-column-time"),
+    pytest.param("10KM", "≤", "km", "", Target("≤", D("10"), "10KM", "km", None, False), id="unit-case-insensitive"),
+    pytest.param("3个月", "≤", "月", "", Target("≤", D("3"), "3个月", "月", None, False), id="ge-month-alias"),
+    pytest.param("3日", "≤", "天", "", Target("≤", D("3"), "3日", "天", None, False), id="day-alias"),
+    pytest.param("2星期", "≤", "周", "", Target("≤", D("2"), "2星期", "周", None, False), id="week-alias"),
+    pytest.param("80", "≥", "百分比", "", Target("≥", D("80"), "80", "百分比", None, False), id="percent-word"),
+    pytest.param("80%", "≥", "百分率", "", Target("≥", D("80"), "80%", "百分率", None, False), id="percent-rate-word"),
+    pytest.param("≥ 1,000 元", "", "/", "", Target("≥", D("1000"), "≥ 1,000 元", "元", None, False), id="slash-unit"),
+    pytest.param("达到95%", "", "", "", Target("≥", D("95"), "达到95%", "%", None, True), id="filler-daodao"),
+    pytest.param(
+        "保持在90%以上", "", "", "", Target("≥", D("90"), "保持在90%以上", "%", None, False), id="filler-keep"
+    ),
+    pytest.param("全覆盖", "", "", "", Target("定性", None, "全覆盖", "", None, False), id="words-are-qualitative"),
+    pytest.param("3年内完成", "", "", "", Target("定性", None, "3年内完成", "", None, False), id="sentence-not-a-unit"),
+]
+
+
+@pytest.mark.parametrize(("cell", "comparator", "unit", "level2", "expected"), TARGET_CASES)
+def test_parse_target(cell, comparator, unit, level2, expected):
+    assert parse_target(cell, comparator=comparator, unit=unit, level2=level2) == expected
+
+
+DEADLINE_CASES = [
+    pytest.param("2024年2月前", datetime.date(2024, 2, 29), id="month-end-leap-year"),
+    pytest.param("2023年2月前", datetime.date(2023, 2, 28), id="month-end-common-year"),
+    pytest.param("2022年底前", datetime.date(2022, 12, 31), id="year-end"),
+    pytest.param("2022年度内完成", datetime.date(2022, 12, 31), id="within-the-year"),
+    pytest.param("2022年6月底前", datetime.date(2022, 6, 30), id="end-of-june"),
+    pytest.param("2022.9.1", datetime.date(2022, 9, 1), id="dotted"),
+    pytest.param("截至2022年11月30日", datetime.date(2022, 11, 30), id="as-of"),
+    pytest.param("2022年11月30号前", datetime.date(2022, 11, 30), id="hao"),
+]
+
+
+@pytest.mark.parametrize(("cell", "deadline"), DEADLINE_CASES)
+def test_parse_target_deadlines(cell, deadline):
+    assert parse_target(cell) == Target("≤", None, cell, "", deadline, False)
+
+
+@pytest.mark.parametrize(
+    ("cell", "column", "message"),
+    [
+        pytest.param(
+            "2022年12月31日前", ">", "日期目标“2022年12月31日前”的指标性质应为“≤”（不晚于），而不是“>”", id="gt"
+        ),
+        pytest.param("2022年12月31日前", "定性", None, id="qualitative-column-keeps-text"),
+        pytest.param("2022年0月前", "", "“2022年0月前”不是有效日期，请检查年、月、日", id="month-0"),
+        pytest.param("≥5以内", "", "“≥5以内”中同时写了“≥”和“≤”，请只保留一个", id="two-signs"),
+        pytest.param("50人", "≥", None, id="unit-in-cell-only"),
+    ],
+)
+def test_parse_target_messages(cell, column, message):
+    if message is None:
+        assert parse_target(cell, comparator=column).text == cell
+    else:
+        assert refused(parse_target, cell, comparator=column) == message
+
+
+def test_unit_column_and_cell_must_agree():
+    message = "度量单位“人次”与指标值中的单位“人”不一致，请统一"
+    assert refused(parse_target, "50人", comparator="≥", unit="人次") == message
+    assert parse_target("50元/人*月", comparator="≥", unit="元/人·月").unit == "元/人·月"
+
+
+# --- actuals -----------------------------------------------------------------------------------
+
+QUAL = Target("定性", None, "多渠道宣传售卖", "", None, False)
+DEADLINE = Target("≤", None, "2022年12月31日前", "", datetime.date(2022, 12, 31), False)
+PEOPLE = Target("≥", D("300"), "≥300人", "人", None, False)
+
+QUALITATIVE_READINGS = [
+    pytest.param("达成年度指标。", "达成", False, id="long-label-with-stop"),
+    pytest.param("不断提升", "达成", True, id="budu-is-no-negation"),
+    pytest.param("无论如何都实现了", "达成", True, id="wulun-is-no-negation"),
+    pytest.param("不仅完成还提高", "达成", True, id="bujin-is-no-negation"),
+    pytest.param("未来持续显著", "达成", True, id="weilai-is-no-negation"),
+    pytest.param("满意度不低于90%，效果显著", "达成", True, id="budiyu-is-a-sign"),
+    pytest.param("无明显变化", "未达成", True, id="wu-negates"),
+    pytest.param("部分实现；", "部分达成", True, id="partial-with-semicolon"),
+    pytest.param("多渠道宣传售卖！", "达成", True, id="target-repeated-with-punctuation"),
+]
+
+
+@pytest.mark.parametrize(("cell", "label", "assumed"), QUALITATIVE_READINGS)
+def test_qualitative_readings(cell, label, assumed):
+    assert parse_actual(cell, target=QUAL) == Actual(None, normalize(cell), label, assumed, None)
+
+
+@pytest.mark.parametrize(
+    ("cell", "on_date", "assumed"),
+    [
+        pytest.param("2022-11-30 9:05", datetime.date(2022, 11, 30), False, id="date-time"),
+        pytest.param("2022/11/30 09:05:10", datetime.date(2022, 11, 30), False, id="date-time-seconds"),
+        pytest.param("在2022年11月完成", datetime.date(2022, 11, 30), False, id="month-done"),
+        pytest.param("2022年12月31日之前完成", datetime.date(2022, 12, 31), True, id="before-written"),
+        pytest.param("准时", datetime.date(2022, 12, 31), True, id="on-time-word"),
+        pytest.param("2022年12月31日前", datetime.date(2022, 12, 31), True, id="target-repeated"),
+    ],
+)
+def test_deadline_actuals(cell, on_date, assumed):
+    assert parse_actual(cell, target=DEADLINE) == Actual(None, cell, "", assumed, on_date)
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        pytest.param("推迟完成", "“推迟完成”表示未按时完成，请填写实际完成日期（如 2022年11月30日）", id="late-word"),
+        pytest.param("超期", "“超期”表示未按时完成，请填写实际完成日期（如 2022年11月30日）", id="overdue"),
+        pytest.param("完成了", "“完成了”不是日期，请填写实际完成日期（如 2022年11月30日）", id="done-is-only-exact"),
+    ],
+)
+def test_deadline_actual_messages(cell, message):
+    assert refused(parse_actual, cell, target=DEADLINE) == message
+
+
+@pytest.mark.parametrize(
+    ("cell", "message"),
+    [
+        pytest.param("零投诉", "“零投诉”不是数字，请填写数值（例如“零投诉”填 0）", id="ling"),
+        pytest.param("未发生事故", "“未发生事故”不是数字，请填写数值（例如“未发生事故”填 0）", id="weifasheng"),
+        pytest.param("较好", "“较好”不是数字，请填写实际完成的数值（例如 95）", id="words"),
+    ],
+)
+def test_quantitative_actual_messages(cell, message):
+    assert refused(parse_actual, cell, target=PEOPLE) == message
+
+
+@pytest.mark.parametrize(
+    ("cell", "value", "text"),
+    [
+        pytest.param(D("3.0E+2"), "3.0E+2", "300", id="exponent-decimal-cell-written-out"),
+        pytest.param(300.0, "300.0", "300.0", id="float-cell"),
+        pytest.param("≥300人", "300", "≥300人", id="sign-in-actual-ignored"),
+        pytest.param("300.00005", "300.0001", "300.00005", id="rounded-as-stored"),
+    ],
+)
+def test_quantitative_actual_values(cell, value, text):
+    got = parse_actual(cell, target=PEOPLE)
+    assert exact(got.value, value)
+    assert got.text == text
+
+
+# --- invariants ---------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(st.decimals(min_value=D(0), max_value=D(100), places=4, allow_nan=False, allow_infinity=False), st.booleans())
+def test_weight_is_cents_half_up_of_what_is_written(value, suffix):
+    written = f"{value:f}{' 分' if suffix else ''}"
+    got = parse_weight(written)
+    assert got == value.quantize(D("0.01"), rounding="ROUND_HALF_UP")
+    assert got >= 0 and not got.is_signed()
+
+
+@SETTINGS
+@given(st.decimals(min_value=D("-1e12") + 1, max_value=D("1e12") - 1, places=3, allow_nan=False, allow_infinity=False))
+def test_amount_is_cents_half_up_or_refused_when_negative(value):
+    cents = value.quantize(D("0.01"), rounding="ROUND_HALF_UP")
+    if cents < 0:
+        assert refused(parse_amount, f"{value:,f}") == "金额不能为负数"
+    elif cents.copy_abs() < D("1e12"):
+        assert parse_amount(f"{value:,f}") == cents
