@@ -64,6 +64,43 @@ def make_workbook(path: Path, projects: int) -> Path:
     return path
 
 
+def openpyxl_floor(path: Path) -> int:
+    """The floor: a bare openpyxl read_only read of every cell value of the same file."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    cells = sum(len(row) for ws in wb.worksheets for row in ws.iter_rows(values_only=True))
+    wb.close()
+    return cells
+
+
+FLOOR_SCRIPT = (
+    "import sys; from openpyxl import load_workbook; wb = load_workbook(sys.argv[1], read_only=True, data_only=True);"
+    " [r for ws in wb.worksheets for r in ws.iter_rows(values_only=True)]"
+)
+
+
+def whole_process(path: Path, year: int) -> tuple[float, float]:
+    """(import_workbook command, bare openpyxl script) wall times as separate processes, same file."""
+    import subprocess
+
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "evalsys.settings", "DATABASE_URL": _database_url()}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "manage.py", "import_workbook", str(path), "--year", str(year)], cwd=ROOT,
+                   env=env, check=True, capture_output=True)  # fmt: skip
+    ours = time.perf_counter() - start
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", FLOOR_SCRIPT, str(path)], check=True)
+    return ours, time.perf_counter() - start
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 def score_all(year: int) -> int:
     projects = list(projects_with_scoring_data(Project.objects.filter(year=year)))
     return sum(1 for p in projects if project_evaluate(p).grade)
@@ -100,9 +137,22 @@ def run(projects: int, runs: int) -> None:
                     start = time.perf_counter()
                     step()
                     times.setdefault(name, []).append(time.perf_counter() - start)
+        floors = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            openpyxl_floor(path)
+            floors.append(time.perf_counter() - start)
+        processes = [whole_process(path, 2100 + r) for r in range(max(1, runs // 2))] if connection.vendor else []
+    floor = statistics.median(floors)
     for name, values in times.items():
         median = statistics.median(values)
-        print(f"{name:<28} median {median:7.3f} s  ({median / rows * 1e6:6.1f} µs/row)  queries {queries[name]}")
+        print(f"{name:<28} median {median:7.3f} s  ({median / rows * 1e6:6.1f} µs/row)  queries {queries[name]:4d}"
+              f"  {median / floor:4.2f}× openpyxl")  # fmt: skip
+    print(f"{'openpyxl read_only read':<28} median {floor:7.3f} s  (the floor, same file, same run)")
+    ours = statistics.median(p[0] for p in processes)
+    bare = statistics.median(p[1] for p in processes)
+    ratio = ours / bare
+    print(f"{'whole process':<28} import_workbook {ours:.3f} s : bare openpyxl script {bare:.3f} s = {ratio:.2f}×")
 
 
 if __name__ == "__main__":

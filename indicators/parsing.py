@@ -19,6 +19,7 @@ import datetime
 import re
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 __all__ = [
@@ -72,7 +73,17 @@ def normalize(text: object) -> str:
     """Return the cell as one line of text with full-width ASCII made half-width."""
     if text is None:
         return ""
+    if type(text) is str and len(text) <= _CACHED_LENGTH:  # tables repeat their short cells: 一级, units, signs
+        return _normalize_short(text)
     return " ".join(str(text).translate(_TRANSLATION).split())
+
+
+_CACHED_LENGTH = 100
+
+
+@lru_cache(maxsize=16384)
+def _normalize_short(text: str) -> str:
+    return " ".join(text.translate(_TRANSLATION).split())
 
 
 def _collapse(text: object) -> str:
@@ -374,8 +385,11 @@ class _Quantity(NamedTuple):
     unit: str
 
 
+@lru_cache(maxsize=8192)
 def _match_quantity(text: str) -> _Quantity | None:
-    """Split `≥ 1,000 元` / `95%以上` into sign, number and unit; None when not a number."""
+    """Split `≥ 1,000 元` / `95%以上` into sign, number and unit; None when not a number.
+
+    Memoised: a table repeats its targets (`≥95%`) and actuals; the result is immutable."""
     match = _QUANTITY.fullmatch(text)
     if not match or any(word in match["unit"] for word in _NOT_IN_UNIT):
         return None
