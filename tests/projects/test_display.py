@@ -31,7 +31,7 @@ def project_a(unit_a):
     factories.fund(project, annual="1230.5", executed="1000", source=FundSource.CARRYOVER)
     factories.fund(project, annual="1234567.8", executed="100")
     factories.indicator(project, level3="培训成本", comparator="≤", weight="40", level2="成本指标",
-                        target=Decimal("1230.5000"), unit="万元", actual=Decimal("1300"), actual_text="1300")  # fmt: skip
+                        target=Decimal("1230.5000"), unit="万元", actual=Decimal(1300), actual_text="1300")  # fmt: skip
     factories.indicator(project, level3="完成时限", comparator="≤", weight="50", level2="时效指标", target=None,
                         target_text="2022-12-31", deadline=datetime.date(2022, 12, 31), unit="",
                         actual_date=datetime.date(2022, 12, 20), actual_text="2022-12-20")  # fmt: skip
