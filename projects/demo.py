@@ -128,6 +128,11 @@ ROUNDS = {
          "经核实佐证材料，各项指标完成情况属实；两项时效、成本指标按原自评报告的审核意见调整得分，同意。"),
     ),
 }  # fmt: skip
+# 审核意见 the evaluator wrote on indicators in the round under review: (三级指标, text)
+NOTES = {
+    Status.RETURNED: (("培训（参会）人次", "请附两期培训的签到表，缺席两人的情况写入偏差原因。"),),
+    Status.APPROVED: (("基础手工技能培训成本", "培训人次超出预期，成本超支有佐证材料，按原审核意见调整为 1 分。"),),
+}
 # The 自评报告 text an officer writes before submitting (the sections the workflow asks for).
 NARRATIVES = {
     "seed000": {
@@ -217,6 +222,13 @@ def _rounds(project: Project, status: str, *, officer: object, evaluator: object
     for action, who, when, comment in ROUNDS[status]:
         step = ReviewRound.objects.create(project=project, number=1, action=action, actor=actors[who], reason=comment)
         ReviewRound.objects.filter(pk=step.pk).update(created_at=when)  # auto_now_add: the demo's own date
+    from review.models import ReviewNote  # review builds on projects
+
+    submitted = project.rounds.filter(action=ReviewAction.SUBMIT).first()
+    for level3, text in NOTES.get(status, ()):
+        indicator = project.indicators.get(level3=level3)
+        ReviewNote.objects.create(round=submitted, indicator=indicator, indicator_name=level3, text=text,
+                                  author=evaluator)  # fmt: skip
 
 
 @transaction.atomic

@@ -96,6 +96,15 @@ def test_approved_demo_project_has_its_approval_round() -> None:
     assert rounds[1].created_at.year == 2026  # the season after the fiscal year, not the load's moment
     adjusted = project.indicators.exclude(adjusted_score=None)
     assert adjusted.count() == 2 and all(i.adjusted_by.username == "evaluator" and i.adjust_reason for i in adjusted)
+    note = rounds[0].notes.get()  # the 审核意见 of the round under review
+    assert note.author.username == "evaluator" and note.indicator.level3 == "基础手工技能培训成本"
+
+
+def test_returned_demo_project_has_the_evaluators_note_on_the_short_indicator() -> None:
+    load()
+    project = Project.objects.get(status=Status.RETURNED)
+    note = project.rounds.get(action="submit").notes.get()
+    assert note.indicator.level3 == "培训（参会）人次" and "签到表" in note.text
 
 
 def test_each_state_has_the_rounds_that_lead_to_it() -> None:
