@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms.models import fields_for_model
 
@@ -14,6 +13,7 @@ from django.forms.models import fields_for_model
 from indicators.parsing import CellError, normalize, parse_amount, parse_decimal
 from projects.editing import BASIC_FIELDS, FundAmounts
 from projects.models import Fund, FundSource, Project, Unit
+from projects.selectors import scheme_for_unit
 
 VERSION_MISSING = "缺少版本号，请刷新页面后重试"
 NEED_ANNUAL = "请填写全年预算数"
@@ -143,12 +143,6 @@ class ProjectEditForm(FundFields, VersionedForm):
     def service_kwargs(self) -> dict[str, Any]:
         basics = {name: self.cleaned_data[name] for name in BASIC_FIELDS}
         return super().service_kwargs() | {"basics": basics, "funds": self.funds()}
-
-
-def scheme_for_unit(unit: Unit) -> str:
-    """The scheme a new project of `unit` is scored by: its 主管部门's, set by an admin, else the default."""
-    department = unit.department
-    return (department.scheme if department else "") or settings.EVALSYS_DEFAULT_SCHEME
 
 
 class ProjectCreateForm(FundFields, forms.ModelForm):

@@ -67,6 +67,15 @@ def fund_rows(funds: list[Any]) -> list[FundRow]:
     return [*rows, total]
 
 
+def scheme_for_unit(unit: Any) -> str:
+    """The scheme a new project of `unit` is scored by: its 主管部门's (set by an admin), else
+    EVALSYS_DEFAULT_SCHEME. Every path that creates a project asks here."""
+    from django.conf import settings
+
+    department = unit.department if unit is not None else None
+    return (department.scheme if department is not None else "") or settings.EVALSYS_DEFAULT_SCHEME
+
+
 def years_of(queryset: QuerySet[Project]) -> list[int]:
     return sorted(set(queryset.values_list("year", flat=True)), reverse=True)
 
