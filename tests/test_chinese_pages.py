@@ -77,3 +77,13 @@ def test_no_english_codes_on_any_page(world: World, role: str) -> None:  # noqa:
             found[f"{path} ({response.status_code})"] = hits[:3]
     assert read >= len(PAGES) // 2, read  # the crawl reached the pages (error pages are pages too)
     assert not found, "\n".join(f"{page}: {'; '.join(hits)}" for page, hits in found.items())
+
+
+def test_admin_sections_and_third_party_models_are_chinese(world: World) -> None:  # noqa: F811
+    client = Client()
+    world.log_in(client, "admin")
+    text = visible_text(client.get("/admin/").content.decode())
+    for english in ("Axes", "AXES", "Tasks Database Backend", "Task Results", "access attempts", "access logs"):
+        assert english not in text
+    for chinese in ("登录安全", "登录尝试", "登录日志", "后台任务", "项目", "报告"):
+        assert chinese in text
