@@ -80,7 +80,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "funds": fund_rows(list(project.funds.all())),
         "can_write": can_write(request.user, project),
         "can_submit": can_submit,
-        "gaps": project_gaps(project, evaluation) if can_submit else [],
+        "gaps": project_gaps(project, evaluation) if can_submit and not _refused(request) else [],
         "can_withdraw": _can_withdraw(request.user, project),
         "withdraw_form": WithdrawForm(prefix="withdraw"),
         "feedback": officer_feedback(project, evaluation),
@@ -124,6 +124,11 @@ def project_create(request: HttpRequest) -> HttpResponse:
         messages.success(request, CREATED)
         return redirect("indicators:editor", pk=project.pk)
     return render(request, "projects/create.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _refused(request: HttpRequest) -> bool:
+    """A refusal is on the page already (it lists the same gaps): the panel would repeat it."""
+    return any(m.level == messages.ERROR for m in messages.get_messages(request))
 
 
 def _can_withdraw(user: Any, project: Project) -> bool:

@@ -1,11 +1,15 @@
-"""The year's work in a real browser (issue 3): create, fill, submit, return, fix, adjust, approve.
+"""The year's work in a real browser (issue 3): create, fill, submit, return, fix, adjust, approve;
+and the review round as it is lived (issue 9): an empty submission refused with links, 撤回, the
+reasons and 审核意见 beside each row, an adjustment seen by the officer.
 
-Screenshots of every step are written to build/screenshots/test_officer_and_evaluator_journey/.
+Screenshots of every step are written to build/screenshots/test_officer_and_evaluator_journey/;
+those the README shows go to docs/screenshots/ as well.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,8 +23,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pyte
 
 # 一级, 二级, 三级, 指标性质, 指标值, 度量单位, 权重, 实际完成值 — six rows summing to 90
 ROWS = [
-    ("产出指标", "数量指标", "培训人次", "≥", "500", "人次", "20", "520"),
-    ("产出指标", "质量指标", "培训合格率", "≥", "90", "%", "15", "95"),
+    ("产出指标", "数量指标", "培训人次", "≥", "400", "人次", "20", "480"),  # 120%: over_completion
+    ("产出指标", "质量指标", "培训合格率", "≥", "90", "%", "15", "85"),  # short: needs its reason
     ("产出指标", "时效指标", "完成周期", "≤", "12", "个月", "10", "11"),
     ("产出指标", "成本指标", "人均培训成本", "≤", "2,000", "元", "5", "1８00"),
     ("效益指标", "社会效益指标", "就业带动", "定性", "明显提升", "", "30", "达成"),
@@ -28,13 +32,30 @@ ROWS = [
 ]
 
 
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+REPORT = {"management": "资金专款专用，按进度拨付。", "problems": "部分学员因时间冲突未能参训。",
+          "plans": "下一年度扩大培训规模。", "measures": "提前发布培训计划，错峰安排。"}  # fmt: skip
+
+
+def write_report(page) -> None:
+    """The 自评报告 sections an officer must write (reports.outline.REQUIRED_SECTIONS)."""
+    form = page.locator("#narrative form")
+    for name, text in REPORT.items():
+        form.locator(f"textarea[name={name}]").fill(text)
+    with page.expect_response(lambda r: "/narrative/" in r.url):
+        form.get_by_role("button", name="保存报告文字").click()
+    settled(page)
+
+
 class Journey:
     def __init__(self, page, shots) -> None:
         self.page, self.shots, self.step = page, shots, 0
 
-    def shot(self, name: str) -> None:
+    def shot(self, name: str, *, doc: bool = False) -> None:
         self.step += 1
         self.page.screenshot(path=str(self.shots / f"{self.step:02d}-{name}.png"), full_page=True)
+        if doc:  # shown in the README: what the reader should look at, in the window
+            self.page.screenshot(path=str(DOCS / f"{name}.png"))
 
     def login(self, username: str) -> None:
         page = self.page
@@ -135,21 +156,71 @@ def test_officer_and_evaluator_journey(page, shots, live_server) -> None:
     assert project.indicators.count() == 6
     j.goto(f"/{project.pk}/edit/")
     page.locator("input[name$=annual]").first.fill("100")
-    page.locator("input[name$=executed]").first.fill("95")
+    page.locator("input[name$=executed]").first.fill("85")  # below 90%: its reason is asked for
     page.get_by_role("button", name=re.compile("保存")).click()
     page.wait_for_url(re.compile(rf".*/{project.pk}/$"))
     j.shot("project-page")
+
+    # an empty evaluation does not pass: the short row is marked in the editor, the refusal links each gap
+    j.goto(f"/indicators/projects/{project.pk}/")
+    assert "须处理" in actual_row(page, "培训合格率").inner_text()
+    j.shot("row-marked")
+    j.goto(f"/{project.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交审核").click()
+    refusal = page.locator(".alert-danger").inner_text()
+    assert "暂不能提交" in refusal and "指标“培训合格率”：得分低于分值" in refusal
+    assert "预算执行率 85.00% 偏低，须填写执行率偏低原因" in refusal and "自评报告“存在问题”尚未填写" in refusal
+    assert Project.objects.get(pk=project.pk).status == Status.DRAFT
+    j.shot("submit-refused", doc=True)
+    with page.expect_navigation():
+        page.locator(".submit-gaps a", has_text="培训合格率").click()  # the link leads to the row
+    enter_actual(page, "培训合格率", "85", reason="部分学员补考安排在次年一月")
+    assert "须处理" not in actual_row(page, "培训合格率").inner_text()
+    j.goto(f"/{project.pk}/")
+    with page.expect_navigation():
+        page.locator(".submission-gaps a", has_text="执行率偏低原因").click()
+    page.fill("textarea[name=low_execution_reason]", "部分培训场地租赁费用于次年初结算")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("保存")).click()
+    write_report(page)
     with page.expect_navigation():
         page.get_by_role("button", name="提交审核").click()
     assert Project.objects.get(pk=project.pk).status == Status.SUBMITTED
     j.shot("submitted")
+
+    # 撤回 before the review starts, with a reason; then submitted again
+    page.fill("textarea[name=withdraw-reason]", "发现执行数少填，撤回修改")
+    j.shot("withdraw", doc=True)
+    with page.expect_navigation():
+        page.get_by_role("button", name="撤回提交").click()
+    assert Project.objects.get(pk=project.pk).status == Status.DRAFT
+    assert "第1轮 撤回" in page.locator("#timeline").inner_text()
+    j.shot("withdrawn")
+    with page.expect_navigation():
+        page.get_by_role("button", name="提交审核").click()
+    assert Project.objects.get(pk=project.pk).status == Status.SUBMITTED
 
     # the evaluator returns it with a reason
     j.login("evaluator")
     j.goto("/review/?year=2025")
     j.shot("review-queue")
     j.goto(f"/review/{project.pk}/")
-    page.fill("textarea[name$=reason] >> nth=0", "请补充培训合格率的佐证材料")
+    quality = project.indicators.get(level3="培训合格率")
+    sheet = page.locator(f"tr#indicator-{quality.pk}")
+    assert "部分学员补考安排在次年一月" in sheet.locator(".officer-reason").inner_text()
+    trainees = project.indicators.get(level3="培训人次")
+    assert "超额完成较多" in page.locator(f"tr#indicator-{trainees.pk} .row-warnings").inner_text()
+    assert "部分培训场地租赁费用于次年初结算" in page.locator(".low-execution-reason").inner_text()
+    note = page.locator(f"tr#indicator-{trainees.pk} .note-form")
+    note.locator("textarea").fill("超额较多，请说明目标设定依据")
+    with page.expect_response(lambda r: "/note/" in r.url):
+        note.get_by_role("button", name="保存意见").click()
+    settled(page)
+    page.locator(f"tr#indicator-{trainees.pk}").get_by_text("已保存").wait_for()
+    page.locator("h2", has_text="绩效指标与审核调整").scroll_into_view_if_needed()
+    j.shot("review-reasons", doc=True)
+    page.fill("textarea[name=return-reason]", "请补充培训合格率的佐证材料")
     with page.expect_navigation():
         page.get_by_role("button", name="退回").click()
     assert Project.objects.get(pk=project.pk).status == Status.RETURNED
@@ -159,6 +230,7 @@ def test_officer_and_evaluator_journey(page, shots, live_server) -> None:
     j.login("officer_a")
     j.goto(f"/{project.pk}/")
     assert "请补充培训合格率的佐证材料" in page.locator("#return-reason").inner_text()
+    assert "超额较多，请说明目标设定依据" in page.locator(".review-notes").inner_text()  # the round's 审核意见
     j.shot("officer-sees-reason")
     j.goto(f"/indicators/projects/{project.pk}/")
     enter_actual(page, "培训合格率", "96", reason="已补充考核记录")
@@ -179,6 +251,10 @@ def test_officer_and_evaluator_journey(page, shots, live_server) -> None:
     j.shot("adjusted")
     with page.expect_navigation():
         page.get_by_role("button", name="审核通过").click()
+    assert page.locator("#approve-count").inner_text() == "1"  # the confirmation states what remains
+    j.shot("approve-confirm")
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("确认审核通过")).click()
     project = Project.objects.get(pk=project.pk)
     assert project.status == Status.APPROVED
     assert project.indicators.get(level3="就业带动").adjusted_score == 27
@@ -190,9 +266,22 @@ def test_officer_and_evaluator_journey(page, shots, live_server) -> None:
     assert page.get_by_role("link", name="编辑", exact=True).count() == 0
     assert page.get_by_role("button", name="提交审核").count() == 0
     timeline = page.locator("#timeline").inner_text()
-    for step in ("第1轮 提交", "第1轮 退回", "第2轮 提交", "第2轮 审核通过", "修改指标“就业带动”", "新建项目"):
+    for step in (
+        "第1轮 提交",
+        "第1轮 撤回",
+        "第2轮 提交",
+        "第2轮 退回",
+        "第3轮 提交",
+        "第3轮 审核通过",
+        "修改指标“就业带动”",
+        "新建项目",
+    ):
         assert step in timeline, step
     assert "请补充培训合格率的佐证材料" in timeline and "带动效果以定性描述为主" in timeline
+    feedback = page.locator(".review-adjustments").inner_text()
+    assert "就业带动" in feedback and "27.00" in feedback and "带动效果以定性描述为主，酌情调整" in feedback
+    page.locator("#review-feedback").scroll_into_view_if_needed()
+    j.shot("officer-sees-adjustment", doc=True)
     j.shot("locked-with-timeline")
     response = page.goto(page.base_url + f"/{project.pk}/edit/")
     assert response.status == 403
