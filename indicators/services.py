@@ -21,7 +21,7 @@ from projects.access import import_scope
 from projects.models import Department, Fund, FundSource, Project, Status, Unit
 from scoring.rules import evaluate
 from scoring.schemes import get_scheme
-from scoring.services import projects_rescore
+from scoring.services import evaluation_input_of, projects_rescore, projects_store_scores
 from scoring.types import QUALITATIVE, ZERO, BudgetInput, EvaluationInput, IndicatorInput, Scheme, Warning
 
 __all__ = ["ImportFailed", "ImportRefused", "ImportReport", "workbook_import"]
@@ -112,8 +112,8 @@ def workbook_import(
                 report.previews = preview.project_previews(writer=writer, parsed=writer.admitted, stored=stored,
                                                            year=year)  # fmt: skip
                 transaction.set_rollback(True)
-            else:
-                projects_rescore(project_ids=ids)
+            else:  # the rows just written, scored in memory: nothing is read back
+                projects_store_scores(evaluated=writer.evaluation_inputs(ids))
     except IntegrityError as exc:  # another import created the same project meanwhile
         raise ImportFailed([CONCURRENT]) from exc
     return report
@@ -181,6 +181,10 @@ class _Writer:
         self.user, self.reason, self.scope, self.skip_refused = user, IMPORT_REASON, scope, skip_refused
         self.admitted: list[ParsedProject] = []
         self._created: list[Project] = []
+        # every project's rows after the write (stored ones kept, new ones added), by project pk
+        self._projects_by_pk: dict[int, Project] = {}
+        self._funds_of: dict[int, list[Fund]] = {}
+        self._indicators_of: dict[int, list[Indicator]] = {}
 
     def write(self, parsed: list[ParsedProject]) -> list[int]:
         """Write everything; returns the ids of the projects written."""
@@ -310,6 +314,9 @@ class _Writer:
             new += [Fund(project=project, source=s, **values) for s, values in rows.items()]
         Fund.objects.filter(project_id__in=replace).delete()
         bulk_create_with_history(new, Fund, default_change_reason=self.reason, default_user=self.user)
+        self._funds_of = {pk: rows for pk, rows in existing.items() if pk not in replace}
+        for fund in new:
+            self._funds_of.setdefault(fund.project_id, []).append(fund)
         return set(replace)
 
     @staticmethod
@@ -369,7 +376,19 @@ class _Writer:
                                  default_change_reason=self.reason, default_user=self.user)  # fmt: skip
         self.report.indicators_created += len(new)
         self.report.indicators_updated += len(changed)
+        self._projects_by_pk = {projects[id(p)].pk: projects[id(p)] for p in parsed}
+        self._indicators_of = {}
+        for row in sorted([*found.values(), *new], key=lambda r: (r.position, r.pk or 0)):
+            self._indicators_of.setdefault(row.project_id, []).append(row)
         return {row.project_id for row in [*new, *changed]}
+
+    def evaluation_inputs(self, project_ids: list[int]) -> list[tuple[Project, Any]]:
+        """(project, scoring input) of each written project, from the rows in memory."""
+        return [
+            (self._projects_by_pk[pk], evaluation_input_of(self._projects_by_pk[pk], self._funds_of.get(pk, []),
+                                                           self._indicators_of.get(pk, [])))
+            for pk in project_ids
+        ]  # fmt: skip
 
 
 PROJECT_FIELDS = ["unit", "annual_goal", "scheme", "name_variants", "updated_at"]

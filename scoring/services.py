@@ -29,13 +29,17 @@ def indicator_input(row: Indicator) -> IndicatorInput:
 
 def evaluation_input(project: Project) -> EvaluationInput:
     """Plain input for `project`; expects funds and indicators prefetched (see selectors)."""
-    funds = list(project.funds.all())
+    return evaluation_input_of(project, list(project.funds.all()), list(project.indicators.all()))
+
+
+def evaluation_input_of(project: Project, funds: list[Any], rows: list[Any]) -> EvaluationInput:
+    """Plain input for `project` with these fund and indicator rows (already in memory)."""
     budget = None
     if funds:
         annual = sum((f.annual for f in funds), ZERO)
         executed = sum((f.executed for f in funds), ZERO)
         budget = BudgetInput(annual=annual, executed=executed, assumed=any(f.annual_assumed for f in funds))
-    indicators = tuple(indicator_input(i) for i in project.indicators.all())
+    indicators = tuple(indicator_input(i) for i in rows)
     variants = tuple(project.name_variants or ())
     return EvaluationInput(get_scheme(project.scheme), indicators, budget, variants, project.code, project.year)
 
@@ -93,11 +97,22 @@ def projects_rescore(*, project_ids: list[int]) -> int:
     changed = []
     for start in range(0, len(project_ids), 500):
         for project in projects_with_scoring_data(Project.objects.filter(pk__in=project_ids[start : start + 500])):
-            ev = project_evaluate(project)
-            project.score_total, project.score_grade = ev.total, ev.grade
-            project.execution_rate = ev.budget.rate if ev.budget else None
-            project.warning_count = len(ev.warnings)
-            project.scored = has_actuals(ev)
-            changed.append(project)
+            changed.append((project, evaluation_input(project)))
+    return projects_store_scores(evaluated=changed)
+
+
+def projects_store_scores(*, evaluated: list[tuple[Any, EvaluationInput]]) -> int:
+    """Score each (project, input) and store its totals in one bulk update (the import passes the
+    rows it has just written, so nothing is read back)."""
+    from projects.models import Project
+
+    changed = []
+    for project, data in evaluated:
+        ev = evaluate(data)
+        project.score_total, project.score_grade = ev.total, ev.grade
+        project.execution_rate = ev.budget.rate if ev.budget else None
+        project.warning_count = len(ev.warnings)
+        project.scored = has_actuals(ev)
+        changed.append(project)
     Project.objects.bulk_update(changed, STORED, batch_size=500)
     return len(changed)

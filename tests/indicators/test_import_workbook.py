@@ -546,3 +546,38 @@ def test_level_names_with_or_without_zhibiao_under_a_scheme_without_it(tmp_path:
     run("import_workbook", write(tmp_path / "f13.xlsx", rows), "--year", 2025, "--scheme", "framework2013")
     stored = list(Indicator.objects.order_by("position").values_list("level1", "level2"))
     assert stored == [("投入", "项目立项"), ("过程", "业务管理"), ("产出", "实际完成率"), ("效果", "服务对象满意度")]
+
+
+def _stored() -> list[tuple]:
+    return list(Project.objects.order_by("pk").values_list("pk", "score_total", "score_grade", "execution_rate",
+                                                            "warning_count", "scored"))  # fmt: skip
+
+
+def test_stored_totals_from_the_rows_in_memory_equal_a_rescore(tmp_path: Path) -> None:
+    """The import scores the rows it has just written instead of reading them back: the same as rescore."""
+    from scoring.services import projects_rescore
+
+    run("import_workbook", seed000_workbook(tmp_path / "s0.xlsx"), "--year", 2022)
+    run("import_workbook", national_form(tmp_path / "form.xlsx"), "--year", 2022)
+    header = ["项目名称", "单位名称", "预算数", "全年执行数", "一级指标", "二级指标", "三级指标", "指标值", "权重",
+              "实际完成值"]  # fmt: skip
+    rows = [
+        header,
+        [
+            f"{SEED000_CODE}-x",
+            "140001-内蒙古自治区妇女联合会",
+            900,
+            700,
+            "产出指标",
+            "数量指标",
+            "开展手工艺技能培训",
+            "≥9期",
+            7,
+            "5期",
+        ],
+    ]  # fmt: skip  (one row changed, the others kept)
+    run("import_workbook", write(tmp_path / "partial.xlsx", rows), "--year", 2022)
+    imported = _stored()
+    assert imported[0][1] is not None and any(r[4] for r in imported)
+    projects_rescore(project_ids=[r[0] for r in imported])
+    assert _stored() == imported
