@@ -135,3 +135,9 @@ def test_scheme_defaults_to_the_setting_without_a_department_scheme(client, offi
     client.force_login(officer)
     client.post(reverse("projects:create"), CREATE)
     assert Project.objects.get(code="N-001").scheme == "national_linear"
+
+
+def test_indicator_editor_shows_targets_as_printed(client, officer, project_a) -> None:
+    client.force_login(officer)
+    page = text_of(client.get(reverse("indicators:editor", args=[project_a.pk])).content.decode())
+    assert "目标 2022年12月31日前" in page and "目标 ≤1230.5万元" in page
