@@ -145,6 +145,8 @@ def _text(value: Any, model: Any = None, field: str = "") -> str:
         choices = dict(model._meta.get_field(field).flatchoices)
         if value in choices:
             return str(choices[value])
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
         return chinese_date(value)
     return fmt(value) if isinstance(value, Decimal) else str(value)

@@ -141,3 +141,13 @@ def test_indicator_editor_shows_targets_as_printed(client, officer, project_a) -
     client.force_login(officer)
     page = text_of(client.get(reverse("indicators:editor", args=[project_a.pk])).content.decode())
     assert "目标 2022年12月31日前" in page and "目标 ≤1230.5万元" in page
+
+
+def test_history_shows_yes_no_and_dates_in_chinese(client, officer, project_a) -> None:
+    row = project_a.indicators.get(level3="完成时限")
+    row.not_applicable, row.actual_date = True, datetime.date(2022, 12, 25)
+    row.reason = "本年度不适用"
+    row.save()
+    page = detail(client, officer, project_a)
+    assert "否 → 是" in page and "2022年12月20日 → 2022年12月25日" in page
+    assert "False" not in page and "True" not in page
