@@ -32,6 +32,7 @@ from lxml import etree
 
 from reports.data import ReportData
 from reports.outline import Block, Grid, Heading, PageBreak, Paragraph, outline
+from reports.outline import Document as OutlineDocument
 
 LATIN = "Times New Roman"
 TITLE_FACE = "方正小标宋简体"
@@ -55,7 +56,11 @@ CENTRE_LIMIT = 12  # table cells with longer text are left-aligned
 
 def render(data: ReportData) -> bytes:
     """The report of `data` as .docx bytes."""
-    document = outline(data)
+    return render_document(outline(data))
+
+
+def render_document(document: OutlineDocument) -> bytes:
+    """Any outline (one project's report, a unit's report on several projects) as .docx bytes."""
     doc = new_document()
     _set_up(doc, document.title)
     _title(doc, document.title, document.subtitle)

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from projects.forms import VersionedForm
-from projects.models import Department, Status, Unit
+from projects.models import Department, Project, Status, Unit
 from reports.models import Narrative
 from reports.services import FORMATS
 
@@ -48,3 +48,41 @@ class BatchExportForm(forms.Form):
             raise forms.ValidationError("格式无效")
         data["statuses"] = data.get("statuses") or [Status.APPROVED]
         return data
+
+
+ONE_UNIT = "所选项目须属于同一单位：一份评价报告只写一个单位的项目"
+PICK_ONE = "请至少选择一个项目"
+UNIT_FORMATS = [("docx", "Word"), ("pdf", "PDF")]
+
+
+class UnitReportForm(forms.Form):
+    """Projects of one unit, among those the user may see (`projects`), for one 评价报告."""
+
+    projects = forms.ModelMultipleChoiceField(
+        label="项目", queryset=Project.objects.none(), widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": PICK_ONE, "invalid_choice": "所选项目无效，请刷新页面后重试",
+                        "invalid_pk_value": "所选项目无效，请刷新页面后重试"},
+    )  # fmt: skip
+    fmt = forms.ChoiceField(
+        label="格式",
+        choices=UNIT_FORMATS,
+        initial="docx",
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+
+    def __init__(self, data: Any, *, projects: Any) -> None:
+        super().__init__(data)
+        self.fields["projects"].queryset = projects
+        self.unit = None
+
+    def clean_projects(self) -> Any:
+        chosen = self.cleaned_data["projects"]
+        units = {p.unit for p in chosen.select_related("unit")}
+        if len(units) > 1:
+            raise forms.ValidationError(ONE_UNIT)
+        self.unit = units.pop()
+        return chosen
+
+    def chosen(self) -> set[str]:
+        """The ids ticked, as typed, to tick them again when the page comes back."""
+        return set(self.data.getlist("projects")) if self.is_bound else set()

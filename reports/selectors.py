@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import BadRequest
+from django.core.exceptions import BadRequest, PermissionDenied
+from django.db.models import QuerySet
 
 from projects.access import require_role, visible_projects
 from projects.forms import YearFilterForm
-from projects.models import Status
+from projects.models import Project, Role, Status
 from projects.selectors import years_of
 from reports.summary import Summary, summary_for
 from review.access import reviewable_projects
@@ -56,3 +57,13 @@ def review_queue_summary(user: Any, data: Any) -> Summary:
     year = form.chosen_year()
     return summary_for(review_queue(scope, year=year), title=f"{year or ''}年度待审核项目汇总表",
                        scope=f"{year or ''}年度 · 已提交（待审核）")  # fmt: skip
+
+
+UNIT_REPORT_ROLES = "只有管理员或填报人可以生成单位评价报告"
+
+
+def unit_report_scope(user: Any) -> QuerySet[Project]:
+    """The projects `user` may put in a unit's 评价报告: an officer's unit's, or (admin) every one."""
+    if require_role(user) not in (Role.ADMIN, Role.OFFICER):
+        raise PermissionDenied(UNIT_REPORT_ROLES)
+    return visible_projects(user)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("projects/<int:pk>/print/", views.project_print, name="print"),
     path("lists/projects.xlsx", views.projects_xlsx, name="projects_xlsx"),
     path("lists/review-queue.xlsx", views.queue_xlsx, name="queue_xlsx"),
+    path("unit-report/", views.unit_report, name="unit_report"),
     path("exports/", views.batch, name="batch"),
     path("exports/<int:pk>/", views.job, name="job"),
     path("exports/<int:pk>/retry/", views.job_retry, name="job_retry"),

@@ -12,16 +12,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.access import project_for_user, require_role
-from projects.forms import add_service_error, is_stale
+from projects.forms import YearFilterForm, add_service_error, is_stale
 from projects.models import Role
-from projects.selectors import project_timeline
+from projects.selectors import project_timeline, years_of
 from reports.batch import export_job_create, export_job_retry, export_jobs_fail_stale
 from reports.data import report_for
-from reports.forms import BatchExportForm, NarrativeForm
+from reports.forms import BatchExportForm, NarrativeForm, UnitReportForm
 from reports.models import ExportJob, Narrative
-from reports.selectors import batch_scope, project_list_summary, review_queue_summary
+from reports.selectors import batch_scope, project_list_summary, review_queue_summary, unit_report_scope
 from reports.services import CONTENT_TYPES, FORMATS, narrative_save, project_file
 from reports.summary import render as render_summary
+from reports.unit_report import render as render_unit_report
+from reports.unit_report import unit_report_for
 
 NO_PROJECTS = "所选范围内没有项目"
 
@@ -85,6 +87,23 @@ def queue_xlsx(request: HttpRequest) -> HttpResponse:
     """The review queue, with its year, as a 汇总表."""
     summary = review_queue_summary(request.user, request.GET)
     return attachment(render_summary(summary), f"{summary.title}.xlsx", "xlsx")
+
+
+@login_required
+@require_GET
+def unit_report(request: HttpRequest) -> HttpResponse:
+    """A unit's 评价报告 on several projects: the picker, and the file once projects and format are sent."""
+    scope = unit_report_scope(request.user)
+    years = years_of(scope)
+    year = YearFilterForm(request.GET or None, default=years[0] if years else None).chosen_year()
+    candidates = scope.filter(year=year).select_related("unit").order_by("unit__code", "code", "pk")
+    form = UnitReportForm(request.GET if "fmt" in request.GET else None, projects=candidates)
+    if form.is_valid():
+        data = unit_report_for(form.cleaned_data["projects"], unit=form.unit.name)
+        fmt = form.cleaned_data["fmt"]
+        return attachment(render_unit_report(data, fmt), f"{data.filename}.{fmt}", fmt)
+    context = {"form": form, "years": years, "year": year, "candidates": candidates}
+    return render(request, "reports/unit_report.html", context, status=400 if form.errors else 200)
 
 
 @login_required

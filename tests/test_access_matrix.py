@@ -206,6 +206,8 @@ ACCESS: dict[str, Spec] = {
     "reports:print": Spec(READ),
     "reports:projects_xlsx": Spec(ANY_ROLE, query="year=2022"),
     "reports:queue_xlsx": Spec(REVIEW_LIST, target="submitted", query="year=2022"),
+    # an officer's unit's projects, or (admin) every unit's; unit B's officer is offered none of unit A's
+    "reports:unit_report": Spec(INTAKE | {"other_officer": "blind"}, query="year=2022"),
     "reports:batch": Spec(ADMIN_ONLY, GP, data=constant(year=2022, fmt="xlsx", statuses=["submitted"])),
     "reports:job": Spec(ADMIN_ONLY, args=job_args),
     "reports:job_retry": Spec(ADMIN_ONLY, P, args=job_args, ok_post=(302,)),
