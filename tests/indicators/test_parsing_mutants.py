@@ -17,6 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from indicators.parsing import (
+    COST_LEVEL2,
+    LEVEL2,
     Actual,
     CellError,
     Target,
@@ -528,3 +530,143 @@ def test_amount_is_cents_half_up_or_refused_when_negative(value):
         assert refused(parse_amount, f"{value:,f}") == "金额不能为负数"
     elif cents.copy_abs() < D("1e12"):
         assert parse_amount(f"{value:,f}") == cents
+
+
+# --- every sign word of domain.md §1, in the 指标性质 column and inside the value cell ------------
+
+LEADING_WORDS = [
+    *[(w, "≥") for w in ("≥", ">=", "=>", "≧", "⩾", "大于等于", "大于或等于", "不少于", "不低于", "不小于")],
+    *[(w, "≥") for w in ("不得少于", "不得低于", "至少")],
+    *[(w, ">") for w in (">", "大于", "高于", "超过")],
+    *[(w, "≤") for w in ("≤", "<=", "=<", "≦", "⩽", "小于等于", "小于或等于", "不超过", "不高于", "不大于")],
+    *[(w, "≤") for w in ("小于", "低于", "不多于", "不得超过", "不得高于", "至多", "最多")],
+    ("<", "<"),
+    *[(w, "=") for w in ("=", "==", "═", "﹦", "等于")],
+]
+TRAILING_WORDS = [
+    *[(w, "≥") for w in ("以上", "及以上", "或以上")],
+    *[(w, "≤") for w in ("以内", "之内", "内", "以下", "及以下", "或以下")],
+]
+
+
+@pytest.mark.parametrize(("word", "sign"), LEADING_WORDS, ids=[w for w, _ in LEADING_WORDS])
+def test_leading_sign_word(word, sign):
+    assert parse_comparator(word) == sign
+    assert parse_target(f"{word}50人次") == Target(sign, D(50), f"{word}50人次", "人次", None, False)
+
+
+@pytest.mark.parametrize(("word", "sign"), TRAILING_WORDS, ids=[w for w, _ in TRAILING_WORDS])
+def test_trailing_sign_word(word, sign):
+    if word == "内":  # a bare 内 is no sign on its own (`10天内` is)
+        assert refused(parse_comparator, word) == "“内”不是可识别的指标性质，请填写 ≥、>、≤、<、= 或 定性"
+    else:
+        assert parse_comparator(word) == sign
+    assert parse_target(f"95%{word}") == Target(sign, D(95), f"95%{word}", "%", None, False)
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        pytest.param("3年内完成", id="wancheng"),
+        pytest.param("5个工作日前", id="qian"),
+        pytest.param("10天内外", id="nei-inside-the-unit"),
+        pytest.param("5以外", id="yi"),
+        pytest.param("6月底", id="di"),
+        pytest.param("5万元不超过", id="sign-word-after-the-unit"),
+    ],
+)
+def test_sentences_are_not_units(cell):
+    """A number followed by words that make a sentence is a 定性 text, not a quantity with a unit."""
+    assert parse_target(cell) == Target("定性", None, cell, "", None, False)
+
+
+@pytest.mark.parametrize("placeholder", ["-", "--", "—", "——", "/", "无", " "])
+def test_unit_placeholders_mean_no_unit(placeholder):
+    assert parse_target("50", comparator="≥", unit=placeholder) == Target("≥", D(50), "50", "", None, False)
+
+
+@pytest.mark.parametrize(
+    ("column", "in_cell"),
+    [
+        pytest.param("元/人·月", "元/人*月", id="star"),
+        pytest.param("元/人·月", "元/人×月", id="times"),
+        pytest.param("元/人·月", "元/人・月", id="katakana-dot"),
+        pytest.param("个月", "月", id="ge-month"),
+        pytest.param("天", "日", id="ri"),
+        pytest.param("周", "个星期", id="ge-xingqi"),
+        pytest.param("%", "百分比", id="percent-word"),
+        pytest.param("KM", "km", id="case"),
+    ],
+)
+def test_unit_variants_agree(column, in_cell):
+    target = parse_target(f"≥5{in_cell}", unit=column)
+    assert target.unit == column
+    assert parse_actual(f"6{in_cell}", target=target).unit == ""
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="defect: _UNIT_JOINERS treats • as ·, but _UNIT_CHARS does not read • inside a value cell, "
+    "so `≥5元/人•月` becomes a 定性 text target instead of 5 元/人·月",
+)
+def test_bullet_joined_unit_inside_the_value_cell():
+    target = parse_target("≥5元/人•月", unit="元/人·月")
+    assert target == Target("≥", D(5), "≥5元/人•月", "元/人·月", None, False)
+
+
+def test_level_vocabulary_is_domain_1():
+    assert LEVEL2 == {
+        "产出指标": (
+            "数量指标",
+            "质量指标",
+            "时效指标",
+            "成本指标",
+            "经济成本指标",
+            "社会成本指标",
+            "生态环境成本指标",
+        ),
+        "效益指标": ("经济效益指标", "社会效益指标", "生态效益指标", "可持续影响指标"),
+        "满意度指标": ("服务对象满意度指标",),
+    }
+    assert COST_LEVEL2 == ("成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标")
+
+
+@pytest.mark.parametrize(
+    ("column", "expected"),
+    [
+        pytest.param("定量指标", ("≥", True), id="dingliang-zhibiao"),
+        pytest.param("定量", ("≥", True), id="dingliang"),
+        pytest.param("定性指标", ("定性", False), id="dingxing-zhibiao"),
+    ],
+)
+def test_quantitative_and_qualitative_column_words(column, expected):
+    got = parse_target("50", comparator=column, unit="人", level2="数量指标")
+    assert (got.comparator, got.sign_assumed) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "label"),
+    [
+        pytest.param("不少于预期", "", id="bushaoyu-alone-says-nothing"),
+        pytest.param("不少于预期，效果明显", "达成", id="bushaoyu-is-no-negation"),
+        pytest.param("不小于预期，显著", "达成", id="buxiaoyu-is-no-negation"),
+        pytest.param("基本实现", "部分达成", id="jiben"),
+        pytest.param("没有明显提升", "未达成", id="meiyou"),
+    ],
+)
+def test_more_qualitative_words(cell, label):
+    if not label:
+        assert refused(parse_actual, cell, target=QUAL).startswith(f"无法从“{cell}”判断完成情况")
+    else:
+        assert parse_actual(cell, target=QUAL) == Actual(None, normalize(cell), label, True, None)
+
+
+@pytest.mark.parametrize("cell", ["未按期完成", "未如期完成", "没有完成", "延迟", "工作滞后", "延期"])
+def test_every_late_word_asks_for_the_date(cell):
+    message = f"“{cell}”表示未按时完成，请填写实际完成日期（如 2022年11月30日）"
+    assert refused(parse_actual, cell, target=DEADLINE) == message
+
+
+@pytest.mark.parametrize("cell", ["按时", "按期交付", "如期", "提前完成", "准时", "已完成", "全部完成"])
+def test_every_on_time_word_reads_the_deadline(cell):
+    assert parse_actual(cell, target=DEADLINE) == Actual(None, cell, "", True, datetime.date(2022, 12, 31))
