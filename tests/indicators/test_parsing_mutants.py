@@ -32,6 +32,7 @@ from indicators.parsing import (
     parse_decimal,
     parse_target,
     parse_weight,
+    same_unit,
     split_code_name,
 )
 
@@ -704,3 +705,29 @@ def test_deadline_with_equal_column_and_target_kinds():
 @pytest.mark.parametrize("cell", ["-0.00", "-0"])
 def test_negative_zero_amount_reads_zero(cell):
     assert str(parse_amount(cell)) in ("0.00", "0")
+
+
+@pytest.mark.parametrize(
+    ("cell", "label", "assumed"),
+    [
+        pytest.param("达成。", "达成", False, id="only-punctuation-is-stripped"),
+        pytest.param("达成X", "达成", True, id="a-trailing-letter-is-not-punctuation"),
+        pytest.param("≥达成", "达成", False, id="a-leading-sign-is-stripped"),
+        pytest.param("X达成", "达成", True, id="a-leading-letter-is-not-a-sign"),
+    ],
+)
+def test_what_the_label_comparison_ignores(cell, label, assumed):
+    assert parse_actual(cell, target=QUAL) == Actual(None, cell, label, assumed, None)
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "same"),
+    [
+        pytest.param("元/人*月", "元/人·月", True, id="joiners"),
+        pytest.param("个月", "月", True, id="ge-month"),
+        pytest.param("日", "天", True, id="ri-tian"),
+        pytest.param("人", "人次", False, id="different"),
+    ],
+)
+def test_same_unit(first, second, same):
+    assert same_unit(first, second) is same
