@@ -9,7 +9,11 @@ STAMP  := $(VENV)/.installed
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 # Only the tests need these: LibreOffice opens the generated .docx/.xlsx as a reader would;
 # Playwright drives Debian's Chromium (never a browser download) for the browser tests.
-TEST_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui chromium
+TEST_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui chromium npm
+# axe-core for the accessibility browser test, from npm at this exact version (never a CDN);
+# tests/browser/test_accessibility.py reads the version from here and the script from .cache/axe.
+AXE_VERSION := 4.11.0
+AXE_STAMP := .cache/axe/.installed-$(AXE_VERSION)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test lint check setup system bench worker serve mutate
@@ -46,7 +50,12 @@ run: setup
 
 test: setup
 	@$(MAKE) --no-print-directory system PACKAGES="$(TEST_PACKAGES)"
+	@$(MAKE) --no-print-directory $(AXE_STAMP)
 	$(PY) -m pytest
+
+$(AXE_STAMP):
+	npm install --prefix .cache/axe --no-save --no-audit --no-fund axe-core@$(AXE_VERSION)
+	touch $@
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
