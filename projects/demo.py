@@ -227,8 +227,10 @@ def _rounds(project: Project, status: str, *, officer: object, evaluator: object
     submitted = project.rounds.filter(action=ReviewAction.SUBMIT).first()
     for level3, text in NOTES.get(status, ()):
         indicator = project.indicators.get(level3=level3)
-        ReviewNote.objects.create(round=submitted, indicator=indicator, indicator_name=level3, text=text,
-                                  author=evaluator)  # fmt: skip
+        note = ReviewNote.objects.create(round=submitted, indicator=indicator, indicator_name=level3, text=text,
+                                         author=evaluator)  # fmt: skip
+        written = ROUNDS[status][-1][2] - datetime.timedelta(hours=1)  # while reviewing, before the verdict
+        ReviewNote.objects.filter(pk=note.pk).update(created_at=written, updated_at=written)
 
 
 @transaction.atomic
