@@ -10,8 +10,9 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
+from evalsys.lib.bulk import bulk_create_logged
 from evalsys.lib.xlsx import WorkbookRefused
 from indicators import preview
 from indicators.importer import ImportFailed, ParsedIndicator, ParsedProject, parse_rows
@@ -284,7 +285,7 @@ class _Writer:
                 if _project_values(project) != before:
                     changed.append(project)
             result[id(p)] = project
-        bulk_create_with_history(new, Project, default_change_reason=self.reason, default_user=self.user)
+        bulk_create_logged(new, Project, reason=self.reason, user=self.user)
         bulk_update_with_history(changed, Project, PROJECT_FIELDS, batch_size=UPDATE_BATCH,
                                  default_change_reason=self.reason, default_user=self.user)  # fmt: skip
         self._created = new
@@ -313,7 +314,7 @@ class _Writer:
             replace.append(project.pk)
             new += [Fund(project=project, source=s, **values) for s, values in rows.items()]
         Fund.objects.filter(project_id__in=replace).delete()
-        bulk_create_with_history(new, Fund, default_change_reason=self.reason, default_user=self.user)
+        bulk_create_logged(new, Fund, reason=self.reason, user=self.user)
         self._funds_of = {pk: rows for pk, rows in existing.items() if pk not in replace}
         for fund in new:
             self._funds_of.setdefault(fund.project_id, []).append(fund)
@@ -371,7 +372,7 @@ class _Writer:
                     changed.append(row)
                 else:
                     self.report.indicators_unchanged += 1
-        bulk_create_with_history(new, Indicator, default_change_reason=self.reason, default_user=self.user)
+        bulk_create_logged(new, Indicator, reason=self.reason, user=self.user)
         bulk_update_with_history(changed, Indicator, INDICATOR_FIELDS, batch_size=UPDATE_BATCH,
                                  default_change_reason=self.reason, default_user=self.user)  # fmt: skip
         self.report.indicators_created += len(new)

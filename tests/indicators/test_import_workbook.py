@@ -581,3 +581,20 @@ def test_stored_totals_from_the_rows_in_memory_equal_a_rescore(tmp_path: Path) -
     assert imported[0][1] is not None and any(r[4] for r in imported)
     projects_rescore(project_ids=[r[0] for r in imported])
     assert _stored() == imported
+
+
+def test_every_created_row_has_its_history_row_with_who_when_and_why(tmp_path: Path, admin_user) -> None:
+    """On PostgreSQL the rows and their history go through COPY (evalsys/lib/bulk.py): same content."""
+    from indicators.services import workbook_import
+
+    workbook_import(path=national_form(tmp_path / "form.xlsx"), year=2022, user=admin_user)
+    for model in (Project, Fund, Indicator):
+        live = {o.pk: o for o in model.objects.all()}
+        history = list(model.history.all())
+        assert sorted(h.id for h in history) == sorted(live) and live
+        tracked = {f.attname for f in model.history.model._meta.concrete_fields}
+        fields = [f.attname for f in model._meta.concrete_fields if f.attname in tracked]
+        for h in history:
+            assert (h.history_type, h.history_change_reason, h.history_user_id) == ("+", "导入工作簿", admin_user.pk)
+            assert [getattr(h, name) for name in fields] == [getattr(live[h.id], name) for name in fields]
+    assert Indicator.objects.get(level3="培训人次").target == Decimal(500)
