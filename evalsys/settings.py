@@ -127,7 +127,6 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
-
 # A PostgreSQL read replica for lists and reports (evalsys.lib.replica): reads inside
 # `from_replica()` go there; writes and every other read stay on `default`.
 if os.environ.get("DATABASE_REPLICA_URL"):
@@ -136,6 +135,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["evalsys.lib.replica.ReplicaRouter"]
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
