@@ -133,7 +133,7 @@ def overview_data(
 
 def review_sheet(pk: int) -> tuple[Project, Evaluation, list[tuple[Indicator, IndicatorScore]]]:
     """Project `pk` with its evaluation and each indicator row paired with its score."""
-    project = projects_with_scoring_data().get(pk=pk)
+    project = projects_with_scoring_data().select_related("narrative").get(pk=pk)
     evaluation = project_evaluate(project)
     return project, evaluation, list(zip(project.indicators.all(), evaluation.indicators, strict=True))
 

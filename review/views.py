@@ -21,6 +21,7 @@ from indicators.services import indicator_adjust
 from projects.access import require_role
 from projects.forms import add_service_error
 from projects.models import Project, Role, Status
+from projects.readiness import project_gaps
 from projects.selectors import project_timeline
 from projects.services import evaluation_reopen, evaluation_return
 from review.access import project_for_reviewer, projects_for_reviewer, reviewable_projects
@@ -152,6 +153,7 @@ def _project_page(request: HttpRequest, pk: int, *, bound: dict[int, AdjustForm]
         "return_form": forms.get("return_form") or ReturnForm(prefix="return"),
         "reopen_form": forms.get("reopen_form") or ReopenForm(prefix="reopen"),
         "rounds": review_rounds(project), "timeline": project_timeline(project),
+        "gaps": project_gaps(project, evaluation) if project.status == Status.SUBMITTED else [],
     }  # fmt: skip
     return render(request, "review/project.html", context, status=status)
 

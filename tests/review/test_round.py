@@ -56,6 +56,14 @@ def test_each_row_shows_reason_explanation_and_warnings_in_chinese(client, evalu
     assert ">定性档位为推定</span>" in html and "qualitative_assumed" not in html
 
 
+def test_evaluator_sees_what_keeps_a_project_from_approval(client, evaluator, unit_a) -> None:
+    hollow = make_project(unit_a, code="R-003")  # submitted by a hand edit, then emptied
+    Indicator.objects.filter(project=hollow, level3="培训人次").update(actual=None, actual_text="")
+    client.force_login(evaluator)
+    html = page(client, hollow)
+    assert "不能审核通过" in html and "指标“培训人次”：未填写实际完成值" in html
+
+
 def test_low_execution_reason_is_shown(client, evaluator, submitted) -> None:
     Project.objects.filter(pk=submitted.pk).update(low_execution_reason="采购延期")
     client.force_login(evaluator)
