@@ -35,11 +35,15 @@ def docx_rows(path: Path) -> list[list[str]]:
 
 
 def xlsx_rows(path: Path) -> list[list[str]]:
+    """Cells as Excel shows them: numbers with two decimals, 执行率 (a percent format) as 89.41%."""
     sheet = load_workbook(path).active
-    return [
-        [format(c, ".2f") if isinstance(c, int | float) else str(c or "") for c in r]
-        for r in sheet.iter_rows(values_only=True)
-    ]
+    return [[_shown(c.value, c.number_format) for c in r] for r in sheet.iter_rows()]
+
+
+def _shown(value: object, number_format: str) -> str:
+    if isinstance(value, int | float):
+        return f"{value * 100:.2f}%" if number_format.endswith("%") else format(value, ".2f")
+    return str(value or "")
 
 
 @pytest.mark.parametrize("code", [SEED_CODE, ADJUSTED_CODE])
