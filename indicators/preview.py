@@ -17,6 +17,7 @@ from indicators import services
 from indicators.importer import ParsedIndicator, ParsedProject
 from indicators.models import Indicator
 from projects.models import Fund, FundSource, Project, Unit
+from scoring.labels import WARNING_LABELS
 from scoring.rules import evaluate, fmt, pts
 from scoring.schemes import get_scheme
 from scoring.services import indicator_input
@@ -26,22 +27,6 @@ NEW, CHANGED, SAME, KEPT = "new", "changed", "same", "kept"
 STATE_LABELS = {NEW: "新增", CHANGED: "更新", SAME: "未变", KEPT: "保留"}
 PROJECT_STATE_LABELS = {NEW: "新建", CHANGED: "更新", SAME: "未变"}
 KEPT_NOTE = "工作簿中没有此行；导入不删除指标，保留原值"
-WARNING_LABELS = {
-    "weights_sum": "权重合计不符",
-    "weights_scale": "权重口径混用",
-    "missing_reason": "缺少偏差原因",
-    "over_completion": "超额完成",
-    "cost_positive": "成本指标方向",
-    "budget_divergence": "得分与执行率偏离",
-    "low_execution": "执行率偏低",
-    "name_variant": "项目名称不一",
-    "sign_assumed": "比较符号为推定",
-    "qualitative_assumed": "定性档位为推定",
-    "budget_missing": "缺少预算数",
-    "budget_assumed": "按年初预算数计算",
-    "unit_mismatch": "单位不一致",
-    "year_mismatch": "编码年度不符",
-}
 FUND_FIELDS = (("initial", "年初预算数"), ("annual", "全年预算数"), ("executed", "全年执行数"))
 
 
