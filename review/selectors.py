@@ -107,8 +107,9 @@ def overview_data(
     if department is not None:
         scope = scope.filter(unit__department=department)
     by_status = dict(scope.order_by().values_list("status").annotate(n=Count("pk")))
-    by_grade = dict(scope.order_by().values_list("score_grade").annotate(n=Count("pk")))
-    points = _scatter_points(scope.filter(execution_rate__isnull=False, score_total__isnull=False))
+    # a project with nothing achieved yet is 未评分: no grade, no point (its 0.00 is not a 差)
+    by_grade = dict(scope.filter(scored=True).order_by().values_list("score_grade").annotate(n=Count("pk")))
+    points = _scatter_points(scope.filter(scored=True, execution_rate__isnull=False, score_total__isnull=False))
     due = year_deadline(year, deadline) if year else None
     late: tuple[Project, ...] = ()
     late_total = 0

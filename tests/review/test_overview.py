@@ -136,7 +136,8 @@ def test_overview_query_count_does_not_grow(client, evaluator, unit_a, count, dj
     for i in range(count):
         status = (Status.DRAFT, Status.SUBMITTED, Status.RETURNED)[i % 3]
         project = factories.project(unit=unit_a, code=f"Q{i:03d}", name=f"批量{i}", status=status,
-                                    score_total=80 + i % 20, score_grade="良", execution_rate=90)  # fmt: skip
+                                    score_total=80 + i % 20, score_grade="良", execution_rate=90,
+                                    scored=True)  # fmt: skip
         assert project.pk
     client.force_login(evaluator)
     with django_assert_max_num_queries(13):  # session, user, roles, years, count + 4 aggregates, late count, depts
@@ -169,3 +170,19 @@ def test_many_projects_are_binned_into_sized_points(unit_a) -> None:
         (Decimal(95), Decimal(92), (BIN_ABOVE + 1) // 2),
     ]
     assert "个项目" in points[0][2]
+
+
+@pytest.mark.django_db
+def test_unscored_projects_have_no_grade_nor_point(client, evaluator, mixed, unit_a) -> None:
+    """A new draft with a budget and nothing achieved is 未评分, not a 差 at (0, 0) (issue 9)."""
+    from scoring.services import projects_rescore
+
+    empty = factories.project(unit=unit_a, code="A-004", name="新草稿", status=Status.DRAFT)
+    factories.fund(empty, annual="100", executed="0")
+    factories.indicator(empty, level3="培训人次", weight="90")
+    projects_rescore(project_ids=[empty.pk])
+    client.force_login(evaluator)
+    page = client.get(OVERVIEW, {"year": 2022}).content.decode()
+    assert "共 6 个项目" in page
+    assert bar_values(page, "chart-grade") == ["4", "0", "0", "1"]  # as without it
+    assert page.count('<circle class="chart-point"') == 5
