@@ -39,6 +39,7 @@ FIELD_LABELS = {
 }  # fmt: skip
 MONEY_FIELDS = ("initial", "annual", "executed")
 NO_PROJECT = "为空，且上方没有可归属的项目，请填写项目名称"
+NOT_APPLICABLE = ("不适用", "不涉及", "本年度不适用")  # an actual cell marking the indicator 不适用
 NO_WEIGHT = "为空，请填写权重（分值）"
 NO_LEVEL3 = "为空，请填写三级指标名称"
 DUPLICATE = "“{name}”与第{row}行的指标重复（同一项目的一级、二级、三级指标须唯一）"
@@ -111,6 +112,7 @@ class ParsedIndicator:
     has_actual: bool
     reason: str | None
     published: Decimal | None = None  # the table's own 得分 (复核 only; the import ignores it)
+    not_applicable: bool = False  # the actual cell says 不适用 / 不涉及: no actual, scored as the scheme says
 
 
 @dataclass
@@ -332,10 +334,13 @@ class RowParser:
         weight = self._weight(r)
         if target is None or weight is None:
             return None
-        actual = self._actual(r, target)
         has_actual = self._cell(r, "actual") is not None
+        not_applicable = _squeezed(self._cell(r, "actual")) in NOT_APPLICABLE
+        actual = None if not_applicable else self._actual(r, target)
         reason = normalize(r.values.get("reason")) if "reason" in r.values else None
-        return ParsedIndicator(r.sheet, r.row, l1, l2, l3, target, weight, actual, has_actual, reason)
+        found = ParsedIndicator(r.sheet, r.row, l1, l2, l3, target, weight, actual, has_actual, reason)
+        found.not_applicable = not_applicable
+        return found
 
     def _target(self, r: SheetRow, level2: str) -> Target | None:
         cell, unit = self._cell(r, "target"), normalize(self._cell(r, "unit_of_measure"))
@@ -405,6 +410,10 @@ class RowParser:
             project.annual_assumed = True
         elif executed is not None and "initial" not in project.bad_money:
             project.money["annual"] = (Decimal(0), executed[1])
+
+
+def _squeezed(cell: Any) -> str:
+    return normalize(cell).replace(" ", "").rstrip("。.")
 
 
 def _allowed_form(raw: Any, allowed: tuple[str, ...], *, suffix: bool) -> str:

@@ -131,6 +131,7 @@ def _indicator_input(i: ParsedIndicator) -> IndicatorInput:
         actual=a.value if a else None, actual_text=a.text if a else "", actual_label=a.label if a else "",
         actual_date=a.on_date if a else None, actual_assumed=a.assumed if a else False,
         sign_assumed=t.sign_assumed, reason=i.reason or "", actual_unit=a.unit if a else "",
+        not_applicable=i.not_applicable,
     )  # fmt: skip
 
 
@@ -403,7 +404,7 @@ def _project_values(project: Project) -> tuple:
 UPDATE_BATCH = 500
 INDICATOR_FIELDS = [
     "position", "comparator", "target", "target_text", "unit", "deadline", "sign_assumed", "weight", "direction",
-    "actual", "actual_text", "actual_label", "actual_date", "actual_assumed", "actual_unit", "reason",
+    "actual", "actual_text", "actual_label", "actual_date", "actual_assumed", "actual_unit", "not_applicable", "reason",
     "adjusted_score", "adjust_reason", "adjusted_by", "adjusted_at",
 ]  # fmt: skip
 
@@ -421,10 +422,14 @@ def _apply_indicator(row: Indicator, item: ParsedIndicator, position: int) -> No
     row.drop_unfitting_adjustment()
     if t.comparator != QUALITATIVE and t.deadline is None:
         row.target_text = ""  # a plain number: `target` holds it
-    if item.actual is not None:
+    if item.not_applicable:  # 不适用: no actual (the editor's rule, indicators.editing)
+        row.actual, row.actual_text, row.actual_label, row.actual_date = None, "", "", None
+        row.actual_assumed, row.actual_unit, row.not_applicable = False, "", True
+    elif item.actual is not None:
         a = item.actual
         row.actual, row.actual_text, row.actual_label = a.value, a.text, a.label
         row.actual_date, row.actual_assumed, row.actual_unit = a.on_date, a.assumed, a.unit
+        row.not_applicable = False
     if item.reason:
         row.reason = item.reason
 

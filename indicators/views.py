@@ -26,8 +26,8 @@ from projects.access import project_for_user
 from projects.forms import VersionedForm, add_service_error, is_stale
 from projects.models import Project
 from projects.selectors import projects_with_scoring_data
-from scoring.schemes import get_scheme
 from scoring.readiness import indicator_gaps
+from scoring.schemes import get_scheme
 from scoring.services import project_evaluate
 from scoring.types import IndicatorScore
 

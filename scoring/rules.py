@@ -221,7 +221,9 @@ def _indicator_warnings(s: IndicatorScore, scheme: Scheme) -> list[Warning]:
     if ind.answered and s.computed < ind.weight and not ind.reason.strip():
         out.append(
             Warning(
-                "missing_reason", f"得分 {pts(s.computed)} 低于分值 {pts(ind.weight)}，须填写偏差原因分析及改进措施", name
+                "missing_reason",
+                f"得分 {pts(s.computed)} 低于分值 {pts(ind.weight)}，须填写偏差原因分析及改进措施",
+                name,
             )
         )
     big = ind.comparator in (*POSITIVE, "=") and ind.target and ind.target > 0 and ind.actual is not None

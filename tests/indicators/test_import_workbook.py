@@ -598,3 +598,21 @@ def test_every_created_row_has_its_history_row_with_who_when_and_why(tmp_path: P
             assert (h.history_type, h.history_change_reason, h.history_user_id) == ("+", "导入工作簿", admin_user.pk)
             assert [getattr(h, name) for name in fields] == [getattr(live[h.id], name) for name in fields]
     assert Indicator.objects.get(level3="培训人次").target == Decimal(500)
+
+
+def test_an_actual_cell_saying_not_applicable_marks_the_indicator(tmp_path: Path) -> None:
+    header = ["项目名称", "单位名称", "一级指标", "二级指标", "三级指标", "指标值", "权重", "实际完成值",
+              "偏差原因分析及改进措施"]  # fmt: skip
+    rows = [header,
+            ["XM06-庚", "单位甲", "产出指标", "数量指标", "培训人数", "≥500人", 45, "不适用", "本年度未安排培训"],
+            ["", "", "产出指标", "质量指标", "合格率", "≥90%", 45, "95%", ""]]  # fmt: skip
+    run("import_workbook", write(tmp_path / "na.xlsx", rows), "--year", 2025)
+    row = Indicator.objects.get(level3="培训人数")
+    assert (row.not_applicable, row.actual, row.actual_text, row.reason) == (True, None, "", "本年度未安排培训")
+    data = score("XM06", 2025)
+    assert [i["score"] for i in data["indicators"]] == ["0.00", "45.00"]
+    assert "missing_reason" not in [w["code"] for w in data["warnings"]]
+    rows[1][7] = "480人"  # answered after all
+    run("import_workbook", write(tmp_path / "na.xlsx", rows), "--year", 2025)
+    row.refresh_from_db()
+    assert (row.not_applicable, row.actual) == (False, Decimal(480))
