@@ -17,6 +17,7 @@ from indicators import services
 from indicators.importer import ParsedIndicator, ParsedProject
 from indicators.models import Indicator
 from projects.models import Fund, FundSource, Project, Unit
+from scoring import display
 from scoring.labels import WARNING_LABELS
 from scoring.rules import evaluate, fmt, pts
 from scoring.schemes import get_scheme
@@ -246,13 +247,17 @@ def _indicator_changes(old: Indicator, new: Indicator) -> tuple[Change, ...]:
 
 
 def _target(i: IndicatorInput) -> str:
-    if i.comparator == QUALITATIVE or i.deadline is not None:
+    if i.deadline is not None:  # 2022年12月31日前, not the date cell's 2022-12-31
+        return display.target_text(i)
+    if i.comparator == QUALITATIVE:
         return i.target_text
     return fmt(i.target)
 
 
 def _actual(i: IndicatorInput) -> str:
-    if i.comparator == QUALITATIVE or i.deadline is not None:
+    if i.deadline is not None:
+        return display.actual_text(i)
+    if i.comparator == QUALITATIVE:
         return i.actual_text or i.actual_label
     return fmt(i.actual) if i.actual is not None else ""
 
