@@ -92,7 +92,7 @@ def workbook_import(
     row limit (evalsys.lib.xlsx.MAX_ROWS), as the upload page does to answer within seconds.
     """
     scope = import_scope(user)
-    scheme = get_scheme(scheme_key or "national")
+    scheme = get_scheme(scheme_key or _default_scheme(scope))
     try:
         rows = list(read_workbook(path, max_rows=max_rows))
     except WorkbookRefused as exc:
@@ -118,6 +118,16 @@ def workbook_import(
     except IntegrityError as exc:  # another import created the same project meanwhile
         raise ImportFailed([CONCURRENT]) from exc
     return report
+
+
+def _default_scheme(scope: Unit | None) -> str:
+    """Without --scheme: an officer's import is read and scored by the unit's 主管部门 scheme (as the
+    create form does), the command line's and an admin's by EVALSYS_DEFAULT_SCHEME."""
+    from django.conf import settings
+
+    from projects.selectors import scheme_for_unit
+
+    return scheme_for_unit(scope) if scope is not None else settings.EVALSYS_DEFAULT_SCHEME
 
 
 # --- warnings from the workbook's own data ------------------------------------------------
@@ -276,7 +286,7 @@ class _Writer:
         for p in parsed:
             unit = units[p.unit_code or p.unit_name]
             project = found.get(id(p))
-            if project is None:
+            if project is None:  # a new project: the import's scheme (--scheme, the unit's or the default)
                 project = Project(unit=unit, year=self.year, code=p.code, name=p.name, scheme=self.scheme.key)
                 self._apply_project(project, p, unit)
                 new.append(project)

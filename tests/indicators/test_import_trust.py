@@ -326,3 +326,18 @@ def test_command_line_can_skip_locked_projects_and_lists_them(tmp_path, project_
     assert "新建 1 个" in out.getvalue() and "跳过 1 个项目" in out.getvalue()
     assert "跳过 自评表!第2行 项目名称：" in out.getvalue() and "须先由审核人退回" in out.getvalue()
     assert snapshot()[2][: len(before[2])] == before[2]  # the submitted project's indicators as they were
+
+
+def test_an_officers_import_uses_the_units_department_scheme(tmp_path, officer, unit_a) -> None:
+    """Without --scheme the officer's import is read and scored like the create form: the 主管部门's scheme."""
+    from projects.models import Department
+
+    department = unit_a.department or Department.objects.create(name="某主管部门")
+    department.scheme = "hubei"
+    department.save()
+    unit_a.department = department
+    unit_a.save()
+    workbook_import(path=workbook(tmp_path / "hubei.xlsx"), year=2022, user=officer)
+    assert Project.objects.get(code=SEED000_CODE).scheme == "hubei"
+    workbook_import(path=workbook(tmp_path / "cli.xlsx", code="15000022T000000000998"), year=2022)  # the command line
+    assert Project.objects.get(code="15000022T000000000998").scheme == "national"
