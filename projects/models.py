@@ -144,6 +144,11 @@ class Project(models.Model):
             ),
             models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="project_year_range"),
         ]
+        # what the project lists and the review queue filter by: a year's projects by state, by unit
+        indexes = [
+            models.Index(fields=["year", "status"], name="project_year_status"),
+            models.Index(fields=["year", "unit"], name="project_year_unit"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.code}-{self.name}" if self.code else f"{self.year} {self.name}"
