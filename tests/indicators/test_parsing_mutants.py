@@ -22,6 +22,7 @@ from indicators.parsing import (
     Actual,
     CellError,
     Target,
+    _alternation,
     assume_comparator,
     clean_level_name,
     comparator_from_direction,
@@ -731,3 +732,34 @@ def test_what_the_label_comparison_ignores(cell, label, assumed):
 )
 def test_same_unit(first, second, same):
     assert same_unit(first, second) is same
+
+
+def test_sign_words_are_tried_longest_first():
+    """The sign alternation lists longer words first (大于等于 before 大于), each escaped."""
+    assert _alternation(("≥", ">=", "大于等于", "大于", "(")) == r"大于等于|>=|大于|≥|\("
+
+
+@pytest.mark.parametrize(
+    ("target", "cell", "assumed", "on_date"),
+    [
+        pytest.param("2022年 12月31日", "2022年12月31日", True, datetime.date(2022, 12, 31), id="target-with-a-space"),
+        pytest.param("2022年12月31日", "2022年 12月31日", True, datetime.date(2022, 12, 31), id="actual-with-a-space"),
+        pytest.param("2022年12月31日前", "按 时", True, datetime.date(2022, 12, 31), id="spaced-on-time-word"),
+        pytest.param(datetime.date(2022, 12, 31), datetime.date(2022, 12, 31), False, datetime.date(2022, 12, 31),
+                     id="date-cell-equal-to-a-date-cell-target"),
+    ],
+)  # fmt: skip
+def test_deadline_actual_repeating_the_target(target, cell, assumed, on_date):
+    got = parse_actual(cell, target=parse_target(target))
+    assert (got.assumed, got.on_date, got.value, got.label) == (assumed, on_date, None, "")
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        pytest.param("2021-3月专项", ("", "2021-3月专项"), id="year-then-digit-is-a-range"),
+        pytest.param("1234-5", ("", "1234-5"), id="four-digits-then-one-digit"),
+    ],
+)
+def test_split_code_name_ranges(raw, expected):
+    assert split_code_name(raw) == expected
