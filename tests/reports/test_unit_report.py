@@ -132,3 +132,16 @@ def test_the_gather_costs_the_same_queries_for_more_projects(demo) -> None:
         return len(captured.captured_queries)
 
     assert count([SEED_CODE]) == count([SEED_CODE, ADJUSTED_CODE, "15000025T000000007928"])
+
+
+def test_projects_of_different_schemes_share_one_report(department_report) -> None:
+    """A 部门评价 project (决策/过程/产出/效益, no budget row) beside a national one: each keeps its 一级."""
+    from reports.docx import render_document
+
+    projects = Project.objects.filter(code__in=[SEED_CODE, department_report.code])
+    data = unit_report_for(projects, unit=UNIT)
+    doc = Document(io.BytesIO(render_document(unit_outline(data))))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "项目一：北疆布丝瑰创业就业行动" in text and "项目二：工会社会化聘用人员社保缴费" in text  # by code
+    assert "1、产出指标完成情况" in text and "1、决策完成情况" in text
+    assert "项目一绩效评价得分93.62分" in text and f"项目二绩效评价得分{department_report.total}分" in text
