@@ -17,6 +17,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from indicators.models import Indicator
 from projects.demo import PASSWORD, load_demo
 from projects.models import Project, Status
 
@@ -163,6 +164,20 @@ def test_the_main_actions_work_by_keyboard(page, shots) -> None:
     tab_to(page, f"a[href='{reverse('accounts:password_change')}']")
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r".*/account/password/$"))
+
+    # ... and enters an actual value in the indicator editor: typed, then Tab saves it (htmx on change)
+    draft = Project.objects.filter(status=Status.DRAFT, unit__code="140001").first()
+    page.goto(page.base_url + reverse("indicators:editor", args=[draft.pk]))
+    tab_to(page, "form.actual-row input[name$='-actual']", limit=200)
+    row = page.evaluate("() => document.activeElement.form.id")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("7")
+    with page.expect_response(lambda r: "/actual/" in r.url and r.request.method == "POST") as answer:
+        page.keyboard.press("Tab")
+    assert answer.value.status == 200
+    page.locator(f"#{row} input[name$='-actual']").wait_for()
+    assert page.locator(f"#{row} input[name$='-actual']").input_value() == "7"
+    assert Indicator.objects.get(pk=row.removeprefix("actual-row-")).actual_text == "7"
 
     # the evaluator ticks the submitted project in the queue and approves it
     keyboard_login(page, "evaluator")
