@@ -71,14 +71,14 @@ def read_equivalents(path: Path = EQUIVALENT) -> dict[str, Entry]:
     return entries
 
 
-def mutant_sources(mutants: Path, module: str) -> dict[str, str]:
-    """Source of every generated function in the mutated copy, by name (x_fmt__mutmut_9 …)."""
+def mutant_sources(mutants: Path, module: str, names: set[str]) -> dict[str, str]:
+    """Source of the named generated functions in the mutated copy (x_fmt__mutmut_9 …), spaces collapsed."""
     text = (mutants / module).read_text(encoding="utf-8")
-    tree = ast.parse(text)
+    lines = text.splitlines()
     return {
-        node.name: " ".join((ast.get_source_segment(text, node) or "").split())
-        for node in ast.walk(tree)
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and "__mutmut_" in node.name
+        node.name: " ".join(" ".join(lines[node.lineno - 1 : node.end_lineno]).split())
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name in names
     }
 
 
@@ -87,7 +87,7 @@ def score_module(mutants: Path, module: str, equivalents: dict[str, Entry], prob
     if not meta.exists():
         return None
     exit_codes: dict[str, int | None] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
-    sources = mutant_sources(mutants, module)
+    sources = mutant_sources(mutants, module, {n.rsplit(".", 1)[-1] for n in equivalents})
     result = Score(module, total=len(exit_codes))
     for name, code in sorted(exit_codes.items()):
         if code in KILLED:
