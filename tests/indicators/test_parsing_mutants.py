@@ -700,8 +700,8 @@ def test_deadline_with_equal_column_and_target_kinds():
 
 @pytest.mark.xfail(
     strict=True,
-    reason="defect: _kept keeps a negative zero written with exactly two places (`-0.00` stays Decimal('-0.00'), "
-    "printed -0.00), although its docstring says -0 reads 0 and amounts are never negative",
+    reason="defect: _kept returns a negative zero unchanged when it needs no rounding (`-0` and `-0.00` stay "
+    "Decimal('-0') and Decimal('-0.00'), printed -0.00), although its docstring says -0 reads 0",
 )
 @pytest.mark.parametrize("cell", ["-0.00", "-0"])
 def test_negative_zero_amount_reads_zero(cell):
