@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -101,9 +101,10 @@ def export_to_file(project_ids: list[int], fmt: str, path: Path, *, jobs: int = 
 
     The parent writes the archive in the projects' order as chunks come back; each child
     renders one chunk at a time with its own database connection. An in-memory SQLite
-    database (the tests' default) cannot be shared with child processes: it renders here.
+    database (the tests' default) cannot be shared with child processes, nor can rows of a
+    transaction not yet committed: then it renders here.
     """
-    if jobs <= 1 or len(project_ids) <= 1 or _in_memory_database():
+    if jobs <= 1 or len(project_ids) <= 1 or _in_memory_database() or connection.in_atomic_block:
         return write_zip(path, render_files(project_ids, fmt))
     size = max(1, min(chunk_size(), -(-len(project_ids) // (jobs * 4))))  # a few chunks per process
     parts = [project_ids[start : start + size] for start in range(0, len(project_ids), size)]

@@ -30,6 +30,7 @@ def project(unit_a):
     factories.fund(project, annual="100", executed="95")
     factories.indicator(project, level3="培训人次", weight="90", target=Decimal(10), actual=Decimal(10),
                         actual_text="10")  # fmt: skip
+    factories.report_text(project)  # the report's required sections: a complete submission
     return project
 
 
