@@ -25,7 +25,7 @@ NO_SECTION = "自评报告“{label}”尚未填写"
 class Gap:
     """One reason the project cannot be submitted yet, and the page (with anchor) where it is fixed."""
 
-    code: str  # no_actual · missing_reason · weights_sum · low_execution · narrative · no_indicators
+    code: str  # no_actual · missing_reason · weights_sum · low_execution · no_budget · narrative · no_indicators
     message: str
     url: str
 
@@ -43,8 +43,8 @@ def project_gaps(project: Project, evaluation: Any) -> list[Gap]:
             code = "no_actual" if message == NO_ACTUAL else "missing_reason"
             out.append(Gap(code, f"指标“{row.level3}”：{message}", f"{editor}#actual-row-{row.pk}"))
     for code, message in evaluation_gaps(evaluation, low_execution_reason=project.low_execution_reason):
-        where = "#id_low_execution_reason" if code == "low_execution" else ""
-        page = "projects:edit" if code == "low_execution" else "indicators:editor"
+        where = {"low_execution": "#id_low_execution_reason", "no_budget": "#funds"}.get(code, "")
+        page = "projects:edit" if code in ("low_execution", "no_budget") else "indicators:editor"
         out.append(Gap(code, message, reverse(page, args=[project.pk]) + where))
     narrative = getattr(project, "narrative", None)
     detail = reverse("projects:detail", args=[project.pk]) + "#narrative"

@@ -242,7 +242,9 @@ def _weight_warnings(inds: tuple[IndicatorInput, ...], scheme: Scheme) -> list[W
     return out
 
 
-def _budget_warnings(b: BudgetScore, ind_total: Decimal, scheme: Scheme, *, assumed: bool) -> list[Warning]:
+def _budget_warnings(
+    b: BudgetScore, ind_total: Decimal, scheme: Scheme, *, assumed: bool, explained: bool = False
+) -> list[Warning]:
     if b.annual <= 0:
         return [
             Warning(
@@ -256,7 +258,8 @@ def _budget_warnings(b: BudgetScore, ind_total: Decimal, scheme: Scheme, *, assu
         out.append(Warning("budget_assumed", f"全年预算数为空，已按年初预算数 {pts(b.annual)} 万元计算执行率，请核对"))
     exact_rate = b.executed * HUNDRED / b.annual  # warnings compare the exact rate, not the printed one
     if exact_rate < scheme.low_execution_rate:
-        out.append(Warning("low_execution", f"预算执行率 {b.rate}% 低于 {fmt(scheme.low_execution_rate)}%，须说明原因"))
+        said = "已说明原因" if explained else "须说明原因"
+        out.append(Warning("low_execution", f"预算执行率 {b.rate}% 低于 {fmt(scheme.low_execution_rate)}%，{said}"))
     if scheme.indicator_points > 0:
         ind_rate = ind_total * HUNDRED / scheme.indicator_points
         if ind_rate - exact_rate > scheme.divergence_points:
@@ -289,7 +292,8 @@ def evaluate(data: EvaluationInput) -> Evaluation:
         for _ in data.name_variants[:1]
     ]
     if budget:
-        warnings += _budget_warnings(budget, ind_total, scheme, assumed=bool(data.budget and data.budget.assumed))
+        assumed = bool(data.budget and data.budget.assumed)
+        warnings += _budget_warnings(budget, ind_total, scheme, assumed=assumed, explained=data.low_execution_explained)
     warnings += _year_warnings(data.code, data.year)
     warnings += _weight_warnings(data.indicators, scheme)
     for s in scores:

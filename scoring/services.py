@@ -41,7 +41,9 @@ def evaluation_input_of(project: Project, funds: list[Any], rows: list[Any]) -> 
         budget = BudgetInput(annual=annual, executed=executed, assumed=any(f.annual_assumed for f in funds))
     indicators = tuple(indicator_input(i) for i in rows)
     variants = tuple(project.name_variants or ())
-    return EvaluationInput(get_scheme(project.scheme), indicators, budget, variants, project.code, project.year)
+    explained = bool((getattr(project, "low_execution_reason", "") or "").strip())
+    return EvaluationInput(get_scheme(project.scheme), indicators, budget, variants, project.code, project.year,
+                           explained)  # fmt: skip
 
 
 def project_evaluate(project: Project) -> Evaluation:

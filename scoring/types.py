@@ -165,6 +165,7 @@ class EvaluationInput:
     name_variants: tuple[str, ...] = ()
     code: str = ""  # the project's code and fiscal year, for `year_mismatch`
     year: int | None = None
+    low_execution_explained: bool = False  # the officer has written why the execution rate is low
 
 
 @dataclass(frozen=True)

@@ -83,3 +83,32 @@ def test_low_execution_needs_its_reason() -> None:
 def test_weights_sum_blocks() -> None:
     ev = evaluate(EvaluationInput(NATIONAL, (quantity("10", weight="80"),), BudgetInput(D(100), D(100))))
     assert [code for code, _ in evaluation_gaps(ev, low_execution_reason="")] == ["weights_sum"]
+
+
+def test_a_scheme_with_a_budget_row_needs_funds_to_submit() -> None:
+    from scoring.readiness import NO_BUDGET, evaluation_gaps
+    from scoring.rules import evaluate
+    from scoring.schemes import DEPARTMENT, NATIONAL
+    from scoring.types import EvaluationInput, IndicatorInput
+
+    leaf = IndicatorInput("产出指标", "数量指标", "户数", "≥", Decimal(90), target=Decimal(1), actual=Decimal(1))
+    assert evaluation_gaps(evaluate(EvaluationInput(NATIONAL, (leaf,))), low_execution_reason="") == [
+        ("no_budget", NO_BUDGET)
+    ]
+    assert NO_BUDGET == "未填写项目资金（全年预算数、全年执行数），预算执行无法评分"
+    dept_leaf = IndicatorInput("产出", "产出数量", "户数", "≥", Decimal(100), target=Decimal(1), actual=Decimal(1))
+    assert ("no_budget", NO_BUDGET) not in evaluation_gaps(
+        evaluate(EvaluationInput(DEPARTMENT, (dept_leaf,))), low_execution_reason=""
+    )
+
+
+@pytest.mark.parametrize(("explained", "said"), [(False, "须说明原因"), (True, "已说明原因")])
+def test_the_low_execution_warning_says_whether_the_reason_is_written(explained, said) -> None:
+    from scoring.rules import evaluate
+    from scoring.schemes import NATIONAL
+    from scoring.types import BudgetInput, EvaluationInput, IndicatorInput
+
+    leaf = IndicatorInput("产出指标", "数量指标", "户数", "≥", Decimal(90), target=Decimal(1), actual=Decimal(1))
+    data = EvaluationInput(NATIONAL, (leaf,), BudgetInput(Decimal(100), Decimal(80)), low_execution_explained=explained)
+    found = [w.message for w in evaluate(data).warnings if w.code == "low_execution"]
+    assert found == [f"预算执行率 80.00% 低于 90%，{said}"]
