@@ -41,6 +41,10 @@ MONEY_FIELDS = ("initial", "annual", "executed")
 NO_PROJECT = "为空，且上方没有可归属的项目，请填写项目名称"
 NOT_APPLICABLE = ("不适用", "不涉及", "本年度不适用")  # an actual cell marking the indicator 不适用
 NO_WEIGHT = "为空，请填写权重（分值）"
+TEXT_TARGET = (
+    "“{target}”不是数字，被当作定性目标，而实际完成值“{actual}”是数值：数量目标请把指标值写成数字"
+    "（如 ≥50场），定性目标请把实际完成值填为“达成”、“部分达成”或“未达成”"
+)
 NO_LEVEL3 = "为空，请填写三级指标名称"
 DUPLICATE = "“{name}”与第{row}行的指标重复（同一项目的一级、二级、三级指标须唯一）"
 BAD_LEVEL = "“{value}”不是本方案的{label}，可选：{allowed}"
@@ -385,11 +389,25 @@ class RowParser:
             return None
 
     def _actual(self, r: SheetRow, target: Target) -> Actual | None:
+        cell = self._cell(r, "actual")
         try:
-            return parse_actual(self._cell(r, "actual"), target=target)
+            return parse_actual(cell, target=target)
         except CellError as exc:
-            self._error(r, "actual", str(exc))
+            if self._number_against_text(r, target, cell):  # the target is what to fix: say so there
+                self._error(r, "target", TEXT_TARGET.format(target=target.text, actual=normalize(cell)))
+            else:
+                self._error(r, "actual", str(exc))
             return None
+
+    def _number_against_text(self, r: SheetRow, target: Target, cell: Any) -> bool:
+        """A number actual (`48场`) against a target read as words (`五十场`) without a 指标性质 column."""
+        if not target.is_qualitative or normalize(self._cell(r, "comparator")):
+            return False
+        try:
+            number = parse_actual(cell, target=Target("≥", Decimal(0), "0", ""))
+        except CellError:
+            return False
+        return number is not None and number.value is not None
 
     # -- whole workbook ----------------------------------------------------------------------
     def finish(self) -> list[ParsedProject]:

@@ -616,3 +616,11 @@ def test_an_actual_cell_saying_not_applicable_marks_the_indicator(tmp_path: Path
     run("import_workbook", write(tmp_path / "na.xlsx", rows), "--year", 2025)
     row.refresh_from_db()
     assert (row.not_applicable, row.actual) == (False, Decimal(480))
+
+
+def test_a_number_against_a_target_in_words_is_reported_at_the_target(tmp_path: Path) -> None:
+    header = ["项目名称", "单位名称", "一级指标", "二级指标", "三级指标", "指标值", "权重", "实际完成值"]
+    rows = [header, ["XM05-辛", "单位甲", "产出指标", "数量指标", "宣讲场次", "五十场", 90, "48场"]]
+    message = fail("import_workbook", write(tmp_path / "words.xlsx", rows), "--year", 2025)
+    assert "Sheet1!第2行 指标值：“五十场”不是数字，被当作定性目标，而实际完成值“48场”是数值" in message
+    assert "实际完成值：" not in message
