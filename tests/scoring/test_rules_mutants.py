@@ -907,3 +907,15 @@ def test_budget_of_negative_zero_prints_zero():
     result = score_budget(BudgetInput(D(100), D("-0.00")), NATIONAL)
     assert (str(result.rate), str(result.score)) == ("0.00", "0.00")
     assert result.explanation == "执行率 0.00/100.00 = 0.00%，得 0.00（满分 10.00）"
+
+
+@pytest.mark.parametrize(
+    ("explained", "message"),
+    [
+        pytest.param(False, "预算执行率 80.00% 低于 90%，须说明原因", id="to-explain"),
+        pytest.param(True, "预算执行率 80.00% 低于 90%，已说明原因", id="explained"),
+    ],
+)
+def test_low_execution_says_whether_the_reason_is_written(explained, message):
+    found = warnings_of(clean(), BudgetInput(D(100), D(80)), low_execution_explained=explained)
+    assert [w for w in found if w.code == "low_execution"] == [Warning("low_execution", message)]
