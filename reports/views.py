@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from projects.access import project_for_user, require_role
 from projects.forms import YearFilterForm, add_service_error, is_stale
-from projects.models import Role
+from projects.models import Project, Role
 from projects.selectors import project_timeline, years_of
 from reports.batch import export_job_create, export_job_retry, export_jobs_fail_stale
 from reports.data import report_for
@@ -110,7 +110,8 @@ def unit_report(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def batch(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.ADMIN)
-    form = BatchExportForm(request.POST or None)
+    latest = Project.objects.order_by("-year").values_list("year", flat=True).first()
+    form = BatchExportForm(request.POST or None, initial={"year": latest})  # the latest year, as the lists
     if request.method == "POST" and form.is_valid():
         filters = {k: form.cleaned_data[k] for k in ("year", "department", "unit", "statuses")}
         scope, ids = batch_scope(request.user, **filters)

@@ -214,3 +214,9 @@ def test_a_long_scope_is_kept_whole(client, admin_user) -> None:
     job = ExportJob.objects.get()
     assert job.scope == f"2025年度 · {'部' * 200} · {'9' * 32}-{'单' * 200} · 草稿"
     job.full_clean()
+
+
+def test_the_batch_form_starts_on_the_latest_year(client, admin_user, project_ids) -> None:
+    client.force_login(admin_user)
+    page = client.get(reverse("reports:batch")).content.decode()
+    assert 'name="year" value="2025"' in page
