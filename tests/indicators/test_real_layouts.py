@@ -345,12 +345,6 @@ def test_hengshan_2020_without_weights_fails_atomically_naming_each_row(tmp_path
 # --- 鄂州市 2021 (Hubei): amounts written `150万`, a budget row printed 98 points -------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="funds block rows 6–7 (年度资金总额, 其中:当年财政拨款): C–E hold “150万”, “150万”, “125.25万”, refused "
-    "as “年初预算数：“150万”不是数字”; the block is in 万元, domain.md §1 tolerates the unit inside value cells "
-    "(parsing.parse_amount)",
-)
 def test_ezhou_2021_reads_amounts_written_with_wan(tmp_path: Path) -> None:
     project = imported(tables.ezhou_2021_citizen_centre, tmp_path, 2021)
     assert (project.name, project.unit.name) == ("市民中心运行维护费", "未指定单位")
@@ -359,7 +353,7 @@ def test_ezhou_2021_reads_amounts_written_with_wan(tmp_path: Path) -> None:
         ("产出指标", "数量指标", "预算资金拨款率", "≥", D(100), "%", D(10), D(100)),
         ("产出指标", "质量指标", "政务服务工作办结率", "≥", D(100), "%", D(10), D(100)),
         ("产出指标", "质量指标", "大厅业务日常考核结果", "≥", D(100), "%", D(10), D(100)),
-        ("产出指标", "成本指标", "市民中心运行维护费", "≤", D(150), "", D(10), D(150)),
+        ("产出指标", "成本指标", "市民中心运行维护费", "≤", D(150), "万", D(10), D(150)),
         ("效益指标", "经济效益指标", "大厅运行正常率", "≥", D(100), "%", D(10), D(100)),
     ]  # fmt: skip
     assert scores(project) == {
