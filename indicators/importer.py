@@ -161,9 +161,10 @@ class _State:
 class RowParser:
     """Parses rows one by one into `projects`, collecting every error in `errors`."""
 
-    def __init__(self, scheme: Scheme, *, default_unit: str = "") -> None:
+    def __init__(self, scheme: Scheme, *, default_unit: str = "", year: int | None = None) -> None:
         self.scheme = scheme
         self.default_unit = default_unit
+        self.year = year  # the fiscal year: dates a deadline written without one (`9月前`)
         self.suffix = all(name.endswith("指标") for name in scheme.level1_names)
         self.projects: dict[tuple[str, ...], ParsedProject] = {}
         self.errors: list[str] = []
@@ -359,7 +360,7 @@ class RowParser:
             self._error(r, "comparator", str(exc))
             return None
         try:
-            target = parse_target(cell, comparator=comparator, unit=unit, level2=level2)
+            target = parse_target(cell, comparator=comparator, unit=unit, level2=level2, year=self.year)
             direction = self._cell(r, "direction")
             if target.sign_assumed and direction is not None:
                 target = self._target_by_direction(cell, unit, level2, direction, target)
@@ -368,14 +369,13 @@ class RowParser:
             return None
         return target
 
-    @staticmethod
-    def _target_by_direction(cell: Any, unit: str, level2: str, direction: Any, assumed: Target) -> Target:
+    def _target_by_direction(self, cell: Any, unit: str, level2: str, direction: Any, assumed: Target) -> Target:
         """指标方向性 (正向/反向) gives the sign when the table has no 指标性质 column."""
         try:
             sign = comparator_from_direction(normalize(direction))
         except CellError:
             return assumed
-        return parse_target(cell, comparator=sign, unit=unit, level2=level2)
+        return parse_target(cell, comparator=sign, unit=unit, level2=level2, year=self.year)
 
     def _weight(self, r: SheetRow) -> Decimal | None:
         raw = self._cell(r, "weight")
@@ -448,8 +448,10 @@ def _allowed_form(raw: Any, allowed: tuple[str, ...], *, suffix: bool) -> str:
     return value
 
 
-def parse_rows(rows: list[SheetRow] | Any, scheme: Scheme, *, default_unit: str = "") -> list[ParsedProject]:
-    parser = RowParser(scheme, default_unit=default_unit)
+def parse_rows(
+    rows: list[SheetRow] | Any, scheme: Scheme, *, default_unit: str = "", year: int | None = None
+) -> list[ParsedProject]:
+    parser = RowParser(scheme, default_unit=default_unit, year=year)
     for r in rows:
         parser.feed(r)
     return parser.finish()

@@ -376,7 +376,7 @@ def _alternation(words: dict[str, str] | tuple[str, ...]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_UNIT_CHARS = r"[A-Za-z%‰/·・*×()²³°℃㎡㎞\u3400-\u4dbf\u4e00-\u9fff]"  # 元/人·月, 元/人*月
+_UNIT_CHARS = r"[A-Za-z%‰/·・•*×()²³°℃㎡㎞\u3400-\u4dbf\u4e00-\u9fff]"  # 元/人·月, 元/人*月
 _FILLERS = ("控制在", "保持在", "达到")  # carry no sign of their own
 _QUANTITY = re.compile(
     rf"(?P<pre>{_alternation(_LEADING_SIGNS)})?\s*(?:{_alternation(_FILLERS)})?\s*"
@@ -431,11 +431,33 @@ def _month_end(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
 
-def _match_date(text: str) -> _DateMatch | None:
-    """Read `2022年12月31日前`, `2022-12-31`, `2022年12月`, `2022年底`; None if not a date."""
+# A month of the fiscal year without the year: `9月前`, `11月底前`, `10月底`, (an actual) `7月`. Only
+# with a bound or month-part word for a target: a bare `12月` is a duration (≤12 月), not December.
+_MONTH = re.compile(
+    r"(?:于|在|截至|截止|不晚于|≤|<=|<)?(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})[日号])?(?P<part>份|底|末|中旬|上旬|下旬)?"
+    r"(?P<before>前|之前|以前)?(?:全部完成|实施完毕|完成|完工|完毕)?"
+)
+
+
+def _match_month(text: str, year: int, *, bare: bool) -> _DateMatch | None:
+    """`9月前` in `year` (the table's fiscal year); a bare `7月` only when `bare` (an actual)."""
+    match = _MONTH.fullmatch(text.replace(" ", ""))
+    if not match or not (bare or match["before"] or match["part"] or match["d"]):
+        return None
+    month = int(match["m"])
+    try:
+        day = int(match["d"]) if match["d"] else _month_end(year, month)
+        return _DateMatch(datetime.date(year, month, day), bool(match["before"]))
+    except (ValueError, calendar.IllegalMonthError):
+        raise CellError(f"{_quote(text)}不是有效日期，请检查月、日") from None
+
+
+def _match_date(text: str, year: int | None = None, *, bare: bool = False) -> _DateMatch | None:
+    """Read `2022年12月31日前`, `2022-12-31`, `2022年12月`, `2022年底`; with the fiscal `year` known,
+    also `9月前` (see _match_month); None if not a date."""
     match = _DATE.fullmatch(text.replace(" ", ""))
     if not match:
-        return None
+        return _match_month(text, year, bare=bare) if year else None
     year = int(match["y1"] or match["y2"] or match["y3"] or match["y4"])
     month = int(match["m1"] or match["m2"] or match["m3"] or 12)
     day = match["d1"] or match["d2"]
@@ -499,9 +521,12 @@ _SIGN_CHARS = "≥≤><=≧≦⩾⩽＞＜＝═﹦"
 _CHINESE_QUANTITY = re.compile(f"^[{_SIGN_CHARS}]+[零〇一二两三四五六七八九十百千万亿]+(?:{_UNIT_CHARS}{{0,4}})$")
 
 
-def parse_target(cell: object, *, comparator: object = "", unit: object = "", level2: object = "") -> Target:
-    """Read a 年度指标值 cell together with its 指标性质 and 度量单位 columns."""
-    target = _read_target(cell, comparator=comparator, unit=unit, level2=level2)
+def parse_target(
+    cell: object, *, comparator: object = "", unit: object = "", level2: object = "", year: int | None = None
+) -> Target:
+    """Read a 年度指标值 cell together with its 指标性质 and 度量单位 columns; `year` (the fiscal year,
+    when known) dates a deadline written without one (`9月前`)."""
+    target = _read_target(cell, comparator=comparator, unit=unit, level2=level2, year=year)
     _check_length(target.text, MAX_TEXT, "指标值")
     _check_length(target.unit, MAX_UNIT, "度量单位")
     _check_size(target.value, MAX_VALUE, "指标值")
@@ -516,11 +541,11 @@ def _as_stored(value: Decimal | None) -> Decimal | None:
 def _kept(value: Decimal, places: Decimal) -> Decimal:
     """`value` rounded half up to `places` when it has more decimals than that (-0 reads 0)."""
     if value.as_tuple().exponent >= places.as_tuple().exponent:
-        return value
+        return value.copy_abs() if value.is_zero() else value  # -0 reads 0
     return value.quantize(places, rounding=ROUND_HALF_UP) + 0
 
 
-def _read_target(cell: object, *, comparator: object, unit: object, level2: object) -> Target:
+def _read_target(cell: object, *, comparator: object, unit: object, level2: object, year: int | None) -> Target:
     column = _column_comparator(comparator)
     if isinstance(cell, datetime.date):
         deadline = _as_date(cell)
@@ -530,7 +555,7 @@ def _read_target(cell: object, *, comparator: object, unit: object, level2: obje
         raise CellError("为空，请填写指标值")
     if column == QUALITATIVE:
         return Target(QUALITATIVE, None, text, "", None, False)
-    if (found := _match_date(text)) is not None:
+    if (found := _match_date(text, year)) is not None:
         return _deadline_target(found.date, text, column)
     quantity = _match_quantity(text)
     if quantity is None:
@@ -621,7 +646,7 @@ def _deadline_actual(cell: object, text: str, target: Target) -> Actual:
     key = text.replace(" ", "")
     if key == target.text.replace(" ", ""):
         return Actual(None, text, "", True, target.deadline)
-    if (found := _match_date(key)) is not None:
+    if (found := _match_date(key, target.deadline.year if target.deadline else None, bare=True)) is not None:
         return Actual(None, text, "", found.before, found.date)
     if any(word in key for word in _LATE_WORDS):
         raise CellError(f"{_quote(text)}表示未按时完成，请填写实际完成日期（如 {_DATE_EXAMPLE}）")

@@ -99,7 +99,7 @@ def workbook_import(
         raise ImportFailed([f"{Path(path).name}：{exc}"]) from exc
     except Exception as exc:  # openpyxl raises many types for a bad file
         raise ImportFailed([UNREADABLE.format(path=path, error=type(exc).__name__)]) from exc
-    projects = parse_rows(rows, scheme, default_unit=str(scope) if scope else default_unit)
+    projects = parse_rows(rows, scheme, default_unit=str(scope) if scope else default_unit, year=year)
     if not projects:
         raise ImportFailed([NO_TABLE])
     report = ImportReport(dry_run=dry_run)

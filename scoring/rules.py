@@ -182,7 +182,7 @@ def adjustment_error(ind: IndicatorInput, value: Decimal, scheme: Scheme) -> str
 
 def score_budget(budget: BudgetInput, scheme: Scheme) -> BudgetScore:
     """预算执行率 = B / A; score = min(w, rate × w); A = 0 scores 0."""
-    w, a, b = scheme.budget_points, budget.annual, budget.executed
+    w, a, b = scheme.budget_points, budget.annual + 0, budget.executed + 0  # `+ 0`: -0.00 reads 0.00
     if a <= 0:
         return BudgetScore(a, b, ZERO.quantize(CENT), w, ZERO.quantize(CENT), "无全年预算数（或为 0），预算执行得 0")
     rate = (b * HUNDRED / a).quantize(CENT, rounding=ROUND_HALF_UP)

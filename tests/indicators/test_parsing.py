@@ -907,7 +907,6 @@ def test_parse_actual_deadline_date_cell(cell: datetime.date, on_date: datetime.
         ("延期完成", "“延期完成”表示未按时完成，请填写实际完成日期（如 2022年11月30日）"),
         ("未完成", "“未完成”表示未按时完成，请填写实际完成日期（如 2022年11月30日）"),
         ("年底", "“年底”不是日期，请填写实际完成日期（如 2022年11月30日）"),
-        ("11月30日", "“11月30日”不是日期，请填写实际完成日期（如 2022年11月30日）"),
         ("达成", "“达成”不是日期，请填写实际完成日期（如 2022年11月30日）"),
         (44895, "“44895”不是日期，请填写实际完成日期（如 2022年11月30日）"),
         ("2022年11月31日", "“2022年11月31日”不是有效日期，请检查年、月、日"),
@@ -1016,3 +1015,30 @@ def test_an_amount_in_yuan_asks_for_wan_yuan() -> None:
 
     with pytest.raises(CellError, match="“150元”：金额以万元为单位，请换算为万元后填写数字"):
         parse_amount("150元")
+
+
+@pytest.mark.parametrize(
+    ("cell", "deadline"),
+    [("9月前", "2023-09-30"), ("11月底前", "2023-11-30"), ("10月底", "2023-10-31"), ("6月15日前", "2023-06-15")],
+)
+def test_a_month_deadline_takes_the_fiscal_year(cell, deadline) -> None:
+    target = parse_target(cell, year=2023)
+    assert (target.comparator, target.value, str(target.deadline)) == ("≤", None, deadline)
+    assert parse_target(cell).comparator == "定性"  # no year known: words
+
+
+@pytest.mark.parametrize("cell", ["12月", "≤12月", "12个月"])
+def test_a_bare_month_count_is_a_duration_not_december(cell) -> None:
+    target = parse_target(cell, year=2023, level2="时效指标")
+    assert (target.comparator, target.value, target.deadline) == ("≤", D(12), None)
+
+
+@pytest.mark.parametrize(("cell", "on_date"), [("7月", "2023-07-31"), ("9月", "2023-09-30"), ("10月", "2023-10-31")])
+def test_an_actual_month_is_read_in_the_deadlines_year(cell, on_date) -> None:
+    got = actual(cell, parse_target("9月前", year=2023))
+    assert got is not None and str(got.on_date) == on_date
+
+
+def test_an_actual_day_without_its_year_is_read_in_the_deadlines_year() -> None:
+    got = actual("11月30日", parse_target("2022年12月31日前"))
+    assert got is not None and str(got.on_date) == "2022-11-30"

@@ -606,11 +606,6 @@ def test_unit_variants_agree(column, in_cell):
     assert parse_actual(f"6{in_cell}", target=target).unit == ""
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: _UNIT_JOINERS treats • as ·, but _UNIT_CHARS does not read • inside a value cell, "
-    "so `≥5元/人•月` becomes a 定性 text target instead of 5 元/人·月",
-)
 def test_bullet_joined_unit_inside_the_value_cell():
     target = parse_target("≥5元/人•月", unit="元/人·月")
     assert target == Target("≥", D(5), "≥5元/人•月", "元/人·月", None, False)
@@ -698,11 +693,6 @@ def test_deadline_with_equal_column_and_target_kinds():
     assert (number.is_deadline, number.is_qualitative) == (False, False)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: _kept returns a negative zero unchanged when it needs no rounding (`-0` and `-0.00` stay "
-    "Decimal('-0') and Decimal('-0.00'), printed -0.00), although its docstring says -0 reads 0",
-)
 @pytest.mark.parametrize("cell", ["-0.00", "-0"])
 def test_negative_zero_amount_reads_zero(cell):
     assert str(parse_amount(cell)) in ("0.00", "0")

@@ -375,12 +375,6 @@ def test_ezhou_2021_reads_amounts_written_with_wan(tmp_path: Path) -> None:
 # --- 金寨县 2023 (Anhui): 部门整体 table, execution over 100%, month deadlines without a year ----
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="时效指标 rows 18–19: 年度指标值 “9月前”/“11月前” are read as 定性, so the numeric 实际完成值 “7月”/“10月” "
-    "are refused (“年度 指标值：“9月前”不是数字，被当作定性目标…”); domain.md §1: a date target is a deadline, the "
-    "actual date on or before it earns w — here a month of the table's year (parsing._match_date)",
-)
 def test_jinzhai_2023_reads_a_whole_budget_table_and_month_deadlines(tmp_path: Path) -> None:
     project = imported(tables.jinzhai_2023_whole_budget, tmp_path, 2023)
     assert (project.name, project.unit.name) == ("金寨县茶谷和美丽乡村建设服务中心", "未指定单位")

@@ -898,11 +898,6 @@ def test_not_applicable_scores_zero_and_needs_its_reason(reason, expected):
     assert list(ev.warnings) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="defect: a negative zero (parse_amount keeps `-0.00` as Decimal('-0.00')) passes max(…, 0) unchanged and "
-    "prints as a rate of -0.00% and a score of -0.00",
-)
 def test_budget_of_negative_zero_prints_zero():
     result = score_budget(BudgetInput(D(100), D("-0.00")), NATIONAL)
     assert (str(result.rate), str(result.score)) == ("0.00", "0.00")
