@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 SYSTEM_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 # Only the tests need these: LibreOffice opens the generated .docx/.xlsx as a reader would;
 # Playwright drives Debian's Chromium (never a browser download) for the browser tests.
-TEST_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui chromium npm
+TEST_PACKAGES := libreoffice-writer-nogui libreoffice-calc-nogui chromium nodejs
 # axe-core for the accessibility browser test, from npm at this exact version (never a CDN);
 # tests/browser/test_accessibility.py reads the version from here and the script from .cache/axe.
 AXE_VERSION := 4.11.0
@@ -53,7 +53,10 @@ test: setup
 	@$(MAKE) --no-print-directory $(AXE_STAMP)
 	$(PY) -m pytest
 
+# npm comes with NodeSource's nodejs; Debian's nodejs needs its separate npm package (which
+# conflicts with NodeSource's, so it is asked for only when there is no npm at all).
 $(AXE_STAMP):
+	@command -v npm >/dev/null || $(MAKE) --no-print-directory system PACKAGES=npm
 	npm install --prefix .cache/axe --no-save --no-audit --no-fund axe-core@$(AXE_VERSION)
 	touch $@
 
