@@ -753,3 +753,24 @@ def test_deadline_actual_repeating_the_target(target, cell, assumed, on_date):
 )
 def test_split_code_name_ranges(raw, expected):
     assert split_code_name(raw) == expected
+
+
+# --- month deadlines without a year (added with _match_month) -------------------------------------
+
+
+@pytest.mark.parametrize("cell", ["9 月前", "9月 前", " 9月前"])
+def test_month_deadline_with_spaces(cell):
+    assert str(parse_target(cell, year=2023).deadline) == "2023-09-30"
+
+
+@pytest.mark.parametrize(("cell", "assumed"), [("7月前", True), ("7月", False), ("7月底", False)])
+def test_month_actual_written_as_a_bound_is_assumed(cell, assumed):
+    got = parse_actual(cell, target=parse_target("9月前", year=2023))
+    assert (str(got.on_date), got.assumed) == ("2023-07-31", assumed)
+
+
+@pytest.mark.parametrize("cell", ["13月前", "2月30日前"])
+def test_month_deadline_that_is_no_date(cell):
+    with pytest.raises(CellError) as info:
+        parse_target(cell, year=2023)
+    assert str(info.value) == f"“{cell}”不是有效日期，请检查月、日"

@@ -914,3 +914,8 @@ def test_budget_of_negative_zero_prints_zero():
 def test_low_execution_says_whether_the_reason_is_written(explained, message):
     found = warnings_of(clean(), BudgetInput(D(100), D(80)), low_execution_explained=explained)
     assert [w for w in found if w.code == "low_execution"] == [Warning("low_execution", message)]
+
+
+def test_budget_of_negative_zero_annual_prints_zero():
+    result = score_budget(BudgetInput(D("-0.00"), D(5)), NATIONAL)
+    assert (str(result.annual), str(result.score)) == ("0.00", "0.00")
