@@ -33,9 +33,10 @@ from bench.throwaway import on_test_database  # noqa: E402
 from indicators.models import Indicator  # noqa: E402
 from projects.demo import load_demo  # noqa: E402
 from projects.models import Fund, Project  # noqa: E402
+from reports.batch import zip_reports  # noqa: E402
 from reports.data import ReportData, report_for  # noqa: E402
 from reports.outline import Grid, Heading, Paragraph, outline  # noqa: E402
-from reports.services import render, zip_reports  # noqa: E402
+from reports.services import render  # noqa: E402
 
 SEED_CODE = "15000025T000000000900"
 

@@ -11,6 +11,7 @@ is the sum of its chunks'.
 from __future__ import annotations
 
 import datetime
+import io
 import multiprocessing
 import os
 import tempfile
@@ -18,7 +19,7 @@ import zipfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -73,8 +74,10 @@ def render_files(project_ids: list[int], fmt: str) -> Iterable[tuple[str, bytes]
             yield services.filename_for(data, fmt), services.render(data, fmt, template=templates.get(data.outline))
 
 
-def write_zip(path: Path, files: Iterable[tuple[str, bytes]], *, progress: Callable[[int], None] | None = None) -> int:
-    """Write `files` into a zip at `path` as they come; returns how many."""
+def write_zip(
+    path: Path | IO[bytes], files: Iterable[tuple[str, bytes]], *, progress: Callable[[int], None] | None = None
+) -> int:
+    """Write `files` into a zip at `path` (or a file object) as they come; returns how many."""
     done = 0
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in files:
@@ -83,6 +86,13 @@ def write_zip(path: Path, files: Iterable[tuple[str, bytes]], *, progress: Calla
             if progress:
                 progress(done)
     return done
+
+
+def zip_reports(project_ids: Iterable[int], fmt: str) -> bytes:
+    """A small batch's zip in memory (the download of a few reports; jobs write to disk)."""
+    buffer = io.BytesIO()
+    write_zip(buffer, render_files(list(project_ids), fmt))
+    return buffer.getvalue()
 
 
 def merge_zips(target: Path, parts: Iterable[Path]) -> None:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 
 from django.db import transaction
 
 from projects.models import Project
 from projects.services import project_touch
 from reports.data import ReportData, reports_for
-from reports.models import Narrative, Outline, ReportTemplate
+from reports.models import Narrative, ReportTemplate
 
 FORMATS = ("docx", "pdf", "xlsx")
 UNKNOWN_FORMAT = "不支持的格式“{fmt}”，可选：docx、pdf、xlsx"
@@ -64,22 +62,6 @@ def project_file(*, project: Project, fmt: str) -> tuple[str, bytes]:
     data = reports_for(Project.objects.filter(pk=project.pk))[0]
     template = active_template(data.outline) if fmt == "docx" else None
     return filename_for(data, fmt), render(data, fmt, template=template)
-
-
-def zip_reports(project_ids: Iterable[int], fmt: str, *, progress: Callable[[int], None] | None = None) -> bytes:
-    """A zip of every project's report; `progress(n)` is called after each file."""
-    ids = list(project_ids)
-    templates = {o: active_template(o) for o in Outline.values} if fmt == "docx" else {}
-    buffer = io.BytesIO()
-    done = 0
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for start in range(0, len(ids), BATCH_SIZE):
-            for data in reports_for(Project.objects.filter(pk__in=ids[start : start + BATCH_SIZE])):
-                archive.writestr(filename_for(data, fmt), render(data, fmt, template=templates.get(data.outline)))
-                done += 1
-                if progress:
-                    progress(done)
-    return buffer.getvalue()
 
 
 @transaction.atomic

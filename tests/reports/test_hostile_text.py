@@ -17,11 +17,12 @@ from docx import Document
 from openpyxl import load_workbook
 
 from projects.models import Project
+from reports.batch import zip_reports
 from reports.data import Narrative, ReportData, report_for
 from reports.docx_template import render_template
 from reports.models import Narrative as StoredNarrative
 from reports.sample import sample_report
-from reports.services import project_file, render, zip_reports
+from reports.services import project_file, render
 from reports.text import xml_safe
 from tests import factories
 from tests.reports.test_admin_templates import template_bytes
