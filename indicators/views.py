@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django import forms
@@ -25,11 +26,10 @@ from indicators.models import Indicator
 from projects.access import project_for_user
 from projects.forms import VersionedForm, add_service_error, is_stale
 from projects.models import Project
-from projects.selectors import projects_with_scoring_data
 from scoring.readiness import indicator_gaps
 from scoring.schemes import get_scheme
 from scoring.services import project_evaluate
-from scoring.types import IndicatorScore
+from scoring.types import IndicatorScore, Scheme
 
 PAGE = "indicators/editor.html"
 TREE, ROW, ACTUALS, ACTUAL = "_tree", "_tree_row", "_actuals", "_actual_row"
@@ -38,12 +38,29 @@ WEIGHTS, TOTAL, VERSION = "_weights", "_total", "_version"
 
 @dataclass(frozen=True)
 class Row:
-    """One indicator on the editor page: its tree form, its actual form and its score."""
+    """One indicator on the editor page: its score, and its tree and actual forms.
+
+    The forms are built when a template first reads them: an HTMX response renders one row (or the
+    tree, or the actuals), so the forms of rows it does not send are never built. `failed` (a bound
+    form with errors) stands in for the fresh form of the row it belongs to.
+    """
 
     indicator: Indicator | None
-    form: IndicatorForm
-    actual_form: ActualForm | None = None
+    scheme: Scheme
     score: IndicatorScore | None = None
+    failed: forms.Form | None = None
+
+    @cached_property
+    def form(self) -> IndicatorForm:
+        return _pick(self.failed, IndicatorForm, self.indicator) or IndicatorForm(
+            scheme=self.scheme, indicator=self.indicator
+        )
+
+    @cached_property
+    def actual_form(self) -> ActualForm | None:
+        if self.indicator is None:
+            return None
+        return _pick(self.failed, ActualForm, self.indicator) or ActualForm(indicator=self.indicator)
 
     @property
     def target(self) -> str:
@@ -61,20 +78,21 @@ def _editable(request: HttpRequest, pk: int, ipk: int) -> tuple[Project, Indicat
 
 
 def _context(project: Project, *, failed: forms.Form | None = None, focus: int | None = None) -> dict[str, Any]:
-    """Everything the editor templates use; `failed` (a form with errors) replaces the fresh one."""
-    project = projects_with_scoring_data().get(pk=project.pk)
+    """Everything the editor templates use; `failed` (a form with errors) replaces the fresh one.
+
+    Funds and indicators are read afresh (after the write) onto the request's `project`, whose
+    version the write has moved on. The whole project is scored, since the total depends on every
+    row, but a row's forms are only built if the response renders them (see Row).
+    """
+    selectors.with_scoring_data(project)
     scheme, indicators = get_scheme(project.scheme), list(project.indicators.all())
     evaluation = project_evaluate(project)
-    rows = [
-        Row(i, _pick(failed, IndicatorForm, i) or IndicatorForm(scheme=scheme, indicator=i),
-            _pick(failed, ActualForm, i) or ActualForm(indicator=i), score)
-        for i, score in zip(indicators, evaluation.indicators, strict=True)
-    ]  # fmt: skip
-    new = _pick(failed, IndicatorForm, None) or IndicatorForm(scheme=scheme)
+    rows = [Row(i, scheme, score, failed) for i, score in zip(indicators, evaluation.indicators, strict=True)]
     weights, weight_total = selectors.weight_sums(scheme, indicators)
     return {
         "project": project, "rows": rows, "row": next((r for r in rows if r.indicator.pk == focus), None),
-        "new_row": Row(None, new), "weights": weights, "weight_total": weight_total, "evaluation": evaluation,
+        "new_row": Row(None, scheme, failed=failed), "weights": weights, "weight_total": weight_total,
+        "evaluation": evaluation,
         "version": failed.data.get("version", project.version) if failed else project.version,
         "structure_form": failed if type(failed) is VersionedForm else None,
     }  # fmt: skip
