@@ -3,8 +3,12 @@
 Seeds a throw-away database (100 units × 50 projects × 12 indicators by default, as
 bench/pages.py), starts the production server (`gunicorn evalsys.wsgi --config gunicorn.conf.py`,
 DEBUG off) on it, then runs `--users` simulated users for `--duration` seconds: each logs in
-and loops over its role's pages and HTMX posts with a think time of 0–4 s. Prints requests/s,
-p50/p95/p99 and errors per endpoint, and overall. Bounded in time; exits 1 on any error.
+and loops over its role's pages and HTMX posts with a think time of 0–4 s. Officers read the
+project list, project pages and the indicator editor and post actuals and tree rows over HTMX;
+evaluators read the review queue, overview, project list and review pages and post 审核意见
+over HTMX. Prints requests/s, p50/p95/p99 and errors per endpoint, and overall, and how many
+HTMX edits were refused (another user saved first). Bounded in time; exits 1 on any error.
+The database is its own (`evalsys_bench_load`, dropped at the end), never pytest's `test_…`.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/load.py \
         [--users 50] [--duration 60] [--units 100] [--per-unit 50] [--workers N]
@@ -22,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -39,11 +44,14 @@ django.setup()
 
 import aiohttp  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bench.pages import YEAR, seed  # noqa: E402
 from bench.throwaway import on_test_database  # noqa: E402
+from indicators.models import Indicator  # noqa: E402
 from projects.models import Membership, Project, Role, Status, Unit  # noqa: E402
+from scoring.rules import fmt  # noqa: E402
 from scoring.services import projects_rescore  # noqa: E402
 
 PASSWORD = "load-pass-2026"
@@ -57,6 +65,7 @@ class Stats:
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
     samples: dict[str, str] = field(default_factory=dict)
+    refused: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def add(self, name: str, seconds: float, ok: bool, detail: str = "") -> None:
         self.times[name].append(seconds)
@@ -68,16 +77,17 @@ class Stats:
 def users_for(units: list[Unit], officers: int, evaluators: int) -> list[tuple[str, str, list[int]]]:
     """(username, role, draft project ids) for each simulated user."""
     model, out = get_user_model(), []
+    hashed = make_password(PASSWORD)  # one hash for every user: each is a second of CPU at the default cost
     for i in range(officers):
-        unit = units[i % len(units)]
+        unit, share = units[i % len(units)], i // len(units)  # officers of one unit edit different projects
         name = f"load_officer_{i}"
-        Membership.objects.create(user=model.objects.create_user(name, password=PASSWORD), role=Role.OFFICER,
+        Membership.objects.create(user=model.objects.create(username=name, password=hashed), role=Role.OFFICER,
                                   unit=unit)  # fmt: skip
-        drafts = list(Project.objects.filter(unit=unit, status=Status.DRAFT).values_list("pk", flat=True)[:10])
-        out.append((name, Role.OFFICER, drafts))
+        drafts = Project.objects.filter(unit=unit, status=Status.DRAFT).order_by("pk").values_list("pk", flat=True)
+        out.append((name, Role.OFFICER, list(drafts[share * 10 : share * 10 + 10] or drafts[:10])))
     for j in range(evaluators):
         name = f"load_evaluator_{j}"
-        membership = Membership.objects.create(user=model.objects.create_user(name, password=PASSWORD),
+        membership = Membership.objects.create(user=model.objects.create(username=name, password=hashed),
                                                role=Role.EVALUATOR)  # fmt: skip
         membership.review_units.set(units)
         submitted = list(Project.objects.filter(status=Status.SUBMITTED).values_list("pk", flat=True)[j * 7 :][:20])
@@ -125,52 +135,71 @@ async def officer(user: User, drafts: list[int], deadline: float) -> None:
     while time.monotonic() < deadline:
         pk = user.rng.choice(drafts)
         action = user.rng.random()
-        if action < 0.25:
+        if action < 0.2:
             await user.request("officer: project list", "GET", f"/?year={YEAR}")
-        elif action < 0.45:
+        elif action < 0.4:
             await user.request("officer: project page", "GET", f"/{pk}/")
-        elif action < 0.7:
+        elif action < 0.6:
             page = await user.request("officer: indicator editor", "GET", f"/indicators/projects/{pk}/")
             if found := VERSION.search(page):
                 versions[pk] = found.group(1)
+        elif action < 0.9:
+            await post_editor(user, pk, versions, actual=True)
         else:
-            await post_actual(user, pk, versions)
+            await post_editor(user, pk, versions, actual=False)
         await user.think()
 
 
-async def post_actual(user: User, pk: int, versions: dict[int, str]) -> None:
-    """The HTMX actual post of the editor: needs the project's version, which the reply moves on."""
+async def post_editor(user: User, pk: int, versions: dict[int, str], *, actual: bool) -> None:
+    """An HTMX post of the editor, an actual or a tree row (its definition as it stands, the weight
+    retyped): needs the project's version, which the reply moves on. A reply without the version
+    was refused (someone else saved first, or an input error): counted, not an error."""
     if pk not in versions:
         page = await user.request("officer: indicator editor", "GET", f"/indicators/projects/{pk}/")
         found = VERSION.search(page)
         if not found:
             return
         versions[pk] = found.group(1)
-    ipk = PROJECT_INDICATORS[pk][user.rng.randrange(len(PROJECT_INDICATORS[pk]))]
-    data = {"version": versions[pk], f"a{ipk}-actual": str(user.rng.randint(80, 130)), f"a{ipk}-reason": "说明"}
-    body = await user.request("officer: HTMX actual", "POST", f"/indicators/projects/{pk}/{ipk}/actual/", data=data,
+    row = user.rng.choice(PROJECT_INDICATORS[pk])
+    ipk = row["pk"]
+    if actual:
+        name, path = "officer: HTMX actual", f"/indicators/projects/{pk}/{ipk}/actual/"
+        data = {f"a{ipk}-actual": str(user.rng.randint(80, 130)), f"a{ipk}-reason": "说明"}
+    else:
+        name, path = "officer: HTMX tree row", f"/indicators/projects/{pk}/{ipk}/"
+        data = {f"i{ipk}-{key}": value for key, value in row.items() if key != "pk"}
+    body = await user.request(name, "POST", path, data={"version": versions[pk], **data},
                               headers={"HX-Request": "true"})  # fmt: skip
     if found := VERSION.search(body):
         versions[pk] = found.group(1)
     else:
+        user.stats.refused[name] += 1
         versions.pop(pk, None)
 
 
 async def evaluator(user: User, submitted: list[int], deadline: float) -> None:
     while time.monotonic() < deadline:
         action = user.rng.random()
-        if action < 0.35:
+        if action < 0.3:
             await user.request("evaluator: review queue", "GET", f"/review/?year={YEAR}")
-        elif action < 0.55:
+        elif action < 0.5:
             await user.request("evaluator: overview", "GET", f"/review/overview/?year={YEAR}")
-        elif action < 0.8 or not submitted:
+        elif action < 0.7 or not submitted:
             await user.request("evaluator: project list", "GET", f"/?year={YEAR}&q={quote('基准')}")
-        else:
+        elif action < 0.9:
             await user.request("evaluator: review page", "GET", f"/review/{user.rng.choice(submitted)}/")
+        else:  # 审核意见 on one indicator over HTMX: the reply is that indicator's row
+            pk = user.rng.choice(submitted)
+            ipk = user.rng.choice(PROJECT_INDICATORS[pk])["pk"]
+            text = f"请补充说明{user.rng.randint(1, 99)}"
+            body = await user.request("evaluator: HTMX note", "POST", f"/review/{pk}/indicators/{ipk}/note/",
+                                      data={f"n{ipk}-text": text}, headers={"HX-Request": "true"})  # fmt: skip
+            if "已保存" not in body:  # the row came back with an error instead of the saved badge
+                user.stats.refused["evaluator: HTMX note"] += 1
         await user.think()
 
 
-PROJECT_INDICATORS: dict[int, list[int]] = {}
+PROJECT_INDICATORS: dict[int, list[dict[str, str | int]]] = {}  # draft and submitted: pk and tree-row fields
 
 
 async def simulate(base: str, cast: list[tuple[str, str, list[int]]], duration: float, stats: Stats) -> float:
@@ -178,7 +207,14 @@ async def simulate(base: str, cast: list[tuple[str, str, list[int]]], duration: 
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as http:
         users = [User(http, base, stats, random.Random(i)) for i in range(len(cast))]
-        await asyncio.gather(*(u.login(name) for u, (name, _, _) in zip(users, cast, strict=True)))
+        gate = asyncio.Semaphore(os.cpu_count() or 2)  # a login hashes the password for ~1 s of CPU: 50 at once
+        # would queue past the client's timeout, and logging in is not what is measured
+
+        async def login(user: User, name: str) -> None:
+            async with gate:
+                await user.login(name)
+
+        await asyncio.gather(*(login(u, name) for u, (name, _, _) in zip(users, cast, strict=True)))
         start = time.monotonic()
         deadline = start + duration
         await asyncio.gather(*(
@@ -206,6 +242,8 @@ def report(stats: Stats, elapsed: float) -> int:
           f"{pct(every, 0.95):>8.1f} {pct(every, 0.99):>8.1f} {errors:>6}")  # fmt: skip
     for name, sample in stats.samples.items():
         print(f"  first error of {name}: {sample}")
+    for name, n in sorted(stats.refused.items()):
+        print(f"  {name}: {n} of {len(stats.times[name])} refused (another user saved first, or an input error)")
     return 1 if errors else 0
 
 
@@ -236,14 +274,25 @@ def wait_until_up(port: int, server: subprocess.Popen, seconds: float = 60) -> N
     raise SystemExit("gunicorn did not start")
 
 
+def tree_rows() -> None:
+    """Each draft or submitted project's indicators: the pk, and the fields of its tree row as the editor shows them."""
+    rows = Indicator.objects.filter(project__status__in=[Status.DRAFT, Status.SUBMITTED]).order_by("position", "pk")
+    for r in rows.values("pk", "project_id", "level1", "level2", "level3", "comparator", "target", "unit", "weight"):
+        PROJECT_INDICATORS.setdefault(r["project_id"], []).append({
+            "pk": r["pk"], "level1": r["level1"], "level2": r["level2"], "level3": r["level3"],
+            "comparator": r["comparator"], "target": fmt(r["target"]), "unit": r["unit"], "weight": fmt(r["weight"]),
+        })  # fmt: skip
+
+
 def run(args: argparse.Namespace) -> int:
+    start = time.monotonic()
     _, _, _ = seed(args.units, args.per_unit)
     projects_rescore(project_ids=list(Project.objects.values_list("pk", flat=True)))
     units = list(Unit.objects.order_by("code"))
     officers = round(args.users * args.officer_share)
     cast = users_for(units, officers, args.users - officers)
-    for pk, ipk in Project.objects.filter(status=Status.DRAFT).values_list("pk", "indicators__pk"):
-        PROJECT_INDICATORS.setdefault(pk, []).append(ipk)
+    tree_rows()
+    print(f"seeded {args.units * args.per_unit} projects and {args.users} users in {time.monotonic() - start:.0f} s")
     connection.close()  # the server's workers open their own
     port = free_port()
     env = server_env(port)
@@ -252,14 +301,19 @@ def run(args: argparse.Namespace) -> int:
         command += ["--workers", str(args.workers)]
     manage = [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"]
     subprocess.run(manage, cwd=ROOT, env=env, check=True)  # DEBUG off: WhiteNoise serves the manifest's files
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+    log = Path(tempfile.gettempdir()) / "evalsys-load-gunicorn.log"
+    with log.open("w") as stderr:
+        server = subprocess.Popen(command, cwd=ROOT, env=env, stderr=stderr)
     try:
         wait_until_up(port, server)
         print(f"engine: {connection.vendor}; {args.units * args.per_unit} projects × 12 indicators; {args.users} "
               f"users ({officers} officers) for {args.duration:.0f} s against gunicorn on :{port}")  # fmt: skip
         stats = Stats()
         elapsed = asyncio.run(simulate(f"http://127.0.0.1:{port}", cast, args.duration, stats))
-        return report(stats, elapsed)
+        status = report(stats, elapsed)
+        if status:
+            print(f"  the server's log: {log}")
+        return status
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -276,6 +330,8 @@ def main() -> None:
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         raise SystemExit("bench/load.py needs PostgreSQL: set DATABASE_URL (the server's workers share it)")
+    # Its own database, never test_<NAME>: a pytest run on the same server would be clobbered (autoclobber).
+    connection.settings_dict["TEST"]["NAME"] = "evalsys_bench_load"
     status: list[int] = []
     on_test_database("load", lambda: status.append(run(args)))
     raise SystemExit(status[0] if status else 1)
