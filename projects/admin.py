@@ -1,14 +1,155 @@
 """Django admin for units, projects and funds, in Chinese."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import F
+from django.db.models import F, Q
 
 from indicators.models import Indicator
 from projects.models import Department, Fund, Membership, Project, SubmissionDeadline, Unit
 from projects.services import EDITABLE
-from scoring.services import projects_rescore
+from scoring.display import UNSCORED, actual_text, target_text
+from scoring.rules import fmt
+from scoring.schemes import SCHEMES
+from scoring.services import indicator_input, projects_rescore
+
+# Change lists over tables that grow (issue 10 "Scale"): 50 rows a page, no COUNT(*) of the whole
+# table beside the filtered one, and no per-choice counts (facets); each filter's choices come
+# from a fixed list or one small query, never from a scan of the rows listed.
+PER_PAGE = 50
+
+
+class GrowingTable:
+    list_per_page = PER_PAGE
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+
+
+class YearFilter(admin.SimpleListFilter):
+    """年度: the years that have projects (DISTINCT over the indexed year), for projects and, through
+    `path`, for rows of projects."""
+
+    title = "年度"
+    parameter_name = "year"
+    path = "year"
+
+    def lookups(self, request, model_admin) -> list[tuple[str, str]]:
+        years = Project.objects.order_by("-year").values_list("year", flat=True).distinct()
+        return [(str(year), f"{year}年") for year in years]
+
+    def queryset(self, request, queryset):
+        value = self.value() or ""
+        return queryset.filter(**{self.path: int(value)}) if value.isascii() and value.isdigit() else queryset
+
+
+class ProjectYearFilter(YearFilter):
+    path = "project__year"
+
+
+GRADES = list(dict.fromkeys(label for scheme in SCHEMES.values() for _, label in scheme.grade_bands))
+NOT_SCORED = "none"
+
+
+class GradeFilter(admin.SimpleListFilter):
+    """等级: the schemes' grades (a fixed list), and 未评分 (no actual yet: the stored grade is not shown)."""
+
+    title = "等级"
+    parameter_name = "grade"
+
+    def lookups(self, request, model_admin) -> list[tuple[str, str]]:
+        return [*((grade, grade) for grade in GRADES), (NOT_SCORED, UNSCORED)]
+
+    def queryset(self, request, queryset):
+        if self.value() == NOT_SCORED:
+            return queryset.filter(scored=False)
+        return queryset.filter(scored=True, score_grade=self.value()) if self.value() in GRADES else queryset
+
+
+class WarningFilter(admin.SimpleListFilter):
+    title = "提示"
+    parameter_name = "warnings"
+
+    def lookups(self, request, model_admin) -> list[tuple[str, str]]:
+        return [("yes", "有提示"), ("no", "无提示")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(warning_count__gt=0)
+        return queryset.filter(warning_count=0) if self.value() == "no" else queryset
+
+
+class UnitFilter(admin.SimpleListFilter):
+    """实施单位: typed, a unit's code or part of its name, in a box; a province's thousands of units are
+    never listed as links (narrow by 主管部门 first, or search)."""
+
+    title = "实施单位"
+    parameter_name = "unit"
+    template = "admin/projects/input_filter.html"
+    placeholder = "单位编码或名称"
+    path = "unit"
+
+    def lookups(self, request, model_admin) -> list[tuple[str, str]]:
+        return []
+
+    def has_output(self) -> bool:
+        return True
+
+    def queryset(self, request, queryset):
+        value = (self.value() or "").strip()
+        if not value:
+            return queryset
+        return queryset.filter(Q(**{f"{self.path}__code": value}) | Q(**{f"{self.path}__name__contains": value}))
+
+    def choices(self, changelist):
+        """One "choice" for the template: the typed value, the other parameters to keep, and the
+        link that clears it."""
+        yield {
+            "name": self.parameter_name,
+            "value": self.value() or "",
+            "placeholder": self.placeholder,
+            "keep": [(k, v) for k, v in changelist.params.items() if k != self.parameter_name],
+            "clear": changelist.get_query_string(remove=[self.parameter_name]),
+        }
+
+
+class PlainNumberInput(forms.NumberInput):
+    """A stored decimal as the app writes it: 10 and 0.5, not 10.0000 and 0.5000."""
+
+    def format_value(self, value):
+        return super().format_value(fmt(value) if isinstance(value, Decimal) else value)
+
+
+PLAIN_DECIMALS = {models.DecimalField: {"widget": PlainNumberInput(attrs={"class": "vDecimal", "step": "any"})}}
+
+
+class ShowsIndicatorValues:
+    """Targets and actuals as the app shows them (≥10个, 定性 较好 / 好, 2022年12月31日前), not the
+    admin's "-" and 10.0000: in change lists, and where a row is read-only (a locked project's)."""
+
+    SHOWN = {"target": "target_shown", "actual": "actual_shown"}
+
+    @admin.display(description="指标值", ordering="target")
+    def target_shown(self, obj: Indicator) -> str:
+        return target_text(indicator_input(obj)) or "—"
+
+    @admin.display(description="实际完成值", ordering="actual")
+    def actual_shown(self, obj: Indicator) -> str:
+        return actual_text(indicator_input(obj)) or "—"
+
+    def _read_only(self, request, obj) -> bool:
+        return obj is not None and not self.has_change_permission(request, obj)
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if self._read_only(request, obj):
+            return list(dict.fromkeys(self.SHOWN.get(name, name) for name in fields))
+        return fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, *self.SHOWN.values()] if self._read_only(request, obj) else readonly
 
 
 def _project_of(obj: object) -> Project | None:
@@ -88,39 +229,47 @@ class RescoreAfterSave(FollowsTheWorkflow):
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "scheme"]
+    list_filter = ["scheme"]
     search_fields = ["code", "name"]
+    list_per_page = PER_PAGE
+    ordering = ["code", "name"]
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(GrowingTable, admin.ModelAdmin):
     list_display = ["code", "name", "department"]
-    list_filter = ["department"]
+    list_filter = ["department"]  # 主管部门: tens to a few hundred
     search_fields = ["code", "name"]
     list_select_related = ["department"]
+    autocomplete_fields = ["department"]
+    ordering = ["code", "name"]
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(GrowingTable, admin.ModelAdmin):
     list_display = ["user", "role", "unit"]
     list_filter = ["role"]
-    autocomplete_fields = ["unit"]
-    filter_horizontal = ["review_units"]
+    search_fields = ["user__username", "unit__code", "unit__name"]
+    # users and units by typing: a form never lists every account or a province's units
+    autocomplete_fields = ["user", "unit", "review_units"]
     list_select_related = ["user", "unit"]
+    ordering = ["user__username"]
 
 
 @admin.register(Fund)
-class FundAdmin(RescoreAfterSave, admin.ModelAdmin):
+class FundAdmin(GrowingTable, RescoreAfterSave, admin.ModelAdmin):
     list_display = ["project", "source", "initial", "annual", "executed"]
-    list_filter = ["source", "project__year"]
+    list_filter = ["source", ProjectYearFilter]
     search_fields = ["project__code", "project__name"]
     list_select_related = ["project"]
     raw_id_fields = ["project"]
+    ordering = ["-project_id", "source"]  # a project's funds together, newest projects first
 
 
-COMPACT = {  # inline rows fit the page: short inputs, two-line text boxes
+COMPACT = {  # inline rows fit the page: short inputs, two-line text boxes, decimals as people write them
     models.CharField: {"widget": forms.TextInput(attrs={"size": 10})},
     models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 24})},
-    models.DecimalField: {"widget": forms.NumberInput(attrs={"class": "vDecimal", "step": "any"})},
+    **PLAIN_DECIMALS,
 }
 
 
@@ -131,8 +280,9 @@ class FundInline(FollowsTheWorkflowInline, admin.TabularInline):
     formfield_overrides = COMPACT
 
 
-class IndicatorInline(FollowsTheWorkflowInline, admin.TabularInline):
-    """The tree at a glance; texts (定性 目标, 完成值, 偏差原因) on each indicator's own page."""
+class IndicatorInline(ShowsIndicatorValues, FollowsTheWorkflowInline, admin.TabularInline):
+    """The tree at a glance; texts (定性 目标, 完成值, 偏差原因) on each indicator's own page (a locked
+    project's rows show them: ShowsIndicatorValues)."""
 
     model = Indicator
     extra = 0
@@ -142,13 +292,16 @@ class IndicatorInline(FollowsTheWorkflowInline, admin.TabularInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(RescoreAfterSave, admin.ModelAdmin):
-    list_display = ["year", "code", "name", "unit_name", "status", "score_total", "score_grade"]
+class ProjectAdmin(GrowingTable, RescoreAfterSave, admin.ModelAdmin):
+    list_display = ["year", "code", "name", "unit_name", "status", "total_shown", "grade_shown", "warning_count"]
     list_display_links = ["code", "name"]
-    list_filter = ["year", "status", "scheme", "unit__department"]
-    search_fields = ["code", "name", "unit__name"]
+    # 主管部门 lists the departments (a small table); a unit is typed (UnitFilter), never listed
+    list_filter = [YearFilter, "status", GradeFilter, WarningFilter, ("unit__department", admin.RelatedFieldListFilter),
+                   UnitFilter, "scheme"]  # fmt: skip
+    search_fields = ["code", "name", "unit__code", "unit__name"]
     list_select_related = ["unit"]
     autocomplete_fields = ["unit"]
+    ordering = ["-year", "code", "name"]
     inlines = [FundInline, IndicatorInline]
     readonly_fields = ["status", "version"]  # the status moves only through the workflow
     fieldsets = [
@@ -161,6 +314,15 @@ class ProjectAdmin(RescoreAfterSave, admin.ModelAdmin):
     @admin.display(description="实施单位", ordering="unit__name")
     def unit_name(self, obj: Project) -> str:
         return obj.unit.name
+
+    @admin.display(description="总分", ordering="score_total")
+    def total_shown(self, obj: Project) -> str:
+        """The stored total, or 未评分 before any actual (as on the project page)."""
+        return f"{obj.score_total:.2f}" if obj.scored and obj.score_total is not None else UNSCORED
+
+    @admin.display(description="等级", ordering="score_grade")
+    def grade_shown(self, obj: Project) -> str:
+        return obj.score_grade if obj.scored and obj.score_grade else "—"
 
     def get_fieldsets(self, request, obj=None):
         """The fieldsets above, and any field added to Project since under 其他."""
@@ -180,4 +342,5 @@ class SubmissionDeadlineAdmin(admin.ModelAdmin):
     page and the overview; a year without one falls back to EVALSYS_SUBMISSION_DEADLINE."""
 
     list_display = ["year", "due", "updated_at"]
+    list_per_page = PER_PAGE
     ordering = ["-year"]

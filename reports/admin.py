@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
+from projects.admin import PER_PAGE, GrowingTable, ProjectYearFilter
 from reports.models import ExportJob, Narrative, ReportTemplate
 from reports.sample import sample_report
 from reports.services import CONTENT_TYPES
@@ -20,10 +21,13 @@ PREVIEW_FAILED = "该模板不能使用，请重新上传："
 
 
 @admin.register(Narrative)
-class NarrativeAdmin(admin.ModelAdmin):
+class NarrativeAdmin(GrowingTable, admin.ModelAdmin):
     list_display = ["project", "updated_at"]
+    list_filter = [ProjectYearFilter]
     search_fields = ["project__code", "project__name"]
+    list_select_related = ["project"]
     raw_id_fields = ["project"]
+    ordering = ["-updated_at", "-id"]
 
 
 class ReportTemplateForm(forms.ModelForm):
@@ -67,6 +71,10 @@ class ReportTemplateAdmin(admin.ModelAdmin):
     form = ReportTemplateForm
     list_display = ["name", "outline", "active", "uploaded_by", "uploaded_at", "preview_link"]
     list_filter = ["outline", "active"]
+    search_fields = ["name"]
+    list_select_related = ["uploaded_by"]
+    list_per_page = PER_PAGE
+    ordering = ["-uploaded_at", "-id"]
     readonly_fields = ["uploaded_by", "uploaded_at"]
 
     def save_model(self, request: HttpRequest, obj: ReportTemplate, form: forms.ModelForm, change: bool) -> None:
@@ -120,9 +128,12 @@ class ReportTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExportJob)
-class ExportJobAdmin(admin.ModelAdmin):
+class ExportJobAdmin(GrowingTable, admin.ModelAdmin):
     list_display = ["scope", "fmt", "state", "done", "total", "created_by", "created_at"]
     list_filter = ["state", "fmt"]
+    search_fields = ["scope", "created_by__username"]
+    list_select_related = ["created_by"]
+    ordering = ["-created_at", "-id"]
     readonly_fields = [f.name for f in ExportJob._meta.fields]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
