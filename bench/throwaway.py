@@ -15,6 +15,8 @@ def on_test_database(name: str, body: Callable[[], None]) -> None:
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         db["TEST"]["NAME"] = str(Path(tempfile.gettempdir()) / f"evalsys-bench-{name}.sqlite3")
+    else:  # its own name: a test run on the same server uses test_<name> at the same time
+        db["TEST"]["NAME"] = f"evalsys_bench_{name}"
     old = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         body()

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from projects.models import Membership, Project, Role, Status
+from projects.models import Membership, Project, Role, Status, Unit
 
 EDITABLE = (Status.DRAFT, Status.RETURNED)
 NO_ROLE = "您的账号尚未分配角色，请联系管理员"
@@ -44,6 +44,18 @@ def visible_projects(user: Any) -> QuerySet[Project]:
     if role == Role.EVALUATOR:
         return Project.objects.filter(unit__reviewers__user=user)
     return Project.objects.none()
+
+
+def visible_units(user: Any) -> QuerySet[Unit]:
+    """Units whose projects `user` may read (the lists' unit filter offers these)."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return Unit.objects.all()
+    if role == Role.OFFICER:
+        return Unit.objects.filter(membership__user=user)
+    if role == Role.EVALUATOR:
+        return Unit.objects.filter(reviewers__user=user)
+    return Unit.objects.none()
 
 
 def require_role(user: Any, *roles: str) -> str:

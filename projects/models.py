@@ -117,6 +117,10 @@ class Project(models.Model):
     execution_rate = models.DecimalField("预算执行率（%）", max_digits=22, decimal_places=2, null=True, blank=True,
                                          editable=False)  # fmt: skip
     warning_count = models.PositiveIntegerField("提示数", default=0, editable=False)
+    # the distinct warning codes as ",code,code," (the lists filter on one with LIKE on either engine)
+    warning_codes = models.CharField("提示类型", max_length=400, blank=True, default="", editable=False)
+    # every indicator has an actual or is 不适用 (and there is one): 待提交 rather than 待填报 in the to-do
+    answered = models.BooleanField("完成值已填齐", default=False, editable=False)
     # whether any actual or executed amount exists: until then the page says 未评分, not 0.00 分 · 差
     scored = models.BooleanField("已有完成值", default=False, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -129,6 +133,8 @@ class Project(models.Model):
             "score_grade",
             "execution_rate",
             "warning_count",
+            "warning_codes",
+            "answered",
             "scored",
         ],
         verbose_name="项目修改记录",
@@ -148,6 +154,9 @@ class Project(models.Model):
         indexes = [
             models.Index(fields=["year", "status"], name="project_year_status"),
             models.Index(fields=["year", "unit"], name="project_year_unit"),
+            # the lists' default order (项目编码) and the to-do counts by state
+            models.Index(fields=["year", "code"], name="project_year_code"),
+            models.Index(fields=["status", "answered", "year"], name="project_status_answered"),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from projects.models import Project
 
@@ -77,7 +77,8 @@ def scheme_for_unit(unit: Any) -> str:
 
 
 def years_of(queryset: QuerySet[Project]) -> list[int]:
-    return sorted(set(queryset.values_list("year", flat=True)), reverse=True)
+    """The years of `queryset`, newest first (DISTINCT in the database: a few rows at any size)."""
+    return list(queryset.order_by("-year").values_list("year", flat=True).distinct())
 
 
 @dataclass(frozen=True)
@@ -211,18 +212,6 @@ class Todo:
         return self.to_fill + self.to_submit + self.returned
 
 
-def _unanswered() -> Any:
-    """An indicator of the outer project with neither an actual nor 不适用 (scoring.types.entered)."""
-    from indicators.models import Indicator
-    from scoring.types import QUALITATIVE
-
-    qualitative = Q(comparator=QUALITATIVE, actual_label="")
-    dated = ~Q(comparator=QUALITATIVE) & Q(deadline__isnull=False, actual_date__isnull=True)
-    number = ~Q(comparator=QUALITATIVE) & Q(deadline__isnull=True, actual__isnull=True)
-    rows = Indicator.objects.filter(project=OuterRef("pk"), not_applicable=False)
-    return Exists(rows.filter(qualitative | dated | number))
-
-
 def overdue_filter(today: datetime.date, default: str) -> Q:
     """Drafts and returned projects whose year's deadline (SubmissionDeadline, else `default` "MM-DD"
     of the next year) is before `today`."""
@@ -230,21 +219,22 @@ def overdue_filter(today: datetime.date, default: str) -> Q:
     from review.selectors import submission_deadline  # the "MM-DD" reading, shared with the overview
 
     last_year_due = today.year - 1 if submission_deadline(today.year - 1, default) < today else today.year - 2
-    set_rows = SubmissionDeadline.objects.filter(year=OuterRef("year"))
-    late = Q(Exists(set_rows.filter(due__lt=today))) | (~Q(Exists(set_rows)) & Q(year__lte=last_year_due))
+    # uncorrelated subqueries over the few set deadlines: read once per query, not once per project
+    set_years = SubmissionDeadline.objects.values("year")
+    passed = SubmissionDeadline.objects.filter(due__lt=today).values("year")
+    late = Q(year__in=passed) | (~Q(year__in=set_years) & Q(year__lte=last_year_due))
     return Q(status__in=[Status.DRAFT, Status.RETURNED]) & late
 
 
 def todo_counts(scope: QuerySet[Project], *, role: str, today: datetime.date, default_deadline: str) -> Todo:
-    """One aggregate query over the projects `scope` (what the user may see)."""
-    from indicators.models import Indicator
+    """One aggregate query over the projects `scope` (what the user may see), on stored columns only
+    (Project.answered is kept by every write path with the totals): no indicator is read."""
     from projects.models import Status
 
-    blank = Q(_unanswered()) | ~Q(Exists(Indicator.objects.filter(project=OuterRef("pk"))))
     draft = Q(status=Status.DRAFT)
     counts = scope.order_by().aggregate(
-        to_fill=Count("pk", filter=draft & blank),
-        to_submit=Count("pk", filter=draft & ~blank),
+        to_fill=Count("pk", filter=draft & Q(answered=False)),
+        to_submit=Count("pk", filter=draft & Q(answered=True)),
         returned=Count("pk", filter=Q(status=Status.RETURNED)),
         to_review=Count("pk", filter=Q(status=Status.SUBMITTED)),
         overdue=Count("pk", filter=overdue_filter(today, default_deadline)),
@@ -253,28 +243,29 @@ def todo_counts(scope: QuerySet[Project], *, role: str, today: datetime.date, de
 
 
 TODO_SHOWN = 8  # projects listed under each to-do heading; the count says how many in all
+TODO_LISTED_ROLES = ("officer",)  # the lists of names; evaluators and admins get counts linking to filtered lists
 
 
 def todo_projects(
     scope: QuerySet[Project], todo: Todo, *, today: datetime.date, default_deadline: str
 ) -> dict[str, list[Project]]:
-    """The first TODO_SHOWN projects under each heading the role is shown: one query."""
+    """The first TODO_SHOWN projects under each heading an officer is shown: one query, whatever
+    the number of projects. Evaluators and admins, whose scope is a province, get none: their
+    panel's counts link to the list filtered by state, which pages on the server."""
     from django.db.models import BooleanField, ExpressionWrapper
 
-    from indicators.models import Indicator
     from projects.models import Status
 
     keys = {key for key, _, n in todo.shown if n}
-    if not keys:
+    if not keys or todo.role not in TODO_LISTED_ROLES:
         return {}
     flag = lambda q: ExpressionWrapper(q, output_field=BooleanField())  # noqa: E731
-    blank = Q(_unanswered()) | ~Q(Exists(Indicator.objects.filter(project=OuterRef("pk"))))
-    rows = scope.annotate(todo_blank=flag(blank), todo_late=flag(overdue_filter(today, default_deadline)))
+    rows = scope.annotate(todo_late=flag(overdue_filter(today, default_deadline)))
     wanted = [Status.DRAFT, Status.RETURNED] + ([Status.SUBMITTED] if "to_review" in keys else [])
     out: dict[str, list[Project]] = {key: [] for key in keys}
     for p in rows.filter(status__in=wanted).select_related("unit").order_by("-year", "unit__code", "code")[:500]:
-        found = {"to_fill": p.status == Status.DRAFT and p.todo_blank,
-                 "to_submit": p.status == Status.DRAFT and not p.todo_blank,
+        found = {"to_fill": p.status == Status.DRAFT and not p.answered,
+                 "to_submit": p.status == Status.DRAFT and p.answered,
                  "returned": p.status == Status.RETURNED, "to_review": p.status == Status.SUBMITTED,
                  "overdue": p.todo_late}  # fmt: skip
         for key in keys:

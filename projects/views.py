@@ -22,6 +22,7 @@ from projects.access import (
     role_of,
     unit_for_officer,
     visible_projects,
+    visible_units,
 )
 from projects.context_processors import todo_of
 from projects.editing import project_create_with_funds, project_update
@@ -29,10 +30,10 @@ from projects.forms import (
     ProjectCreateForm,
     ProjectEditForm,
     WithdrawForm,
-    YearFilterForm,
     add_service_error,
     is_stale,
 )
+from projects.listing import project_list_page
 from projects.models import Project, Role, Status
 from projects.readiness import project_gaps
 from projects.selectors import (
@@ -52,19 +53,19 @@ from scoring.services import project_evaluate
 @login_required
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
+    """The year's projects the user may see, 50 a page, filtered, searched and sorted on the server."""
     require_role(request.user)
     visible = visible_projects(request.user)
     years = years_of(visible)
-    form = YearFilterForm(request.GET or None, default=years[0] if years else None)
-    year = form.chosen_year()
-    # stored totals (kept equal to the engine by every write): no indicator rows are loaded here
-    projects = visible.filter(year=year).select_related("unit").order_by("unit__code", "code")
+    listing = project_list_page(visible, visible_units(request.user), request.GET, default_year=years[0] if years
+                                else None)  # fmt: skip
     todo = todo_of(request)  # the navigation's counts, also the page's first panel
     waiting = todo_projects(
         visible, todo, today=timezone.localdate(), default_deadline=settings.EVALSYS_SUBMISSION_DEADLINE
     )
-    context = {"projects": projects, "years": years, "year": year, "form": form, "todo_lists": waiting}
-    return render(request, "projects/list.html", context, status=400 if form.errors else 200)
+    context = {"list": listing, "projects": listing.projects, "years": years, "year": listing.year,
+               "form": listing.form, "todo_lists": waiting}  # fmt: skip
+    return render(request, "projects/list.html", context, status=400 if listing.form.errors else 200)
 
 
 @login_required

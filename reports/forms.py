@@ -6,7 +6,9 @@ from typing import Any
 
 from django import forms
 
+from indicators.parsing import normalize
 from projects.forms import VersionedForm
+from projects.listing import BAD_CHOICE, ChoiceOfModel, ProjectFilterForm
 from projects.models import Department, Project, Status, Unit
 from reports.models import Narrative
 from reports.services import FORMATS
@@ -32,22 +34,47 @@ class NarrativeForm(VersionedForm, forms.ModelForm):
 
 
 class BatchExportForm(forms.Form):
+    """What a batch export covers: a year, 主管部门 or unit, the states (已审核 unless others are
+    ticked) and the lists' filters (grade, warning, search). The page previews the projects with a GET
+    of the same fields, and exports them with a POST."""
+
     year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
-    department = forms.ModelChoiceField(label="主管部门", queryset=Department.objects.all(), required=False)
-    unit = forms.ModelChoiceField(label="单位", queryset=Unit.objects.all(), required=False)
-    fmt = forms.ChoiceField(label="格式", choices=FORMAT_CHOICES, initial="docx")
+    department = ChoiceOfModel(label="主管部门", queryset=Department.objects.order_by("code", "name"), required=False,
+                               empty_label="全部主管部门", error_messages={"invalid_choice": BAD_CHOICE})  # fmt: skip
+    unit = ChoiceOfModel(label="单位", queryset=Unit.objects.all(), required=False, empty_label="全部单位",
+                         error_messages={"invalid_choice": BAD_CHOICE})  # fmt: skip
     # which states to export: 已审核 only unless the admin ticks others (none ticked: 已审核)
     statuses = forms.MultipleChoiceField(label="状态", choices=Status.choices, required=False,
                                          initial=[Status.APPROVED], widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    grade = ProjectFilterForm.base_fields["grade"]
+    warning = ProjectFilterForm.base_fields["warning"]
+    q = ProjectFilterForm.base_fields["q"]
+    fmt = forms.ChoiceField(label="格式", choices=FORMAT_CHOICES, initial="docx", required=False)
+
+    SCOPE = ("year", "department", "unit", "statuses", "grade", "warning", "q")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("department", "unit", "grade", "warning", "fmt"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        for name in ("year", "q"):
+            self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
+
+    def clean_q(self) -> str:
+        return normalize(self.cleaned_data.get("q") or "")
 
     def clean(self) -> dict:
         data = super().clean()
         if not any(data.get(k) for k in ("year", "department", "unit")):
             raise forms.ValidationError(NEED_SCOPE)
-        if data.get("fmt") not in FORMATS:
+        data["fmt"] = data.get("fmt") or "docx"
+        if data["fmt"] not in FORMATS:
             raise forms.ValidationError("格式无效")
         data["statuses"] = data.get("statuses") or [Status.APPROVED]
         return data
+
+    def scope_kwargs(self) -> dict[str, Any]:
+        return {k: self.cleaned_data[k] for k in self.SCOPE}
 
 
 ONE_UNIT = "所选项目须属于同一单位：一份评价报告只写一个单位的项目"

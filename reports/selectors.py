@@ -3,60 +3,92 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import QuerySet
 
-from projects.access import require_role, visible_projects
-from projects.forms import YearFilterForm
+from projects.access import require_role, visible_projects, visible_units
+from projects.listing import PER_PAGE, apply_filters, describe, grade_choices, matching_projects, warning_choices
 from projects.models import Project, Role, Status
 from projects.selectors import years_of
 from reports.summary import Summary, summary_for
 from review.access import reviewable_projects
-from review.forms import YearForm
-from review.selectors import review_queue, review_years
+from review.selectors import review_years
 
 
 def batch_scope(
-    user: Any, *, year: int | None, department: Any, unit: Any, statuses: Sequence[str] = (Status.APPROVED,)
+    user: Any, *, year: int | None, department: Any, unit: Any, statuses: Sequence[str] = (Status.APPROVED,),
+    grade: str = "", warning: str = "", q: str = "",
 ) -> tuple[str, list[int]]:
-    """(description, project ids) of a batch export, within what `user` may see, in `statuses` (已审核 by default)."""
+    """(description, project ids) of a batch export, within what `user` may see, in `statuses`
+    (已审核 by default), narrowed by the lists' filters (projects.listing.apply_filters)."""
     projects = visible_projects(user).filter(status__in=statuses)
     words = []
     if year:
         projects, words = projects.filter(year=year), [*words, f"{year}年度"]
     if department:
-        projects, words = projects.filter(unit__department=department), [*words, department.name]
+        words.append(department.name)
     if unit:
-        projects, words = projects.filter(unit=unit), [*words, str(unit)]
+        words.append(str(unit))
+    projects = apply_filters(projects, department=department, unit=unit, grade=grade, warning=warning, q=q)
     words.append("、".join(Status(s).label for s in Status.values if s in statuses))
+    if grade:
+        words.append(f"等级：{dict(grade_choices()).get(grade, grade)}")
+    if warning:
+        words.append(f"提示：{dict(warning_choices()).get(warning, warning)}")
+    if q:
+        words.append(f"搜索：“{q}”")
     ids = list(projects.order_by("unit__code", "code", "pk").values_list("pk", flat=True))
     return " · ".join(words), ids
 
 
+@dataclass(frozen=True)
+class BatchPreview:
+    """The projects a batch export covers, as a page of 50 (their ids are already in hand)."""
+
+    scope: str
+    page: Any
+
+    @property
+    def projects(self) -> list[Project]:
+        return list(self.page.object_list)
+
+
+def batch_preview(scope: str, ids: list[int], page: Any) -> BatchPreview:
+    """One page of the chosen projects: the ids are sliced here, so only 50 rows are loaded."""
+    from django.core.paginator import Paginator
+
+    paged = Paginator(ids, PER_PAGE).get_page(page)
+    rows = {p.pk: p for p in Project.objects.filter(pk__in=list(paged.object_list)).select_related("unit")}
+    paged.object_list = [rows[pk] for pk in paged.object_list if pk in rows]
+    return BatchPreview(scope, paged)
+
+
+def _list_summary(form: Any, rows: QuerySet[Project], *, title: str, suffix: str = "") -> Summary:
+    if form.errors:
+        raise BadRequest("；".join(f"{form.fields[k].label}：{'；'.join(v)}" for k, v in form.errors.items()))
+    year = form.chosen_year()
+    return summary_for(rows, title=f"{year or ''}年度{title}", scope=describe(form) + suffix)
+
+
 def project_list_summary(user: Any, data: Any) -> Summary:
-    """The project list page (projects:list) as a 汇总表: what the user may see, of the page's year."""
+    """The project list page (projects:list) as a 汇总表: what the user may see that its filters match."""
     require_role(user)
     visible = visible_projects(user)
     years = years_of(visible)
-    form = YearFilterForm(data or None, default=years[0] if years else None)
-    if form.errors:
-        raise BadRequest("；".join(form.errors["year"]))
-    year = form.chosen_year()
-    projects = visible.filter(year=year).order_by("unit__code", "code", "pk")
-    return summary_for(projects, title=f"{year or ''}年度项目汇总表", scope=f"{year or ''}年度")
+    form, rows = matching_projects(visible, visible_units(user), data, default_year=years[0] if years else None)
+    return _list_summary(form, rows, title="项目汇总表")
 
 
 def review_queue_summary(user: Any, data: Any) -> Summary:
-    """The review queue (review:queue) as a 汇总表: the submitted projects the user reviews, of its year."""
+    """The review queue (review:queue) as a 汇总表: the submitted projects the user reviews that its filters match."""
     scope = reviewable_projects(user)
-    form = YearForm(data or None, years=review_years(scope))
-    if form.errors:
-        raise BadRequest("；".join(form.errors["year"]))
-    year = form.chosen_year()
-    return summary_for(review_queue(scope, year=year), title=f"{year or ''}年度待审核项目汇总表",
-                       scope=f"{year or ''}年度 · 已提交（待审核）")  # fmt: skip
+    years = review_years(scope)
+    form, rows = matching_projects(scope, visible_units(user), data, default_year=years[0] if years else None,
+                                   fixed_status=Status.SUBMITTED)  # fmt: skip
+    return _list_summary(form, rows, title="待审核项目汇总表", suffix=" · 已提交（待审核）")
 
 
 UNIT_REPORT_ROLES = "只有管理员或填报人可以生成单位评价报告"

@@ -13,13 +13,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from projects.access import project_for_user, require_role
 from projects.forms import YearFilterForm, add_service_error, is_stale
-from projects.models import Project, Role
+from projects.listing import unit_options
+from projects.models import Project, Role, Unit
 from projects.selectors import project_timeline, years_of
 from reports.batch import export_job_create, export_job_retry, export_jobs_fail_stale
 from reports.data import report_for
 from reports.forms import BatchExportForm, NarrativeForm, UnitReportForm
 from reports.models import ExportJob, Narrative
-from reports.selectors import batch_scope, project_list_summary, review_queue_summary, unit_report_scope
+from reports.selectors import batch_preview, batch_scope, project_list_summary, review_queue_summary, unit_report_scope
 from reports.services import CONTENT_TYPES, FORMATS, narrative_save, project_file
 from reports.summary import render as render_summary
 from reports.unit_report import render as render_unit_report
@@ -109,19 +110,32 @@ def unit_report(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def batch(request: HttpRequest) -> HttpResponse:
+    """The batch export: a GET previews the projects the choice covers (50 a page), a POST exports them."""
     require_role(request.user, Role.ADMIN)
     latest = Project.objects.order_by("-year").values_list("year", flat=True).first()
-    form = BatchExportForm(request.POST or None, initial={"year": latest})  # the latest year, as the lists
-    if request.method == "POST" and form.is_valid():
-        filters = {k: form.cleaned_data[k] for k in ("year", "department", "unit", "statuses")}
-        scope, ids = batch_scope(request.user, **filters)
-        if ids:
+    asked = request.method == "POST" or any(k in request.GET for k in (*BatchExportForm.SCOPE, "status"))
+    data = request.POST if request.method == "POST" else request.GET
+    if "status" in data and "statuses" not in data:  # from a list's 状态 filter (projects.listing)
+        data = data.copy()
+        data.setlist("statuses", [data["status"]] if data["status"] else [])
+    form = BatchExportForm(data if asked else None, initial={"year": latest})  # the latest year, as the lists
+    preview = None
+    if asked and form.is_valid():
+        scope, ids = batch_scope(request.user, **form.scope_kwargs())
+        if request.method == "POST" and ids:
             job = export_job_create(user=request.user, scope=scope, project_ids=ids, fmt=form.cleaned_data["fmt"])
             return redirect("reports:job", pk=job.pk)
-        form.add_error(None, NO_PROJECTS)
+        if not ids:
+            form.add_error(None, NO_PROJECTS)
+        else:
+            preview = batch_preview(scope, ids, request.GET.get("page"))
     export_jobs_fail_stale()
     jobs = ExportJob.objects.filter(created_by=request.user)[:10]
-    return render(request, "reports/batch.html", {"form": form, "jobs": jobs}, status=400 if form.errors else 200)
+    chosen = form.cleaned_data if asked and hasattr(form, "cleaned_data") else {}
+    units, more = unit_options(Unit.objects.all(), chosen.get("department"), chosen.get("unit"))
+    context = {"form": form, "jobs": jobs, "preview": preview, "unit_options": units, "more_units": more,
+               "chosen": chosen}  # fmt: skip
+    return render(request, "reports/batch.html", context, status=400 if form.errors else 200)
 
 
 @login_required

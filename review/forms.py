@@ -71,12 +71,22 @@ class IdsField(forms.Field):
 
 
 class ApproveForm(forms.Form):
-    projects = IdsField(error_messages={"required": NOTHING_CHOSEN})
+    projects = IdsField(required=False)
+    # 全部符合条件: every submitted project the queue's filters (sent alongside) match, not the ticked ones
+    all = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # what the confirmation page showed (ApprovalSummary.fingerprint): a different set is shown again
+    expected = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
     year = forms.IntegerField(required=False, widget=forms.HiddenInput)
     # set by the 审核通过 button of one project's page, which the user goes back to
     single = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # set by the confirmation page: without it the choice is shown with what remains, not approved
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("all") and not data.get("projects") and "projects" not in self.errors:
+            self.add_error("projects", NOTHING_CHOSEN)
+        return data
 
     def chosen(self) -> set[str]:
         """The ids ticked, as typed, to tick them again when the page comes back."""

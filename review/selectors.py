@@ -221,6 +221,16 @@ class ApprovalSummary:
     blocked: tuple[tuple[Project, tuple[str, ...]], ...]
     warnings: tuple[tuple[str, int], ...]  # (code, number of warnings), most frequent first
 
+    SHOWN = 50  # projects listed by name on the confirmation page; the counts cover them all
+
+    @property
+    def fingerprint(self) -> str:
+        """Names the set of projects to approve, so a confirmation applies to what was shown."""
+        import hashlib
+
+        ids = ",".join(str(p.pk) for p in sorted(self.ready, key=lambda p: p.pk))
+        return hashlib.sha256(ids.encode()).hexdigest()[:32]
+
 
 def approval_summary(projects: list[Project]) -> ApprovalSummary:
     """Evaluates every chosen project in a fixed number of queries, whatever their number."""

@@ -18,15 +18,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from indicators.models import Indicator
 from indicators.services import indicator_adjust
-from projects.access import require_role
+from projects.access import require_role, visible_units
 from projects.forms import add_service_error
+from projects.listing import FILTER_FIELDS, describe, matching_projects, project_list_page
 from projects.models import Project, Role, Status
 from projects.readiness import project_gaps
 from projects.selectors import project_timeline
 from projects.services import evaluation_reopen, evaluation_return
 from review.access import project_for_reviewer, projects_for_reviewer, reviewable_projects
 from review.charts import overview_charts
-from review.forms import AdjustForm, ApproveForm, NoteForm, OverviewForm, ReopenForm, ReturnForm, YearForm
+from review.forms import AdjustForm, ApproveForm, NoteForm, OverviewForm, ReopenForm, ReturnForm
 from review.models import ReviewNote
 from review.selectors import (
     DEFAULT_DEADLINE,
@@ -36,7 +37,6 @@ from review.selectors import (
     last_year_rows,
     overview_data,
     review_departments,
-    review_queue,
     review_rounds,
     review_sheet,
     review_years,
@@ -54,20 +54,34 @@ ADJUSTED = "已保存指标“{name}”的审核得分"
 # --- the queue and approval ---------------------------------------------------------------
 
 
-def _queue_page(request: HttpRequest, scope: QuerySet[Project], years: YearForm, approve_form: ApproveForm,
+def _queue_page(request: HttpRequest, scope: QuerySet[Project], data: Any, approve_form: ApproveForm,
                 status: int = 200) -> HttpResponse:  # fmt: skip
-    year = years.chosen_year()
-    context = {"form": years, "year": year, "projects": review_queue(scope, year=year),
-               "approve_form": approve_form}  # fmt: skip
+    """The year's submitted projects, 50 a page, filtered, searched and sorted (projects.listing)."""
+    years = review_years(scope)
+    listing = project_list_page(scope, visible_units(request.user), data, default_year=years[0] if years else None,
+                                fixed_status=Status.SUBMITTED)  # fmt: skip
+    context = {"list": listing, "form": listing.form, "year": listing.year, "years": years,
+               "projects": listing.projects, "approve_form": approve_form,
+               "filters": _filter_fields(listing.form)}  # fmt: skip
+    status = 400 if status == 200 and listing.form.errors else status
     return render(request, "review/queue.html", context, status=status)
+
+
+def _filter_fields(form: Any) -> list[tuple[str, Any]]:
+    """The valid filters of the list as (name, value) to repeat in a POST form (year and sort too)."""
+    out = [("year", form.chosen_year() or "")]
+    for name, value in form.chosen().items():
+        out.append((name, value.pk if hasattr(value, "pk") else value))
+    if form.value("sort"):
+        out.append(("sort", form.value("sort")))
+    return out
 
 
 @login_required
 @require_GET
 def queue(request: HttpRequest) -> HttpResponse:
     scope = reviewable_projects(request.user)
-    years = YearForm(request.GET or None, years=review_years(scope))
-    return _queue_page(request, scope, years, ApproveForm(), status=400 if years.errors else 200)
+    return _queue_page(request, scope, request.GET, ApproveForm())
 
 
 def _back(data: dict[str, Any]) -> HttpResponse:
@@ -77,17 +91,34 @@ def _back(data: dict[str, Any]) -> HttpResponse:
     return redirect(f"{reverse('review:queue')}?year={data['year']}" if data.get("year") else "review:queue")
 
 
+def _chosen(request: HttpRequest, scope: QuerySet[Project], form: ApproveForm) -> tuple[list[Project], str]:
+    """The projects an approval is about: those ticked, or (全部符合条件) every submitted project the
+    queue's filters match, sent again with the request; and the filters in words for the latter."""
+    if not form.cleaned_data["all"]:
+        return projects_for_reviewer(request.user, form.cleaned_data["projects"]), ""
+    years = review_years(scope)
+    filters, rows = matching_projects(scope, visible_units(request.user), request.POST,
+                                      default_year=years[0] if years else None,
+                                      fixed_status=Status.SUBMITTED)  # fmt: skip
+    return list(rows.select_related("unit")), describe(filters)
+
+
 @login_required
 @require_POST
 def approve(request: HttpRequest) -> HttpResponse:
     scope = reviewable_projects(request.user)
     form = ApproveForm(request.POST)
-    if form.is_valid() and not form.cleaned_data["confirm"]:
-        summary = approval_summary(projects_for_reviewer(request.user, form.cleaned_data["projects"]))
-        return render(request, "review/approve_confirm.html", {"summary": summary, "form": form})
     if form.is_valid():
+        chosen, matched = _chosen(request, scope, form)
+        summary = approval_summary(chosen)
+        confirmed = form.cleaned_data["confirm"]
+        changed = confirmed and form.cleaned_data["all"] and form.cleaned_data["expected"] != summary.fingerprint
+        if not confirmed or changed:  # the choice is shown with what remains; nothing is approved yet
+            context = {"summary": summary, "form": form, "matched": matched, "changed": changed,
+                       "filters": [(k, v) for k, v in request.POST.items() if k in FILTER_FIELDS]}  # fmt: skip
+            return render(request, "review/approve_confirm.html", context, status=409 if changed else 200)
         try:
-            count = projects_approve(projects=projects_for_reviewer(request.user, form.cleaned_data["projects"]),
+            count = projects_approve(projects=list(summary.ready) if form.cleaned_data["all"] else chosen,
                                      user=request.user)  # fmt: skip
         except ValidationError as error:
             add_service_error(form, error)
@@ -97,8 +128,7 @@ def approve(request: HttpRequest) -> HttpResponse:
     if form.cleaned_data.get("single"):
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors), extra_tags="danger")
         return _back(form.cleaned_data)
-    years = YearForm({"year": form.cleaned_data.get("year")}, years=review_years(scope))
-    return _queue_page(request, scope, years, form, status=400)
+    return _queue_page(request, scope, {"year": form.cleaned_data.get("year") or ""}, form, status=400)
 
 
 # --- one project under review ---------------------------------------------------------------

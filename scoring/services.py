@@ -88,7 +88,18 @@ def evaluation_json(project: Project, ev: Evaluation) -> dict[str, Any]:
     return out
 
 
-STORED = ["score_total", "score_grade", "execution_rate", "warning_count", "scored"]
+STORED = ["score_total", "score_grade", "execution_rate", "warning_count", "warning_codes", "answered", "scored"]
+
+
+def all_answered(ev: Evaluation) -> bool:
+    """Every indicator has an actual or is 不适用, and there is at least one (the to-do's 待提交)."""
+    return bool(ev.indicators) and all(s.indicator.answered for s in ev.indicators)
+
+
+def warning_codes(ev: Evaluation) -> str:
+    """The distinct warning codes of `ev` as stored for the lists' filter: ",a,b," ("" for none)."""
+    codes = sorted({w.code for w in ev.warnings})
+    return f",{','.join(codes)}," if codes else ""
 
 
 def projects_rescore(*, project_ids: list[int]) -> int:
@@ -114,6 +125,8 @@ def projects_store_scores(*, evaluated: list[tuple[Any, EvaluationInput]]) -> in
         project.score_total, project.score_grade = ev.total, ev.grade
         project.execution_rate = ev.budget.rate if ev.budget else None
         project.warning_count = len(ev.warnings)
+        project.warning_codes = warning_codes(ev)
+        project.answered = all_answered(ev)
         project.scored = has_actuals(ev)
         changed.append(project)
     Project.objects.bulk_update(changed, STORED, batch_size=500)

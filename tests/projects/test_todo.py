@@ -12,6 +12,7 @@ from django.urls import reverse
 from projects.access import visible_projects
 from projects.models import Project, Status, SubmissionDeadline
 from projects.selectors import todo_counts
+from scoring.services import projects_rescore
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,8 @@ def world(unit_a, unit_b):
     factories.project(unit=unit_a, code="T-4", name="已提交项目", status=Status.SUBMITTED)
     factories.project(unit=unit_a, code="T-5", name="新年度草稿", year=2023)  # no indicator yet: 待填报
     factories.project(unit=unit_b, code="T-6", name="乙单位已提交", status=Status.SUBMITTED)
+    # the stored columns the to-do counts on, as every write path leaves them (scoring.services.STORED)
+    projects_rescore(project_ids=list(Project.objects.values_list("pk", flat=True)))
 
 
 def counts(user, role: str, today=TODAY):
@@ -61,6 +64,20 @@ def test_an_admins_deadline_replaces_the_default(world, officer) -> None:
     assert counts(officer, "officer").overdue == 0
     SubmissionDeadline.objects.create(year=2023, due=datetime.date(2023, 4, 1))
     assert counts(officer, "officer").overdue == 1  # the 2023 draft
+
+
+def test_entering_the_last_actual_moves_a_draft_to_be_submitted(world, officer) -> None:
+    from indicators.editing import indicator_set_actual
+    from indicators.parsing import Actual
+
+    row = Project.objects.get(code="T-1").indicators.get()
+    indicator_set_actual(indicator=row, version=row.project.version, actual=Actual(Decimal(9), "9", "", False), reason="",
+                         user=officer)  # fmt: skip
+    todo = counts(officer, "officer")
+    assert (todo.to_fill, todo.to_submit) == (1, 2)
+    indicator_set_actual(indicator=row, version=Project.objects.get(code="T-1").version, actual=None, reason="",
+                         user=officer)  # fmt: skip
+    assert (counts(officer, "officer").to_fill, counts(officer, "officer").to_submit) == (2, 1)
 
 
 def test_counts_are_one_query(world, officer, django_assert_num_queries) -> None:

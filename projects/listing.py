@@ -1,0 +1,321 @@
+"""The lists that grow with a province's year: filtered, searched, sorted and paged on the server.
+
+One form reads the query string of the project list, the review queue and the batch export; one
+function applies it to a queryset the caller has already narrowed to what the user may see
+(projects.access). A page costs the same at 50,000 projects as at 500: it loads 50 rows, and every
+count it shows (the total and the count per 状态) comes from one aggregate query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, F, Q, QuerySet
+
+from indicators.parsing import normalize
+from projects.forms import YearFilterForm
+from projects.models import Department, Project, Status, Unit
+from scoring.labels import WARNING_LABELS
+from scoring.schemes import SCHEMES
+
+PER_PAGE = 50
+PER_PAGE_CHOICES = (20, 50, 100, 200)
+UNIT_OPTIONS = 300  # beyond this many units the unit list asks for a 主管部门 first (a page stays small)
+BAD_CHOICE = "请从列表中选择"
+QUERY_MAX = 100
+QUERY_TOO_LONG = f"搜索内容最多 {QUERY_MAX} 个字"
+# the query parameters of a list, repeated by forms that act on "all that match" (bulk approval)
+FILTER_FIELDS = ("year", "department", "unit", "status", "grade", "warning", "q", "sort")
+UNGRADED = "none"  # the grade filter's 未评分
+ANY_WARNING, NO_WARNING = "any", "none"
+
+# sort key -> (column label, order). Ties end on pk, so a page never repeats or skips a project.
+SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "code": ("项目编码", ("code", "pk")),
+    "name": ("项目名称", ("name", "pk")),
+    "unit": ("实施单位", ("unit__code", "unit__name", "code", "pk")),
+    "department": ("主管部门", ("unit__department__code", "unit__department__name", "unit__code", "code", "pk")),
+    "status": ("状态", ("status", "unit__code", "code", "pk")),
+    "total": ("总分", ("score_total", "pk")),
+    "grade": ("等级", ("score_grade", "score_total", "pk")),
+    "warnings": ("提示", ("warning_count", "pk")),
+}
+DEFAULT_SORT = "code"
+
+
+def grade_choices() -> list[tuple[str, str]]:
+    """Every grade a registered scheme gives (优 良 中 差, A B C D), then 未评分."""
+    seen: list[str] = []
+    for scheme in SCHEMES.values():
+        for _, grade in scheme.grade_bands:
+            if grade not in seen:
+                seen.append(grade)
+    return [(g, g) for g in seen] + [(UNGRADED, "未评分")]
+
+
+def warning_choices() -> list[tuple[str, str]]:
+    return [(ANY_WARNING, "有提示"), (NO_WARNING, "无提示"), *WARNING_LABELS.items()]
+
+
+def sort_choices() -> list[tuple[str, str]]:
+    return [(k, label) for k, (label, _) in SORTS.items()] + [(f"-{k}", f"{label}（降序）") for k, (label, _) in
+                                                              SORTS.items()]  # fmt: skip
+
+
+class ChoiceOfModel(forms.ModelChoiceField):
+    """A model choice whose every bad value, NUL characters included, is "choose from the list"."""
+
+    def validate_no_null_characters(self, value: Any) -> None:
+        if "\x00" in str(value):
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+
+
+class PlainChoice(forms.ChoiceField):
+    """A choice that says "choose from the list" for anything else, NUL characters included."""
+
+    def validate_no_null_characters(self, value: Any) -> None:
+        if "\x00" in str(value):
+            raise forms.ValidationError(BAD_CHOICE, code="invalid_choice")
+
+
+def _choice(label: str, choices: list[tuple[str, str]], empty: str) -> forms.ChoiceField:
+    return PlainChoice(label=label, required=False, choices=[("", empty), *choices],
+                       error_messages={"invalid_choice": BAD_CHOICE})  # fmt: skip
+
+
+class ProjectFilterForm(YearFilterForm):
+    """The query string of a project list. A bad value is said in Chinese and left out: the list
+    shows what the other, valid values select (never a 500, never an empty page for a typo)."""
+
+    department = ChoiceOfModel(label="主管部门", queryset=Department.objects.none(), required=False,
+                               empty_label="全部主管部门", error_messages={"invalid_choice": BAD_CHOICE})  # fmt: skip
+    unit = ChoiceOfModel(label="实施单位", queryset=Unit.objects.none(), required=False, empty_label="全部单位",
+                         error_messages={"invalid_choice": BAD_CHOICE})  # fmt: skip
+    status = _choice("状态", list(Status.choices), "全部状态")
+    grade = _choice("等级", grade_choices(), "全部等级")
+    warning = _choice("提示", warning_choices(), "全部")
+    q = forms.CharField(label="搜索", required=False, max_length=QUERY_MAX,
+                        error_messages={"max_length": QUERY_TOO_LONG})  # fmt: skip
+    sort = _choice("排序", sort_choices(), "默认排序")
+    per_page = forms.TypedChoiceField(label="每页", required=False, coerce=int, empty_value=None,
+                                      choices=[("", "")] + [(n, n) for n in PER_PAGE_CHOICES],
+                                      error_messages={"invalid_choice": BAD_CHOICE})  # fmt: skip
+
+    FILTERS = ("department", "unit", "status", "grade", "warning", "q")
+
+    def __init__(self, data: Any, *, default: int | None, units: QuerySet[Unit], fixed_status: str = "") -> None:
+        super().__init__(data, default=default)
+        self.fields["department"].queryset = Department.objects.filter(pk__in=units.values("department")).order_by(
+            "code", "name"
+        )
+        self.fields["unit"].queryset = units.select_related("department").order_by("code", "name")
+        self.fixed_status = fixed_status
+        if fixed_status:  # the review queue lists 已提交 only
+            del self.fields["status"]
+        for name in ("department", "unit", "status", "grade", "warning", "sort", "per_page"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["q"].widget.attrs.update({"class": "form-control form-control-sm", "placeholder": "项目编码或名称"})
+
+    def clean_q(self) -> str:
+        return normalize(self.cleaned_data.get("q") or "")
+
+    def value(self, name: str) -> Any:
+        """The valid value of `name`, else None: one bad field leaves the others in effect."""
+        if not self.is_bound or (not self.is_valid() and name in self.errors):
+            return None
+        return self.cleaned_data.get(name)
+
+    def chosen_year(self) -> int | None:
+        return self.value("year") or self.default
+
+    def chosen(self) -> dict[str, Any]:
+        """The filters in effect (valid ones only), for the page's chips and the exports."""
+        return {name: self.value(name) for name in self.FILTERS if name in self.fields and self.value(name)}
+
+    def sort_key(self) -> str:
+        return self.value("sort") or DEFAULT_SORT
+
+    def page_size(self) -> int:
+        return self.value("per_page") or PER_PAGE
+
+    def unit_options(self) -> tuple[list[Unit], bool]:
+        return unit_options(self.fields["unit"].queryset, self.value("department"), self.value("unit"))
+
+
+def unit_options(units: QuerySet[Unit], department: Any, chosen: Any) -> tuple[list[Unit], bool]:
+    """The units a unit select lists (those of the chosen 主管部门, else all when few), and whether
+    some were left out so the user chooses a 主管部门 first. The chosen unit is always listed."""
+    if department is not None:
+        units = units.filter(department=department)
+    shown = list(units.order_by("code", "name")[: UNIT_OPTIONS + 1])
+    more = len(shown) > UNIT_OPTIONS
+    shown = shown[:UNIT_OPTIONS]
+    if chosen is not None and chosen not in shown:
+        shown.insert(0, chosen)
+    return shown, more
+
+
+def filter_projects(scope: QuerySet[Project], form: ProjectFilterForm, *, year: int | None) -> QuerySet[Project]:
+    """`scope` narrowed by the form's valid filters (every filter but 状态: see list_counts)."""
+    rows = scope.filter(year=year)
+    if form.fixed_status:
+        rows = rows.filter(status=form.fixed_status)
+    chosen = {k: v for k, v in form.chosen().items() if k != "status"}
+    return apply_filters(rows, **chosen)
+
+
+def apply_filters(rows: QuerySet[Project], *, department: Any = None, unit: Any = None, grade: str = "",
+                  warning: str = "", q: str = "") -> QuerySet[Project]:  # fmt: skip
+    """The lists' filters on `rows`; every page and export that filters projects calls this."""
+    if department:
+        rows = rows.filter(unit__department=department)
+    if unit:
+        rows = rows.filter(unit=unit)
+    if grade == UNGRADED:
+        rows = rows.filter(Q(scored=False) | Q(score_grade=""))
+    elif grade:
+        rows = rows.filter(scored=True, score_grade=grade)
+    if warning == ANY_WARNING:
+        rows = rows.filter(warning_count__gt=0)
+    elif warning == NO_WARNING:
+        rows = rows.filter(warning_count=0)
+    elif warning:
+        rows = rows.filter(warning_codes__contains=f",{warning},")
+    if q:
+        rows = rows.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    return rows
+
+
+def with_status(rows: QuerySet[Project], form: ProjectFilterForm) -> QuerySet[Project]:
+    status = form.chosen().get("status")
+    return rows.filter(status=status) if status else rows
+
+
+@dataclass(frozen=True)
+class ListCounts:
+    """The list's counts from one query: all that match the other filters, and per 状态."""
+
+    all: int
+    by_status: dict[str, int]
+    status: str = ""
+
+    @property
+    def total(self) -> int:
+        """How many match every filter, 状态 included."""
+        return self.by_status.get(self.status, 0) if self.status else self.all
+
+    def tabs(self) -> list[tuple[str, str, int]]:
+        return [(value, label, self.by_status.get(value, 0)) for value, label in Status.choices]
+
+
+def list_counts(rows: QuerySet[Project], form: ProjectFilterForm) -> ListCounts:
+    """One aggregate over `rows` (filtered but for 状态): the total and the count of each 状态."""
+    counts = rows.order_by().aggregate(
+        all=Count("pk"), **{value: Count("pk", filter=Q(status=value)) for value, _ in Status.choices}
+    )
+    return ListCounts(counts.pop("all"), counts, form.chosen().get("status") or "")
+
+
+def ordered(rows: QuerySet[Project], sort: str) -> QuerySet[Project]:
+    descending = sort.startswith("-")
+    _, fields = SORTS.get(sort.lstrip("-"), SORTS[DEFAULT_SORT])
+    return rows.order_by(*(F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in fields))
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count (from list_counts' aggregate) instead of asking with COUNT(*)."""
+
+    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known
+
+
+@dataclass
+class ProjectList:
+    """One page of a project list with what the page shows around it."""
+
+    form: ProjectFilterForm
+    year: int | None
+    counts: ListCounts
+    page: Page
+    sort: str
+    unit_options: list[Unit]
+    more_units: bool
+    departments: list[Department]
+    per_page_choices: tuple[int, ...] = PER_PAGE_CHOICES
+
+    @cached_property
+    def chosen(self) -> dict[str, Any]:
+        return self.form.chosen()
+
+    @cached_property
+    def pages(self) -> list[Any]:
+        """Page numbers around the current one, with Paginator.ELLIPSIS for the gaps."""
+        return list(self.page.paginator.get_elided_page_range(self.page.number, on_each_side=2, on_ends=1))
+
+    @property
+    def projects(self) -> list[Project]:
+        return list(self.page.object_list)
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.chosen)
+
+    def headers(self) -> list[tuple[str, str, str, str]]:
+        """(key, label, next sort) per sortable column: a click sorts by it, a second click reverses."""
+        out = []
+        for key, (label, _) in SORTS.items():
+            state = "asc" if self.sort == key else "desc" if self.sort == f"-{key}" else ""
+            out.append((key, label, f"-{key}" if state == "asc" else key, state))
+        return out
+
+
+def project_list_page(scope: QuerySet[Project], units: QuerySet[Unit], data: Any, *, default_year: int | None,
+                      fixed_status: str = "") -> ProjectList:  # fmt: skip
+    """The page asked for by the query string `data` within `scope` (what the user may see; `units`
+    likewise): a fixed number of queries whatever the number of rows (the counts, the page's rows,
+    the options of the selects and the lookups of the chosen ones)."""
+    form = ProjectFilterForm(data or None, default=default_year, units=units, fixed_status=fixed_status)
+    year = form.chosen_year()
+    rows = filter_projects(scope, form, year=year)
+    counts = list_counts(rows, form)
+    sort = form.sort_key()
+    shown = ordered(with_status(rows, form), sort).select_related("unit", "unit__department")
+    paginator = CountedPaginator(shown, form.page_size(), count=counts.total)
+    page = paginator.get_page(data.get("page") if data else None)
+    units, more = form.unit_options()
+    departments = list(form.fields["department"].queryset)
+    return ProjectList(form, year, counts, page, sort, units, more, departments)
+
+
+def matching_projects(scope: QuerySet[Project], units: QuerySet[Unit], data: Any, *, default_year: int | None,
+                      fixed_status: str = "") -> tuple[ProjectFilterForm, QuerySet[Project]]:  # fmt: skip
+    """The form and every project the list with query string `data` shows on all its pages, in its
+    order: what a list's Excel export, its bulk approval and the batch export act on."""
+    form = ProjectFilterForm(data or None, default=default_year, units=units, fixed_status=fixed_status)
+    rows = with_status(filter_projects(scope, form, year=form.chosen_year()), form)
+    return form, ordered(rows, form.sort_key())
+
+
+def describe(form: ProjectFilterForm) -> str:
+    """The filters in effect in words: 2025年度 · 主管部门：教育局 · 提示：缺少偏差原因 · 搜索：“校园”."""
+    parts = [f"{form.chosen_year() or ''}年度"]
+    for name, value in form.chosen().items():
+        field = form.fields[name]
+        if name == "q":
+            shown = f"“{value}”"
+        elif isinstance(field, forms.ModelChoiceField):
+            shown = getattr(value, "name", str(value))
+        else:
+            shown = str(dict(field.choices).get(value, value))
+        parts.append(f"{field.label}：{shown}")
+    return " · ".join(parts)
