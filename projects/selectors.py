@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from projects.models import Project
@@ -110,22 +112,39 @@ def _label(model: Any, field: str) -> str:
     return str(model._meta.get_field(field).verbose_name)
 
 
-def _history_entries(records: list[Any], subject: Any, fields: tuple[str, ...]) -> list[TimelineEntry]:
-    """Entries for the history records of one kind of object, diffed against the previous record."""
-    previous: dict[int, Any] = {}
+TIMELINE_SHOWN = 50  # the project page's newest entries; projects:history pages through all of them
+SUBJECTS = {
+    "project": lambda r: "项目",
+    "fund": lambda r: f"资金（{r.get_source_display()}）",
+    "indicator": lambda r: f"指标“{r.level3}”",
+}
+
+
+class Timeline(list):
+    """Timeline entries, newest first; `more` when older ones exist than those it holds."""
+
+    more = False
+
+
+def _history_entries(rows: list[tuple], records: dict[str, dict[int, Any]]) -> list[TimelineEntry]:
+    """The entries of `rows` (when, key, predecessor's key, kind), in their order: each history record
+    diffed against its predecessor in `records` (kind → key → record: the rows' own and their
+    predecessors), each review step as it was taken."""
     out = []
-    for record in records:
-        before = previous.get(record.id)
-        previous[record.id] = record
+    for _, key, previous, kind in rows:
+        record = records[kind][key]
+        if kind == "round":
+            what = f"第{record.number}轮 {record.get_action_display()}"
+            out.append(TimelineEntry(record.created_at, _who(record.actor), what, reason=record.reason))
+            continue
+        before = records[kind].get(previous)
         changes = []
         if before is not None and record.history_type == "~":
-            delta = record.diff_against(before, included_fields=list(fields))
+            delta = record.diff_against(before, included_fields=list(TRACKED[kind]))
             model = record.instance_type
             changes = [(_label(model, c.field), _text(c.old, model, c.field), _text(c.new, model, c.field))
                        for c in delta.changes]  # fmt: skip
-            if not changes:
-                continue
-        what = f"{KIND[record.history_type]}{subject(record)}"
+        what = f"{KIND[record.history_type]}{SUBJECTS[kind](record)}"
         out.append(TimelineEntry(record.history_date, _who(record.history_user), what, tuple(changes),
                                  record.history_change_reason or ""))  # fmt: skip
     return out
@@ -153,23 +172,112 @@ def _text(value: Any, model: Any = None, field: str = "") -> str:
     return fmt(value) if isinstance(value, Decimal) else str(value)
 
 
-def project_timeline(project: Project) -> list[TimelineEntry]:
-    """Every recorded change to the project, its funds and indicators, and every review step."""
+def _changes_sql(model: Any, kind: str, owner: str) -> str:
+    """The history records of `model` that the timeline shows, as (when, key, predecessor's key,
+    kind): every 新建 and 删除, and each 修改 that changes a tracked field (a reordering, or a save
+    that changes nothing shown, is no entry). The database compares each record with the object's
+    previous one (LAG over its records), so no record is loaded only to be skipped; `owner` is the
+    column that names the project (a parameter)."""
+    meta = model.history.model._meta
+    quote = connection.ops.quote_name
+
+    def col(name: str) -> str:
+        return quote(meta.get_field(name).column)
+
+    fields = TRACKED[kind]
+    values = ", ".join(f"{col(name)} AS v{i}, LAG({col(name)}) OVER w AS w{i}" for i, name in enumerate(fields))
+    # NULL and a value differ (SQL's <> says neither): compare whether each is NULL too
+    differs = " OR ".join(f"v{i} <> w{i}" + (f" OR (v{i} IS NULL) <> (w{i} IS NULL)" if meta.get_field(name).null
+                                             else "") for i, name in enumerate(fields))  # fmt: skip
+    return (
+        f"SELECT entry_at, entry_key, entry_previous, entry_kind FROM ("
+        f"SELECT {col('history_date')} AS entry_at, {col('history_id')} AS entry_key, "
+        f"{col('history_type')} AS entry_type, LAG({col('history_id')}) OVER w AS entry_previous, "
+        f"'{kind}' AS entry_kind, {values} FROM {quote(meta.db_table)} WHERE {col(owner)} = %s "
+        f"WINDOW w AS (PARTITION BY {col('id')} ORDER BY {col('history_date')}, {col('history_id')})"
+        f") {kind}_records WHERE entry_type <> '~' OR entry_previous IS NULL OR {differs}"
+    )
+
+
+@functools.cache
+def _timeline_sql() -> str:
+    """Every entry of a project's timeline, newest first: the three history tables' shown records
+    and the review steps, in one statement (the project's id is its four parameters)."""
     from indicators.models import Indicator  # indicators builds on projects
     from projects.models import Fund, ReviewRound
 
-    def history(model: Any, **filters: Any) -> list[Any]:
-        return list(model.history.filter(**filters).select_related("history_user").order_by("history_date", "pk"))
+    meta, quote = ReviewRound._meta, connection.ops.quote_name
+    rounds = (
+        f"SELECT {quote(meta.get_field('created_at').column)} AS entry_at, {quote(meta.pk.column)} AS entry_key, "
+        f"NULL AS entry_previous, 'round' AS entry_kind FROM {quote(meta.db_table)} "
+        f"WHERE {quote(meta.get_field('project').column)} = %s"
+    )
+    parts = [_changes_sql(Project, "project", "id"), _changes_sql(Fund, "fund", "project"),
+             _changes_sql(Indicator, "indicator", "project"), rounds]  # fmt: skip
+    return " UNION ALL ".join(parts) + " ORDER BY entry_at DESC, entry_kind DESC, entry_key DESC"
 
-    entries = _history_entries(history(Project, id=project.pk), lambda r: "项目", TRACKED["project"])
-    entries += _history_entries(history(Fund, project_id=project.pk),
-                                lambda r: f"资金（{r.get_source_display()}）", TRACKED["fund"])  # fmt: skip
-    entries += _history_entries(history(Indicator, project_id=project.pk),
-                                lambda r: f"指标“{r.level3}”", TRACKED["indicator"])  # fmt: skip
-    for step in ReviewRound.objects.filter(project=project).select_related("actor"):
-        what = f"第{step.number}轮 {step.get_action_display()}"
-        entries.append(TimelineEntry(step.created_at, _who(step.actor), what, reason=step.reason))
-    return sorted(entries, key=lambda e: e.when, reverse=True)
+
+class TimelineRows:
+    """A project's timeline as (when, key, predecessor's key, kind) rows, newest first, read a slice
+    at a time in one query (what a Paginator pages; count() is one more); timeline_entries makes a
+    slice's entries."""
+
+    def __init__(self, project: Project) -> None:
+        self.params = [project.pk] * 4
+
+    def count(self) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({_timeline_sql()}) timeline", self.params)
+            return cursor.fetchone()[0]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Any:
+        return iter(self[:])
+
+    def __getitem__(self, rows: slice) -> list[tuple]:
+        start = rows.start or 0
+        limit = 2**62 if rows.stop is None else max(rows.stop - start, 0)  # [n:] is every row from n
+        with connection.cursor() as cursor:
+            cursor.execute(f"{_timeline_sql()} LIMIT %s OFFSET %s", [*self.params, limit, start])
+            return [tuple(row) for row in cursor.fetchall()]
+
+
+def project_history_rows(project: Project) -> TimelineRows:
+    """Every entry of the project's timeline, newest first: slice it (a page) and pass the slice to
+    timeline_entries."""
+    return TimelineRows(project)
+
+
+def timeline_entries(rows: Any) -> list[TimelineEntry]:
+    """The entries of a slice of project_history_rows, loaded with their predecessors in one query
+    per kind of record (at most four, whatever the slice's length or the history's)."""
+    from indicators.models import Indicator
+    from projects.models import Fund, ReviewRound
+
+    rows = list(rows)
+    wanted: dict[str, set[int]] = {}
+    for _, key, previous, kind in rows:
+        wanted.setdefault(kind, set()).update(k for k in (key, previous) if k is not None)
+    sources = {"project": Project.history, "fund": Fund.history, "indicator": Indicator.history}
+    records: dict[str, dict[int, Any]] = {}
+    for kind, keys in wanted.items():
+        if kind == "round":
+            found = ReviewRound.objects.filter(pk__in=keys).select_related("actor")
+        else:
+            found = sources[kind].filter(history_id__in=keys).select_related("history_user")
+        records[kind] = {r.pk: r for r in found}
+    return _history_entries(rows, records)
+
+
+def project_timeline(project: Project, *, limit: int = TIMELINE_SHOWN) -> Timeline:
+    """The newest `limit` recorded changes to the project, its funds and indicators, and review
+    steps, newest first; `more` says there are older ones (projects:history lists them all)."""
+    rows = list(project_history_rows(project)[: limit + 1])
+    timeline = Timeline(timeline_entries(rows[:limit]))
+    timeline.more = len(rows) > limit
+    return timeline
 
 
 def last_return(project: Project) -> Any:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.project_list, name="list"),
     path("new/", views.project_create, name="create"),
     path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/history/", views.project_history, name="history"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("<int:pk>/submit/", views.project_submit, name="submit"),
     path("<int:pk>/withdraw/", views.project_withdraw, name="withdraw"),

@@ -179,3 +179,23 @@ def project_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("projects:detail", pk=project.pk)
     messages.error(request, "；".join(e for errors in form.errors.values() for e in errors), extra_tags="danger")
     return redirect("projects:detail", pk=project.pk)
+
+
+HISTORY_PER_PAGE = 50
+
+
+@login_required
+@require_GET
+def project_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """修改与审核记录: the project's whole timeline, newest first, 50 entries a page; only the page's
+    records (and their predecessors) are loaded and diffed."""
+    from django.core.paginator import Paginator
+
+    from projects.selectors import project_history_rows, timeline_entries
+
+    project = project_for_user(request.user, pk)
+    page = Paginator(project_history_rows(project), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    page.object_list = timeline_entries(page.object_list)
+    pages = page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    context = {"project": project, "page": page, "pages": pages, "timeline": page.object_list, "paged": True}
+    return render(request, "projects/history.html", context)

@@ -195,6 +195,7 @@ ACCESS: dict[str, Spec] = {
     "projects:list": Spec(ANY_ROLE, query="year=2022"),
     "projects:create": Spec(OFFICERS, GP, data=constant(year=2022, code="A2200008", name="新项目", scheme="national")),
     "projects:detail": Spec(READ),
+    "projects:history": Spec(READ),  # 修改与审核记录, paged: whoever may read the project
     "projects:edit": Spec(WRITE, GP, data=edit_data),
     "projects:submit": Spec(WRITE, P, ok_post=(302,)),
     # 撤回: the submitting unit's officer only (other roles 403 before the project is looked up)
