@@ -70,6 +70,7 @@ check: lint test
 bench: setup
 	$(PY) bench/import_and_score.py
 	$(PY) bench/pages.py
+	$(PY) bench/lists.py --sizes 500,5000
 	$(PY) bench/reports.py
 
 worker: setup
