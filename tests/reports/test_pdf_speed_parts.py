@@ -181,3 +181,15 @@ def test_fixed_layout_prints_the_same_pages(name: str, tmp_path: Path) -> None:
         _pages(page, automatic, tmp_path, "auto"),
     )
     assert len(fixed_pages) > 1 and fixed_pages == automatic_pages
+
+
+@pytest.mark.parametrize("big", [False, True])
+def test_same_bytes_as_a_fresh_font_configuration_and_the_automatic_layout(big: bool) -> None:
+    """Neither the shared FontConfiguration and stylesheet nor the fixed layout change one byte of
+    a report's PDF (WeasyPrint writes no date or random id unless asked), huge amounts included."""
+    data = _big_amounts(sample_report()) if big else sample_report("framework2013")
+    page = pdf.html(outline(data))
+    automatic = pdf.STYLESHEET.read_text().replace("table.fixed { table-layout: fixed; }", "")
+    plain = HTML(string=page, base_url=str(pdf.STYLESHEET.parent)).write_pdf(stylesheets=[CSS(string=automatic)])
+    pdf.render(sample_report())  # the shared FontConfiguration has seen another report first
+    assert pdf.render(data) == plain
