@@ -38,21 +38,29 @@ NUMBER = re.compile(r"[-−]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?%?")  # amounts, poin
 
 # What report.css gives a table cell, for `_fits`: A4 (595.28pt) less the @page side margins
 # (2.6cm + 2.8cm), the table's font size, and each cell's padding (2 × 1.5pt) and collapsed border (1px).
-TEXT_WIDTH_PT = 442.2
-CELL_FONT_PT = 10.5
-CELL_INSET_PT = 3.75
+# Decimal, as every number in this module (tests/scoring/test_no_float.py): layout estimates too
+TEXT_WIDTH_PT = Decimal("442.2")
+CELL_FONT_PT = Decimal("10.5")
+CELL_INSET_PT = Decimal("3.75")
 HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 OPENING, CLOSING = "（《【〔", "）》】〕、。，；：！？"  # a line may break before / after these (and Han)
+
+
+def _ems(text: str) -> dict[str, Decimal]:
+    """'0=0.557 1=0.471 …' as {character: width in em}."""
+    return {pair[0]: Decimal(pair[2:]) for pair in text.split()}
+
+
 # Advance widths (em) in Noto Serif CJK SC regular and bold of what narrow cells hold (amounts, points,
 # rates); Han characters and the full-width marks above are 1 em, and anything else counts 1.1 em
 # (more than any other Latin letter or sign: W, the widest, is 1.091 em in bold).
 NARROW_EM = {
-    False: {"0": 0.557, "1": 0.471, "2": 0.558, "3": 0.557, "4": 0.555, "5": 0.558, "6": 0.558, "7": 0.549,
-            "8": 0.558, "9": 0.562, ",": 0.327, ".": 0.327, "%": 0.923, "-": 0.346, "−": 0.58, "+": 0.58},
-    True: {"0": 0.593, "1": 0.466, "2": 0.594, "3": 0.593, "4": 0.593, "5": 0.594, "6": 0.594, "7": 0.588,
-           "8": 0.594, "9": 0.596, ",": 0.335, ".": 0.335, "%": 0.966, "-": 0.37, "−": 0.603, "+": 0.603},
+    False: _ems("0=0.557 1=0.471 2=0.558 3=0.557 4=0.555 5=0.558 6=0.558 7=0.549 8=0.558 9=0.562"
+                " ,=0.327 .=0.327 %=0.923 -=0.346 −=0.58 +=0.58"),
+    True: _ems("0=0.593 1=0.466 2=0.594 3=0.593 4=0.593 5=0.594 6=0.594 7=0.588 8=0.594 9=0.596"
+               " ,=0.335 .=0.335 %=0.966 -=0.37 −=0.603 +=0.603"),
 }  # fmt: skip
-FULL_EM, WIDE_EM = 1.0, 1.1
+FULL_EM, WIDE_EM = Decimal(1), Decimal("1.1")
 
 
 def harfbuzz_subsetting_available() -> bool:
@@ -150,10 +158,10 @@ def _words(text: str) -> list[str]:
     return out
 
 
-def _width_pt(word: str, bold: bool) -> float:
+def _width_pt(word: str, bold: bool) -> Decimal:
     """An upper bound of `word`'s width in a table cell (report.css: 10.5pt)."""
     narrow = NARROW_EM[bold]
-    return sum(narrow.get(ch) or (FULL_EM if _full_width(ch) else WIDE_EM) for ch in word) * CELL_FONT_PT
+    return sum((narrow.get(ch) or (FULL_EM if _full_width(ch) else WIDE_EM) for ch in word), Decimal(0)) * CELL_FONT_PT
 
 
 def _fits(rows: list[_Row], percentages: list[str]) -> bool:
@@ -163,10 +171,10 @@ def _fits(rows: list[_Row], percentages: list[str]) -> bool:
     min-content width asks for more), which is what `table-layout: fixed` gives at a fraction of
     the cost; otherwise (a long project code, a huge amount) the table keeps the automatic layout.
     """
-    shares = [float(p) / 100 for p in percentages]
+    shares = [Decimal(p) / 100 for p in percentages]
     for row in rows:
         for cell in row.cells:
-            room = sum(shares[cell.column : cell.column + cell.colspan]) * TEXT_WIDTH_PT - CELL_INSET_PT
+            room = sum(shares[cell.column : cell.column + cell.colspan], Decimal(0)) * TEXT_WIDTH_PT - CELL_INSET_PT
             words = [cell.text] if "num" in cell.classes.split() else _words(cell.text)
             if any(_width_pt(word, row.bold) > room for word in words):
                 return False

@@ -142,9 +142,9 @@ def test_words_and_widths() -> None:
     assert pdf._words("项目资金（万元）") == ["项", "目", "资", "金", "（万", "元）"]
     assert pdf._words("15000022T000000000900 89.41%") == ["15000022T000000000900", "89.41%"]
     # Upper bounds of the printed width: 89.41% is 35.7pt in Noto Serif CJK SC at 10.5pt, 37.1pt in bold.
-    assert 35.6 < pdf._width_pt("89.41%", False) < 36.0
-    assert 37.0 < pdf._width_pt("89.41%", True) < 37.4
-    assert pdf._width_pt("Wi", False) == pytest.approx(2 * 1.1 * 10.5)
+    assert Decimal("35.6") < pdf._width_pt("89.41%", False) < 36
+    assert 37 < pdf._width_pt("89.41%", True) < Decimal("37.4")
+    assert pdf._width_pt("Wi", False) == 2 * Decimal("1.1") * Decimal("10.5")
 
 
 def test_text_width_matches_the_stylesheet() -> None:
@@ -153,8 +153,8 @@ def test_text_width_matches_the_stylesheet() -> None:
         r"@page\s*{[^}]*?margin:\s*([\d.]+)cm\s+([\d.]+)cm\s+([\d.]+)cm\s+([\d.]+)cm", pdf.STYLESHEET.read_text()
     )
     assert margins
-    right, left = float(margins[2]), float(margins[4])
-    assert abs(pdf.TEXT_WIDTH_PT - (21.0 - right - left) / 2.54 * 72) < 0.1
+    right, left = Decimal(margins[2]), Decimal(margins[4])
+    assert abs(pdf.TEXT_WIDTH_PT - (21 - right - left) / Decimal("2.54") * 72) < Decimal("0.1")
     assert re.search(r"table\s*{[^}]*font-size:\s*10\.5pt", pdf.STYLESHEET.read_text())
 
 
