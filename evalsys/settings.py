@@ -119,6 +119,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with its plain input, select and textarea templates written in Python
+# (the same markup; the indicator editor has over a hundred inputs a page)
+FORM_RENDERER = "evalsys.lib.form_renderer.FastRenderer"
+
 WSGI_APPLICATION = "evalsys.wsgi.application"
 
 DATABASES = {
