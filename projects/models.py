@@ -152,11 +152,13 @@ class Project(models.Model):
         ]
         # what the project lists and the review queue filter by: a year's projects by state, by unit
         indexes = [
-            models.Index(fields=["year", "status"], name="project_year_status"),
+            # the lists' counts per 状态 within a year (and, with unit, an evaluator's units) from the index alone
+            models.Index(fields=["year", "status", "unit"], name="project_year_status_unit"),
             models.Index(fields=["year", "unit"], name="project_year_unit"),
-            # the lists' default order (项目编码) and the to-do counts by state
+            # the lists' default order (项目编码)
             models.Index(fields=["year", "code"], name="project_year_code"),
-            models.Index(fields=["status", "answered", "year"], name="project_status_answered"),
+            # the to-do counts of every year by state
+            models.Index(fields=["status", "answered", "year", "unit"], name="project_todo"),
         ]
 
     def __str__(self) -> str:

@@ -340,7 +340,8 @@ def todo_counts(scope: QuerySet[Project], *, role: str, today: datetime.date, de
     from projects.models import Status
 
     draft = Q(status=Status.DRAFT)
-    counts = scope.order_by().aggregate(
+    waiting = scope.filter(status__in=[Status.DRAFT, Status.RETURNED, Status.SUBMITTED])  # 已审核 waits for nobody
+    counts = waiting.order_by().aggregate(
         to_fill=Count("pk", filter=draft & Q(answered=False)),
         to_submit=Count("pk", filter=draft & Q(answered=True)),
         returned=Count("pk", filter=Q(status=Status.RETURNED)),

@@ -19,8 +19,15 @@ from review.selectors import review_years
 
 
 def batch_scope(
-    user: Any, *, year: int | None, department: Any, unit: Any, statuses: Sequence[str] = (Status.APPROVED,),
-    grade: str = "", warning: str = "", q: str = "",
+    user: Any,
+    *,
+    year: int | None,
+    department: Any,
+    unit: Any,
+    statuses: Sequence[str] = (Status.APPROVED,),
+    grade: str = "",
+    warning: str = "",
+    q: str = "",
 ) -> tuple[str, list[int]]:
     """(description, project ids) of a batch export, within what `user` may see, in `statuses`
     (已审核 by default), narrowed by the lists' filters (projects.listing.apply_filters)."""

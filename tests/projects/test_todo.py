@@ -71,8 +71,8 @@ def test_entering_the_last_actual_moves_a_draft_to_be_submitted(world, officer) 
     from indicators.parsing import Actual
 
     row = Project.objects.get(code="T-1").indicators.get()
-    indicator_set_actual(indicator=row, version=row.project.version, actual=Actual(Decimal(9), "9", "", False), reason="",
-                         user=officer)  # fmt: skip
+    nine = Actual(Decimal(9), "9", "", False)
+    indicator_set_actual(indicator=row, version=row.project.version, actual=nine, reason="", user=officer)
     todo = counts(officer, "officer")
     assert (todo.to_fill, todo.to_submit) == (1, 2)
     indicator_set_actual(indicator=row, version=Project.objects.get(code="T-1").version, actual=None, reason="",
