@@ -59,6 +59,7 @@ class BatchExportForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
         for name in ("year", "q"):
             self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
+        self.fields["statuses"].widget.attrs["class"] = "form-check-input"
 
     def clean_q(self) -> str:
         return normalize(self.cleaned_data.get("q") or "")
