@@ -20,6 +20,7 @@ from django.urls import reverse
 from indicators.models import Indicator
 from projects.demo import PASSWORD, load_demo
 from projects.models import Project, Status
+from tests.browser.support import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.flaky(reruns=1)]
 
@@ -39,15 +40,6 @@ def axe_script() -> Path:
     installed = json.loads((AXE.parent / "package.json").read_text())["version"]
     assert installed == AXE_VERSION, f"axe-core {installed} in .cache/axe, the Makefile pins {AXE_VERSION}"
     return AXE
-
-
-def login(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
 
 
 AXE_URL = "/__axe-core.js"  # answered by the test (serve_axe), never by the site

@@ -14,23 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from projects.demo import PASSWORD, load_demo
+from projects.demo import load_demo
 from projects.models import Project, Status, Unit
 from scoring.services import projects_rescore
+from tests.browser.support import login
 from tests.review.conftest import make_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.flaky(reruns=1)]
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 YEAR = 2025
-
-
-def login(page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
 
 
 def shoot(page, shots: Path, name: str) -> None:

@@ -16,19 +16,11 @@ from pypdf import PdfReader
 
 from projects.demo import PASSWORD, load_demo
 from projects.models import Project
+from tests.browser.support import login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.flaky(reruns=1)]
 SEED_CODE = "15000025T000000000900"
 A4_POINTS = (595, 842)
-
-
-def login(page, username: str, password: str = PASSWORD) -> None:
-    page.context.clear_cookies()
-    page.goto(page.base_url + "/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(re.compile(r".*/$"))
 
 
 def test_the_print_view_prints_on_a4_without_navigation(page, shots) -> None:
