@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from evalsys.lib.bulk import bulk_update_columns
 from scoring.display import has_actuals
 from scoring.rules import evaluate, fmt, pts
 from scoring.schemes import get_scheme
@@ -129,5 +130,5 @@ def projects_store_scores(*, evaluated: list[tuple[Any, EvaluationInput]]) -> in
         project.answered = all_answered(ev)
         project.scored = has_actuals(ev)
         changed.append(project)
-    Project.objects.bulk_update(changed, STORED, batch_size=500)
+    bulk_update_columns(changed, Project, STORED)  # COPY and one UPDATE on PostgreSQL
     return len(changed)

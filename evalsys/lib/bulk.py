@@ -89,6 +89,33 @@ def bulk_create_logged(objs: Sequence[models.Model], model: type[models.Model], 
                                              for f in columns] for o in objs))  # fmt: skip
 
 
+def bulk_update_columns(objs: Sequence[models.Model], model: type[models.Model], fields: list[str]) -> int:
+    """Write `fields` of `objs` (rows that exist) as Django's bulk_update does, with no history.
+
+    Django's bulk_update builds a CASE WHEN per row and field, which cost a quarter of a 1,000-project
+    import; on PostgreSQL the values are copied into a temporary table of the same column types and
+    applied with one UPDATE … FROM. Other databases take bulk_update's path."""
+    if not objs:
+        return 0
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objs, fields, batch_size=500)
+        return len(objs)
+    meta, quote = model._meta, connection.ops.quote_name
+    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    table, scratch = quote(meta.db_table), quote(f"evalsys_update_{meta.db_table}")
+    names = ", ".join(quote(c.column) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {scratch} AS SELECT {names} FROM {table} WITH NO DATA")
+    _copy(f"evalsys_update_{meta.db_table}", columns, ([getattr(o, c.attname) for c in columns] for o in objs))
+    sets = ", ".join(f"{quote(c.column)} = v.{quote(c.column)}" for c in columns[1:])
+    pk = quote(meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} AS t SET {sets} FROM {scratch} AS v WHERE t.{pk} = v.{pk}")
+        cursor.execute(f"DROP TABLE {scratch}")
+    return len(objs)
+
+
 def _prepare(objs: Sequence[models.Model], fields: list[models.Field]) -> None:
     """What bulk_create does before writing: auto_now values and the instances' state."""
     timed = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
