@@ -114,7 +114,7 @@ def workbook_import(
                                                            year=year)  # fmt: skip
                 transaction.set_rollback(True)
             else:  # the rows just written, scored in memory: nothing is read back
-                projects_store_scores(evaluated=writer.evaluation_inputs(ids))
+                projects_store_scores(evaluated=writer.evaluation_inputs(ids), copy=True)
     except IntegrityError as exc:  # another import created the same project meanwhile
         raise ImportFailed([CONCURRENT]) from exc
     return report

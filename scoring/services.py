@@ -115,7 +115,7 @@ def projects_rescore(*, project_ids: list[int]) -> int:
     return projects_store_scores(evaluated=changed)
 
 
-def projects_store_scores(*, evaluated: list[tuple[Any, EvaluationInput]]) -> int:
+def projects_store_scores(*, evaluated: list[tuple[Any, EvaluationInput]], copy: bool | None = None) -> int:
     """Score each (project, input) and store its totals in one bulk update (the import passes the
     rows it has just written, so nothing is read back)."""
     from projects.models import Project
@@ -130,5 +130,5 @@ def projects_store_scores(*, evaluated: list[tuple[Any, EvaluationInput]]) -> in
         project.answered = all_answered(ev)
         project.scored = has_actuals(ev)
         changed.append(project)
-    bulk_update_columns(changed, Project, STORED)  # COPY and one UPDATE on PostgreSQL
+    bulk_update_columns(changed, Project, STORED, copy=copy)  # COPY and one UPDATE on PostgreSQL for many
     return len(changed)

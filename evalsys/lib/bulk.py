@@ -89,15 +89,21 @@ def bulk_create_logged(objs: Sequence[models.Model], model: type[models.Model], 
                                              for f in columns] for o in objs))  # fmt: skip
 
 
-def bulk_update_columns(objs: Sequence[models.Model], model: type[models.Model], fields: list[str]) -> int:
+COPY_FROM = 50  # rows from which bulk_update_columns copies instead of bulk_update (PostgreSQL)
+
+
+def bulk_update_columns(objs: Sequence[models.Model], model: type[models.Model], fields: list[str], *,
+                        copy: bool | None = None) -> int:  # fmt: skip
     """Write `fields` of `objs` (rows that exist) as Django's bulk_update does, with no history.
 
     Django's bulk_update builds a CASE WHEN per row and field, which cost a quarter of a 1,000-project
-    import; on PostgreSQL the values are copied into a temporary table of the same column types and
-    applied with one UPDATE … FROM. Other databases take bulk_update's path."""
+    import; on PostgreSQL a batch of COPY_FROM rows or more is copied into a temporary table of the
+    same column types and applied with one UPDATE … FROM. Fewer rows (an edit's one project), and
+    other databases, take bulk_update's path: no scratch table for a single row. `copy` decides
+    instead of the row count (an import copies whatever its size: the same statements at any size)."""
     if not objs:
         return 0
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not (len(objs) >= COPY_FROM if copy is None else copy):
         model.objects.bulk_update(objs, fields, batch_size=500)
         return len(objs)
     meta, quote = model._meta, connection.ops.quote_name

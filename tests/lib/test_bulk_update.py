@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from evalsys.lib.bulk import bulk_update_columns
+from evalsys.lib.bulk import COPY_FROM, bulk_update_columns
 from projects.models import Project
 from scoring.services import STORED
 from tests import factories
@@ -25,14 +25,16 @@ VALUES = [  # every stored column, with None, extremes, quotes, tabs and backsla
 ]  # fmt: skip
 
 
-def test_every_stored_column_is_written_and_read_back(unit_a) -> None:
-    projects = [factories.project(unit=unit_a, code=f"U{i}", year=2025) for i in range(len(VALUES))]
-    untouched = factories.project(unit=unit_a, code="U9", year=2025, score_grade="良")
-    for project, values in zip(projects, VALUES, strict=True):
+@pytest.mark.parametrize("copies", [1, COPY_FROM])  # bulk_update's path, and COPY's on PostgreSQL
+def test_every_stored_column_is_written_and_read_back(unit_a, copies) -> None:
+    values_list = VALUES * copies
+    projects = [factories.project(unit=unit_a, code=f"U{i}", year=2025) for i in range(len(values_list))]
+    untouched = factories.project(unit=unit_a, code="UNTOUCHED", year=2025, score_grade="良")
+    for project, values in zip(projects, values_list, strict=True):
         for name, value in values.items():
             setattr(project, name, value)
-    assert bulk_update_columns(projects, Project, STORED) == len(VALUES)
-    for project, values in zip(projects, VALUES, strict=True):
+    assert bulk_update_columns(projects, Project, STORED) == len(values_list)
+    for project, values in zip(projects, values_list, strict=True):
         stored = Project.objects.filter(pk=project.pk).values(*STORED).get()
         assert stored == values
     assert Project.objects.get(pk=untouched.pk).score_grade == "良"  # other rows are left alone
@@ -42,7 +44,7 @@ def test_every_stored_column_is_written_and_read_back(unit_a) -> None:
 def test_on_postgresql_it_is_a_fixed_number_of_statements(unit_a) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("the COPY path is PostgreSQL's; elsewhere Django's bulk_update runs")
-    for count in (3, 40):
+    for count in (COPY_FROM, 3 * COPY_FROM):
         rows = [factories.project(unit=unit_a, code=f"N{count}-{i}", year=2025) for i in range(count)]
         for row in rows:
             row.warning_count = 5
@@ -50,3 +52,13 @@ def test_on_postgresql_it_is_a_fixed_number_of_statements(unit_a) -> None:
             bulk_update_columns(rows, Project, ["warning_count"])
         assert len(captured) == 4  # drop, create the scratch table, update, drop (COPY is not a logged query)
         assert set(Project.objects.filter(pk__in=[r.pk for r in rows]).values_list("warning_count", flat=True)) == {5}
+
+
+def test_a_few_rows_take_one_update_and_no_scratch_table(unit_a) -> None:
+    rows = [factories.project(unit=unit_a, code=f"F{i}", year=2025) for i in range(2)]
+    for row in rows:
+        row.score_grade = "中"
+    with CaptureQueriesContext(connection) as captured:
+        bulk_update_columns(rows, Project, ["score_grade"])
+    assert len(captured) == 1 and "TEMPORARY" not in captured[0]["sql"]
+    assert set(Project.objects.filter(pk__in=[r.pk for r in rows]).values_list("score_grade", flat=True)) == {"中"}
