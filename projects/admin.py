@@ -8,11 +8,11 @@ from django.db import models
 from django.db.models import F, Q
 
 from indicators.models import Indicator
+from projects.listing import apply_filters, grade_choices
 from projects.models import Department, Fund, Membership, Project, SubmissionDeadline, Unit
 from projects.services import EDITABLE
 from scoring.display import UNSCORED, actual_text, target_text
 from scoring.rules import fmt
-from scoring.schemes import SCHEMES
 from scoring.services import indicator_input, projects_rescore
 
 # Change lists over tables that grow (issue 10 "Scale"): 50 rows a page, no COUNT(*) of the whole
@@ -48,10 +48,6 @@ class ProjectYearFilter(YearFilter):
     path = "project__year"
 
 
-GRADES = list(dict.fromkeys(label for scheme in SCHEMES.values() for _, label in scheme.grade_bands))
-NOT_SCORED = "none"
-
-
 class GradeFilter(admin.SimpleListFilter):
     """等级: the schemes' grades (a fixed list), and 未评分 (no actual yet: the stored grade is not shown)."""
 
@@ -59,12 +55,10 @@ class GradeFilter(admin.SimpleListFilter):
     parameter_name = "grade"
 
     def lookups(self, request, model_admin) -> list[tuple[str, str]]:
-        return [*((grade, grade) for grade in GRADES), (NOT_SCORED, UNSCORED)]
+        return grade_choices()  # the lists' choices and filter (projects.listing)
 
     def queryset(self, request, queryset):
-        if self.value() == NOT_SCORED:
-            return queryset.filter(scored=False)
-        return queryset.filter(scored=True, score_grade=self.value()) if self.value() in GRADES else queryset
+        return apply_filters(queryset, grade=self.value()) if self.value() in dict(grade_choices()) else queryset
 
 
 class WarningFilter(admin.SimpleListFilter):

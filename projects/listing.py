@@ -49,12 +49,8 @@ DEFAULT_SORT = "code"
 
 def grade_choices() -> list[tuple[str, str]]:
     """Every grade a registered scheme gives (优 良 中 差, A B C D), then 未评分."""
-    seen: list[str] = []
-    for scheme in SCHEMES.values():
-        for _, grade in scheme.grade_bands:
-            if grade not in seen:
-                seen.append(grade)
-    return [(g, g) for g in seen] + [(UNGRADED, "未评分")]
+    grades = dict.fromkeys(grade for scheme in SCHEMES.values() for _, grade in scheme.grade_bands)
+    return [(g, g) for g in grades] + [(UNGRADED, "未评分")]
 
 
 def warning_choices() -> list[tuple[str, str]]:

@@ -8,12 +8,12 @@ from typing import Any
 from django import forms
 
 from indicators.parsing import CellError, normalize, parse_decimal
+from projects.listing import BAD_CHOICE, ChoiceOfModel
 from projects.models import Department
 from projects.services import REASON_REQUIRED
 from review.services import NOTHING_CHOSEN
 
 BAD_ID = "所选项目无效，请刷新页面后重试"
-BAD_CHOICE = "请从列表中选择"
 
 
 class YearForm(forms.Form):
@@ -33,14 +33,6 @@ class YearForm(forms.Form):
         """The valid year chosen, else the newest (also when the form is invalid)."""
         year = self.cleaned_data.get("year") if self.is_valid() else None
         return year or self.default_year
-
-
-class ChoiceOfModel(forms.ModelChoiceField):
-    """A model choice whose every bad value, NUL characters included, is "choose from the list"."""
-
-    def validate_no_null_characters(self, value: Any) -> None:
-        if "\x00" in str(value):
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
 
 
 class OverviewForm(YearForm):

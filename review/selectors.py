@@ -27,12 +27,6 @@ def review_years(scope: QuerySet[Project]) -> list[int]:
     return years_of(scope)
 
 
-def review_queue(scope: QuerySet[Project], *, year: int | None) -> list[Project]:
-    """Submitted projects of `year` within `scope` (see review.access), with their stored totals."""
-    waiting = scope.filter(year=year, status=Status.SUBMITTED)
-    return list(waiting.select_related("unit", "unit__department").order_by("unit__code", "code", "pk"))
-
-
 def review_rounds(project: Project) -> list[ReviewRound]:
     return list(project.rounds.select_related("actor").order_by("created_at", "pk"))
 
