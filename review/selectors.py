@@ -172,11 +172,14 @@ def officer_feedback(project: Project, evaluation: Evaluation) -> Feedback:
 
 
 def last_year_rows(project: Project) -> dict[tuple[str, str, str], Indicator]:
-    """Last year's copy of each indicator (same project code in year − 1, same 一级/二级/三级), with
-    its project's scheme for scoring: one query, whatever the number of rows."""
+    """Last year's copy of each indicator (the same unit's project of the same code in year − 1, same
+    一级/二级/三级), with its project's scheme for scoring: one query, whatever the number of rows.
+    Another unit's project of that code and year is never shown: its values are not this unit's."""
     if not project.code:
         return {}
-    rows = Indicator.objects.filter(project__code=project.code, project__year=project.year - 1)
+    rows = Indicator.objects.filter(
+        project__code=project.code, project__year=project.year - 1, project__unit_id=project.unit_id
+    )
     return {(i.level1, i.level2, i.level3): i for i in rows.select_related("project")}
 
 

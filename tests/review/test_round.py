@@ -77,8 +77,17 @@ def test_last_year_is_shown_beside_the_same_indicator(client, evaluator, submitt
                         target=None, target_text="提升", actual_label="达成")  # other 二级: not the same  # fmt: skip
     client.force_login(evaluator)
     html = page(client, submitted)
-    assert "2021年度：目标 ≥12个 · 实际 6个 · 得分 30.00/60.00" in html
+    assert "上年（2021年度，本单位同编码项目）：目标 ≥12个 · 实际 6个 · 得分 30.00/60.00" in html
     assert html.count('class="last-year') == 1
+
+
+def test_last_year_of_another_unit_is_not_shown(client, evaluator, submitted, unit_b) -> None:
+    """Another unit's project with this code last year (its values invented) is never shown as 上年."""
+    squatted = factories.project(unit=unit_b, code="R-001", year=2021, status=Status.APPROVED)
+    factories.indicator(squatted, level3="培训人次", weight="60", target=Decimal(99), actual=Decimal(1))
+    client.force_login(evaluator)
+    html = page(client, submitted)
+    assert 'class="last-year' not in html and "≥99" not in html
 
 
 def test_last_year_costs_one_query_whatever_the_rows(client, evaluator, submitted, unit_a,
