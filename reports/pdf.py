@@ -17,11 +17,14 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.template.loader import render_to_string
 
 from reports.data import ReportData
@@ -30,6 +33,7 @@ from reports.outline import Document, Grid, Heading, PageBreak, Paragraph, outli
 if TYPE_CHECKING:
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import URLFetcher
 
 TEMPLATE = "reports/report.html"
 STYLESHEET = Path(__file__).resolve().parent / "static" / "reports" / "report.css"
@@ -239,7 +243,7 @@ def render_document(document: Document) -> bytes:
     from weasyprint import HTML
 
     fonts, stylesheet = shared()
-    page = HTML(string=html(document), base_url=str(STYLESHEET.parent))
+    page = HTML(string=html(document), base_url=str(STYLESHEET.parent), url_fetcher=static_fetcher())
     return page.write_pdf(stylesheets=[stylesheet], font_config=fonts)
 
 
@@ -263,3 +267,44 @@ def shared() -> tuple[FontConfiguration, CSS]:
         fonts = FontConfiguration()
         state.update(pid=os.getpid(), fonts=fonts, css=CSS(filename=str(STYLESHEET), font_config=fonts))
     return state["fonts"], state["css"]
+
+
+# --- what WeasyPrint may read -----------------------------------------------------------------
+
+NOT_STATIC = "报告只能引用本系统的静态文件：{url}"
+
+
+def static_roots() -> tuple[Path, ...]:
+    """The folders of the app's own static files: the report's stylesheet folder and Django's."""
+    roots = [STYLESHEET.parent.parent, *settings.STATICFILES_DIRS]
+    if settings.STATIC_ROOT:
+        roots.append(settings.STATIC_ROOT)
+    return tuple(Path(root).resolve() for root in roots)
+
+
+def is_static(url: str, roots: Iterable[Path]) -> bool:
+    """Whether `url` is a file:// URL of a file inside one of `roots` (after resolving `..` and links)."""
+    if not url.lower().startswith("file://"):
+        return False
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        return False
+    path = Path(unquote(parts.path)).resolve()
+    return any(path.is_relative_to(root) for root in roots)
+
+
+def static_fetcher() -> URLFetcher:
+    """A WeasyPrint URL fetcher that reads the app's own static files and nothing else: no other
+    file (file:///etc/passwd), no http(s), ftp or data URL. Refused URLs raise, which WeasyPrint
+    logs as a warning and renders without the resource."""
+    from weasyprint.urls import URLFetcher  # loaded with the first PDF, as WeasyPrint is above
+
+    roots = static_roots()
+
+    class StaticOnly(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if not is_static(url, roots):
+                raise ValueError(NOT_STATIC.format(url=url[:200]))
+            return super().fetch(url, headers)
+
+    return StaticOnly(allowed_protocols=("file",), allow_redirects=False)
