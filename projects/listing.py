@@ -8,17 +8,19 @@ count it shows (the total and the count per 状态) comes from one aggregate que
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 
 from indicators.parsing import normalize
+from projects.access import role_of
 from projects.forms import YearFilterForm
-from projects.models import Department, Project, Status, Unit
+from projects.models import Department, Project, Role, Status, Unit
 from scoring.labels import WARNING_LABELS
 from scoring.schemes import SCHEMES
 
@@ -45,6 +47,27 @@ SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "warnings": ("提示", ("warning_count", "pk")),
 }
 DEFAULT_SORT = "code"
+
+
+# the states of a project where each role's work waits (its to-do: projects.selectors.Todo)
+WORK = {
+    Role.OFFICER: (Status.DRAFT, Status.RETURNED),
+    Role.EVALUATOR: (Status.SUBMITTED,),
+    Role.ADMIN: (Status.DRAFT, Status.RETURNED, Status.SUBMITTED),
+}
+
+
+def default_year(user: Any, scope: QuerySet[Project], *, waiting: Iterable[str] | None = None) -> int | None:
+    """The year a page over `scope` (what it may show `user`) opens on without ?year=: the newest
+    year where the user's work waits (a project in a state of `waiting`, by default those of the
+    user's role: WORK), else the newest year of `scope`, else None. One query. Every list, the
+    review queue, the overview and their exports ask here, so one project copied into a new year
+    no longer moves everyone's pages away from the year where their work is."""
+    states = list(WORK.get(role_of(user) or "", ()) if waiting is None else waiting)
+    if not states:
+        return scope.order_by().aggregate(newest=Max("year"))["newest"]
+    years = scope.order_by().aggregate(work=Max("year", filter=Q(status__in=states)), newest=Max("year"))
+    return years["work"] or years["newest"]
 
 
 def grade_choices() -> list[tuple[str, str]]:

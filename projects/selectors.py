@@ -304,10 +304,14 @@ class Todo:
     to_review: int = 0  # 待审核
     overdue: int = 0  # drafts and returned projects past their year's submission deadline
 
+    # (year, {key: count}) per year with something waiting, newest first: where each link goes
+    by_year: tuple[tuple[int, dict[str, int]], ...] = ()
+
     ITEMS = (("to_fill", "待填报"), ("to_submit", "待提交"), ("returned", "被退回"), ("to_review", "待审核"),
              ("overdue", "已逾期"))  # fmt: skip
     BY_ROLE = {"officer": ("to_fill", "to_submit", "returned", "overdue"), "evaluator": ("to_review", "overdue"),
                "admin": ("to_fill", "to_submit", "returned", "to_review", "overdue")}  # fmt: skip
+    OFFICER_KEYS = ("to_fill", "to_submit", "returned")  # what the navigation's 项目 count adds up
 
     @property
     def shown(self) -> list[tuple[str, str, int]]:
@@ -318,6 +322,29 @@ class Todo:
     @property
     def officer_total(self) -> int:
         return self.to_fill + self.to_submit + self.returned
+
+    def years(self, *keys: str) -> list[tuple[int, int]]:
+        """(year, count) where any of `keys` waits, newest first."""
+        out = [(year, sum(counts[k] for k in keys)) for year, counts in self.by_year]
+        return [(year, n) for year, n in out if n]
+
+    def year(self, *keys: str) -> int | None:
+        """The newest year where any of `keys` waits: the year a link to that to-do carries."""
+        found = self.years(*keys)
+        return found[0][0] if found else None
+
+    @property
+    def years_by_key(self) -> dict[str, list[tuple[int, int]]]:
+        """key -> (year, count) newest first, for the to-do panel's links (a template cannot call years())."""
+        return {key: self.years(key) for key, _ in self.ITEMS}
+
+    @property
+    def officer_year(self) -> int | None:
+        return self.year(*self.OFFICER_KEYS)
+
+    @property
+    def review_year(self) -> int | None:
+        return self.year("to_review")
 
 
 def overdue_filter(today: datetime.date, default: str) -> Q:
@@ -336,19 +363,28 @@ def overdue_filter(today: datetime.date, default: str) -> Q:
 
 def todo_counts(scope: QuerySet[Project], *, role: str, today: datetime.date, default_deadline: str) -> Todo:
     """One aggregate query over the projects `scope` (what the user may see), on stored columns only
-    (Project.answered is kept by every write path with the totals): no indicator is read."""
+    (Project.answered is kept by every write path with the totals): no indicator is read. Counted
+    per year (a few rows), so each to-do link can carry the year where it waits."""
     from projects.models import Status
 
     draft = Q(status=Status.DRAFT)
     waiting = scope.filter(status__in=[Status.DRAFT, Status.RETURNED, Status.SUBMITTED])  # 已审核 waits for nobody
-    counts = waiting.order_by().aggregate(
-        to_fill=Count("pk", filter=draft & Q(answered=False)),
-        to_submit=Count("pk", filter=draft & Q(answered=True)),
-        returned=Count("pk", filter=Q(status=Status.RETURNED)),
-        to_review=Count("pk", filter=Q(status=Status.SUBMITTED)),
-        overdue=Count("pk", filter=overdue_filter(today, default_deadline)),
+    rows = (
+        waiting.order_by()
+        .values("year")
+        .annotate(
+            to_fill=Count("pk", filter=draft & Q(answered=False)),
+            to_submit=Count("pk", filter=draft & Q(answered=True)),
+            returned=Count("pk", filter=Q(status=Status.RETURNED)),
+            to_review=Count("pk", filter=Q(status=Status.SUBMITTED)),
+            overdue=Count("pk", filter=overdue_filter(today, default_deadline)),
+        )
+        .order_by("-year")
     )
-    return Todo(role, **counts)
+    keys = [key for key, _ in Todo.ITEMS]
+    by_year = tuple((row["year"], {key: row[key] for key in keys}) for row in rows)
+    totals = {key: sum(counts[key] for _, counts in by_year) for key in keys}
+    return Todo(role, **totals, by_year=by_year)
 
 
 TODO_SHOWN = 8  # projects listed under each to-do heading; the count says how many in all

@@ -33,7 +33,7 @@ from projects.forms import (
     add_service_error,
     is_stale,
 )
-from projects.listing import project_list_page
+from projects.listing import default_year, project_list_page
 from projects.models import Project, Role, Status
 from projects.readiness import project_gaps
 from projects.selectors import (
@@ -57,8 +57,9 @@ def project_list(request: HttpRequest) -> HttpResponse:
     require_role(request.user)
     visible = visible_projects(request.user)
     years = years_of(visible)
-    listing = project_list_page(visible, visible_units(request.user), request.GET, default_year=years[0] if years
-                                else None)  # fmt: skip
+    listing = project_list_page(
+        visible, visible_units(request.user), request.GET, default_year=default_year(request.user, visible)
+    )
     todo = todo_of(request)  # the navigation's counts, also the page's first panel
     waiting = todo_projects(
         visible, todo, today=timezone.localdate(), default_deadline=settings.EVALSYS_SUBMISSION_DEADLINE

@@ -10,12 +10,18 @@ from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import QuerySet
 
 from projects.access import require_role, visible_projects, visible_units
-from projects.listing import PER_PAGE, apply_filters, describe, grade_choices, matching_projects, warning_choices
+from projects.listing import (
+    PER_PAGE,
+    apply_filters,
+    default_year,
+    describe,
+    grade_choices,
+    matching_projects,
+    warning_choices,
+)
 from projects.models import Project, Role, Status
-from projects.selectors import years_of
 from reports.summary import Summary, summary_for
 from review.access import reviewable_projects
-from review.selectors import review_years
 
 
 def batch_scope(
@@ -84,17 +90,20 @@ def project_list_summary(user: Any, data: Any) -> Summary:
     """The project list page (projects:list) as a 汇总表: what the user may see that its filters match."""
     require_role(user)
     visible = visible_projects(user)
-    years = years_of(visible)
-    form, rows = matching_projects(visible, visible_units(user), data, default_year=years[0] if years else None)
+    form, rows = matching_projects(visible, visible_units(user), data, default_year=default_year(user, visible))
     return _list_summary(form, rows, title="项目汇总表")
 
 
 def review_queue_summary(user: Any, data: Any) -> Summary:
     """The review queue (review:queue) as a 汇总表: the submitted projects the user reviews that its filters match."""
     scope = reviewable_projects(user)
-    years = review_years(scope)
-    form, rows = matching_projects(scope, visible_units(user), data, default_year=years[0] if years else None,
-                                   fixed_status=Status.SUBMITTED)  # fmt: skip
+    form, rows = matching_projects(
+        scope,
+        visible_units(user),
+        data,
+        fixed_status=Status.SUBMITTED,
+        default_year=default_year(user, scope, waiting=[Status.SUBMITTED]),
+    )
     return _list_summary(form, rows, title="待审核项目汇总表", suffix=" · 已提交（待审核）")
 
 

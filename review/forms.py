@@ -23,11 +23,12 @@ class YearForm(forms.Form):
         label="年度", coerce=int, required=False, error_messages={"invalid_choice": BAD_CHOICE}
     )
 
-    def __init__(self, data: Any, *, years: list[int], **kwargs: Any) -> None:
+    def __init__(self, data: Any, *, years: list[int], default: int | None = None, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
         self.fields["year"].choices = [(y, f"{y}年度") for y in years]
         self.fields["year"].widget.attrs["class"] = "form-select form-select-sm"
-        self.default_year = years[0] if years else None
+        self.default_year = default if default in years else years[0] if years else None
+        self.initial.setdefault("year", self.default_year)  # the select shows the year the page is on
 
     def chosen_year(self) -> int | None:
         """The valid year chosen, else the newest (also when the form is invalid)."""
@@ -41,8 +42,8 @@ class OverviewForm(YearForm):
         error_messages={"invalid_choice": BAD_CHOICE},
     )  # fmt: skip
 
-    def __init__(self, data: Any, *, years: list[int], departments: Any) -> None:
-        super().__init__(data, years=years)
+    def __init__(self, data: Any, *, years: list[int], departments: Any, default: int | None = None) -> None:
+        super().__init__(data, years=years, default=default)
         self.fields["department"].queryset = departments
         self.fields["department"].widget.attrs["class"] = "form-select form-select-sm"
 

@@ -20,7 +20,7 @@ from indicators.models import Indicator
 from indicators.services import indicator_adjust
 from projects.access import require_role, visible_units
 from projects.forms import add_service_error
-from projects.listing import FILTER_FIELDS, describe, matching_projects, project_list_page
+from projects.listing import FILTER_FIELDS, default_year, describe, matching_projects, project_list_page
 from projects.models import Project, Role, Status
 from projects.readiness import project_gaps
 from projects.selectors import project_timeline
@@ -58,8 +58,13 @@ def _queue_page(request: HttpRequest, scope: QuerySet[Project], data: Any, appro
                 status: int = 200) -> HttpResponse:  # fmt: skip
     """The year's submitted projects, 50 a page, filtered, searched and sorted (projects.listing)."""
     years = review_years(scope)
-    listing = project_list_page(scope, visible_units(request.user), data, default_year=years[0] if years else None,
-                                fixed_status=Status.SUBMITTED)  # fmt: skip
+    listing = project_list_page(
+        scope,
+        visible_units(request.user),
+        data,
+        fixed_status=Status.SUBMITTED,
+        default_year=default_year(request.user, scope, waiting=[Status.SUBMITTED]),
+    )
     context = {"list": listing, "form": listing.form, "year": listing.year, "years": years,
                "projects": listing.projects, "approve_form": approve_form,
                "filters": _filter_fields(listing.form)}  # fmt: skip
@@ -96,9 +101,8 @@ def _chosen(request: HttpRequest, scope: QuerySet[Project], form: ApproveForm) -
     queue's filters match, sent again with the request; and the filters in words for the latter."""
     if not form.cleaned_data["all"]:
         return projects_for_reviewer(request.user, form.cleaned_data["projects"]), ""
-    years = review_years(scope)
     filters, rows = matching_projects(scope, visible_units(request.user), request.POST,
-                                      default_year=years[0] if years else None,
+                                      default_year=default_year(request.user, scope, waiting=[Status.SUBMITTED]),
                                       fixed_status=Status.SUBMITTED)  # fmt: skip
     return list(rows.select_related("unit")), describe(filters)
 
@@ -285,7 +289,12 @@ def reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     scope = reviewable_projects(request.user)
-    form = OverviewForm(request.GET or None, years=review_years(scope), departments=review_departments(scope))
+    form = OverviewForm(
+        request.GET or None,
+        years=review_years(scope),
+        departments=review_departments(scope),
+        default=default_year(request.user, scope),
+    )
     deadline = getattr(settings, "EVALSYS_SUBMISSION_DEADLINE", DEFAULT_DEADLINE)
     data = overview_data(scope, year=form.chosen_year(), department=form.chosen_department(),
                          deadline=deadline, today=timezone.localdate())  # fmt: skip

@@ -118,3 +118,61 @@ def test_the_navigation_counts_once_per_page(client, world, officer, django_asse
     with django_assert_max_num_queries(30) as captured:
         client.get(detail)
     assert sum('"to_fill"' in q["sql"] for q in captured.captured_queries) == 1
+
+
+# --- the default year: where the user's work waits (issue 15 B13) ----------------------------------
+
+
+QUEUE, OVERVIEW = reverse("review:queue"), reverse("review:overview")
+
+
+@pytest.fixture
+def copied(world, unit_a):
+    """officer_a copied one project into 2024: a draft of a year newer than every one to review."""
+    return factories.project(unit=unit_a, code="T-1", name="空草稿", year=2024)
+
+
+def test_the_queue_opens_on_the_year_where_reviews_wait(client, copied, evaluator) -> None:
+    client.force_login(evaluator)
+    page = client.get(HOME).content.decode()
+    assert f'href="{QUEUE}?year=2022">审核 <span' in page  # the navigation's 审核 2 carries its year
+    response = client.get(QUEUE)
+    assert response.context["year"] == 2022
+    assert sorted(p.code for p in response.context["projects"]) == ["T-4", "T-6"]
+    assert "没有待审核的项目" not in response.content.decode()
+    assert client.get(OVERVIEW).context["data"].year == 2022  # the overview opens there too
+    assert client.get(OVERVIEW, {"year": "2024"}).context["data"].year == 2024  # a chosen year is kept
+
+
+def test_the_officers_list_opens_where_drafts_wait(client, world, officer, unit_a) -> None:
+    factories.project(unit=unit_a, code="T-7", name="新年度已提交", year=2024, status=Status.SUBMITTED)
+    client.force_login(officer)
+    response = client.get(HOME)
+    assert response.context["year"] == 2023  # the newest year with a draft or a returned project
+    assert f'href="{HOME}?year=2023">项目 <span' in response.content.decode()
+    Project.objects.filter(status__in=[Status.DRAFT, Status.RETURNED]).update(status=Status.APPROVED)
+    assert client.get(HOME).context["year"] == 2024  # nothing to do: the newest year
+
+
+def test_every_to_do_link_carries_its_year(client, world, evaluator, admin_user, unit_b) -> None:
+    factories.project(unit=unit_b, code="T-8", name="乙单位新年度", year=2023, status=Status.SUBMITTED)
+    client.force_login(evaluator)
+    page = client.get(HOME).content.decode()
+    assert f'href="{QUEUE}?year=2023">2023年度 1 个</a>' in page
+    assert f'href="{QUEUE}?year=2022">2022年度 2 个</a>' in page
+    client.force_login(admin_user)
+    page = client.get(HOME).content.decode()
+    assert f'href="{HOME}?year=2022&amp;status=returned">2022年度 1 个</a>' in page
+    assert f'href="{HOME}?year=2023&amp;status=draft">2023年度 1 个</a>' in page
+
+
+def test_the_export_of_a_list_uses_the_pages_year(copied, evaluator) -> None:
+    from reports.selectors import review_queue_summary
+
+    assert review_queue_summary(evaluator, {}).title.startswith("2022年度")
+
+
+def test_the_to_do_counts_per_year(world, officer) -> None:
+    todo = counts(officer, "officer")
+    assert todo.years("to_fill") == [(2023, 1), (2022, 1)] and todo.officer_year == 2023
+    assert todo.review_year == 2022 and todo.years("returned") == [(2022, 1)]

@@ -140,7 +140,8 @@ def test_overview_query_count_does_not_grow(client, evaluator, unit_a, count, dj
                                     scored=True)  # fmt: skip
         assert project.pk
     client.force_login(evaluator)
-    with django_assert_max_num_queries(13):  # session, user, roles, years, count + 4 aggregates, late count, depts
+    with django_assert_max_num_queries(14):  # session, user, roles, years, default year, count + 4 aggregates,
+        # late count, depts
         page = client.get(OVERVIEW, {"year": 2022}).content.decode()
     assert page.count('<circle class="chart-point"') == count
 
