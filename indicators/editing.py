@@ -129,11 +129,13 @@ def indicator_set_actual(
     *, indicator: Indicator, version: int, actual: Actual | None, reason: str, user: Any, not_applicable: bool = False
 ) -> Indicator:
     """Record the 实际完成值 (None clears it) and the 偏差原因分析及改进措施; `not_applicable` marks the
-    indicator 不适用 instead (no actual; `reason` says why, and submission waits for it)."""
+    indicator 不适用 (`reason` says why, and submission waits for it). 不适用 changes only the scoring
+    (0 points, and the engine never sees the actual: scoring.services.indicator_input): an actual
+    entered is kept, so unticking 不适用 brings it back."""
     project_touch(project=indicator.project, version=version)
     _clear_actual(indicator)
     indicator.not_applicable = not_applicable
-    if actual is not None and not not_applicable:
+    if actual is not None:
         indicator.actual, indicator.actual_text, indicator.actual_label = actual.value, actual.text, actual.label
         indicator.actual_date, indicator.actual_assumed = actual.on_date, actual.assumed
         indicator.actual_unit = actual.unit

@@ -139,9 +139,7 @@ class ActualForm(VersionedForm):
         return {"actual": actual, "reason": row.reason, "not_applicable": row.not_applicable}
 
     def clean_actual(self) -> Actual | None:
-        text = self.cleaned_data["actual"]
-        if self.data.get(self.add_prefix("not_applicable")):  # 不适用: whatever stands in the cell is dropped
-            return None
+        text = self.cleaned_data["actual"]  # kept under 不适用 too: ticking it changes only the scoring
         if self.indicator.deadline and text:
             text = _date_or_text(text)
         return _cell(parse_actual, text, target=target_of(self.indicator))

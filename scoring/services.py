@@ -17,14 +17,18 @@ if TYPE_CHECKING:
 
 
 def indicator_input(row: Indicator) -> IndicatorInput:
+    """The row as the rules read it. A 不适用 row keeps the actual its officer entered (unticking
+    brings it back) but is scored, warned and printed without it: the engine never sees it."""
+    na = row.not_applicable
     return IndicatorInput(
         level1=row.level1, level2=row.level2, level3=row.level3, comparator=row.comparator,
         weight=row.weight, target=row.target, target_text=row.target_text, unit=row.unit,
-        not_applicable=row.not_applicable,
-        deadline=row.deadline, actual=row.actual, actual_text=row.actual_text,
-        actual_label=row.actual_label, actual_date=row.actual_date, actual_assumed=row.actual_assumed,
+        not_applicable=na,
+        deadline=row.deadline, actual=None if na else row.actual, actual_text="" if na else row.actual_text,
+        actual_label="" if na else row.actual_label, actual_date=None if na else row.actual_date,
+        actual_assumed=False if na else row.actual_assumed,
         sign_assumed=row.sign_assumed, reason=row.reason, adjusted=row.adjusted_score,
-        actual_unit=row.actual_unit,
+        actual_unit="" if na else row.actual_unit,
     )  # fmt: skip
 
 

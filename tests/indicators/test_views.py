@@ -376,3 +376,22 @@ def test_stale_version_is_refused_with_input_kept(client, officer, project_a) ->
     target.refresh_from_db()
     assert (target.level3, target.actual) == ("培训人次", None)
     assert project_a.indicators.count() == 2
+
+
+def test_not_applicable_keeps_the_actual_and_unticking_brings_it_back(client, officer, project_a) -> None:
+    """Issue 15 B14: ticking 不适用 scored 0 but also erased the 95% entered; unticking did not bring it back."""
+    target = row(project_a, "满意度")
+    client.force_login(officer)
+    url = reverse("indicators:actual", args=[project_a.pk, target.pk])
+    client.post(url, actual_data(target, "95%"), **HTMX)
+    ticked = actual_data(target, "95%", "本年度未开展调查") | {f"a{target.pk}-not_applicable": "on"}
+    page = client.post(url, ticked, **HTMX).content.decode()
+    target.refresh_from_db()
+    assert target.not_applicable and (target.actual, target.actual_text) == (Decimal(95), "95%")
+    assert 'value="95%"' in page and "填报人标注为不适用，按 0 分计" in page  # shown, scored 0
+    evaluation = project_evaluate(Project.objects.get(pk=project_a.pk))
+    assert evaluation.indicators[1].score == 0 and evaluation.indicators[1].indicator.actual is None
+    page = client.post(url, actual_data(target, "95%", "本年度未开展调查"), **HTMX).content.decode()
+    target.refresh_from_db()
+    assert not target.not_applicable and target.actual == Decimal(95)
+    assert "实际 95% ≥ 目标 90%，得满分 10.00" in page

@@ -186,7 +186,7 @@ def test_editor_marks_not_applicable(client, officer, project) -> None:
             f"a{row.pk}-not_applicable": "on", f"a{row.pk}-reason": ""}  # fmt: skip
     fragment = client.post(url, data, headers={"HX-Request": "true"}).content.decode()
     row.refresh_from_db()
-    assert row.not_applicable and row.actual is None
+    assert row.not_applicable and row.actual == 10  # kept: 不适用 changes only the scoring
     assert "已标注不适用，须在“偏差原因分析及改进措施”中说明理由" in fragment and " checked" in fragment
     assert "填报人标注为不适用" in fragment
 
