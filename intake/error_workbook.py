@@ -24,7 +24,8 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from evalsys.lib.xlsx import CHUNK, MAX_COLUMNS, MERGE_REF
+from evalsys.lib import ooxml
+from evalsys.lib.xlsx import MAX_COLUMNS, MAX_UNPACKED_MB, WorkbookRefused, check_package
 
 ERRORS_SHEET = "错误清单"
 ERRORS_HEADER = ("工作表", "行", "列", "列名", "错误", "如何修改")
@@ -109,8 +110,13 @@ def _annotated(book: Any, errors: list[CellError]) -> bytes:
 
 
 def _check_size(path: Path, max_rows: int) -> None:
-    """Count cells and merged cells in the sheets' XML (streamed) before openpyxl builds them."""
+    """Every XML part within the reader's bounds (so no part is parsed whole beyond them), then
+    cells and merged cells counted in the sheets' XML (streamed) before openpyxl builds them."""
     limit = max_rows * MAX_COLUMNS
+    try:
+        check_package(path, max_elements=2 * limit)
+    except WorkbookRefused:
+        raise AnnotationRefused(TOO_LARGE.format(rows=max_rows)) from None
     cells = merged = 0
     with zipfile.ZipFile(path) as archive:
         for name in archive.namelist():
@@ -118,13 +124,18 @@ def _check_size(path: Path, max_rows: int) -> None:
                 continue
             tail = b""
             with archive.open(name) as raw:
-                while chunk := raw.read(CHUNK):
+                while chunk := raw.read(ooxml.CHUNK):
                     data, seen = tail + chunk, len(tail)  # a match ending in `tail` was counted before
                     cells += sum(1 for m in CELL.finditer(data) if m.end() > seen)
-                    merged += sum(_area(m.group(1).decode()) for m in MERGE_REF.finditer(data) if m.end() > seen)
                     tail = data[-200:]
-                    if cells > limit or merged > limit:
+                    if cells > limit:
                         raise AnnotationRefused(TOO_LARGE.format(rows=max_rows))
+            refused = TOO_LARGE.format(rows=max_rows)
+            for ref in ooxml.merge_refs(archive, name, max_bytes=MAX_UNPACKED_MB << 20, max_tags=limit,
+                                        refused=refused):  # fmt: skip
+                merged += _area(ref)
+                if merged > limit:
+                    raise AnnotationRefused(refused)
 
 
 def _area(ref: str) -> int:
