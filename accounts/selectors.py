@@ -9,12 +9,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 
+from accounts.access import with_privileges
 from accounts.services import CHANGED_OWN, RESET
 
 
 def users_for_admin() -> QuerySet[Any]:
-    """Every account with its role and unit (one query)."""
-    return get_user_model().objects.select_related("membership", "membership__unit").order_by("username")
+    """Every account with its role, unit and whether it holds permissions (one query)."""
+    accounts = get_user_model().objects.select_related("membership", "membership__unit").order_by("username")
+    return with_privileges(accounts)
 
 
 def password_log(user: Any, *, limit: int = 10) -> list[LogEntry]:

@@ -7,14 +7,14 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.views import PasswordChangeDoneView, PasswordChangeView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.access import user_for_reset
+from accounts.access import refusal, user_for_reset
+from accounts.forms import PasswordChangeForm, ResetPasswordForm
 from accounts.selectors import password_log, users_for_admin
 from accounts.services import user_set_password
 from projects.access import require_role
@@ -28,6 +28,10 @@ class PasswordChange(PasswordChangeView):
 
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:password_change_done")
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
 
     def form_valid(self, form: Any) -> HttpResponse:
         user_set_password(user=form.user, password=form.cleaned_data["new_password1"], actor=self.request.user)
@@ -46,14 +50,15 @@ class PasswordChangeDone(PasswordChangeDoneView):
 @require_GET
 def users(request: HttpRequest) -> HttpResponse:
     require_role(request.user, Role.ADMIN)
-    return render(request, "accounts/users.html", {"accounts": users_for_admin()})
+    rows = [(account, refusal(request.user, account)) for account in users_for_admin()]
+    return render(request, "accounts/users.html", {"rows": rows})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     target = user_for_reset(request.user, pk)
-    form = SetPasswordForm(target, request.POST or None)
+    form = ResetPasswordForm(target, request.POST or None, request=request)
     if request.method == "POST" and form.is_valid():
         user_set_password(user=target, password=form.cleaned_data["new_password1"], actor=request.user)
         messages.success(request, RESET_DONE.format(name=target.get_username()))

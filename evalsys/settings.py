@@ -8,6 +8,11 @@ from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -43,10 +48,29 @@ DEBUG = env_bool("DEBUG", False)
 # makemigrations, collectstatic, export_report ...) still run, as in a build or CI step.
 SECRET_KEY = os.environ.get("SECRET_KEY", "") or ("insecure-dev-key-only-for-local-debug" if DEBUG else "")
 
+
+def weak_secret_key(key: str) -> bool:
+    """`check --deploy`'s rule (security.W009): under 50 characters, under 5 distinct ones, or
+    Django's generated `django-insecure-` key."""
+    return (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    )
+
+
+# A weak key in production is refused at once, by every process (server, worker, commands), not only
+# reported by `check --deploy`: whoever holds a guessable key forges sessions, so also logins.
+if not DEBUG and SECRET_KEY and weak_secret_key(SECRET_KEY):
+    raise ImproperlyConfigured(
+        f"SECRET_KEY is weak: use {SECRET_KEY_MIN_LENGTH}+ random characters (see .env.example), "
+        f"not a short, repetitive or {SECRET_KEY_INSECURE_PREFIX}… key"
+    )
+
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "evalsys.lib.adminsite.AdminConfig",  # django.contrib.admin: business tables first, 系统 apart
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -57,7 +81,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",  # django-bootstrap-static: Bootstrap 5 CSS/JS served locally, no CDN
     "django_tasks",
-    "evalsys.apps.TasksDatabaseConfig",  # django_tasks_db, named in Chinese in the admin
     "simple_history",
     "evalsys.apps.AxesConfig",  # axes, named in Chinese in the admin
     "csp",
@@ -68,6 +91,9 @@ INSTALLED_APPS = [
     "review",
     "intake",
     "recheck",
+    "accounts",  # after django.contrib.auth: its admin replaces auth's user admin
+    # after reports: reports' `db_worker` (recovers batch exports, then runs django-tasks') wins
+    "evalsys.apps.TasksDatabaseConfig",  # django_tasks_db, named in Chinese in the admin
 ]
 
 MIDDLEWARE = [
@@ -80,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "evalsys.lib.sessions.IdleSessionMiddleware",  # a used session lives SESSION_COOKIE_AGE more
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -209,11 +236,19 @@ LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "evalsys.lib.requestid.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "evalsys.lib.requestid.RequestIdFilter"},
+        # a 403 (or any 4xx) is one line with its reason; tracebacks are for crashes
+        "client_errors": {"()": "evalsys.lib.errors.ClientErrorsInOneLine"},
+    },
     "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}},
     "handlers": {
-        "stderr": {"class": "logging.StreamHandler", "filters": ["request_id"], "formatter": "line"},
-        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR", "filters": ["request_id"]},
+        "stderr": {"class": "logging.StreamHandler", "filters": ["client_errors", "request_id"], "formatter": "line"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["client_errors", "request_id"],
+        },
     },
     "root": {"handlers": ["stderr", *(["mail_admins"] if ADMINS else [])], "level": LOG_LEVEL},
     "loggers": {
@@ -223,6 +258,10 @@ LOGGING = {
         **{name: {"level": "WARNING"} for name in ("axes", "weasyprint", "fontTools")},
     },
 }
+
+# Sessions end after a working day without a request (8 hours by default), however long ago the login
+# was: evalsys.lib.sessions renews a session in use every few minutes, not on every request.
+SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 8 * 60) * 60
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "projects:list"

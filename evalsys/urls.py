@@ -4,9 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-admin.site.site_header = "绩效自评管理系统"
-admin.site.site_title = "绩效自评"
-admin.site.index_title = "数据管理"
+from accounts.forms import LoginForm
 
 # Error pages in Chinese in the site's layout, with the reason the code gave (evalsys/lib/errors.py).
 handler400 = "evalsys.lib.errors.bad_request"
@@ -22,7 +20,7 @@ urlpatterns = [
     path("intake/", include("intake.urls")),
     path("recheck/", include("recheck.urls")),
     path("account/", include("accounts.urls")),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
 ]

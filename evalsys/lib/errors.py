@@ -28,6 +28,21 @@ FALLBACK_500 = (
 )
 
 
+class ClientErrorsInOneLine(logging.Filter):
+    """A refusal (403, 400, 404 ...) is logged as one line with its reason, not a traceback: Django
+    attaches the exception to these records, which filled the log with stacks of expected denials.
+    Crashes (5xx) keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if record.exc_info and isinstance(status, int) and status < 500:
+            exception = record.exc_info[1]
+            reason = reason_of(exception) or type(exception).__name__
+            record.msg, record.args = f"{record.getMessage()} ({reason})", ()
+            record.exc_info = record.exc_text = None
+        return True
+
+
 def reason_of(exception: BaseException | None) -> str:
     """The exception's message when it is meant for people (Chinese), else ""."""
     message = exception.args[0] if exception is not None and exception.args else ""

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.access import OWN_PASSWORD, SUPERUSER_ONLY
+from accounts.forms import SAME_AS_OLD
 from accounts.services import CHANGED_OWN, RESET
 from tests import factories
 
@@ -100,7 +101,7 @@ def test_an_admin_resets_an_officers_password_recorded_and_unlocked(client, offi
     AccessAttempt.objects.create(username="officer_a", ip_address="127.0.0.1", user_agent="x", http_accept="*/*",
                                  path_info="/login/", get_data="", post_data="", failures_since_start=5)  # fmt: skip
     client.force_login(admin_user)
-    response = client.post(reset_url(officer), {"new_password1": NEW, "new_password2": NEW})
+    response = client.post(reset_url(officer), {"actor_password": OLD, "new_password1": NEW, "new_password2": NEW})
     assert response.status_code == 302 and response["Location"] == reverse("accounts:users")
     officer.refresh_from_db()
     assert officer.check_password(NEW)
@@ -115,7 +116,9 @@ def test_an_admin_resets_an_officers_password_recorded_and_unlocked(client, offi
 
 def test_a_weak_reset_is_refused_with_the_reason(client, officer, admin_user) -> None:
     client.force_login(admin_user)
-    response = client.post(reset_url(officer), {"new_password1": "1234", "new_password2": "1234"})
+    response = client.post(
+        reset_url(officer), {"actor_password": OLD, "new_password1": "1234", "new_password2": "1234"}
+    )
     assert response.status_code == 400
     assert "密码太短，至少需要 8 个字符。" in response.content.decode()
     officer.refresh_from_db()
@@ -126,7 +129,9 @@ def test_a_weak_reset_is_refused_with_the_reason(client, officer, admin_user) ->
 def test_only_admins_reset_passwords(client, officer, other_officer, evaluator, role) -> None:
     client.force_login({"officer": officer, "evaluator": evaluator}[role])
     assert client.get(reverse("accounts:users")).status_code == 403
-    response = client.post(reset_url(other_officer), {"new_password1": NEW, "new_password2": NEW})
+    response = client.post(
+        reset_url(other_officer), {"actor_password": OLD, "new_password1": NEW, "new_password2": NEW}
+    )
     assert response.status_code == 403
     other_officer.refresh_from_db()
     assert other_officer.check_password(OLD)
@@ -135,12 +140,17 @@ def test_only_admins_reset_passwords(client, officer, other_officer, evaluator, 
 def test_an_admin_resets_neither_their_own_nor_a_superusers_password(client, admin_user, unit_a) -> None:
     role_admin = factories.user("admin_role", role="admin")  # an admin by role, not a superuser
     client.force_login(role_admin)
-    own = client.post(reset_url(role_admin), {"new_password1": NEW, "new_password2": NEW})
+    own = client.post(reset_url(role_admin), {"actor_password": OLD, "new_password1": NEW, "new_password2": NEW})
     assert own.status_code == 403 and OWN_PASSWORD in own.content.decode()
-    superuser = client.post(reset_url(admin_user), {"new_password1": NEW, "new_password2": NEW})
+    superuser = client.post(reset_url(admin_user), {"actor_password": OLD, "new_password1": NEW, "new_password2": NEW})
     assert superuser.status_code == 403 and SUPERUSER_ONLY in superuser.content.decode()
     client.force_login(admin_user)  # a superuser may
-    assert client.post(reset_url(role_admin), {"new_password1": NEW, "new_password2": NEW}).status_code == 302
+    assert (
+        client.post(
+            reset_url(role_admin), {"actor_password": OLD, "new_password1": NEW, "new_password2": NEW}
+        ).status_code
+        == 302
+    )
 
 
 def test_an_unknown_user_is_a_404(client, admin_user) -> None:
@@ -160,3 +170,27 @@ def test_the_user_list_costs_the_same_queries_for_more_users(client, admin_user,
     with django_assert_max_num_queries(6):
         second = client.get(reverse("accounts:users"))
     assert "officer_19" in second.content.decode() and first.status_code == 200
+
+
+# --- guessing the old password (issue 15 A10) ----------------------------------------------------
+
+
+def test_guessing_the_old_password_is_throttled_like_a_login(client, settings, officer) -> None:
+    client.force_login(officer)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        assert change(client, old="guess-2026").status_code in (400, 429)  # the last one locks
+    assert AccessAttempt.objects.get(username="officer_a").failures_since_start == settings.AXES_FAILURE_LIMIT
+    locked = change(client)  # the right old password, too late
+    assert locked.status_code == 429 and "失败次数过多" in locked.content.decode()
+    officer.refresh_from_db()
+    assert officer.check_password(OLD)
+    login = Client().post(reverse("login"), {"username": "officer_a", "password": OLD})
+    assert login.status_code == 429  # the same lock as the login's: guesses here count there
+
+
+def test_the_old_password_is_refused_as_the_new_one(client, officer) -> None:
+    client.force_login(officer)
+    response = change(client, old=OLD, new1=OLD)
+    assert response.status_code == 400
+    assert SAME_AS_OLD in response.content.decode()
+    assert not LogEntry.objects.exists()
