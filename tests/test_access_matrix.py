@@ -74,8 +74,10 @@ def media_in_tmp(world) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _in_the_world(world, db) -> None:
-    """Every test runs in a savepoint of the world's transaction."""
+def _in_the_world(world, db, settings) -> None:
+    """Every test runs in a savepoint of the world's transaction, with the hashers of the world's
+    passwords (a password typed to re-authenticate is checked against them)."""
+    settings.PASSWORD_HASHERS = FAST_HASHERS
 
 
 # --- who may do what ---------------------------------------------------------------------------
@@ -197,6 +199,8 @@ ACCESS: dict[str, Spec] = {
     "projects:detail": Spec(READ),
     "projects:history": Spec(READ),  # 修改与审核记录, paged: whoever may read the project
     "projects:edit": Spec(WRITE, GP, data=edit_data),
+    # 删除草稿: the unit's officer or an admin, a confirmation page then the deletion
+    "projects:delete": Spec(WRITE, GP, data=constant(reason="误建")),
     "projects:submit": Spec(WRITE, P, ok_post=(302,)),
     # 撤回: the submitting unit's officer only (other roles 403 before the project is looked up)
     "projects:withdraw": Spec(
@@ -263,7 +267,8 @@ ACCESS: dict[str, Spec] = {
         ADMIN_ONLY,
         GP,
         args=lambda w, k: {"pk": w.users["officer"].pk},
-        data=constant(new_password1="绩效-重置-2027", new_password2="绩效-重置-2027"),
+        # the admin confirms their own password first (re-authentication)
+        data=constant(actor_password="test-pass-2026", new_password1="绩效-重置-2027", new_password2="绩效-重置-2027"),
     ),
     "login": Spec(PUBLIC, GP, login_required=False, ok_post=(200,)),
     "logout": Spec(PUBLIC, P, login_required=False, ok_post=(302,)),
@@ -283,6 +288,10 @@ ADMIN_SITE: dict[str, Spec] = {
         STAFF, GP, htmx=False, query="app_label=projects&model_name=project&field_name=unit", ok_post=(405,)
     ),
     "admin:jsi18n": Spec(STAFF, GP, htmx=False, ok_post=(405,)),
+    # one place resets passwords: the admin's own form sends to the accounts page (re-authentication)
+    "admin:auth_user_password_change": Spec(
+        STAFF, GP, htmx=False, args=lambda w, k: {"id": w.users["officer"].pk}, ok_get=(302,), ok_post=(302,)
+    ),
     "admin:view_on_site": Spec(
         STAFF,
         GP,
@@ -545,8 +554,9 @@ def test_another_users_refused_upload_is_404(client, world, tmp_path) -> None:
 
 # --- the approval lock: no write path changes a submitted or approved project ------------------
 
-LOCKED_ROUTES = ("projects:edit", "projects:submit", "indicators:add", "indicators:update", "indicators:delete",
-                 "indicators:move_up", "indicators:move_down", "indicators:actual", "reports:narrative")  # fmt: skip
+LOCKED_ROUTES = ("projects:edit", "projects:delete", "projects:submit", "indicators:add", "indicators:update",
+                 "indicators:delete", "indicators:move_up", "indicators:move_down", "indicators:actual",
+                 "reports:narrative")  # fmt: skip
 REVIEW_ROUTES = ("review:adjust", "review:note", "review:return", "review:approve")  # refused when approved
 COPY_INTO = {"submitted": (2022, "prev"), "approved": (2023, "submitted")}  # the year, and last year's project
 IMPORT_YEAR = {"submitted": 2022, "approved": 2023}  # the seed workbook's project is locked in both
