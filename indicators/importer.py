@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from evalsys.lib.codes import normalize_code
 from indicators.models import MAX_PER_PROJECT, TOO_MANY
 from indicators.parsing import (
     MAX_AMOUNT,
@@ -207,7 +208,8 @@ class RowParser:
         if not project and not normalize(source.get("project_code")):
             return None
         code, name = split_code_name(project)
-        code = normalize(source.get("project_code")) or code
+        # one form of a code (`t` = `T`, full-width = half-width), as the project pages store it
+        code = normalize_code(normalize(source.get("project_code")) or code)
         unit_code, unit_name = split_code_name(normalize(source.get("unit")) or self.default_unit)
         unit_code = normalize(source.get("unit_code")) or unit_code
         department = split_code_name(normalize(source.get("department")))[1]

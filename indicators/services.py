@@ -20,6 +20,7 @@ from indicators.models import Indicator, direction_of
 from indicators.workbook import read_workbook
 from projects.access import import_scope
 from projects.models import Department, Fund, FundSource, Project, Status, Unit
+from projects.services import CODE_TAKEN, code_lock
 from scoring.rules import evaluate
 from scoring.schemes import get_scheme
 from scoring.services import evaluation_input_of, projects_rescore, projects_store_scores
@@ -192,6 +193,7 @@ class _Writer:
         self.year, self.scheme, self.scheme_key, self.report = year, scheme, scheme_key, report
         self.user, self.reason, self.scope, self.skip_refused = user, IMPORT_REASON, scope, skip_refused
         self.admitted: list[ParsedProject] = []
+        self._holders: dict[str, list[Project]] = {}  # stored projects of the workbook's codes, any year
         self._created: list[Project] = []
         # every project's rows after the write (stored ones kept, new ones added), by project pk
         self._projects_by_pk: dict[int, Project] = {}
@@ -202,6 +204,7 @@ class _Writer:
         """Write everything; returns the ids of the projects written."""
         units = self._existing_units(parsed)
         found = self._existing_projects(parsed, units)
+        self._holders = self._code_holders(parsed)
         self.admitted = parsed = self._admit(parsed, units, found)
         units |= self._new_units(parsed, units)
         projects, touched = self._projects(parsed, units, found)
@@ -236,14 +239,32 @@ class _Writer:
             unit = f"{p.unit_code}-{p.unit_name}".strip("-")
             return "单位名称", OTHER_UNIT.format(project=p.label, unit=unit, own=scope)
         if project is None:
-            return None
+            return self._foreign_code(p, units.get(p.unit_code or p.unit_name))
         if scope is not None and project.unit_id != scope.pk:  # the code is another unit's
             return "项目编码", FOREIGN_PROJECT.format(year=self.year, code=p.code)
         if project.status in LOCKED_STATE:
             return "项目名称", LOCKED_STATE[project.status].format(project=p.label)
         return None
 
+    def _foreign_code(self, p: ParsedProject, unit: Unit | None) -> tuple[str, str] | None:
+        """A new project may not take a code another unit holds in any year (a code is one unit's)."""
+        holder = next((x for x in self._holders.get(p.code, ()) if unit is None or x.unit_id != unit.pk), None)
+        if holder is None:
+            return None
+        return "项目编码", CODE_TAKEN.format(code=p.code, unit=holder.unit, year=holder.year, name=holder.name)
+
     # -- reading what exists -------------------------------------------------------------------
+    @staticmethod
+    def _code_holders(parsed: list[ParsedProject]) -> dict[str, list[Project]]:
+        """Every stored project (any year, latest first) of each code in the workbook, by code; the
+        codes are locked first, so a concurrent creator of the same code waits (projects.services.code_lock)."""
+        codes = {p.code for p in parsed if p.code}
+        code_lock(codes)
+        holders: dict[str, list[Project]] = {}
+        for x in Project.objects.filter(code__in=codes).select_related("unit").order_by("-year", "pk"):
+            holders.setdefault(x.code, []).append(x)
+        return holders
+
     @staticmethod
     def _existing_units(parsed: list[ParsedProject]) -> dict[str, Unit]:
         codes = {p.unit_code for p in parsed if p.unit_code}

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from indicators.models import Indicator
+from projects.forms import ProjectAdminForm
 from projects.listing import apply_filters, grade_choices
 from projects.models import Department, Fund, Membership, Project, SubmissionDeadline, Unit
 from projects.services import EDITABLE
@@ -298,12 +299,18 @@ class ProjectAdmin(GrowingTable, RescoreAfterSave, admin.ModelAdmin):
     ordering = ["-year", "code", "name"]
     inlines = [FundInline, IndicatorInline]
     readonly_fields = ["status", "version"]  # the status moves only through the workflow
+    form = ProjectAdminForm  # another unit's 项目编码 only when confirmed, with a reason kept in the history
     fieldsets = [
         (None, {"fields": [("year", "code"), "name", "unit", ("attribute", "scheme"), ("status", "version")]}),
+        ("另一单位已有的编码", {"classes": ["collapse"], "fields": [("code_confirm", "code_reason")]}),
         ("目标与完成情况", {"fields": ["overall_goal", "annual_goal", "actual_summary"]}),
         ("导入记录", {"classes": ["collapse"], "fields": ["name_variants"]}),
     ]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
+
+    def save_model(self, request, obj, form, change) -> None:
+        obj._change_reason = form.change_reason()
+        super().save_model(request, obj, form, change)
 
     @admin.display(description="实施单位", ordering="unit__name")
     def unit_name(self, obj: Project) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from projects.models import Fund, Project
-from projects.services import project_touch
+from projects.services import code_lock, project_set_code, project_touch
 
 BASIC_FIELDS = ("name", "attribute", "overall_goal", "annual_goal", "actual_summary", "low_execution_reason")
 BASICS_REASON = "编辑项目基本信息"
@@ -32,10 +32,21 @@ class FundAmounts:
 
 @transaction.atomic
 def project_update(
-    *, project: Project, version: int, basics: Mapping[str, Any], funds: Mapping[str, FundAmounts | None], user: Any
+    *,
+    project: Project,
+    version: int,
+    basics: Mapping[str, Any],
+    funds: Mapping[str, FundAmounts | None],
+    user: Any,
+    code: str | None = None,
 ) -> Project:
-    """Save the basics and the funds (None removes a source) of `project` as read at `version`."""
+    """Save the basics, the funds (None removes a source) and, when given, the corrected 项目编码
+    (projects.services.project_set_code) of `project` as read at `version`."""
+    if code is not None:
+        code_lock([code])  # before the row: the order the import takes them in
     project_touch(project=project, version=version)
+    if code is not None:
+        project_set_code(project=project, code=code, user=user)
     _save_basics(project, basics, user)
     _save_funds(project, funds, user)
     from scoring.services import projects_rescore  # scoring builds on projects

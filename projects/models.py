@@ -7,8 +7,10 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
+from evalsys.lib.codes import normalize_code
 from scoring.schemes import DEFAULT_KEY, scheme_choices
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -91,12 +93,35 @@ class Status(models.TextChoices):
     APPROVED = "approved", "已审核"
 
 
+class CodeField(models.CharField):
+    """A 预算项目编码, always in its one form (evalsys.lib.codes.normalize_code): a form's input,
+    every save and every lookup (`code=`, `code__in=`) are normalised, so `t` finds `T`."""
+
+    def to_python(self, value: Any) -> Any:
+        value = super().to_python(value)
+        return normalize_code(value) if isinstance(value, str) else value
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        return normalize_code(value) if isinstance(value, str) else value
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> Any:
+        value = getattr(model_instance, self.attname)
+        if isinstance(value, str) and value != normalize_code(value):
+            setattr(model_instance, self.attname, normalize_code(value))
+        return super().pre_save(model_instance, add)
+
+
+CODE_YEAR_TAKEN = "该年度已有此项目编码的项目；同一编码每个年度只能有一个项目，请直接编辑已有项目或核对编码"
+NAME_YEAR_TAKEN = "本单位该年度已有同名且无编码的项目，请直接编辑已有项目或换一个名称"
+
+
 class Project(models.Model):
     """项目: identified by code + fiscal year, or by exact name within its unit when uncoded."""
 
     unit = models.ForeignKey(Unit, verbose_name="实施单位", on_delete=models.PROTECT, related_name="projects")
     year = models.PositiveSmallIntegerField("年度")
-    code = models.CharField("项目编码", max_length=64, blank=True)
+    code = CodeField("项目编码", max_length=64, blank=True)
     name = models.CharField("项目名称", max_length=300)
     attribute = models.CharField("项目属性", max_length=50, blank=True)
     overall_goal = models.TextField("总体目标", blank=True)
@@ -144,9 +169,26 @@ class Project(models.Model):
         verbose_name = verbose_name_plural = "项目"
         ordering = ["-year", "code", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["code", "year"], condition=~Q(code=""), name="project_code_year_unique"),
+            # said in Chinese wherever a form meets them (Django's default names the constraint)
             models.UniqueConstraint(
-                fields=["unit", "year", "name"], condition=Q(code=""), name="project_uncoded_name_unique"
+                fields=["code", "year"],
+                condition=~Q(code=""),
+                name="project_code_year_unique",
+                violation_error_code="code_year_taken",
+                violation_error_message=CODE_YEAR_TAKEN,
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "year", "name"],
+                condition=Q(code=""),
+                name="project_uncoded_name_unique",
+                violation_error_code="name_year_taken",
+                violation_error_message=NAME_YEAR_TAKEN,
+            ),
+            # codes are stored in their one form (CodeField): `t` and `T` cannot both exist in a year
+            models.CheckConstraint(
+                condition=Q(code=Upper("code")),
+                name="project_code_upper",
+                violation_error_message="项目编码须为大写形式",
             ),
             models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="project_year_range"),
         ]

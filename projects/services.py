@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Max
 
-from projects.models import Project, ReviewAction, ReviewRound, Role, Status
+from evalsys.lib.codes import normalize_code
+from projects.access import role_of, visible_projects
+from projects.models import Project, ReviewAction, ReviewRound, Role, Status, Unit
 
 SUBMIT_BLOCKED = "存在须先处理的问题，暂不能提交："
 APPROVE_BLOCKED = "以下项目尚有未填写完整的内容，不能审核通过（均未审核）："
@@ -241,24 +243,70 @@ def evaluation_reopen(*, project: Project, user: Any, reason: str) -> Project:
 
 
 COPY_EXISTS = "{year} 年度已有项目“{name}”，不能重复复制"
+COPY_CODE_EXISTS = "{year} 年度已有编码为“{code}”的项目，不能重复复制；如新年度的编码不同，请在“新年度的项目编码”中填写"
+CODE_TAKEN = (
+    "项目编码“{code}”属于单位“{unit}”（{year} 年度项目“{name}”），一个编码只属于一个单位，不能用于本单位的项目；"
+    "请核对编码，如确属本单位请联系管理员处理"
+)
+CODE_REASON = "修改项目编码：{old} → {new}"
+
+
+def code_holder(*, code: str, unit: Unit | None, exclude_pk: int | None = None) -> Project | None:
+    """Another unit's project with `code` in any year (its latest), or None: a 预算项目编码 belongs to
+    one unit, so a second unit may not start a project under it (issue 15, A4)."""
+    code = normalize_code(code)
+    if not code:
+        return None
+    others = Project.objects.filter(code=code).select_related("unit").order_by("-year", "pk")
+    if unit is not None and unit.pk is not None:
+        others = others.exclude(unit_id=unit.pk)
+    return (others.exclude(pk=exclude_pk) if exclude_pk else others).first()
+
+
+def code_lock(codes: Iterable[str]) -> None:
+    """Serialise the writers of the same codes until the transaction ends (PostgreSQL): of two units
+    starting the same new code at once, the second sees the first one's project."""
+    wanted = sorted({normalize_code(c) for c in codes} - {""})
+    if wanted and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(c)) FROM (SELECT unnest(%s::text[]) AS c "
+                           "ORDER BY 1) AS ordered", [wanted])  # fmt: skip
+
+
+def code_check_owner(*, code: str, unit: Unit | None, exclude_pk: int | None = None) -> None:
+    """ValidationError at `code` when another unit holds `code` (call inside a transaction)."""
+    code_lock([code])
+    holder = code_holder(code=code, unit=unit, exclude_pk=exclude_pk)
+    if holder is not None:
+        message = CODE_TAKEN.format(code=holder.code, unit=holder.unit, year=holder.year, name=holder.name)
+        raise ValidationError({"code": [ValidationError(message, code="code_taken")]})
+
+
 COPIED_FIELDS = ("unit", "code", "name", "attribute", "overall_goal", "annual_goal", "scheme")
 TREE_FIELDS = ("position", "level1", "level2", "level3", "comparator", "target", "target_text", "unit", "deadline",
                "sign_assumed", "weight", "direction")  # fmt: skip
 
 
 @transaction.atomic
-def project_copy_to_year(*, source: Project, year: int, user: Any) -> Project:
+def project_copy_to_year(*, source: Project, year: int, user: Any, code: str | None = None) -> Project:
     """Start `year` from `source`: basics, goals and the indicator tree with its targets and
-    weights; no funds, actuals, reasons, scores or review history (they belong to a year)."""
+    weights; no funds, actuals, reasons, scores or review history (they belong to a year).
+    `code` is the new year's 项目编码 (None keeps `source`'s; a new year often brings a new code)."""
     from indicators.models import Indicator  # indicators builds on projects
 
-    clash = Project.objects.filter(year=year, unit=source.unit, name=source.name)
-    if source.code:
-        clash = Project.objects.filter(year=year, code=source.code)
+    code = normalize_code(source.code if code is None else code)
+    clash = Project.objects.filter(year=year, unit=source.unit, name=source.name, code="")
+    if code:
+        code_check_owner(code=code, unit=source.unit)
+        clash = Project.objects.filter(year=year, code=code)
     if clash.exists():
-        raise ValidationError(COPY_EXISTS.format(year=year, name=source.name), code="exists")
+        message = COPY_CODE_EXISTS if code else COPY_EXISTS
+        raise ValidationError(message.format(year=year, code=code, name=source.name), code="exists")
     copy = Project(year=year, **{f: getattr(source, f) for f in COPIED_FIELDS})
-    copy._change_reason = f"复制自 {source.year} 年度"
+    copy.code = code
+    copy._change_reason = f"复制自 {source.year} 年度" + (f"（原编码 {source.code}）" if code != source.code else "")
+    copy._history_user = user
+    copy.full_clean()
     copy.save()
     rows = [Indicator(project=copy, **{f: getattr(i, f) for f in TREE_FIELDS}) for i in source.indicators.all()]
     from simple_history.utils import bulk_create_with_history
@@ -278,7 +326,57 @@ def project_create(*, project: Project, user: Any) -> Project:
     project.status = Status.DRAFT
     project._change_reason = "新建项目"
     project._history_user = user
+    project.code = normalize_code(project.code)
+    if project.code:
+        code_check_owner(code=project.code, unit=project.unit)
     project.full_clean()
     project.save()
     projects_rescore(project_ids=[project.pk])
     return project
+
+
+@transaction.atomic
+def project_set_code(*, project: Project, code: str, user: Any) -> Project:
+    """Correct the 项目编码 of `project` (already claimed by the caller through project_touch):
+    another unit's code and a code taken in the year are refused; the history says old → new."""
+    code, old = normalize_code(code), project.code
+    if code == old:
+        return project
+    if code:
+        code_check_owner(code=code, unit=project.unit, exclude_pk=project.pk)
+    project.code = code
+    project.full_clean()
+    project._change_reason = CODE_REASON.format(old=old or "（无）", new=code or "（无）")
+    project._history_user = user
+    project.save(update_fields=["code", "updated_at"])
+    return project
+
+
+DELETE_REFUSED = "只能删除从未提交过的草稿；项目当前状态为“{status}”{rounds}，不能删除"
+DELETE_ROLE = "只有本单位的填报人或管理员可以删除草稿"
+DELETE_REASON = "删除草稿项目"
+DELETE_GONE = "该项目已被删除"
+
+
+def project_deletable(project: Project) -> bool:
+    """A 草稿 never submitted (no review round): what project_delete_draft accepts."""
+    return project.status == Status.DRAFT and not project.rounds.exists()
+
+
+@transaction.atomic
+def project_delete_draft(*, project: Project, user: Any, reason: str = "") -> None:
+    """Delete a mistaken draft: only a 草稿 that was never submitted (no review round: what was
+    once submitted keeps its record), by its unit's officer or an admin. The history keeps the
+    project's last state with who, when and why ("-" rows of simple_history)."""
+    if role_of(user) not in (Role.OFFICER, Role.ADMIN) or not visible_projects(user).filter(pk=project.pk).exists():
+        raise PermissionDenied(DELETE_ROLE)
+    current = Project.objects.select_for_update().filter(pk=project.pk).first()
+    if current is None:
+        raise ValidationError(DELETE_GONE, code="gone")
+    if not project_deletable(current):
+        rounds = current.rounds.exists()
+        found = "且已有审核记录" if rounds else ""
+        raise ValidationError(DELETE_REFUSED.format(status=current.get_status_display(), rounds=found), code="state")
+    current._change_reason = DELETE_REASON + (f"：{reason.strip()}" if reason.strip() else "")
+    current._history_user = user
+    current.delete()

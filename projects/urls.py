@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/history/", views.project_history, name="history"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),
+    path("<int:pk>/delete/", views.project_delete, name="delete"),
     path("<int:pk>/submit/", views.project_submit, name="submit"),
     path("<int:pk>/withdraw/", views.project_withdraw, name="withdraw"),
 ]

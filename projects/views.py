@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +28,7 @@ from projects.access import (
 from projects.context_processors import todo_of
 from projects.editing import project_create_with_funds, project_update
 from projects.forms import (
+    DeleteDraftForm,
     ProjectCreateForm,
     ProjectEditForm,
     WithdrawForm,
@@ -44,7 +46,14 @@ from projects.selectors import (
     todo_projects,
     years_of,
 )
-from projects.services import SubmissionBlocked, evaluation_submit, evaluation_withdraw, review_started
+from projects.services import (
+    SubmissionBlocked,
+    evaluation_submit,
+    evaluation_withdraw,
+    project_deletable,
+    project_delete_draft,
+    review_started,
+)
 from reports.forms import NarrativeForm
 from review.selectors import officer_feedback
 from scoring.services import project_evaluate
@@ -84,6 +93,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_submit": can_submit,
         "gaps": project_gaps(project, evaluation) if can_submit and not _refused(request) else [],
         "can_withdraw": _can_withdraw(request.user, project),
+        "can_delete": can_submit and project_deletable(project),
         "withdraw_form": WithdrawForm(prefix="withdraw"),
         "feedback": officer_feedback(project, evaluation),
         "narrative_form": NarrativeForm(instance=getattr(project, "narrative", None)),
@@ -122,9 +132,13 @@ def project_create(request: HttpRequest) -> HttpResponse:
     unit = unit_for_officer(request.user)
     form = ProjectCreateForm(request.POST or None, unit=unit, initial={"year": timezone.localdate().year - 1})
     if request.method == "POST" and form.is_valid():
-        project = project_create_with_funds(project=form.save(commit=False), funds=form.funds(), user=request.user)
-        messages.success(request, CREATED)
-        return redirect("indicators:editor", pk=project.pk)
+        try:
+            project = project_create_with_funds(project=form.save(commit=False), funds=form.funds(), user=request.user)
+        except ValidationError as error:  # taken meanwhile: said as the form says it
+            add_service_error(form, error)
+        else:
+            messages.success(request, CREATED)
+            return redirect("indicators:editor", pk=project.pk)
     return render(request, "projects/create.html", {"form": form}, status=400 if form.errors else 200)
 
 
@@ -180,6 +194,27 @@ def project_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("projects:detail", pk=project.pk)
     messages.error(request, "；".join(e for errors in form.errors.values() for e in errors), extra_tags="danger")
     return redirect("projects:detail", pk=project.pk)
+
+
+DELETED = "已删除草稿项目“{name}”"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """删除草稿: a confirmation page, then the draft is gone (only one never submitted: the service checks)."""
+    project = project_for_user(request.user, pk, write=True)
+    form = DeleteDraftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project_delete_draft(project=project, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, DELETED.format(name=project.name))
+            return redirect(f"{reverse('projects:list')}?year={project.year}")
+    context = {"project": project, "form": form, "deletable": project_deletable(project)}
+    return render(request, "projects/delete.html", context, status=400 if form.errors else 200)
 
 
 HISTORY_PER_PAGE = 50

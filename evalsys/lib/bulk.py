@@ -156,5 +156,7 @@ def _copy(table: str, fields: list[models.Field], rows: Any) -> None:
     buffer.seek(0)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
-    with connection.cursor() as cursor:
+    # The raw driver cursor bypasses Django's error translation: a unique violation (two imports
+    # creating the same project at once) must reach callers as django.db.IntegrityError.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", buffer)

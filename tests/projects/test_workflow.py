@@ -138,5 +138,5 @@ def test_copy_to_next_year_keeps_the_tree_not_the_results(project, officer) -> N
     assert set(rows) == {"培训人次", "品牌"}
     assert rows["培训人次"].target == Decimal(10) and rows["培训人次"].actual is None
     assert rows["品牌"].actual_label == "" and not copy.funds.exists()
-    with pytest.raises(ValidationError, match="已有项目"):
+    with pytest.raises(ValidationError, match="已有编码为“W-001”的项目"):
         project_copy_to_year(source=project, year=2023, user=officer)
