@@ -100,6 +100,8 @@ class ProjectPreview:
     changes: tuple[Change, ...] = ()  # project fields and funds
     warnings: tuple[WarningLine, ...] = ()  # the project's own (not an indicator's)
     subtotals: tuple[tuple[str, str], ...] = ()
+    # nothing achieved yet (targets only): 未评分, as the lists will say, not 0.00 差 (display.has_actuals)
+    scored: bool = True
 
     @property
     def state_label(self) -> str:
@@ -165,7 +167,7 @@ def _project_preview(writer: Any, p: ParsedProject, stored: Stored, year: int) -
     return ProjectPreview(
         label=p.label, unit=str(unit), sheet=p.sheet, row=p.row, state=state, scheme=ev.scheme.label,
         total=pts(ev.total), grade=ev.grade, budget=_budget(ev), rows=rows, changes=changes, warnings=head,
-        subtotals=tuple((name, pts(value)) for name, value in ev.subtotals),
+        subtotals=tuple((name, pts(value)) for name, value in ev.subtotals), scored=display.has_actuals(ev),
     )  # fmt: skip
 
 

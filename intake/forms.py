@@ -9,8 +9,10 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 
 from evalsys.lib.xlsx import WorkbookRefused, check_workbook
-from intake.selectors import copy_candidates, default_copy_year, default_scheme_key
+from intake.selectors import copy_candidates, default_copy_year, default_scheme_key, title_year, year_note
+from projects.forms import CodeInput
 from projects.models import Project
+from scoring.rules import code_year
 from scoring.schemes import scheme_choices
 
 NOT_XLSX = "请上传 .xlsx 格式的 Excel 工作簿（.xls、.csv 等请先在 Excel 中“另存为” .xlsx）"
@@ -27,16 +29,20 @@ class UploadForm(forms.Form):
     file = forms.FileField(
         label="绩效表工作簿（.xlsx）", help_text="项目支出绩效表或自评表；导入前会先试运行并显示结果。"
     )
-    year = forms.IntegerField(label="年度", **YEAR_RANGE)
+    year = forms.IntegerField(
+        label="年度", required=False, **YEAR_RANGE,
+        help_text="留空则取表格标题中的年度（如“2022年度项目支出绩效自评表”），标题中没有年度时按上一年度。",
+    )  # fmt: skip
     skip_refused = forms.BooleanField(
         label="跳过不能导入的项目，只导入其余项目", required=False,
         help_text="不能导入的项目：其他单位的项目，以及已提交、已审核的项目。跳过的项目会在试运行结果中列出。",
     )  # fmt: skip
 
     def __init__(self, *args: Any, admin: bool = False, **kwargs: Any) -> None:
-        kwargs.setdefault("initial", {"year": timezone.localdate().year - 1})
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["accept"] = ".xlsx"
+        self.fields["year"].widget.attrs["placeholder"] = "按表格标题"
+        self.year_note: tuple[str, bool] | None = None  # what the page says of the year used (year_note)
         if not admin:
             self.fields["skip_refused"].label = "只导入本单位的项目（跳过其他单位的和已提交、已审核的项目）"
         if admin:
@@ -54,6 +60,17 @@ class UploadForm(forms.Form):
         except WorkbookRefused as error:
             raise forms.ValidationError(str(error), code="unreadable") from None
         return upload
+
+    def clean(self) -> dict[str, Any]:
+        """The year typed, else the one the table's title names, else last year; the page says which."""
+        data = super().clean()
+        if data.get("file") is None or "year" in self.errors:
+            return data
+        found = title_year(data["file"])
+        chosen = data.get("year")
+        data["year"] = chosen or (found[0] if found else timezone.localdate().year - 1)
+        self.year_note = year_note(data["year"], found, chosen=chosen is not None)
+        return data
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -83,8 +100,16 @@ class SourceField(forms.ModelChoiceField):
         return f"{code}{obj.name}（{obj.unit.name}）"
 
 
+COPY_CODE_HELP = "留空则沿用上一年度的编码。预算一体化编码的第 7–8 位是年度（如 15000021T… 为 2021 年）。"
+COPY_CODE_MISMATCH = (
+    "所选项目的编码“{code}”第 7–8 位表示 {carried} 年，与 {year} 年度不符：沿用时项目会提示“编码年度不符”。"
+    "请改为新年度预算一体化系统中的编码（复制后也可在“编辑”中修改）。"
+)
+
+
 class CopyForm(forms.Form):
-    """A target year and one of the user's projects of the year before it that is not there yet."""
+    """A target year and one of the user's projects of the year before it that is not there yet,
+    and the new year's 项目编码 (prefilled with the chosen project's, which is kept when left empty)."""
 
     year = forms.IntegerField(label="复制到年度", min_value=2001, max_value=2100)
     source = SourceField(
@@ -93,9 +118,11 @@ class CopyForm(forms.Form):
         empty_label="请选择项目",
         help_text="只列出您可见的、所选年度还没有的上一年度项目。",
     )
+    code = CodeInput(label="新年度的项目编码", help_text=COPY_CODE_HELP)
 
-    def __init__(self, data: Any = None, *, user: Any, year: str = "") -> None:
-        """`year` is the page's ?year= (as typed); the user's next year when it is not a year."""
+    def __init__(self, data: Any = None, *, user: Any, year: str = "", source: str = "") -> None:
+        """`year` is the page's ?year= (as typed); the user's next year when it is not a year.
+        `source` is the page's ?source= (the project chosen): its code prefills the new code."""
         start = _as_year(year) or default_copy_year(user)
         super().__init__(data, initial={"year": start})
         # The choices follow the year being submitted, so a project of another unit (or one
@@ -107,6 +134,26 @@ class CopyForm(forms.Form):
             "hx-get": reverse_lazy("intake:copy"), "hx-trigger": "change", "hx-target": "#copy-form",
             "hx-select": "#copy-form", "hx-swap": "outerHTML",
         }  # fmt: skip
+        # choosing a project fetches the form again with its code in the new code's box
+        self.fields["source"].widget.attrs |= self.fields["year"].widget.attrs | {"hx-include": "[name='year']"}
+        self._prefill(chosen, source)
+
+    def _prefill(self, year: int, source: str) -> None:
+        """The chosen project's code in the new code's box, with 编码年度不符 explained when its year differs."""
+        picked = self.data.get("source") if self.is_bound else source
+        found = self.fields["source"].queryset.filter(pk=picked).first() if str(picked).isdigit() else None
+        if found is None:
+            return
+        if not self.is_bound:
+            self.initial |= {"source": found.pk, "code": found.code}
+        carried = code_year(found.code)
+        if carried and carried != year:
+            self.fields["code"].help_text = COPY_CODE_MISMATCH.format(code=found.code, carried=carried, year=year)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        """The copy's source, year and code (None: keep the source's code)."""
+        data = self.cleaned_data
+        return {"source": data["source"], "year": data["year"], "code": data["code"] or None}
 
 
 def _as_year(value: Any) -> int | None:

@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 from indicators.importer import RowError
 from indicators.services import ImportFailed, ImportRefused, ImportReport, workbook_import
 from intake.error_workbook import CellError, errors_annotate
-from intake.template_workbook import template_build
+from intake.template_workbook import template_build, template_filename
 from scoring.schemes import get_scheme
 
 UPLOAD_DIR = "uploads"
@@ -205,7 +205,7 @@ def template_download(*, scheme_key: str, year: int, unit: Any) -> tuple[str, by
     """(file name, bytes) of the blank workbook for `scheme_key`, the example in `unit` (or a sample unit)."""
     scheme = get_scheme(scheme_key)
     label = f"{unit.code}-{unit.name}" if unit is not None and unit.code else (unit.name if unit else "")
-    return f"项目支出绩效自评表模板-{scheme.key}.xlsx", template_build(scheme=scheme, year=year, unit=label)
+    return template_filename(scheme), template_build(scheme=scheme, year=year, unit=label)
 
 
 def _store(file: UploadedFile, *, year: int, scheme_key: str | None, skip_refused: bool) -> PendingUpload:

@@ -8,6 +8,7 @@ imports back unchanged through indicators.services.workbook_import.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from io import BytesIO
@@ -20,6 +21,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from scoring.schemes import DEFAULT_KEY
 from scoring.types import COMPARATORS, Scheme
 
 SHEET = "项目支出绩效自评表"
@@ -31,6 +33,8 @@ EXAMPLE_NAME = "妇女创业就业技能培训示例项目"
 DIRECTIONS = ("正向", "反向")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 EXAMPLE_FILL = PatternFill("solid", fgColor="FFF9E5")
+FILE_STEM = "项目支出绩效自评表模板"
+NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|]')  # what Windows refuses in a file name
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,13 @@ EXAMPLES = {
     "可持续影响指标": ("培训成果持续应用", "定性", "长期有效", "", "达成", ""),
     "服务对象满意度指标": ("参训学员满意度", "≥", "90", "%", "96", ""),
 }
+
+
+def template_filename(scheme: Scheme) -> str:
+    """The download's name: 项目支出绩效自评表模板.xlsx, the scheme named in Chinese when not the default."""
+    if scheme.key == DEFAULT_KEY:
+        return f"{FILE_STEM}.xlsx"
+    return f"{FILE_STEM}（{NOT_IN_FILE_NAMES.sub('-', scheme.label)}）.xlsx"
 
 
 def template_build(*, scheme: Scheme, year: int, unit: str = "") -> bytes:

@@ -13,8 +13,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from indicators.services import NOTHING_LEFT
 from intake.error_workbook import AnnotationRefused
 from intake.forms import CopyForm, TemplateForm, UploadForm
+from intake.selectors import title_year, year_note
 from intake.services import (
     TOKEN_REFUSED,
     template_download,
@@ -27,6 +29,7 @@ from intake.services import (
     upload_skip,
 )
 from projects.access import import_scope as intake_scope
+from projects.forms import add_service_error
 from projects.services import project_copy_to_year
 
 
@@ -40,18 +43,24 @@ def upload(request: HttpRequest) -> HttpResponse:
         upload_discard(session=request.session)  # a new upload replaces the pending one, valid or not
         if form.is_valid():
             outcome = upload_preview(session=request.session, user=request.user, **form.service_kwargs())
-    status = 400 if form.errors or (outcome and outcome.errors) else 200
-    context = {"form": form, "outcome": outcome, "unit": only_unit, "template_form": TemplateForm(unit=only_unit)}
-    return render(request, "intake/upload.html", context, status=status)
+    return _render(request, only_unit, form, outcome=outcome, year_note=form.year_note)
 
 
-def _page(request: HttpRequest, only_unit: Any, **context: Any) -> HttpResponse:
-    """The upload page with a blank form; 400 when it shows a refusal or errors."""
+def _render(request: HttpRequest, only_unit: Any, form: UploadForm, **context: Any) -> HttpResponse:
+    """The upload page; 400 when it shows a refusal or errors. Projects left out by 跳过 that leave
+    nothing to import are no error of the workbook: the page says so (nothing_left), 200."""
     outcome = context.get("outcome")
-    status = 400 if context.get("refused") or (outcome and outcome.errors) else 200
-    context |= {"form": UploadForm(admin=only_unit is None), "unit": only_unit,
-                "template_form": TemplateForm(unit=only_unit)}  # fmt: skip
-    return render(request, "intake/upload.html", context, status=status)
+    nothing_left = bool(outcome and outcome.errors and outcome.errors[0].fix == NOTHING_LEFT)
+    failed = form.errors or context.get("refused") or (outcome and outcome.errors and not nothing_left)
+    context |= {"form": form, "unit": only_unit, "template_form": TemplateForm(unit=only_unit),
+                "nothing_left": nothing_left}  # fmt: skip
+    return render(request, "intake/upload.html", context, status=400 if failed else 200)
+
+
+def _page(request: HttpRequest, only_unit: Any, *, year: int | None = None, **context: Any) -> HttpResponse:
+    """The upload page with a blank form (keeping the pending upload's `year`)."""
+    form = UploadForm(admin=only_unit is None, initial={"year": year} if year else None)
+    return _render(request, only_unit, form, **context)
 
 
 @login_required
@@ -63,7 +72,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
         return _page(request, only_unit, refused=TOKEN_REFUSED)
     outcome = upload_confirm(session=request.session, pending=pending, user=request.user)
     if outcome.errors:
-        return _page(request, only_unit, outcome=outcome)
+        return _page(request, only_unit, year=pending.year, outcome=outcome)
     messages.success(request, outcome.report.summary())
     return redirect(f"{reverse('projects:list')}?year={pending.year}")
 
@@ -76,15 +85,21 @@ def skip(request: HttpRequest) -> HttpResponse:
     pending = upload_pending(session=request.session, token=request.POST.get("token", ""))
     if pending is None:
         return _page(request, only_unit, refused=TOKEN_REFUSED)
-    return _page(request, only_unit, outcome=upload_skip(session=request.session, pending=pending, user=request.user))
+    note = year_note(pending.year, title_year(pending.path), chosen=True)  # before the skip may delete it
+    outcome = upload_skip(session=request.session, pending=pending, user=request.user)
+    return _page(request, only_unit, year=pending.year, outcome=outcome, year_note=note)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+ASCII_NAME = "workbook.xlsx"  # for clients that do not read filename* (RFC 6266 section 4.3)
+
+
 def _xlsx(filename: str, content: bytes) -> HttpResponse:
+    """A download named `filename` in UTF-8 (RFC 5987 filename*), with a plain ASCII fallback."""
     response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Content-Disposition"] = f"attachment; filename=\"{ASCII_NAME}\"; filename*=UTF-8''{quote(filename)}"
     return response
 
 
@@ -115,13 +130,16 @@ def errors_workbook(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def copy(request: HttpRequest) -> HttpResponse:
     intake_scope(request.user)
-    form = CopyForm(request.POST or None, user=request.user, year=request.GET.get("year", ""))
+    form = CopyForm(request.POST or None, user=request.user, year=request.GET.get("year", ""),
+                    source=request.GET.get("source", ""))  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
-            project = project_copy_to_year(source=form.cleaned_data["source"], year=form.cleaned_data["year"],
-                                           user=request.user)  # fmt: skip
-        except ValidationError as error:
-            form.add_error("source", error)
+            project = project_copy_to_year(user=request.user, **form.service_kwargs())
+        except ValidationError as error:  # another unit's code: at the code; a clash: at the project
+            if hasattr(error, "error_dict"):
+                add_service_error(form, error)
+            else:
+                form.add_error("source", error)
         else:
             messages.success(request, f"已从 {project.year - 1} 年度复制项目“{project.name}”")
             return redirect("projects:detail", pk=project.pk)

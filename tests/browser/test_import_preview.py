@@ -37,10 +37,10 @@ def login(page, username: str) -> None:
     page.wait_for_url(lambda url: "/login/" not in url)
 
 
-def upload(page, path: Path) -> None:
+def upload(page, path: Path, year: str = "2022") -> None:
     page.goto(page.base_url + "/intake/upload/")
     page.set_input_files("input[name=file]", str(path))
-    page.fill("input[name=year]", "2022")
+    page.fill("input[name=year]", year)
     with page.expect_navigation():
         page.get_by_role("button", name="上传并试运行").click()
 
@@ -96,7 +96,8 @@ def test_import_preview_template_and_errors(page, shots, live_server, tmp_path) 
     login(page, "officer_a")
 
     # the preview: every row with its score, warnings next to their rows
-    upload(page, seed000_workbook(tmp_path / "seed000.xlsx"))
+    upload(page, seed000_workbook(tmp_path / "seed000.xlsx"), year="")  # the year of the title （2022年度）
+    assert page.locator(".import-year").inner_text() == "年度 2022：取自表格标题“（2022年度）”"
     preview = page.locator("details.preview-project")
     assert preview.count() == 1 and preview.first.get_attribute("open") is not None
     assert preview.locator("tbody tr").count() == len(SEED000_ROWS)
@@ -123,6 +124,7 @@ def test_import_preview_template_and_errors(page, shots, live_server, tmp_path) 
     # the template: the import's layout with the officer's unit in the example
     with page.expect_download() as info:
         page.get_by_role("button", name="下载模板（.xlsx）").click()
+    assert info.value.suggested_filename == "项目支出绩效自评表模板.xlsx"
     template = load_workbook(BytesIO(Path(info.value.path()).read_bytes()))
     assert template[TEMPLATE_SHEET]["B2"].value == "140001-内蒙古自治区妇女联合会"
 

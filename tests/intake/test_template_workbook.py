@@ -4,6 +4,7 @@ comments, an example project, and it imports back unchanged."""
 from __future__ import annotations
 
 from io import BytesIO
+from urllib.parse import unquote
 
 import pytest
 from django.urls import reverse
@@ -82,8 +83,8 @@ def test_officer_downloads_the_template_with_their_unit_and_scheme(client, offic
     assert 'value="hubei" selected' in client.get(reverse("intake:upload")).content.decode()
     response = client.get(TEMPLATE)
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert "attachment; filename*=UTF-8''" in response["Content-Disposition"]
-    assert "hubei" in response["Content-Disposition"]
+    assert "filename*=UTF-8''" in response["Content-Disposition"]
+    assert disposition_name(response) == "项目支出绩效自评表模板（湖北（预算执行 20 分，指标 80 分））.xlsx"
     sheet = book_of(response.content)[SHEET]
     assert sheet["B2"].value == UNIT_A
 
@@ -91,8 +92,24 @@ def test_officer_downloads_the_template_with_their_unit_and_scheme(client, offic
 @pytest.mark.django_db
 def test_the_chosen_scheme_is_used_and_an_unknown_one_falls_back(client, officer) -> None:
     client.force_login(officer)
-    assert "department" in client.get(TEMPLATE, {"template_scheme": "department"})["Content-Disposition"]
-    assert "national" in client.get(TEMPLATE, {"template_scheme": "nope"})["Content-Disposition"]
+    chosen = disposition_name(client.get(TEMPLATE, {"template_scheme": "department_letters"}))
+    assert chosen == "项目支出绩效自评表模板（部门评价（决策 20 - 过程 20 - 产出 40 - 效益 20），A-B-C-D 等级）.xlsx"
+    assert disposition_name(client.get(TEMPLATE, {"template_scheme": "nope"})) == "项目支出绩效自评表模板.xlsx"
+
+
+@pytest.mark.django_db
+def test_the_default_template_has_a_plain_chinese_name(client, officer) -> None:
+    """Issue 15 B21: the name ended in `-national`; RFC 5987 filename* with an ASCII fallback."""
+    client.force_login(officer)
+    disposition = client.get(TEMPLATE)["Content-Disposition"]
+    assert disposition.startswith("attachment; filename=\"workbook.xlsx\"; filename*=UTF-8''")
+    assert "national" not in disposition
+    assert unquote(disposition.split("''", 1)[1]) == "项目支出绩效自评表模板.xlsx"
+
+
+def disposition_name(response) -> str:
+    """The UTF-8 file name of a download (filename*=UTF-8''...)."""
+    return unquote(response["Content-Disposition"].split("filename*=UTF-8''", 1)[1])
 
 
 @pytest.mark.django_db
