@@ -34,8 +34,11 @@ WHAT_LABELS = {
     "subtotal": _("小计"), "indicator_total": _("指标合计"), "total": _("总分"), "budget": _("预算执行"),
     "weights": _("指标分值"), "grade": _("等级"),
 }  # fmt: skip
-STATUS_LABELS = {"ok": _("无差异"), "departs": _("有差异"), "unreadable": _("无法读取")}
-EXIT_CODES = {"ok": 0, "departs": 1, "unreadable": 2}
+STATUS_LABELS = {"ok": _("无差异"), "departs": _("有差异"), "unreadable": _("无法读取"),
+                 "nothing": _("无可复核项目")}  # fmt: skip
+# "nothing": every project of the table belongs to another unit, so nothing was checked (not "ok"
+# on the page); the command's status stays the contract's: nothing departs, 0
+EXIT_CODES = {"ok": 0, "departs": 1, "unreadable": 2, "nothing": 0}
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,8 @@ class RecheckReport:
     def status(self) -> str:
         if self.errors:
             return "unreadable"
+        if not self.projects:
+            return "nothing"
         return "departs" if any(p.result.departs for p in self.projects) else "ok"
 
     @property

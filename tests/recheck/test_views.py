@@ -92,6 +92,18 @@ def test_another_units_officer_sees_nothing_of_that_unit(client, other_officer, 
     assert "该项目不属于本单位，未显示" in page
 
 
+def test_a_table_with_nothing_of_ones_own_says_nothing_was_checked(client, other_officer, tmp_path):
+    """Issue 15 B16: it said, in green, 公布得分与评分规则一致 having checked nothing."""
+    page = post(client, other_officer, upload(flat_table(tmp_path / "t.xlsx"))).content.decode()
+    assert "公布得分与评分规则一致" not in page and "alert-success" not in page
+    assert "没有可复核的项目：这张自评表中没有本单位（140002-内蒙古妇女干部学校）的项目，未复核任何得分" in page
+    assert "该项目不属于本单位，未显示" in page
+    client.force_login(other_officer)
+    table = flat_table(tmp_path / "z.xlsx").read_bytes()
+    page = client.post(PAGE, {"file": zipped({"甲.xlsx": table}), "year": 2022}).content.decode()
+    assert "无可复核项目" in page and "无差异" not in page
+
+
 def test_a_bad_upload_re_renders_with_a_chinese_error(client, officer):
     response = post(client, officer, SimpleUploadedFile("表.csv", b"a,b"), scheme="department")
     assert response.status_code == 400
