@@ -6,6 +6,10 @@ the parts into the job's archive, one member at a time, so no archive is ever he
 A chunk whose worker died (no heartbeat for EVALSYS_EXPORT_STALE_MINUTES) is queued again, up
 to MAX_ATTEMPTS times: the death of a worker costs its chunk, not the job. The job's progress
 is the sum of its chunks'.
+
+Recovery is the worker's own business (`export_jobs_recover`): `manage.py db_worker` (reports'
+wrapper of django-tasks') runs it when it starts and keeps a recurring `export_recover` task,
+which also tells the pages whether a worker is alive (`worker_alive`). No page writes.
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ import datetime
 import io
 import multiprocessing
 import os
+import re
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import IO, Any
 
@@ -28,23 +34,33 @@ from django.db import connection, connections, transaction
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from evalsys.lib.replica import from_replica
 from projects.access import visible_projects
 from projects.models import Project
 from reports import services
-from reports.data import reports_for
+from reports.data import ReportData, reports_for
 from reports.models import ExportChunk, ExportJob, Outline
 
 CHUNK_SIZE = 50  # default of settings.EVALSYS_EXPORT_CHUNK
 MAX_ATTEMPTS = 3  # a chunk is queued again this many times after its worker died
 STALE_MINUTES = 15  # default of settings.EVALSYS_EXPORT_STALE_MINUTES
 STALE_RUNNING = "导出任务已中断（超过 {minutes} 分钟没有进展），请重试"
-STALE_QUEUED = "导出任务排队超过 {minutes} 分钟仍未开始（后台任务可能没有运行），请重试"
+STALE_QUEUED = "导出任务排队超过 {minutes} 分钟仍未开始（后台任务可能没有运行），请重试"  # jobs from before chunks
+CHILD_DIED = "导出失败：一个导出进程意外退出，{path} 未写入（也未留下不完整的压缩包），请重试"
+EXPORT_FAILED = "导出失败：{error}；{path} 未写入（也未留下不完整的压缩包）"
+CHUNK_TASK, RECOVER_TASK = "reports.tasks.export_chunk", "reports.tasks.export_recover"  # task rows' task_path
+RECOVER_MINUTES = 5  # default of settings.EVALSYS_EXPORT_RECOVER_MINUTES: how often the worker recovers
 GAVE_UP = "第 {index} 部分（{n} 个项目）重试 {attempts} 次仍未完成（后台任务反复中断），请重试"
 NOT_RETRYABLE = "只有失败的导出任务可以重试"
 NOTHING_LEFT = "原导出范围内的项目都已不存在，无法重试"
 State = ExportJob.State
+
+
+class ExportFailed(Exception):
+    """`export_to_file` wrote nothing: its message is the Chinese reason (the command prints it)."""
 
 
 def chunk_size() -> int:
@@ -64,14 +80,33 @@ def stale_minutes() -> int:
 # --- rendering (shared with `export_report --jobs N`) -----------------------------------------
 
 
-def render_files(project_ids: list[int], fmt: str) -> Iterable[tuple[str, bytes]]:
-    """(filename, bytes) of each project's report, gathered services.BATCH_SIZE at a time."""
-    templates = {o: services.active_template(o) for o in Outline.values} if fmt == "docx" else {}
+def recover_minutes() -> int:
+    """Minutes between two recoveries run by the worker (the recurring `export_recover` task)."""
+    return max(1, int(getattr(settings, "EVALSYS_EXPORT_RECOVER_MINUTES", RECOVER_MINUTES)))
+
+
+def formats_of(fmt: str) -> list[str]:
+    """A job's formats, stored as "docx,pdf" (one or several of services.FORMATS, in that order)."""
+    return [f for f in services.FORMATS if f in fmt.split(",")]
+
+
+def member_name(data: ReportData, fmt: str) -> str:
+    """`单位/CODE-名称-自评报告.docx`: one folder per unit in every archive."""
+    return f"{services.UNSAFE.sub('_', data.unit)}/{services.filename_for(data, fmt)}"
+
+
+def render_files(project_ids: list[int], fmt: str | Sequence[str]) -> Iterable[tuple[str, bytes]]:
+    """(member name, bytes) of each project's report in each format, gathered services.BATCH_SIZE
+    projects at a time; one item per project and format, a project's formats one after another."""
+    fmts = formats_of(fmt) if isinstance(fmt, str) else list(fmt)
+    templates = {o: services.active_template(o) for o in Outline.values} if "docx" in fmts else {}
     for start in range(0, len(project_ids), services.BATCH_SIZE):
         with from_replica():  # reports of a batch can live with a replica's lag
             rows = reports_for(Project.objects.filter(pk__in=project_ids[start : start + services.BATCH_SIZE]))
         for data in rows:
-            yield services.filename_for(data, fmt), services.render(data, fmt, template=templates.get(data.outline))
+            for f in fmts:
+                template = templates.get(data.outline) if f == "docx" else None
+                yield member_name(data, f), services.render(data, f, template=template)
 
 
 PRECOMPRESSED = (".pdf", ".docx", ".xlsx")
@@ -118,11 +153,29 @@ def merge_zips(target: Path, parts: Iterable[Path]) -> None:
 def export_to_file(project_ids: list[int], fmt: str, path: Path, *, jobs: int = 1) -> int:
     """Write every project's report into a zip at `path`, rendered by `jobs` processes.
 
-    The parent writes the archive in the projects' order as chunks come back; each child
-    renders one chunk at a time with its own database connection. An in-memory SQLite
+    The archive is written to a scratch file beside `path` and renamed onto it only once every
+    report is in: a child that dies, or any error, leaves `path` as it was and raises
+    ExportFailed. The parent writes the archive in the projects' order as chunks come back; each
+    child renders one chunk at a time with its own database connection. An in-memory SQLite
     database (the tests' default) cannot be shared with child processes, nor can rows of a
     transaction not yet committed: then it renders here.
     """
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(handle)
+    scratch = Path(name)
+    try:
+        done = _export(project_ids, fmt, scratch, jobs)
+        os.replace(scratch, path)
+    except BrokenProcessPool as exc:
+        raise ExportFailed(CHILD_DIED.format(path=path)) from exc
+    except (OSError, zipfile.BadZipFile, ValueError) as exc:
+        raise ExportFailed(EXPORT_FAILED.format(error=exc, path=path)) from exc
+    finally:
+        scratch.unlink(missing_ok=True)
+    return done
+
+
+def _export(project_ids: list[int], fmt: str, path: Path, jobs: int) -> int:
     if jobs <= 1 or len(project_ids) <= 1 or _in_memory_database() or connection.in_atomic_block:
         return write_zip(path, render_files(project_ids, fmt))
     size = max(1, min(chunk_size(), -(-len(project_ids) // (jobs * 4))))  # a few chunks per process
@@ -146,13 +199,26 @@ def _in_memory_database() -> bool:
 # --- creating and retrying ------------------------------------------------------------------
 
 
-def export_job_create(*, user: Any, scope: str, project_ids: list[int], fmt: str) -> ExportJob:
-    """Queue a batch export: the job and its chunks, one task per chunk on the export queues."""
+PLAIN = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff_-]+")  # a download name: letters, digits, 汉字, - and _
+
+
+def export_filename(*parts: object, kind: str = "自评报告", suffix: str = "zip") -> str:
+    """`2025-140001-自评报告.zip`: the parts that are set, joined by "-", with no spaces, dots or ·."""
+    words = [PLAIN.sub("_", str(p)).strip("_") for p in parts if p not in (None, "")]
+    return "-".join([*(w for w in words if w), kind]) + f".{suffix}"
+
+
+def export_job_create(*, user: Any, scope: str, project_ids: list[int], fmt: str | Sequence[str],
+                      filename: str = "", kind: str = ExportJob.Kind.BATCH) -> ExportJob:  # fmt: skip
+    """Queue an export: the job and its chunks, one task per chunk on the export queues (a unit
+    report is one document: one chunk)."""
+    fmt = fmt if isinstance(fmt, str) else ",".join(fmt)
     with transaction.atomic():
-        job = ExportJob(created_by=user, scope=scope, project_ids=project_ids, fmt=fmt, total=len(project_ids))
+        job = ExportJob(created_by=user, scope=scope, project_ids=project_ids, fmt=fmt, total=len(project_ids),
+                        filename=filename, kind=kind)  # fmt: skip
         job.full_clean()
         job.save()
-        size = chunk_size()
+        size = chunk_size() if kind == ExportJob.Kind.BATCH else max(1, len(project_ids))
         chunks = [
             ExportChunk(job=job, index=i, project_ids=project_ids[start : start + size])
             for i, start in enumerate(range(0, len(project_ids), size))
@@ -179,32 +245,52 @@ def export_job_retry(*, job: ExportJob, user: Any) -> ExportJob:
     ids = [pk for pk in job.project_ids if pk in visible]
     if not ids:
         raise ValidationError(NOTHING_LEFT, code="empty")
-    return export_job_create(user=user, scope=job.scope, project_ids=ids, fmt=job.fmt)
+    return export_job_create(user=user, scope=job.scope, project_ids=ids, fmt=job.fmt, filename=job.filename,
+                             kind=job.kind)  # fmt: skip
 
 
 # --- lost workers ---------------------------------------------------------------------------
 
 
-def export_jobs_fail_stale() -> int:
-    """Recover from dead workers; called where jobs are shown. Returns how many jobs failed.
+def export_jobs_recover() -> int:
+    """Recover from dead workers; the worker runs it (at start and every recover_minutes()), no
+    page does. Returns how many jobs failed.
 
     A running chunk without progress for `stale_minutes()` is queued again (its work is lost,
-    nothing else), or after MAX_ATTEMPTS fails its job. A job whose chunks are all done but
-    whose archive was never assembled gets its assembly queued again. A queued job that no
-    worker took while none shows progress anywhere is failed: no worker is running.
+    nothing else), or after MAX_ATTEMPTS fails its job. A queued chunk whose task was lost (no
+    ready or running task row names it) is queued again: claiming a chunk is atomic, so a second
+    task for it does nothing. A job whose chunks are all done but whose archive was never
+    assembled gets its assembly queued again. Jobs from before chunks fail as they always did.
     """
     minutes, now = stale_minutes(), timezone.now()
     cutoff = now - datetime.timedelta(minutes=minutes)
     failed = 0
     for chunk in ExportChunk.objects.filter(state=State.RUNNING, heartbeat_at__lt=cutoff).select_related("job"):
         failed += _requeue(chunk, minutes)
+    _requeue_lost(cutoff)
     _assemble_orphans(cutoff)
-    running = ExportChunk.objects.filter(state=State.RUNNING, heartbeat_at__gte=cutoff)
-    if not running.exists() and not ExportJob.objects.filter(state=State.RUNNING, heartbeat_at__gte=cutoff).exists():
-        queued = ExportJob.objects.filter(state=State.QUEUED, heartbeat_at__lt=cutoff)
-        failed += queued.update(state=State.FAILED, error=STALE_QUEUED.format(minutes=minutes), finished_at=now)
-    failed += _fail_legacy(cutoff, minutes, now)
-    return failed
+    return failed + _fail_legacy(cutoff, minutes, now)
+
+
+def _requeue_lost(cutoff: datetime.datetime) -> None:
+    """Queued chunks of open jobs that no ready or running task will run."""
+    waiting = ExportChunk.objects.filter(state=State.QUEUED, heartbeat_at__lt=cutoff,
+                                         job__state__in=[State.QUEUED, State.RUNNING])  # fmt: skip
+    if not waiting.exists():
+        return
+    tasks = DBTaskResult.objects.filter(task_path=CHUNK_TASK,
+                                        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING])  # fmt: skip
+    pending = {row["args"][0] for row in tasks.values_list("args_kwargs", flat=True) if row.get("args")}
+    for chunk in waiting.exclude(pk__in=pending):
+        if ExportChunk.objects.filter(pk=chunk.pk, state=State.QUEUED).update(heartbeat_at=timezone.now()):
+            transaction.on_commit(lambda c=chunk: _enqueue(c.pk, c.index))
+
+
+def worker_alive() -> bool:
+    """Whether a worker ran its recovery lately (a read: the pages say so, they never write)."""
+    since = timezone.now() - datetime.timedelta(minutes=2 * recover_minutes() + 1)
+    recent = Q(status=TaskResultStatus.RUNNING) | Q(finished_at__gte=since)
+    return DBTaskResult.objects.filter(recent, task_path=RECOVER_TASK).exists()
 
 
 def _requeue(chunk: ExportChunk, minutes: int) -> int:
@@ -233,8 +319,14 @@ def _assemble_orphans(cutoff: datetime.datetime) -> None:
 
 def _fail_legacy(cutoff: datetime.datetime, minutes: int, now: datetime.datetime) -> int:
     """Jobs from before chunks (none of their own): failed as a whole, as they always were."""
-    legacy = ExportJob.objects.filter(state=State.RUNNING, heartbeat_at__lt=cutoff, chunks__isnull=True)
-    return legacy.update(state=State.FAILED, error=STALE_RUNNING.format(minutes=minutes), finished_at=now)
+    legacy = ExportJob.objects.filter(heartbeat_at__lt=cutoff, chunks__isnull=True)
+    running = legacy.filter(state=State.RUNNING).update(
+        state=State.FAILED, error=STALE_RUNNING.format(minutes=minutes), finished_at=now
+    )
+    queued = legacy.filter(state=State.QUEUED).update(
+        state=State.FAILED, error=STALE_QUEUED.format(minutes=minutes), finished_at=now
+    )
+    return running + queued
 
 
 def _fail(job_id: int, error: str) -> int:
@@ -275,8 +367,10 @@ def export_chunk_run(chunk_id: int) -> None:
     chunk = ExportChunk.objects.select_related("job").get(pk=chunk_id)
     ExportJob.objects.filter(pk=chunk.job_id, state=State.QUEUED).update(state=State.RUNNING, heartbeat_at=now)
 
-    def progress(done: int) -> None:
-        if not _ours(chunk).update(done=done, heartbeat_at=timezone.now()):
+    per_project = max(1, len(formats_of(chunk.job.fmt)))  # the archive holds a member per project and format
+
+    def progress(members: int) -> None:
+        if not _ours(chunk).update(done=members // per_project, heartbeat_at=timezone.now()):
             raise _GivenUp
         _progress(chunk.job_id)
 

@@ -103,6 +103,7 @@ class ReportData(CleanText):
     generated_on: datetime.date
     # (一级, points, weight, share "95.00%", grade) when the scheme grades each 一级 (framework2013)
     level1_grades: tuple[tuple[str, str, str, str, str], ...] = ()
+    low_execution_reason: str = ""  # 执行率偏低原因, as the officer entered it
 
     @property
     def title(self) -> str:
@@ -123,9 +124,17 @@ class ReportData(CleanText):
             if not getattr(total, attr):  # a table without 年初预算数 (most flat imports)
                 out.append(f"本年度资金{word}未填写。")
                 continue
-            detail = "，".join(f"{p.label}{getattr(p, attr)}万元" for p in parts)
+            # a source without this amount says so ("其他资金未填写"), never "其他资金万元"
+            detail = "，".join(f"{p.label}{getattr(p, attr)}万元" if getattr(p, attr) else f"{p.label}未填写"
+                              for p in parts)  # fmt: skip
             out.append(f"本年度资金{word}{getattr(total, attr)}万元" + (f"，其中：{detail}。" if detail else "。"))
         return out[0], out[1], out[2]
+
+    @property
+    def budget_sentences(self) -> tuple[str, ...]:
+        """The funds sentences and, when the officer gave one, the 执行率偏低原因 (the budget section)."""
+        reason = self.low_execution_reason.strip()
+        return (*self.funds_sentences, *([f"预算执行率偏低原因：{reason}"] if reason else []))
 
     def by_level1(self) -> tuple[tuple[str, tuple[IndicatorLine, ...]], ...]:
         names = [name for name, _ in self.subtotals]
@@ -192,6 +201,7 @@ class ProjectInfo:
     overall_goal: str = ""
     annual_goal: str = ""
     actual_summary: str = ""
+    low_execution_reason: str = ""
 
 
 def assemble(
@@ -224,6 +234,7 @@ def build(project: Project, ev: Evaluation) -> ReportData:
         code=project.code, name=project.name, year=project.year, unit=str(unit),
         department=unit.department.name if unit.department else "", attribute=project.attribute,
         overall_goal=project.overall_goal, annual_goal=project.annual_goal, actual_summary=project.actual_summary,
+        low_execution_reason=project.low_execution_reason,
     )  # fmt: skip
     reasons = [row.adjust_reason for row in project.indicators.all()]
     return assemble(info=info, funds=_funds(project), ev=ev, adjust_reasons=reasons, narrative=_narrative(project))

@@ -17,16 +17,19 @@ import dataclasses
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
 from docx.oxml import parse_xml
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta, nodes
+from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError, UndefinedError, meta, nodes, pass_context
 from jinja2.exceptions import SecurityError
-from jinja2.runtime import Context, LoopContext
+from jinja2.runtime import Context, LoopContext, markup_join
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import _PassArg
+from jinja2.visitor import NodeTransformer
+from markupsafe import escape
 
 from reports.data import FundLine, IndicatorLine, ReportData
 from reports.outline import indicator_sentence
@@ -107,19 +110,32 @@ FIELDS = frozenset((*FUND_FIELDS, *INDICATOR_FIELDS, *NARRATIVE_FIELDS, *BUDGET_
                     *SUBTOTAL_FIELDS, *LOOP_FIELDS))  # fmt: skip
 FOOTNOTES = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 CORE_PROPERTIES = ("author", "comments", "identifier", "language", "subject", "title")  # what docxtpl renders
-MAX_REPEAT = 100_000  # characters (or items) one `*` may produce
+MAX_TEXT = 1_000_000  # characters one value a template computes may have (as text)
+MAX_PRODUCED = 10_000_000  # characters one render may produce in all (Budget)
+MAX_ITERATIONS = 10_000  # loop iterations of one render, all loops together
+MAX_FORMAT_WIDTH = 1_000  # width or precision of a %-format ('%0300000000d')
+MAX_INT_BITS = 1_024  # a product of integers may not grow beyond this
+MAX_NESTING = 50  # depth of a template's syntax tree (3,000 nested parentheses would crash the parser)
+LOOP_FILTER, CONCAT_FILTER, VALUE_FILTER = "_loop", "_concat", "_value"  # internal (Bounded)
 MAX_LOOP_DEPTH = 3  # groups → indicators needs two
 # Tags and filters that read no placeholder but write unescaped XML (safe, autoescape false), call
 # (macro, call, recursive loops: exponential templates) or read other files (include, import, extends).
 REFUSED_NODES = {nodes.Include: "include", nodes.Import: "import", nodes.FromImport: "import",
                  nodes.Extends: "extends", nodes.Macro: "macro", nodes.CallBlock: "call",
                  nodes.EvalContextModifier: "autoescape", nodes.ScopedEvalContextModifier: "autoescape"}  # fmt: skip
-REFUSED_FILTERS = frozenset({"attr", "safe"})
+REFUSED_FILTERS = frozenset({"attr", "safe", LOOP_FILTER, CONCAT_FILTER, VALUE_FILTER})
 
 NOT_DOCX = "不是有效的 Word（.docx）文件"
 HELP = "可用的占位符见“报告模板占位符说明”"
 NOT_ALLOWED = "模板使用了不允许的写法“{what}”：模板只能读取“报告模板占位符说明”中列出的占位符和字段。"
-TOO_LONG = "重复生成的内容过长（超过 {limit} 个字符）"
+TOO_LONG = (
+    f"模板生成的内容过长：一处内容超过 {MAX_TEXT:,} 个字符。请检查模板中的重复（*、~、+）和宽度（center、indent）。"
+)
+TOO_MUCH = f"模板生成的内容过多：一份报告超过 {MAX_PRODUCED:,} 个字符。请检查模板中的循环和重复。"
+TOO_MANY_LOOPS = f"模板的循环次数过多：一份报告的循环合计超过 {MAX_ITERATIONS:,} 次。请不要对长文字逐字循环。"
+FORMAT_TOO_WIDE = f"模板的格式宽度过大：“%…”中的宽度或精度最多 {MAX_FORMAT_WIDTH}，且不能用“*”。"
+NUMBER_TOO_BIG = "模板计算的数字过大。"
+TOO_NESTED = f"模板嵌套过深：括号、条件或表达式最多嵌套 {MAX_NESTING} 层，请简化模板。"
 TOO_DEEP = f"模板的循环嵌套过深（最多 {MAX_LOOP_DEPTH} 层）。"
 NO_POWER = "模板不支持乘方运算（**）"
 _UNKNOWN = (re.compile(r"'([^']+)' is undefined"), re.compile(r"has no attribute '([^']+)'"))
@@ -177,19 +193,219 @@ def _chinese_date(data: ReportData) -> str:
 # --- the sandbox --------------------------------------------------------------------------
 
 
+class OverBudget(SecurityError):
+    """A template asked for more than a report can need (size, loops, numbers); the message is Chinese."""
+
+
+class Budget:
+    """What one render may produce: no value longer than MAX_TEXT, no more than MAX_PRODUCED
+    characters in all (output, loop bodies, computed values and the work of measuring them), no
+    more than MAX_ITERATIONS loop iterations. Every limit is checked before the work it bounds."""
+
+    def __init__(self) -> None:
+        self.produced = 0
+        self.iterations = 0
+
+    def charge(self, characters: int) -> None:
+        self.produced += characters
+        if self.produced > MAX_PRODUCED:
+            raise OverBudget(TOO_MUCH)
+
+    def allow(self, estimate: int) -> None:
+        """Refuse before computing a value that would be longer than MAX_TEXT."""
+        if estimate > MAX_TEXT:
+            raise OverBudget(TOO_LONG)
+
+    def measure(self, value: Any) -> int:
+        """The length `value` has as text (a list with its brackets, commas and quotes), walking
+        containers without converting them, stopping as soon as it passes MAX_TEXT (refused).
+        Containers that share items count each time they are reached, as their text would."""
+        size, steps, stack = 0, 0, [value]
+        while stack:
+            item = stack.pop()
+            steps += 1
+            if isinstance(item, str):
+                size += len(item) + 2
+            elif isinstance(item, list | tuple):
+                size += 2
+                stack.extend(item)
+            elif isinstance(item, dict):
+                size += 2
+                stack.extend(item.keys())
+                stack.extend(item.values())
+            elif isinstance(item, bool) or item is None:
+                size += 5
+            elif isinstance(item, int):
+                size += item.bit_length() // 3 + 2
+            else:  # Decimal, Undefined, loop, generator: short as text or not text at all
+                size += 30
+            if size > MAX_TEXT:
+                self.charge(steps)
+                raise OverBudget(TOO_LONG)
+        self.charge(steps)
+        return size
+
+    def made(self, value: Any) -> Any:
+        """A value the template has just computed: measured and charged."""
+        if isinstance(value, str | list | tuple | dict):
+            self.charge(self.measure(value))
+        return value
+
+    def loop(self, iterable: Any, body: int) -> Iterator[Any]:
+        """Each item of a `for`, counted, with the `body` characters the loop writes per item."""
+        for item in iterable:
+            self.iterations += 1
+            if self.iterations > MAX_ITERATIONS:
+                raise OverBudget(TOO_MANY_LOOPS)
+            self.charge(body)
+            yield item
+
+
+_PRINTF = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d*))?[hlL]?(.)", re.S)
+
+
+def _format_estimate(budget: Budget, pattern: str, values: Any) -> int:
+    """An upper bound of len(pattern % values): refuses `*` widths and widths over MAX_FORMAT_WIDTH."""
+    specs = [m for m in _PRINTF.finditer(pattern) if m.group(3) != "%"]
+    for match in specs:
+        for number in match.group(1, 2):
+            if number == "*" or (number and int(number) > MAX_FORMAT_WIDTH):
+                raise OverBudget(FORMAT_TOO_WIDE)
+    widths = sum(int(n or 0) for m in specs for n in m.group(1, 2) if n and n != "*")
+    return len(pattern) + widths + len(specs) * budget.measure(values)
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else str(value)
+
+
+def _estimate(budget: Budget, name: str, value: Any, args: tuple, kwargs: dict) -> None:
+    """Refuse before a filter that can make a value much longer than its input would pass MAX_TEXT."""
+
+    def arg(position: int, key: str, default: Any) -> Any:
+        return args[position] if len(args) > position else kwargs.get(key, default)
+
+    if name == "center":
+        budget.allow(max(len(_text(value)), _int(arg(0, "width", 80))))
+    elif name == "indent":
+        width = arg(0, "width", 4)
+        pad = len(width) if isinstance(width, str) else _int(width)
+        text = _text(value)
+        budget.allow(len(text) + (text.count("\n") + 1) * pad)
+    elif name == "replace":
+        text, old, new = _text(value), _text(arg(0, "old", "")), _text(arg(1, "new", ""))
+        occurrences = text.count(old) if old else len(text) + 1
+        budget.allow(len(text) + occurrences * max(len(new) - len(old), 0))
+    elif name == "format":
+        budget.allow(_format_estimate(budget, _text(value), (args, kwargs)))
+    elif name == "wordwrap":
+        text = _text(value)
+        budget.allow(len(text) * (1 + len(_text(arg(2, "wrapstring", None) or "\n"))))
+    elif name in ("batch", "slice") and _int(arg(0, "linecount" if name == "batch" else "slices", 1)) > MAX_ITERATIONS:
+        raise OverBudget(TOO_MANY_LOOPS)
+
+
+def _bits(number: int) -> int:
+    return number.bit_length()
+
+
+def _int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+
+
+class Bounded(NodeTransformer):
+    """Rewrites a parsed template so that what can grow goes through the budget: each loop's items
+    (`_loop`, charging the loop body's own text per item), each `~` (`_concat`) and each list,
+    tuple or dict the template builds (`_value`). Runs on the tree docxtpl compiles, after `_check`
+    has read the tree as written."""
+
+    def visit_For(self, node: nodes.For) -> nodes.Node:
+        self.generic_visit(node)
+        body = sum(len(n.data) for item in node.body for n in item.find_all(nodes.TemplateData))
+        body += sum(len(n.value) for item in node.body for n in item.find_all(nodes.Const) if isinstance(n.value, str))
+        node.iter = _filter(node.iter, LOOP_FILTER, nodes.Const(body))
+        return node
+
+    def visit_Concat(self, node: nodes.Concat) -> nodes.Node:
+        self.generic_visit(node)
+        return _filter(nodes.List(node.nodes, lineno=node.lineno), CONCAT_FILTER)
+
+    def visit_List(self, node: nodes.List) -> nodes.Node:
+        return _filter(self.generic_visit(node), VALUE_FILTER)
+
+    def visit_Dict(self, node: nodes.Dict) -> nodes.Node:
+        return _filter(self.generic_visit(node), VALUE_FILTER)
+
+    def visit_Tuple(self, node: nodes.Tuple) -> nodes.Node:
+        self.generic_visit(node)
+        return _filter(node, VALUE_FILTER) if node.ctx == "load" else node
+
+
+def _filter(node: nodes.Expr, name: str, *args: nodes.Expr) -> nodes.Filter:
+    return nodes.Filter(node, name, list(args), [], None, None, lineno=node.lineno)
+
+
 class ReportEnvironment(ImmutableSandboxedEnvironment):
-    """Jinja that can read the placeholders and nothing else.
+    """Jinja that can read the placeholders and nothing else, within a budget.
 
     No globals (lipsum, cycler, joiner, namespace, range, dict), no attribute of any Python
     object (the context is plain dicts and lists, whose keys Jinja reads by subscription) but
-    the `loop.…` fields, no calls at all, and no unbounded `*` or `**`.
+    the `loop.…` fields, no calls at all, no `**`; and what a template computes is bounded
+    (`Budget`, one per environment, so one per render): `*`, `+`, `%`, `~`, every filter, every
+    loop and every output. Filters take the context, which also keeps Jinja from running them
+    while it compiles (a folded constant would be written per loop item without being charged).
     """
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
 
     def __init__(self) -> None:
         super().__init__(undefined=StrictUndefined, autoescape=True)
         self.globals.clear()
+        self.budget = Budget()
+        self.finalize = self._output
+        self.filters = {name: self._bounded(name, func) for name, func in self.filters.items()}
+        self.filters[LOOP_FILTER] = pass_context(lambda context, items, body: self.budget.loop(items, body))
+        self.filters[CONCAT_FILTER] = pass_context(lambda context, parts: self._concat(parts))
+        self.filters[VALUE_FILTER] = pass_context(lambda context, value: self.budget.made(value))
+
+    def _generate(
+        self, source: nodes.Template, name: str | None, filename: str | None, defer_init: bool = False
+    ) -> str:
+        """Jinja's hook between parsing and code generation ("can be overridden"): compile the bounded tree."""
+        return super()._generate(Bounded().visit(source), name, filename, defer_init)
+
+    def _output(self, value: Any) -> Any:
+        """Each {{ … }}: escaped here (so Jinja does not escape it again) and charged."""
+        self.budget.measure(value)
+        text = escape(value)
+        self.budget.charge(len(text))
+        return text
+
+    def _concat(self, parts: list[Any]) -> str:
+        """`a ~ b`: Jinja's own join (escaping what is not markup), once the parts' length is allowed."""
+        self.budget.allow(sum(self.budget.measure(part) for part in parts))
+        return self.budget.made(markup_join(parts))
+
+    def _bounded(self, name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+        """`func` (a Jinja filter) checked before (`_estimate`) and its result measured after."""
+        passed = _PassArg.from_obj(func)
+
+        @pass_context
+        def bounded(context: Context, value: Any, *args: Any, **kwargs: Any) -> Any:
+            if name == "join":
+                value = list(value) if not isinstance(value, str) else value
+                separator = _text(args[0] if args else kwargs.get("d", ""))
+                self.budget.allow(self.budget.measure(value) + len(value) * len(separator))
+            else:
+                _estimate(self.budget, name, value, args, kwargs)
+            first = {_PassArg.context: (context,), _PassArg.eval_context: (context.eval_ctx,),
+                     _PassArg.environment: (self,)}.get(passed, ())  # fmt: skip
+            return self.budget.made(func(*first, value, *args, **kwargs))
+
+        return bounded
 
     def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
         return isinstance(obj, LoopContext) and attr in LOOP_FIELDS
@@ -200,10 +416,18 @@ class ReportEnvironment(ImmutableSandboxedEnvironment):
     def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
         if operator == "**":
             raise SecurityError(NO_POWER)
-        sized, count = (left, right) if isinstance(left, str | list | tuple) else (right, left)
-        if isinstance(sized, str | list | tuple) and isinstance(count, int) and len(sized) * count > MAX_REPEAT:
-            raise SecurityError(TOO_LONG.format(limit=MAX_REPEAT))
-        return super().call_binop(context, operator, left, right)
+        budget = self.budget
+        if operator == "*":
+            sized, count = (left, right) if isinstance(left, str | list | tuple) else (right, left)
+            if isinstance(sized, str | list | tuple) and isinstance(count, int):
+                budget.allow(budget.measure(sized) * max(count, 0))
+            elif isinstance(left, int) and isinstance(right, int) and _bits(left) + _bits(right) > MAX_INT_BITS:
+                raise OverBudget(NUMBER_TOO_BIG)
+        elif operator == "+" and isinstance(left, str | list | tuple) and isinstance(right, str | list | tuple):
+            budget.allow(budget.measure(left) + budget.measure(right))
+        elif operator == "%" and isinstance(left, str):
+            budget.allow(_format_estimate(budget, left, right))
+        return budget.made(super().call_binop(context, operator, left, right))
 
 
 def _plain(value: Any) -> Any:
@@ -236,13 +460,30 @@ def _source(document: DocxTemplate) -> str:
 
 
 def _parse(document: DocxTemplate, env: ReportEnvironment) -> nodes.Template:
+    """The template's syntax tree, at most MAX_NESTING deep (the checks below and Jinja's compiler recurse)."""
     source = _source(document)
     try:
-        return env.parse(source)
+        tree = env.parse(source)
     except TemplateSyntaxError as exc:
         first = max((exc.lineno or 1) - 4, 0)
         exc.docx_context = [re.sub(r"<[^>]+>", "", line) for line in source.splitlines()[first : first + 7]]
         raise TemplateProblem(_syntax_message(exc)) from exc
+    except (RecursionError, MemoryError) as exc:  # Jinja's parser recurses once per parenthesis
+        raise TemplateProblem(TOO_NESTED) from exc
+    if _depth(tree) > MAX_NESTING:
+        raise TemplateProblem(TOO_NESTED)
+    return tree
+
+
+def _depth(tree: nodes.Node) -> int:
+    """How deep the tree is, without recursion."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if depth <= MAX_NESTING:
+            stack.extend((child, depth + 1) for child in node.iter_child_nodes())
+    return deepest
 
 
 def _post_order(node: nodes.Node) -> Iterator[nodes.Node]:
@@ -332,8 +573,12 @@ def _render(document: DocxTemplate, context: dict[str, Any]) -> bytes:
         raise TemplateProblem(_syntax_message(exc)) from exc
     except UndefinedError as exc:
         raise TemplateProblem(_undefined_message(exc)) from exc
+    except OverBudget as exc:
+        raise TemplateProblem(str(exc)) from exc
     except SecurityError as exc:
         raise TemplateProblem(_security_message(exc)) from exc
+    except (RecursionError, MemoryError) as exc:
+        raise TemplateProblem(TOO_NESTED if isinstance(exc, RecursionError) else TOO_MUCH) from exc
     except TemplateError as exc:
         raise TemplateProblem(f"模板渲染失败：{exc.message}") from exc
     except Exception as exc:  # e.g. a filter applied to the wrong type, or output that is not valid XML

@@ -38,7 +38,8 @@ class BatchExportForm(forms.Form):
     ticked) and the lists' filters (grade, warning, search). The page previews the projects with a GET
     of the same fields, and exports them with a POST."""
 
-    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
+    year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None,
+                                  error_messages={"invalid_choice": BAD_CHOICE})  # fmt: skip
     department = ChoiceOfModel(label="主管部门", queryset=Department.objects.order_by("code", "name"), required=False,
                                empty_label="全部主管部门", error_messages={"invalid_choice": BAD_CHOICE})  # fmt: skip
     unit = ChoiceOfModel(label="单位", queryset=Unit.objects.all(), required=False, empty_label="全部单位",
@@ -49,17 +50,20 @@ class BatchExportForm(forms.Form):
     grade = ProjectFilterForm.base_fields["grade"]
     warning = ProjectFilterForm.base_fields["warning"]
     q = ProjectFilterForm.base_fields["q"]
-    fmt = forms.ChoiceField(label="格式", choices=FORMAT_CHOICES, initial="docx", required=False)
+    # one or more formats in one job (none ticked: Word)
+    fmt = forms.MultipleChoiceField(label="格式", choices=FORMAT_CHOICES, initial=["docx"], required=False,
+                                    widget=forms.CheckboxSelectMultiple)  # fmt: skip
 
     SCOPE = ("year", "department", "unit", "statuses", "grade", "warning", "q")
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, years: list[int] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        for name in ("department", "unit", "grade", "warning", "fmt"):
+        self.fields["year"].choices = [("", "全部年度"), *((y, f"{y}年度") for y in years)]
+        for name in ("year", "department", "unit", "grade", "warning"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
-        for name in ("year", "q"):
-            self.fields[name].widget.attrs["class"] = "form-control form-control-sm"
-        self.fields["statuses"].widget.attrs["class"] = "form-check-input"
+        self.fields["q"].widget.attrs["class"] = "form-control form-control-sm"
+        for name in ("statuses", "fmt"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
 
     def clean_q(self) -> str:
         return normalize(self.cleaned_data.get("q") or "")
@@ -68,9 +72,7 @@ class BatchExportForm(forms.Form):
         data = super().clean()
         if not any(data.get(k) for k in ("year", "department", "unit")):
             raise forms.ValidationError(NEED_SCOPE)
-        data["fmt"] = data.get("fmt") or "docx"
-        if data["fmt"] not in FORMATS:
-            raise forms.ValidationError("格式无效")
+        data["fmt"] = [f for f in FORMATS if f in (data.get("fmt") or ["docx"])]
         data["statuses"] = data.get("statuses") or [Status.APPROVED]
         return data
 

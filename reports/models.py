@@ -3,25 +3,36 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import timezone
 
-from projects.models import Project
+from projects.models import Project, Unit, audit_history
+
+# A report section holds at most this many characters (a seed's longest section is about 1,500):
+# the forms say so, the textarea stops there and full_clean refuses more, so a report's text stays
+# a few pages and its PDF renders in seconds (a 250,000-character section took 21 s).
+SECTION_MAX = 10_000
+
+
+def section(label: str) -> models.TextField:
+    """A report section's text: blank allowed, SECTION_MAX characters at most."""
+    return models.TextField(label, blank=True, max_length=SECTION_MAX, validators=[MaxLengthValidator(SECTION_MAX)])
 
 
 class Narrative(models.Model):
     """The text an officer writes for the 自评报告 (domain.md §6); numbers never live here."""
 
     project = models.OneToOneField(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="narrative")
-    introduction = models.TextField("项目基本情况简介", blank=True)
-    purpose = models.TextField("绩效自评目的", blank=True)
-    outputs = models.TextField("项目资金产出情况", blank=True)
-    management = models.TextField("项目资金管理情况", blank=True)
-    problems = models.TextField("存在问题", blank=True)
-    plans = models.TextField("后续工作计划", blank=True)
-    measures = models.TextField("措施及办法", blank=True)
-    experience = models.TextField("主要经验及做法", blank=True)
-    suggestions = models.TextField("有关建议", blank=True)
+    introduction = section("项目基本情况简介")
+    purpose = section("绩效自评目的")
+    outputs = section("项目资金产出情况")
+    management = section("项目资金管理情况")
+    problems = section("存在问题")
+    plans = section("后续工作计划")
+    measures = section("措施及办法")
+    experience = section("主要经验及做法")
+    suggestions = section("有关建议")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
@@ -29,6 +40,38 @@ class Narrative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} · 报告文字"
+
+
+class UnitReportText(models.Model):
+    """A unit's own words for its 项目支出绩效评价报告 of a year (seed 002): the sections that speak
+    of the unit's work as a whole; the per-project sections come from the projects' report text."""
+
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.CASCADE, related_name="report_texts")
+    year = models.PositiveIntegerField("年度")
+    goals = section("项目绩效目标（单位总体）")
+    management = section("项目组织管理情况")
+    purpose = section("绩效评价目的、对象和范围")
+    basis = section("绩效评价原则、依据、评价指标体系")
+    process = section("绩效评价工作过程")
+    conclusion = section("绩效评价综合结论")
+    achievement = section("绩效目标实现情况")
+    experience = section("主要经验及做法")
+    problems = section("存在的问题及原因分析")
+    suggestions = section("有关建议")
+    other = section("其他需要说明的问题")
+    version = models.PositiveIntegerField("版本", default=0)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = audit_history()
+
+    TEXTS = ("goals", "management", "purpose", "basis", "process", "conclusion", "achievement", "experience",
+             "problems", "suggestions", "other")  # fmt: skip
+
+    class Meta:
+        verbose_name = verbose_name_plural = "单位评价报告文字"
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="unit_report_text_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.year}年度评价报告文字"
 
 
 class Outline(models.TextChoices):
@@ -73,10 +116,16 @@ class ExportJob(models.Model):
         DONE = "done", "已完成"
         FAILED = "failed", "失败"
 
+    class Kind(models.TextChoices):
+        BATCH = "batch", "批量导出（压缩包）"
+        UNIT = "unit", "单位评价报告"
+
+    kind = models.CharField("类型", max_length=8, choices=Kind.choices, default=Kind.BATCH)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.CASCADE)
     scope = models.TextField("导出范围", blank=True)  # year · department · unit names: no length to cut
     project_ids = models.JSONField("项目", default=list)
-    fmt = models.CharField("格式", max_length=8)
+    fmt = models.CharField("格式", max_length=16)  # one or more of docx,pdf,xlsx, comma separated
+    filename = models.CharField("文件名", max_length=200, blank=True)  # the download's name, no spaces
     state = models.CharField("状态", max_length=8, choices=State.choices, default=State.QUEUED)
     total = models.PositiveIntegerField("项目数", default=0)
     done = models.PositiveIntegerField("已完成", default=0)
@@ -91,7 +140,11 @@ class ExportJob(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.scope}（{self.fmt}）"
+        return f"{self.scope}（{self.formats_display}）"
+
+    @property
+    def formats_display(self) -> str:
+        return "、".join(f.strip() for f in self.fmt.split(","))
 
     @property
     def final(self) -> bool:

@@ -68,6 +68,13 @@ def _or(text: str, fallback: str) -> str:
 
 
 NOT_FILLED = "（未填写）"
+INNER_QUOTES = str.maketrans({"“": "‘", "”": "’"})
+
+
+def quoted(name: str) -> str:
+    """“北疆‘布丝瑰’创业就业行动”: a name in quotes, its own quotes made the inner (single) kind,
+    so a name that carries “…” does not print three quotes in a row."""
+    return f"“{name.strip().translate(INNER_QUOTES)}”"
 
 
 # --- indicator sentences ------------------------------------------------------------------
@@ -122,7 +129,7 @@ def _score_summary(d: ReportData) -> str:
 
 
 def _introduction(d: ReportData) -> str:
-    fallback = f"“{d.name}”项目由{d.unit}实施" + (f"，主管部门为{d.department}" if d.department else "") + "。"
+    fallback = f"{quoted(d.name)}项目由{d.unit}实施" + (f"，主管部门为{d.department}" if d.department else "") + "。"
     if d.overall_goal:
         fallback += f"项目总体目标：{d.overall_goal}"
     return _or(d.narrative.introduction, fallback)
@@ -148,7 +155,7 @@ def unit_outline(d: ReportData) -> Document:
         Heading(2, "（一）绩效自评目的。"),
         Paragraph(n.purpose),
         Heading(2, "（二）项目资金投入情况。"),
-        *(Paragraph(s) for s in d.funds_sentences),
+        *(Paragraph(s) for s in d.budget_sentences),
         Heading(2, "（三）项目资金产出情况。"),
         Paragraph(_outputs(d)),
         Heading(2, "（四）项目资金管理情况。"),
@@ -187,7 +194,7 @@ def department_outline(d: ReportData) -> Document:
         Heading(1, "一、基本情况"),
         Heading(2, "（一）项目概况"),
         Paragraph(_introduction(d)),
-        *(Paragraph(s) for s in d.funds_sentences),
+        *(Paragraph(s) for s in d.budget_sentences),
         Heading(2, "（二）项目绩效目标"),
         Paragraph(f"年度目标：{_or(d.annual_goal, NOT_FILLED)}"),
         Heading(1, "二、绩效评价工作开展情况"),
@@ -257,7 +264,7 @@ def framework2013_outline(d: ReportData) -> Document:
         Paragraph(f"年度目标：{_or(d.annual_goal, NOT_FILLED)}"),
         Paragraph(f"绩效目标实际完成情况：{_or(d.actual_summary, NOT_FILLED)}"),
         Heading(2, "（二）经费使用情况"),
-        *(Paragraph(s) for s in d.funds_sentences),
+        *(Paragraph(s) for s in d.budget_sentences),
         Paragraph(_outputs(d)),
         Heading(1, "二、绩效分析及评价结论"),
         Heading(2, "（一）绩效分析"),

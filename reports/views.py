@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from projects.access import project_for_user, require_role
 from projects.forms import YearFilterForm, add_service_error, is_stale
-from projects.listing import unit_options
-from projects.models import Project, Role, Unit
+from projects.listing import default_year, unit_options
+from projects.models import Project, Role, Status, Unit
 from projects.selectors import project_timeline, years_of
-from reports.batch import export_job_create, export_job_retry, export_jobs_fail_stale
+from reports.batch import export_filename, export_job_create, export_job_retry, worker_alive
 from reports.data import report_for
 from reports.forms import BatchExportForm, NarrativeForm, UnitReportForm
 from reports.models import ExportJob, Narrative
@@ -110,32 +110,43 @@ def unit_report(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def batch(request: HttpRequest) -> HttpResponse:
-    """The batch export: a GET previews the projects the choice covers (50 a page), a POST exports them."""
+    """The batch export: a GET (no token in its URL) previews the projects the choice covers, 50 a
+    page; the export form under the preview POSTs the same choice with the formats."""
     require_role(request.user, Role.ADMIN)
-    latest = Project.objects.order_by("-year").values_list("year", flat=True).first()
+    years = years_of(Project.objects.all())
     asked = request.method == "POST" or any(k in request.GET for k in (*BatchExportForm.SCOPE, "status"))
     data = request.POST if request.method == "POST" else request.GET
     if "status" in data and "statuses" not in data:  # from a list's 状态 filter (projects.listing)
         data = data.copy()
         data.setlist("statuses", [data["status"]] if data["status"] else [])
-    form = BatchExportForm(data if asked else None, initial={"year": latest})  # the latest year, as the lists
+    initial = {"year": default_year(request.user, Project.objects.all(), waiting=[Status.APPROVED])}
+    form = BatchExportForm(data if asked else None, initial=initial, years=years)
     preview = None
     if asked and form.is_valid():
         scope, ids = batch_scope(request.user, **form.scope_kwargs())
         if request.method == "POST" and ids:
-            job = export_job_create(user=request.user, scope=scope, project_ids=ids, fmt=form.cleaned_data["fmt"])
+            job = export_job_create(user=request.user, scope=scope, project_ids=ids, fmt=form.cleaned_data["fmt"],
+                                    filename=batch_filename(form.cleaned_data))  # fmt: skip
             return redirect("reports:job", pk=job.pk)
         if not ids:
             form.add_error(None, NO_PROJECTS)
         else:
             preview = batch_preview(scope, ids, request.GET.get("page"))
-    export_jobs_fail_stale()
-    jobs = ExportJob.objects.filter(created_by=request.user)[:10]
     chosen = form.cleaned_data if asked and hasattr(form, "cleaned_data") else {}
     units, more = unit_options(Unit.objects.all(), chosen.get("department"), chosen.get("unit"))
-    context = {"form": form, "jobs": jobs, "preview": preview, "unit_options": units, "more_units": more,
-               "chosen": chosen}  # fmt: skip
+    context = {"form": form, "jobs": ExportJob.objects.filter(created_by=request.user)[:10], "preview": preview,
+               "unit_options": units, "more_units": more, "chosen": chosen, "worker_alive": worker_alive(),
+               "carried": [(k, v) for k, values in data.lists() if k in BatchExportForm.SCOPE
+                           for v in values]}  # fmt: skip
     return render(request, "reports/batch.html", context, status=400 if form.errors else 200)
+
+
+def batch_filename(chosen: dict) -> str:
+    """2025-140001-自评报告.zip: the year and the unit's code (or name, or the 主管部门's name)."""
+    unit, department = chosen.get("unit"), chosen.get("department")
+    where = (unit.code or unit.name) if unit else department.name if department else ""
+    kind = "自评表" if chosen.get("fmt") == ["xlsx"] else "自评报告"
+    return export_filename(chosen.get("year"), where, kind=kind)
 
 
 @login_required
@@ -143,10 +154,9 @@ def batch(request: HttpRequest) -> HttpResponse:
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's progress; the fragment polls itself (htmx) until the job is done or failed."""
     require_role(request.user, Role.ADMIN)
-    export_jobs_fail_stale()
     export = get_object_or_404(ExportJob, pk=pk, created_by=request.user)
     template = "reports/_job.html" if request.htmx else "reports/job.html"
-    return render(request, template, {"job": export})
+    return render(request, template, {"job": export, "worker_alive": worker_alive()})
 
 
 @login_required
@@ -167,5 +177,7 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
 def job_file(request: HttpRequest, pk: int) -> FileResponse:
     require_role(request.user, Role.ADMIN)
     export = get_object_or_404(ExportJob, pk=pk, created_by=request.user, state=ExportJob.State.DONE)
-    name = f"{export.scope or '批量导出'}-{export.fmt}.zip"
-    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name, content_type=CONTENT_TYPES["zip"])
+    name = export.filename or f"export-{export.pk}.zip"  # RFC 5987 filename* for the 汉字 (FileResponse)
+    kind = name.rsplit(".", 1)[-1]
+    return FileResponse(export.file.open("rb"), as_attachment=True, filename=name,
+                        content_type=CONTENT_TYPES.get(kind, CONTENT_TYPES["zip"]))  # fmt: skip

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import io
 import os
+import signal
 import subprocess
 import sys
 import zipfile
@@ -13,13 +14,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from reports import batch
-from reports.batch import GAVE_UP, MAX_ATTEMPTS, export_job_create, export_job_run, export_jobs_fail_stale
+from reports.batch import GAVE_UP, MAX_ATTEMPTS, export_job_create, export_job_run, export_jobs_recover
 from reports.models import ExportChunk, ExportJob
 from tests import factories
 
@@ -73,7 +74,7 @@ def test_chunks_are_assembled_into_one_archive_and_their_parts_removed(two_queue
     export_job_run(job.pk)
     job.refresh_from_db()
     assert (job.state, job.done, job.percent) == ("done", 5, 100)
-    assert sorted(n.split("-")[0] for n in names(job)) == [f"P{n:04d}" for n in range(5)]
+    assert sorted(n.split("/")[1].split("-")[0] for n in names(job)) == [f"P{n:04d}" for n in range(5)]
     assert not list((Path(django_settings.MEDIA_ROOT) / "exports" / "parts").glob("*.zip"))
     assert not list((Path(django_settings.MEDIA_ROOT) / "exports" / "tmp").glob("*"))
 
@@ -91,7 +92,7 @@ def test_a_dead_workers_chunk_is_queued_again_and_only_it(two_queues, admin_user
     batch.export_chunk_run(job.chunks.get(index=0).pk)
     dead = job.chunks.get(index=1)
     _stale(dead)
-    assert export_jobs_fail_stale() == 0
+    assert export_jobs_recover() == 0
     dead.refresh_from_db()
     assert (dead.state, dead.done, dead.attempts) == ("queued", 0, 1)
     assert job.chunks.get(index=0).state == "done"  # the finished chunk is kept
@@ -107,7 +108,7 @@ def test_a_chunk_that_keeps_dying_fails_its_job(two_queues, admin_user, five) ->
     ExportChunk.objects.filter(pk=dead.pk).update(attempts=MAX_ATTEMPTS - 1)
     dead.refresh_from_db()
     _stale(dead)
-    assert export_jobs_fail_stale() == 1
+    assert export_jobs_recover() == 1
     job.refresh_from_db()
     assert job.state == "failed" and job.error == GAVE_UP.format(index=3, n=1, attempts=MAX_ATTEMPTS)
     assert job.error == "第 3 部分（1 个项目）重试 3 次仍未完成（后台任务反复中断），请重试"
@@ -127,12 +128,12 @@ def test_an_assembly_lost_with_its_worker_is_queued_again(
     ExportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(minutes=30))
     DBTaskResult.objects.all().delete()
     with django_capture_on_commit_callbacks(execute=True):
-        export_jobs_fail_stale()
+        export_jobs_recover()
     assert list(DBTaskResult.objects.values_list("task_path", "args_kwargs")) == [
         ("reports.tasks.export_assemble", {"args": [job.pk], "kwargs": {}})
     ]
     with django_capture_on_commit_callbacks(execute=True):  # not again while the new beat is fresh
-        export_jobs_fail_stale()
+        export_jobs_recover()
     assert DBTaskResult.objects.count() == 1
     batch.export_job_assemble(job.pk)
     job.refresh_from_db()
@@ -164,6 +165,47 @@ def test_export_report_jobs_renders_in_processes_the_same_archive(unit_a, tmp_pa
                      "--jobs", str(jobs), stdout=io.StringIO())  # fmt: skip
         outputs[jobs] = zipfile.ZipFile(path).namelist()
     assert outputs[1] == outputs[3] and len(outputs[1]) == 6
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_child_that_dies_fails_in_chinese_and_leaves_no_archive(unit_a, tmp_path, monkeypatch) -> None:
+    ids = [factories.project(unit=unit_a, code=f"K{n:04d}", year=2025).pk for n in range(8)]
+    doomed = ids[5]
+
+    def render_or_die(project_ids, fmt):  # runs in the child (fork): the third chunk's process is killed
+        if doomed in project_ids:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return [(f"{pk}.txt", b"x") for pk in project_ids]
+
+    monkeypatch.setattr(batch, "render_files", render_or_die)
+    monkeypatch.setattr(batch, "_in_memory_database", lambda: False)  # the children never query here
+    monkeypatch.setattr(batch, "chunk_size", lambda: 2)
+    path = tmp_path / "unit.zip"
+    path.write_bytes(b"last week's archive")
+    with pytest.raises(CommandError) as failure:
+        call_command("export_report", "--year", "2025", "--unit", unit_a.code, "--format", "xlsx", "--output",
+                     str(path), "--jobs", "2", stdout=io.StringIO())  # fmt: skip
+    assert str(failure.value) == batch.CHILD_DIED.format(path=path)
+    assert "导出进程意外退出" in str(failure.value)
+    assert path.read_bytes() == b"last week's archive" and sorted(tmp_path.iterdir()) == [path]
+    path.unlink()
+    with pytest.raises(CommandError):
+        call_command("export_report", "--year", "2025", "--unit", unit_a.code, "--format", "xlsx", "--output",
+                     str(path), "--jobs", "2", stdout=io.StringIO())  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_archive_holds_a_folder_per_unit_and_every_format_asked(two_queues, admin_user, five, unit_a,
+                                                                   unit_b) -> None:  # fmt: skip
+    other = factories.project(unit=unit_b, code="Q0001", year=2025).pk
+    job = export_job_create(user=admin_user, scope="2025年度", project_ids=[*five[:2], other], fmt=["docx", "xlsx"])
+    export_job_run(job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.done, job.total, job.fmt) == ("done", 3, 3, "docx,xlsx")
+    folders = sorted({name.split("/")[0] for name in names(job)})
+    assert folders == [f"{unit_a.code}-{unit_a.name}", f"{unit_b.code}-{unit_b.name}"]
+    kinds = sorted(name.rsplit(".", 1)[1] for name in names(job))
+    assert kinds == ["docx"] * 3 + ["xlsx"] * 3
 
 
 # --- two real workers on two queues ----------------------------------------------------------

@@ -6,12 +6,15 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from reports import batch, services
-from reports.batch import STALE_QUEUED, STALE_RUNNING, export_job_create, export_job_run
-from reports.models import ExportJob
+from reports.batch import STALE_QUEUED, STALE_RUNNING, export_job_create, export_job_run, export_jobs_recover
+from reports.models import ExportChunk, ExportJob
+from reports.tasks import export_recover, recover_schedule
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -40,40 +43,64 @@ def fragment(client, job: ExportJob) -> str:
     return response.content.decode()
 
 
-# --- stale jobs ---------------------------------------------------------------------------
+# --- stale jobs: the worker recovers them, pages only read ----------------------------------
 
 
-def test_running_job_without_progress_is_failed_and_stops_polling(client, admin_user, project_ids) -> None:
+def test_the_worker_fails_a_legacy_running_job_without_progress(client, admin_user, project_ids) -> None:
     job = make_job(admin_user, project_ids, state=ExportJob.State.RUNNING, minutes_ago=16, done=1)
-    client.force_login(admin_user)
-    page = fragment(client, job)
+    assert export_jobs_recover() == 1
     job.refresh_from_db()
     assert job.state == ExportJob.State.FAILED and job.finished_at is not None
     assert job.error == STALE_RUNNING.format(minutes=15) == "导出任务已中断（超过 15 分钟没有进展），请重试"
+    client.force_login(admin_user)
+    page = fragment(client, job)
     assert job.error in page and "失败" in page and reverse("reports:job_retry", args=[job.pk]) in page
     assert not any(attribute in page for attribute in POLLING)
 
 
-def test_queued_job_no_worker_took_is_failed(client, admin_user, project_ids) -> None:
+def test_the_worker_fails_a_legacy_queued_job_no_one_took(admin_user, project_ids) -> None:
     job = make_job(admin_user, project_ids, state=ExportJob.State.QUEUED, minutes_ago=20)
-    client.force_login(admin_user)
-    page = fragment(client, job)
+    export_jobs_recover()
     job.refresh_from_db()
     assert job.state == ExportJob.State.FAILED and job.error == STALE_QUEUED.format(minutes=15)
-    assert job.error in page and not any(attribute in page for attribute in POLLING)
 
 
-def test_a_queued_job_waits_while_a_worker_is_busy(client, admin_user, project_ids) -> None:
-    busy = make_job(admin_user, project_ids, state=ExportJob.State.RUNNING, minutes_ago=1)
-    waiting = make_job(admin_user, project_ids, state=ExportJob.State.QUEUED, minutes_ago=20)
+def test_pages_never_write_a_dead_job_stays_as_it_was_until_the_worker_recovers(client, admin_user,
+                                                                                project_ids) -> None:  # fmt: skip
+    job = make_job(admin_user, project_ids, state=ExportJob.State.RUNNING, minutes_ago=60)
     client.force_login(admin_user)
-    assert 'hx-trigger="every 1s"' in fragment(client, waiting)
-    assert ExportJob.objects.get(pk=waiting.pk).state == ExportJob.State.QUEUED
-    assert ExportJob.objects.get(pk=busy.pk).state == ExportJob.State.RUNNING
+    for url in (reverse("reports:batch"), reverse("reports:job", args=[job.pk])):
+        assert client.get(url).status_code == 200
+        client.get(url, headers={"HX-Request": "true"})
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.RUNNING and job.error == ""
+
+
+def test_a_queued_chunk_whose_task_was_lost_is_queued_again_once(
+    admin_user, project_ids, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        job = export_job_create(user=admin_user, scope="2025年度", project_ids=project_ids, fmt="xlsx")
+    chunk = job.chunks.get()
+    old = timezone.now() - datetime.timedelta(minutes=20)
+    ExportChunk.objects.filter(pk=chunk.pk).update(heartbeat_at=old)
+    tasks = DBTaskResult.objects.filter(task_path=batch.CHUNK_TASK)
+    with django_capture_on_commit_callbacks(execute=True):
+        export_jobs_recover()  # its task is still queued: nothing to do
+    assert tasks.count() == 1
+    tasks.delete()  # lost (pruned, or the database restored)
+    with django_capture_on_commit_callbacks(execute=True):
+        export_jobs_recover()
+        export_jobs_recover()
+    assert [row["args"] for row in tasks.values_list("args_kwargs", flat=True)] == [[chunk.pk]]
+    export_job_run(job.pk)
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.DONE
 
 
 def test_a_job_with_recent_progress_keeps_polling(client, admin_user, project_ids) -> None:
     job = make_job(admin_user, project_ids, state=ExportJob.State.RUNNING, minutes_ago=14)
+    export_jobs_recover()
     client.force_login(admin_user)
     page = fragment(client, job)
     job.refresh_from_db()
@@ -84,16 +111,54 @@ def test_a_job_with_recent_progress_keeps_polling(client, admin_user, project_id
 def test_the_timeout_is_a_setting(client, admin_user, project_ids, settings) -> None:
     settings.EVALSYS_EXPORT_STALE_MINUTES = 2
     job = make_job(admin_user, project_ids, state=ExportJob.State.RUNNING, minutes_ago=3)
+    export_jobs_recover()
     client.force_login(admin_user)
     assert "超过 2 分钟没有进展" in fragment(client, job)
 
 
-def test_the_batch_page_lists_a_dead_job_as_failed(client, admin_user, project_ids) -> None:
-    job = make_job(admin_user, project_ids, state=ExportJob.State.RUNNING, minutes_ago=60)
+def test_the_pages_say_whether_the_worker_runs_in_words(client, admin_user, project_ids) -> None:
+    job = make_job(admin_user, project_ids, state=ExportJob.State.QUEUED)
     client.force_login(admin_user)
-    page = client.get(reverse("reports:batch")).content.decode()
-    job.refresh_from_db()
-    assert job.state == ExportJob.State.FAILED and "失败" in page
+    for page in (fragment(client, job), client.get(reverse("reports:batch")).content.decode()):
+        assert "后台导出服务目前没有运行" in page and "db_worker" not in page and "manage.py" not in page
+    recover_schedule("default", delay=False)  # what `manage.py db_worker` does when it starts
+    DBTaskResult.objects.filter(task_path=batch.RECOVER_TASK).update(status="SUCCESSFUL", finished_at=timezone.now())
+    assert "后台导出服务将按顺序处理" in fragment(client, job)
+    assert "后台导出服务正在运行" in client.get(reverse("reports:batch")).content.decode()
+
+
+def test_the_recurring_recovery_runs_again_later_and_only_once(admin_user, project_ids, settings) -> None:
+    settings.EVALSYS_EXPORT_RECOVER_MINUTES = 7
+    recover_schedule("default", delay=False)
+    recover_schedule("default", delay=False)  # a second worker starting: still one chain
+    rows = DBTaskResult.objects.filter(task_path=batch.RECOVER_TASK)
+    first = rows.get()
+    assert first.run_after.year == 9999  # django-tasks-db: no run_after, due at once
+    stale = make_job(admin_user, project_ids, state=ExportJob.State.RUNNING, minutes_ago=60)
+    run_task(first)
+    stale.refresh_from_db()
+    assert stale.state == ExportJob.State.FAILED
+    later = rows.get(status="READY")
+    assert later.run_after > timezone.now() + datetime.timedelta(minutes=6) and later.queue_name == "default"
+
+
+def run_task(row: DBTaskResult) -> None:
+    """Run one task row as `db_worker` does (claim, call, record)."""
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    row.claim("test-worker")
+    Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False, max_tasks=1,
+           excluded_queue_names=[], worker_id="test-worker").run_task(row)  # fmt: skip
+
+
+def test_db_worker_recovers_when_it_starts_and_queues_the_recurring_recovery(admin_user, project_ids) -> None:
+    stale = make_job(admin_user, project_ids, state=ExportJob.State.RUNNING, minutes_ago=60)
+    call_command("db_worker", "--batch", "--no-startup-delay", "--max-tasks", "1", "--queue-name", "default",
+                 verbosity=0)  # fmt: skip
+    stale.refresh_from_db()
+    assert stale.state == ExportJob.State.FAILED
+    rows = DBTaskResult.objects.filter(task_path=batch.RECOVER_TASK)
+    assert set(rows.values_list("status", flat=True)) == {"SUCCESSFUL", "READY"}
 
 
 @pytest.mark.parametrize("state", [ExportJob.State.DONE, ExportJob.State.FAILED])
@@ -161,7 +226,7 @@ def test_a_failed_job_is_not_run_again(admin_user, project_ids) -> None:
 def test_retry_queues_a_new_job_with_the_same_selection(client, admin_user, project_ids) -> None:
     job = make_job(admin_user, project_ids, state=ExportJob.State.RUNNING, minutes_ago=30, done=1)
     client.force_login(admin_user)
-    fragment(client, job)  # found dead
+    export_jobs_recover()  # found dead
     response = client.post(reverse("reports:job_retry", args=[job.pk]))
     again = ExportJob.objects.exclude(pk=job.pk).get()
     assert response.status_code == 302 and response["Location"] == reverse("reports:job", args=[again.pk])
@@ -216,7 +281,7 @@ def test_a_long_scope_is_kept_whole(client, admin_user) -> None:
     job.full_clean()
 
 
-def test_the_batch_form_starts_on_the_latest_year(client, admin_user, project_ids) -> None:
-    client.force_login(admin_user)
-    page = client.get(reverse("reports:batch")).content.decode()
-    assert 'name="year" value="2025"' in page
+def test_the_task_paths_are_the_tasks(project_ids) -> None:
+    from reports.tasks import export_chunk
+
+    assert (export_chunk.module_path, export_recover.module_path) == (batch.CHUNK_TASK, batch.RECOVER_TASK)

@@ -133,7 +133,7 @@ def test_the_batch_export_takes_approved_projects_by_default(client, django_user
     assert list(Project.objects.filter(pk__in=ids).values_list("code", flat=True)) == [ADJUSTED_CODE]
     assert scope == "2025年度 · 已审核"
     assert BatchExportForm(None)["statuses"].initial == [Status.APPROVED]
-    form = BatchExportForm({"year": 2025, "fmt": "xlsx"})  # nothing ticked: 已审核
+    form = BatchExportForm({"year": 2025, "fmt": ["xlsx"]}, years=[2025])  # nothing ticked: 已审核
     assert form.is_valid() and form.cleaned_data["statuses"] == [Status.APPROVED]
     login(client, django_user_model, "admin")
     page = client.get(reverse("reports:batch")).content.decode()

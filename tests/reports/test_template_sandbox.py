@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import signal
+import tracemalloc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,7 +18,23 @@ from django.urls import reverse
 from docx import Document
 
 from projects.models import Project
-from reports.docx_template import TOO_DEEP, TemplateProblem, render_template, template_context, validate_template
+from reports.data import ReportData
+from reports.docx_template import (
+    FORMAT_TOO_WIDE,
+    MAX_PRODUCED,
+    NUMBER_TOO_BIG,
+    PLACEHOLDERS,
+    TOO_DEEP,
+    TOO_LONG,
+    TOO_MANY_LOOPS,
+    TOO_MUCH,
+    TOO_NESTED,
+    ReportEnvironment,
+    TemplateProblem,
+    render_template,
+    template_context,
+    validate_template,
+)
 from reports.models import ReportTemplate
 from reports.sample import sample_report
 from reports.services import project_file
@@ -136,8 +157,117 @@ def test_deeply_nested_loops_are_refused() -> None:
     validate_template(make_template(two), sample_report())
 
 
-def test_huge_repetition_is_refused() -> None:
-    assert refusal(make_template("{{ name * 100000000 }}")).startswith("模板渲染失败：")
+# --- output bombs (issue 15 A7): refused in Chinese, within seconds, in bounded memory ----------
+
+MEMORY_CAP = 64 * 1024 * 1024  # bytes Python may allocate while refusing one (unbounded: 0.5-2.9 GB)
+DOUBLE = "".join("{% set a = a ~ a %}" for _ in range(40))
+PLUS = "".join("{% set a = a + a %}" for _ in range(40))
+SQUARE = "".join("{% set n = n * n %}" for _ in range(30))
+TEN = ",".join(["a"] * 10)
+NESTED_LISTS = "{% set a = [name * 1000] %}" + "".join(
+    f"{{% set {b} = [{TEN.replace('a', a)}] %}}" for a, b in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+@contextmanager
+def bounded(seconds: int = 60) -> Iterator[None]:
+    """Fail (TimeoutError) rather than hang when a bomb is not stopped; the figure that matters is memory."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise TimeoutError(f"not refused within {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def refused_within_bounds(template: bytes, report: ReportData | None = None) -> str:
+    """The Chinese refusal of rendering `template`, with Python's peak allocation checked."""
+    tracemalloc.start()
+    try:
+        with bounded(), pytest.raises(TemplateProblem) as caught:
+            render_template(report or sample_report(), template)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < MEMORY_CAP, f"{peak / 2**20:.0f} MiB"
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{{ name * 100000000 }}", TOO_LONG),
+        ("{% set a = name %}" + DOUBLE + "{{ a }}", TOO_LONG),  # ~ doubling
+        ("{% set a = name %}" + PLUS + "{{ a }}", TOO_LONG),  # + doubling
+        ("{% set a = [name] %}" + PLUS + "{{ a|length }}", TOO_LONG),  # lists too
+        ("{{ '%0300000000d' % 1 }}", FORMAT_TOO_WIDE),
+        ("{{ '%0300000000d'|format(1) }}", FORMAT_TOO_WIDE),
+        ("{{ '%.*f' % (300000000, 1) }}", FORMAT_TOO_WIDE),
+        ("{{ ('%(k)s' * 1000) % {'k': name * 1000} }}", TOO_LONG),  # one key used 1,000 times
+        ("{{ name|center(1000000000) }}", TOO_LONG),
+        ("{{ name|indent(1000000000, true) }}", TOO_LONG),
+        ("{{ ('a\\n' * 100000)|indent(name * 100, true, true) }}", TOO_LONG),
+        ("{{ (name * 1000)|replace('', name * 100) }}", TOO_LONG),
+        ("{{ (name * 1000)|wordwrap(1, true, name * 100) }}", TOO_LONG),
+        ("{{ [name * 1000] * 1000 }}", TOO_LONG),
+        ("{{ ([name * 10000] * 10)|join(name * 10000) }}", TOO_LONG),
+        (NESTED_LISTS + "{{ i|length }}", TOO_LONG),  # lists of lists by reference: 10^8 × 16,000
+        ("{{ name|batch(1000000000, 'x')|list }}", TOO_MANY_LOOPS),
+        ("{{ name|slice(1000000000, 'x')|list }}", TOO_MANY_LOOPS),
+        ("{% set n = 99999999999 %}" + SQUARE + "{{ n }}", NUMBER_TOO_BIG),
+        ("{% set s = name * 10000 %}{% for a in s %}{% for b in s %}{% for c in s %}{{ name }}{% endfor %}"
+         "{% endfor %}{% endfor %}", TOO_MANY_LOOPS),  # nested loops over a long string
+        ("{% set s = name * 40000 %}{% for i in indicators %}{{ s }}{{ s }}{{ s }}{% endfor %}", TOO_MUCH),
+        ("{% for i in indicators %}{% for f in funds %}{{ name * 50000 }}{% endfor %}{% endfor %}", TOO_MUCH),
+        ("{% for i in indicators %}{% set x %}{% for f in funds %}{{ name * 50000 }}{% endfor %}{% endset %}"
+         "{% endfor %}", TOO_MUCH),  # in a {% set %} block, never written
+        ("{% for i in indicators %}{% for f in funds %}{{ '" + "长" * 500_000 + "' }}{% endfor %}{% endfor %}",
+         TOO_MUCH),  # a constant written per item
+    ],
+)  # fmt: skip
+def test_output_bombs_are_refused_in_bounded_memory(text: str, message: str) -> None:
+    assert refused_within_bounds(make_template(text)) == message
+
+
+@pytest.mark.parametrize("depth", [3_000, 200])
+def test_deep_nesting_is_a_chinese_refusal(depth: int) -> None:
+    parentheses = "{{ " + "(" * depth + "1" + ")" * depth + " }}"
+    assert refused_within_bounds(make_template(parentheses)) == TOO_NESTED
+    conditions = "{% if true %}" * depth + "x" + "{% endif %}" * depth
+    assert refused_within_bounds(make_template(conditions)) == TOO_NESTED
+
+
+def test_a_loop_over_real_text_is_refused_at_export_not_at_upload() -> None:
+    """The sample's text is short; a project's 10,000 characters make the same template too big."""
+    loops = "{% for a in narrative.problems %}{% for b in narrative.problems %}{{ b }}{% endfor %}{% endfor %}"
+    template = make_template(loops)
+    validate_template(template, sample_report())
+    report = sample_report()
+    long = dataclasses.replace(report, narrative=dataclasses.replace(report.narrative, problems="问" * 10_000))
+    assert refused_within_bounds(template, long) == TOO_MANY_LOOPS
+
+
+def test_a_real_report_stays_far_within_the_budget() -> None:
+    """The limits leave room: a template that prints every placeholder and loops over every list."""
+    template = make_template(
+        *(f"{{{{ {name} }}}}" for name in PLACEHOLDERS if name not in ("funds", "indicators", "groups", "subtotals",
+                                                                        "funds_total", "budget", "narrative")),
+        "{% for g in groups %}{{ g.level1 }}{% for i in g.indicators %}{{ i.sentence }}{{ i.explanation }}"
+        "{% endfor %}{% endfor %}",
+        "{% for f in funds %}{{ f.label }}{{ f.annual }}{% endfor %}{{ narrative.problems ~ '。' }}",
+        "{{ indicators|map(attribute='level3')|join('、') }}{{ '%.2f'|format(3.14159) }}{{ name|center(40) }}",
+    )  # fmt: skip
+    env = ReportEnvironment()
+    rendered = env.from_string("{% for i in indicators %}{{ i.sentence }}{% endfor %}").render(
+        template_context(sample_report())
+    )
+    assert rendered and env.budget.produced < MAX_PRODUCED // 100
+    validate_template(template, sample_report())
 
 
 # --- what templates may still do ----------------------------------------------------------

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
+from urllib.parse import quote, unquote
 
 import pytest
 from django.core.management import call_command
@@ -154,3 +156,45 @@ def test_another_admins_job_is_404(client, admin_a, django_user_model) -> None:
     other = factories.user("admin2", role="admin", superuser=True)
     client.force_login(other)
     assert client.get(reverse("reports:job", args=[job.pk])).status_code == 404
+
+
+# --- the batch export page (issue 15 B23) ---------------------------------------------------
+
+
+def test_batch_year_is_a_select_on_the_year_of_approved_work_and_preview_carries_no_token(client, admin_a) -> None:
+    factories.project(unit=Project.objects.first().unit, code="NEXT-1", year=2026)  # a draft copied forward
+    client.force_login(admin_a)
+    page = client.get(reverse("reports:batch")).content.decode()
+    assert re.search(r'<select name="year"[^>]*>', page)
+    assert re.search(r'<option value="2025" selected>2025年度</option>', page)  # not 2026: nothing approved there
+    assert '<option value="2026">2026年度</option>' in page
+    preview_form = re.search(r'<form method="get".*?</form>', page, re.S).group(0)
+    assert "csrfmiddlewaretoken" not in preview_form
+    preview = client.get(reverse("reports:batch"), {"year": 2025, "statuses": ["approved", "submitted"]})
+    export_form = re.search(
+        r'<form method="post"[^>]*id="batch-export".*?</form>', preview.content.decode(), re.S
+    ).group(0)
+    assert "csrfmiddlewaretoken" in export_form and 'name="statuses" value="submitted"' in export_form
+    assert 'name="fmt" value="docx" id="id_fmt_0" checked' in export_form and 'value="pdf"' in export_form
+
+
+@pytest.mark.django_db(transaction=True)
+def test_batch_export_several_formats_in_unit_folders_with_a_plain_name(client, admin_a, settings, tmp_path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    unit = Project.objects.filter(year=2025).order_by("unit__code").first().unit
+    client.force_login(admin_a)
+    every_state = ["draft", "submitted", "returned", "approved"]
+    response = client.post(reverse("reports:batch"), {"year": 2025, "unit": unit.pk, "fmt": ["docx", "xlsx"],
+                                                      "statuses": every_state})  # fmt: skip
+    assert response.status_code == 302
+    job = ExportJob.objects.get()
+    assert job.fmt == "docx,xlsx" and job.filename == f"2025-{unit.code}-自评报告.zip"
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    download = client.get(reverse("reports:job_file", args=[job.pk]))
+    disposition = download["Content-Disposition"]
+    assert disposition == f"attachment; filename*=utf-8''{quote(job.filename)}"
+    assert "·" not in unquote(disposition) and unquote(disposition).endswith("-自评报告.zip")
+    names = zipfile.ZipFile(io.BytesIO(b"".join(download.streaming_content))).namelist()
+    n = Project.objects.filter(year=2025, unit=unit).count()
+    assert len(names) == 2 * n and {name.split("/")[0] for name in names} == {f"{unit.code}-{unit.name}"}
+    assert sorted(name.rsplit(".", 1)[1] for name in names) == ["docx"] * n + ["xlsx"] * n

@@ -1,7 +1,8 @@
 """`manage.py export_report CODE --year YYYY --format docx|pdf|xlsx --output PATH` (contract.md).
 
 `--department NAME` or `--unit CODE` instead of CODE writes every matching project into PATH
-as a zip archive, rendered by `--jobs N` processes (default: the number of cores).
+as a zip archive (a folder per unit), rendered by `--jobs N` processes (default: the number of
+cores); the archive appears at PATH only when every report is in it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from projects.models import Project
 from projects.selectors import ProjectLookupError, project_by_key
-from reports.batch import export_to_file
+from reports.batch import ExportFailed, export_to_file
 from reports.services import FORMATS, project_file
 
 NEED_ONE = "请给出项目编码，或 --department / --unit 之一"
@@ -38,7 +39,10 @@ class Command(BaseCommand):
         year, fmt, output = int(o["year"]), str(o["fmt"]), Path(str(o["output"]))  # type: ignore[call-overload]
         if o["department"] or o["unit"]:
             ids = self._scope(year, o["department"], o["unit"])
-            export_to_file(ids, fmt, output, jobs=max(1, int(o["jobs"])))  # type: ignore[call-overload]
+            try:
+                export_to_file(ids, fmt, output, jobs=max(1, int(o["jobs"])))  # type: ignore[call-overload]
+            except ExportFailed as exc:  # nothing written at --output
+                raise CommandError(str(exc)) from exc
             self.stdout.write(WROTE.format(path=output, n=len(ids)))
             return
         if not o["code"]:
