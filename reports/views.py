@@ -27,6 +27,7 @@ from reports.unit_report import render as render_unit_report
 from reports.unit_report import unit_report_for
 
 NO_PROJECTS = "所选范围内没有项目"
+PRINT_HISTORY = 10  # a printed sheet shows the newest entries of the history; the project page has them all
 
 
 def attachment(content: bytes, filename: str, fmt: str) -> HttpResponse:
@@ -48,9 +49,12 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
 @login_required
 @require_GET
 def project_print(request: HttpRequest, pk: int) -> HttpResponse:
-    """The project page as an A4 sheet to print: no navigation, the report's numbers, the timeline."""
+    """The project page as an A4 sheet to print: no navigation, the report's numbers, the newest
+    PRINT_HISTORY entries of the timeline. The scoring's 提示 (warnings for the staff who check the
+    figures) are not printed: the sheet is what the unit hands on."""
     project = project_for_user(request.user, pk)
-    context = {"project": project, "report": report_for(project), "timeline": project_timeline(project)}
+    context = {"project": project, "report": report_for(project),
+               "timeline": project_timeline(project, limit=PRINT_HISTORY)}  # fmt: skip
     return render(request, "reports/print.html", context)
 
 
