@@ -229,6 +229,28 @@ def export_job_create(*, user: Any, scope: str, project_ids: list[int], fmt: str
     return job
 
 
+def unit_report_job_create(*, user: Any, unit: Any, year: int | None, project_ids: list[int], fmt: str) -> ExportJob:
+    """Queue a unit's 评价报告 over many projects (one document: one chunk, progress by project)."""
+    scope = f"{year or ''}年度 · {unit.name} · {len(project_ids)}个项目"
+    name = export_filename(year, unit.code or unit.name, kind="单位评价报告", suffix=fmt)
+    return export_job_create(user=user, scope=scope, project_ids=project_ids, fmt=fmt, filename=name,
+                             kind=ExportJob.Kind.UNIT)  # fmt: skip
+
+
+def render_unit_report_file(project_ids: list[int], fmt: str, progress: Callable[[int], None] | None = None) -> bytes:
+    """The unit report of `project_ids` (one unit's, checked when the job was made) with the
+    unit's own text of the projects' year as it is now."""
+    from reports.selectors import unit_report_texts
+    from reports.unit_report import render, unit_report_for
+
+    projects = Project.objects.filter(pk__in=project_ids)
+    first = projects.select_related("unit").order_by("-year", "pk").first()
+    if first is None:
+        raise ValueError(NOTHING_LEFT)
+    texts = unit_report_texts(first.unit, first.year)
+    return render(unit_report_for(projects, unit=first.unit.name, texts=texts, progress=progress), fmt)
+
+
 def _enqueue(chunk_id: int, index: int) -> None:
     from reports.tasks import export_chunk
 
@@ -374,9 +396,14 @@ def export_chunk_run(chunk_id: int) -> None:
             raise _GivenUp
         _progress(chunk.job_id)
 
+    unit = chunk.job.kind == ExportJob.Kind.UNIT
     try:
         with _scratch(f"chunk-{chunk.job_id}-{chunk.index}-") as path:
-            write_zip(path, render_files(chunk.project_ids, chunk.job.fmt), progress=progress)
+            if unit:  # one document: gathering moves the progress on, then it is rendered
+                fmt = formats_of(chunk.job.fmt)[0]
+                path.write_bytes(render_unit_report_file(chunk.project_ids, fmt, progress=progress))
+            else:
+                write_zip(path, render_files(chunk.project_ids, chunk.job.fmt), progress=progress)
             with transaction.atomic():
                 if not _ours(chunk).exists():
                     raise _GivenUp
@@ -406,10 +433,15 @@ def export_job_assemble(job_id: int) -> None:
         downloaded = [_download(c) for c in chunks if not _local(c)]
         remote = iter(downloaded)
         try:
-            with _scratch(f"export-{job.pk}-") as path:
-                merge_zips(path, [Path(c.file.path) if _local(c) else next(remote) for c in chunks])
-                with path.open("rb") as handle:
-                    job.file.save(f"export-{job.pk}.zip", File(handle), save=False)
+            parts = [Path(c.file.path) if _local(c) else next(remote) for c in chunks]
+            if job.kind == ExportJob.Kind.UNIT:  # one document, kept as it is
+                with parts[0].open("rb") as handle:
+                    job.file.save(f"export-{job.pk}.{formats_of(job.fmt)[0]}", File(handle), save=False)
+            else:
+                with _scratch(f"export-{job.pk}-") as path:
+                    merge_zips(path, parts)
+                    with path.open("rb") as handle:
+                        job.file.save(f"export-{job.pk}.zip", File(handle), save=False)
         finally:
             for part in downloaded:
                 part.unlink(missing_ok=True)

@@ -10,11 +10,19 @@ from indicators.parsing import normalize
 from projects.forms import VersionedForm
 from projects.listing import BAD_CHOICE, ChoiceOfModel, ProjectFilterForm
 from projects.models import Department, Project, Status, Unit
-from reports.models import Narrative
+from reports.models import SECTION_MAX, Narrative, UnitReportText
+from reports.outline import quoted
 from reports.services import FORMATS
+from reports.unit_report import unfinished
 
 FORMAT_CHOICES = [("docx", "Word（自评报告）"), ("pdf", "PDF（自评报告）"), ("xlsx", "Excel（自评表）")]
 NEED_SCOPE = "请至少选择单位、主管部门或年度中的一项"
+SECTION_HELP = f"最多 {SECTION_MAX:,} 字。"
+
+
+def section_widgets(names: Any, rows: int = 3) -> dict[str, forms.Textarea]:
+    """Textareas that stop at SECTION_MAX characters (the model refuses more: reports.models)."""
+    return {name: forms.Textarea(attrs={"rows": rows, "maxlength": SECTION_MAX}) for name in names}
 
 
 class NarrativeForm(VersionedForm, forms.ModelForm):
@@ -25,8 +33,8 @@ class NarrativeForm(VersionedForm, forms.ModelForm):
         model = Narrative
         fields = ["introduction", "purpose", "outputs", "management", "problems", "plans", "measures",
                   "experience", "suggestions"]  # fmt: skip
-        widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
-        help_texts = {"purpose": "留空时使用标准表述。"}
+        widgets = section_widgets(fields)
+        help_texts = {name: SECTION_HELP for name in fields} | {"purpose": f"留空时使用标准表述。{SECTION_HELP}"}
 
     def service_kwargs(self) -> dict[str, Any]:
         texts = {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -82,17 +90,23 @@ class BatchExportForm(forms.Form):
 
 ONE_UNIT = "所选项目须属于同一单位：一份评价报告只写一个单位的项目"
 PICK_ONE = "请至少选择一个项目"
+UNFINISHED = "草稿和未评分的项目不能列入评价报告（否则会按 0.00 分“差”计入）：{names}"
+NONE_FINISHED = "符合条件的项目都是草稿或未评分，没有可列入评价报告的项目"
 UNIT_FORMATS = [("docx", "Word"), ("pdf", "PDF")]
 
 
 class UnitReportForm(forms.Form):
-    """Projects of one unit, among those the user may see (`projects`), for one 评价报告."""
+    """Projects of one unit, among those the user may see (`projects`), for one 评价报告: those
+    ticked, or with 全选 every finished one the list's filters match (`matching`). Drafts and
+    unscored projects are never in a report: ticked, they are refused by name; with 全选 they
+    are left out and counted (`left_out`)."""
 
     projects = forms.ModelMultipleChoiceField(
-        label="项目", queryset=Project.objects.none(), widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": PICK_ONE, "invalid_choice": "所选项目无效，请刷新页面后重试",
+        label="项目", queryset=Project.objects.none(), widget=forms.CheckboxSelectMultiple, required=False,
+        error_messages={"invalid_choice": "所选项目无效，请刷新页面后重试",
                         "invalid_pk_value": "所选项目无效，请刷新页面后重试"},
     )  # fmt: skip
+    all = forms.BooleanField(label="全选符合筛选条件的项目（跨页）", required=False)
     fmt = forms.ChoiceField(
         label="格式",
         choices=UNIT_FORMATS,
@@ -100,19 +114,54 @@ class UnitReportForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
 
-    def __init__(self, data: Any, *, projects: Any) -> None:
+    def __init__(self, data: Any, *, projects: Any, matching: Any = None) -> None:
         super().__init__(data)
         self.fields["projects"].queryset = projects
+        self.matching = matching if matching is not None else projects
         self.unit = None
+        self.left_out = 0
 
-    def clean_projects(self) -> Any:
-        chosen = self.cleaned_data["projects"]
-        units = {p.unit for p in chosen.select_related("unit")}
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.has_error("projects"):
+            return data
+        if data.get("all"):
+            matching = self.matching.order_by()
+            chosen = matching.exclude(unfinished())
+            self.left_out = matching.filter(unfinished()).count()
+            if not chosen.exists():
+                raise forms.ValidationError(NONE_FINISHED if self.left_out else PICK_ONE)
+        else:
+            chosen = data.get("projects")
+            if chosen is None or not chosen.exists():
+                raise forms.ValidationError(PICK_ONE)
+        units = list(Unit.objects.filter(pk__in=chosen.order_by().values("unit")).distinct()[:2])
         if len(units) > 1:
             raise forms.ValidationError(ONE_UNIT)
-        self.unit = units.pop()
-        return chosen
+        if not data.get("all"):
+            drafts = list(chosen.filter(unfinished()).order_by("code", "pk")[:6])
+            if drafts:
+                said = [f"{quoted(p.name)}（{'草稿' if p.status == Status.DRAFT else '未评分'}）" for p in drafts[:5]]
+                names = "、".join(said) + ("等" if len(drafts) > 5 else "")
+                raise forms.ValidationError(UNFINISHED.format(names=names))
+        self.unit = units[0]
+        data["projects"] = chosen
+        return data
 
     def chosen(self) -> set[str]:
         """The ids ticked, as typed, to tick them again when the page comes back."""
         return set(self.data.getlist("projects")) if self.is_bound else set()
+
+
+class UnitReportTextForm(VersionedForm, forms.ModelForm):
+    """The unit's own text of its 评价报告 of a year (seed 002's unit-level sections), with the
+    version the page was read at."""
+
+    class Meta:
+        model = UnitReportText
+        fields = list(UnitReportText.TEXTS)
+        widgets = section_widgets(fields, rows=4)
+        help_texts = {name: SECTION_HELP for name in fields}
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return super().service_kwargs() | {"texts": {name: self.cleaned_data[name] for name in self.Meta.fields}}

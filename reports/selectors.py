@@ -115,3 +115,31 @@ def unit_report_scope(user: Any) -> QuerySet[Project]:
     if require_role(user) not in (Role.ADMIN, Role.OFFICER):
         raise PermissionDenied(UNIT_REPORT_ROLES)
     return visible_projects(user)
+
+
+UNIT_TEXT_HISTORY = 10  # the text page lists the newest saves
+
+
+def unit_report_texts(unit: Any, year: int | None) -> dict[str, str]:
+    """The unit's own sections of its `year` 评价报告 (UnitReportText), by field name ({} when none)."""
+    from reports.models import UnitReportText
+
+    row = UnitReportText.objects.filter(unit=unit, year=year).values(*UnitReportText.TEXTS).first()
+    return row or {}
+
+
+def unit_report_text_history(text: Any, limit: int = UNIT_TEXT_HISTORY) -> list[tuple[Any, str, list[str]]]:
+    """(when, who, the sections changed) of the newest `limit` saves of a UnitReportText, newest first."""
+    from reports.models import UnitReportText
+
+    if text is None:
+        return []
+    records = list(text.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    labels = {name: UnitReportText._meta.get_field(name).verbose_name for name in UnitReportText.TEXTS}
+    out = []
+    for record, previous in zip(records[:limit], [*records[1:], None], strict=False):
+        changed = [labels[n] for n in UnitReportText.TEXTS
+                   if getattr(record, n) != (getattr(previous, n) if previous else "")]  # fmt: skip
+        who = record.history_user.get_full_name() or record.history_user.get_username() if record.history_user else "—"
+        out.append((record.history_date, who, changed))
+    return out

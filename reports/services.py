@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
-from projects.models import Project
+from projects.models import Project, Unit
 from projects.services import project_touch
 from reports.data import ReportData, reports_for
-from reports.models import Narrative, ReportTemplate
+from reports.models import Narrative, ReportTemplate, UnitReportText
 
 FORMATS = ("docx", "pdf", "xlsx")
 UNKNOWN_FORMAT = "不支持的格式“{fmt}”，可选：docx、pdf、xlsx"
@@ -75,3 +76,30 @@ def narrative_save(*, project: Project, version: int, texts: Mapping[str, str]) 
     narrative.full_clean()
     narrative.save()
     return narrative
+
+
+UNIT_TEXT_STALE = "单位评价报告文字已被他人修改，您的输入已保留在表单中；请先查看最新内容（刷新页面）再保存"
+
+
+@transaction.atomic
+def unit_report_text_save(*, unit: Unit, year: int, version: int, texts: Mapping[str, str]) -> UnitReportText:
+    """Save the unit's own text of its `year` 评价报告 as read at `version` (0: none yet). A stale
+    form writes nothing; every save is a history record (who, when, old → new)."""
+    text = UnitReportText.objects.select_for_update().filter(unit=unit, year=year).first()
+    if text is None:
+        if version != 0:
+            raise ValidationError(UNIT_TEXT_STALE, code="stale")
+        text = UnitReportText(unit=unit, year=year)
+    elif text.version != version:
+        raise ValidationError(UNIT_TEXT_STALE, code="stale")
+    for name in UnitReportText.TEXTS:
+        if name in texts:
+            setattr(text, name, texts[name])
+    text.version = version + 1
+    text.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            text.save()
+    except IntegrityError as exc:  # another first save of the same unit and year came first
+        raise ValidationError(UNIT_TEXT_STALE, code="stale") from exc
+    return text

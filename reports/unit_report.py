@@ -3,22 +3,27 @@ in the 部门评价 outline of 财预〔2020〕10号 附件3: the common section
 table per project under 四、绩效评价指标分析, and a summary table of every project's result.
 
 `unit_report_for(projects)` gathers a frozen `UnitReportData` (the projects' `ReportData` from
-reports/data.py plus their amounts, a fixed number of queries); `unit_outline(data)` turns it
-into the blocks that reports/docx.py and reports/pdf.py render (`render_document`), so the
-narrative, the tables and the summary print the same numbers.
+reports/data.py plus their amounts, a fixed number of queries per GATHER_BATCH projects, and the
+unit's own text: reports.models.UnitReportText); `unit_outline(data)` turns it into the blocks that
+reports/docx.py and reports/pdf.py render (`render_document`), so the narrative, the tables and
+the summary print the same numbers.
+
+Which projects may be in a report is the caller's business (reports.forms.UnitReportForm: one
+unit, no draft and no unscored project, see `unfinished`): a draft would print as 0.00 差.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from projects.models import Fund, Project
+from projects.models import Fund, Project, Status
 from reports.data import DEFAULT_PURPOSE, ReportData, reports_for
 from reports.outline import (
     GRADE_STANDARD,
@@ -30,6 +35,7 @@ from reports.outline import (
     Paragraph,
     annex_grid,
     indicator_sentence,
+    quoted,
 )
 from scoring.display import amount, chinese_date
 from scoring.types import ZERO
@@ -37,7 +43,14 @@ from scoring.types import ZERO
 DIGITS = "零一二三四五六七八九"
 GRADES = ("优", "良", "中", "差")
 LONG_NAME, LONG_NAME_BREAK = 8, "\n"  # a title line holds about 18 characters at 二号
+GATHER_BATCH = 20  # projects gathered at a time (the worker's progress moves on after each batch)
+NO_OTHER = "无其他需要说明的问题。"
 SUMMARY_HEADER = ("序号", "项目编码", "项目名称", "全年预算数", "全年执行数", "执行率", "总分", "等级")  # 万元: caption
+
+
+def unfinished() -> Q:
+    """Projects a unit report leaves out: drafts and projects without a score (their 0.00 差 is no result)."""
+    return Q(status=Status.DRAFT) | Q(scored=False) | Q(score_grade="")
 
 
 def cn_number(n: int) -> str:
@@ -67,6 +80,7 @@ class UnitReportData:
     years: tuple[int, ...]
     parts: tuple[ProjectPart, ...]
     generated_on: datetime.date
+    texts: Mapping[str, str] = field(default_factory=dict)  # UnitReportText's sections by field name
 
     @property
     def title(self) -> str:
@@ -90,11 +104,17 @@ class UnitReportData:
         return sum((p.executed for p in self.parts), ZERO)
 
 
-def unit_report_for(projects: QuerySet[Project], *, unit: str) -> UnitReportData:
-    """The report of `projects` (one unit's, checked by the caller) in code order."""
-    ordered = projects.order_by("year", "code", "pk")
-    reports = reports_for(ordered)
-    ids = list(ordered.values_list("pk", flat=True))
+def unit_report_for(projects: QuerySet[Project], *, unit: str, texts: Mapping[str, str] | None = None,
+                    progress: Callable[[int], None] | None = None) -> UnitReportData:  # fmt: skip
+    """The report of `projects` (one unit's, finished ones: checked by the caller) in code order,
+    with the unit's `texts`; `progress(n)` is told how many projects are gathered so far."""
+    order = ("year", "code", "pk")
+    ids = list(projects.order_by(*order).values_list("pk", flat=True))
+    reports: list[ReportData] = []
+    for start in range(0, len(ids), GATHER_BATCH):
+        reports += reports_for(Project.objects.filter(pk__in=ids[start : start + GATHER_BATCH]).order_by(*order))
+        if progress:
+            progress(len(reports))
     sums = {
         row["project"]: (row["annual"] or ZERO, row["executed"] or ZERO)
         for row in Fund.objects.filter(project__in=ids).values("project").annotate(
@@ -102,7 +122,8 @@ def unit_report_for(projects: QuerySet[Project], *, unit: str) -> UnitReportData
     }  # fmt: skip
     parts = tuple(ProjectPart(r, *sums.get(pk, (ZERO, ZERO))) for pk, r in zip(ids, reports, strict=True))
     years = tuple(sorted({r.year for r in reports}))
-    return UnitReportData(unit=unit, years=years, parts=parts, generated_on=timezone.localdate())
+    return UnitReportData(unit=unit, years=years, parts=parts, generated_on=timezone.localdate(),
+                          texts={k: v for k, v in (texts or {}).items() if v and v.strip()})  # fmt: skip
 
 
 # --- the outline ---------------------------------------------------------------------------------
@@ -116,10 +137,18 @@ def _label(i: int) -> str:
     return f"项目{cn_number(i)}"
 
 
-def _each(data: UnitReportData, text: str, fallback: str = NOT_FILLED) -> list[Block]:
-    """项目一：… for each project whose narrative field `text` is filled, else one 未填写 line."""
-    found = [(i, getattr(p.report.narrative, text).strip()) for i, p in enumerate(data.parts, start=1)]
-    lines = [Paragraph(f"{_label(i)}：{words}") for i, words in found if words]
+def _unit_text(data: UnitReportData, name: str) -> list[Block]:
+    """The unit's own text of section `name` (UnitReportText), a paragraph per line."""
+    return [Paragraph(line.strip()) for line in data.texts.get(name, "").splitlines() if line.strip()]
+
+
+def _each(data: UnitReportData, text: str, fallback: str = NOT_FILLED, *, unit: str = "",
+          words: Callable[[ReportData], str] | None = None) -> list[Block]:  # fmt: skip
+    """The unit's own text of section `unit` first, then 项目一：… for each project whose narrative
+    field `text` (or `words(report)`) is filled; one `fallback` line when there is nothing."""
+    said = words or (lambda d: getattr(d.narrative, text))
+    found = [(i, said(p.report).strip()) for i, p in enumerate(data.parts, start=1)]
+    lines = [*_unit_text(data, unit), *(Paragraph(f"{_label(i)}：{w}") for i, w in found if w)]
     return lines or [Paragraph(fallback)]
 
 
@@ -127,7 +156,7 @@ def _overview(data: UnitReportData) -> list[Block]:
     out: list[Block] = []
     for i, part in enumerate(data.parts, start=1):
         d = part.report
-        intro = d.narrative.introduction.strip() or d.overall_goal.strip() or f"“{d.name}”项目由{d.unit}实施。"
+        intro = d.narrative.introduction.strip() or d.overall_goal.strip() or f"{quoted(d.name)}项目由{d.unit}实施。"
         out += [
             Paragraph(f"{_label(i)}：{d.name}"),
             Paragraph(intro),
@@ -140,7 +169,7 @@ def _overview(data: UnitReportData) -> list[Block]:
 
 
 def _scope(data: UnitReportData) -> str:
-    names = "；".join(f"{_label(i)}“{p.report.name}”" for i, p in enumerate(data.parts, start=1))
+    names = "；".join(f"{_label(i)}{quoted(p.report.name)}" for i, p in enumerate(data.parts, start=1))
     return (
         f"本次评价对象为{data.unit}{data.subtitle[1:-1]}的{len(data.parts)}个项目：{names}。"
         f"全年预算数合计{amount(data.annual)}万元，全年执行数合计{amount(data.executed)}万元，"
@@ -200,44 +229,48 @@ def _analysis(data: UnitReportData) -> list[Block]:
 
 
 def unit_outline(data: UnitReportData) -> Document:
-    """财预〔2020〕10号 附件3 项目支出绩效评价报告, for several projects as seed 002 writes it."""
+    """财预〔2020〕10号 附件3 项目支出绩效评价报告, for several projects as seed 002 writes it: the
+    unit's own text (UnitReportText) where seed 002 speaks of the unit, each project's beside it."""
     first = data.parts[0].report.narrative if data.parts else None
+    purpose = _unit_text(data, "purpose") or [Paragraph(first.purpose if first else DEFAULT_PURPOSE)]
     blocks: list[Block] = [
         Heading(1, "一、基本情况"),
         Heading(2, "（一）项目概况。"),
         *_overview(data),
         Heading(2, "（二）项目绩效目标。"),
-        *(Paragraph(f"{_label(i)}：{p.report.annual_goal.strip() or NOT_FILLED}")
-          for i, p in enumerate(data.parts, start=1)),
+        *_each(data, "", unit="goals", words=lambda d: d.annual_goal),
         Heading(2, "（三）项目组织管理情况。"),
-        *_each(data, "management"),
+        *_each(data, "management", unit="management"),
         Heading(1, "二、绩效评价工作开展情况"),
         Heading(2, "（一）绩效评价目的、对象和范围。"),
-        Paragraph(first.purpose if first else DEFAULT_PURPOSE),
+        *purpose,
         Paragraph(_scope(data)),
         Heading(2, "（二）绩效评价原则、依据、评价指标体系。"),
+        *_unit_text(data, "basis"),
         Paragraph(_system(data)),
         Paragraph(GRADE_STANDARD),
+        Heading(2, "（三）绩效评价工作过程。"),
+        *(_unit_text(data, "process") or [Paragraph(NOT_FILLED)]),
         Heading(1, "三、综合评价情况及评价结论（附相关评分表）"),
         Heading(2, "（一）绩效评价综合结论。"),
+        *_unit_text(data, "conclusion"),
         Paragraph(_conclusion(data)),
         summary_grid(data),
         Heading(2, "（二）绩效目标实现情况。"),
-        *(Paragraph(f"{_label(i)}：{p.report.actual_summary.strip() or NOT_FILLED}")
-          for i, p in enumerate(data.parts, start=1)),
+        *_each(data, "", unit="achievement", words=lambda d: d.actual_summary),
         Heading(1, "四、绩效评价指标分析"),
         *_analysis(data),
         Heading(1, "五、主要经验及做法"),
-        *_each(data, "experience"),
+        *_each(data, "experience", unit="experience"),
         Heading(1, "六、存在的问题及原因分析"),
-        *_each(data, "problems"),
+        *_each(data, "problems", unit="problems"),
         Heading(1, "七、有关建议"),
-        *_each(data, "suggestions"),
+        *_each(data, "suggestions", unit="suggestions"),
         Heading(1, "八、其他需要说明的问题"),
-        *_each(data, "plans", "无其他需要说明的问题。"),
+        *_each(data, "plans", NO_OTHER, unit="other"),
         Paragraph(data.unit),
         Paragraph(chinese_date(data.generated_on)),
-    ]  # fmt: skip
+    ]
     return Document(data.title, data.subtitle, tuple(blocks))
 
 

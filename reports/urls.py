@@ -11,6 +11,7 @@ urlpatterns = [
     path("lists/projects.xlsx", views.projects_xlsx, name="projects_xlsx"),
     path("lists/review-queue.xlsx", views.queue_xlsx, name="queue_xlsx"),
     path("unit-report/", views.unit_report, name="unit_report"),
+    path("unit-report/<int:unit>/<int:year>/text/", views.unit_report_text, name="unit_report_text"),
     path("exports/", views.batch, name="batch"),
     path("exports/<int:pk>/", views.job, name="job"),
     path("exports/<int:pk>/retry/", views.job_retry, name="job_retry"),

@@ -4,29 +4,39 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from projects.access import project_for_user, require_role
-from projects.forms import YearFilterForm, add_service_error, is_stale
-from projects.listing import default_year, unit_options
+from projects.access import ADMIN_ONLY, project_for_user, require_role, role_of, visible_units
+from projects.forms import YEARS, add_service_error, is_stale
+from projects.listing import default_year, matching_projects, project_list_page, unit_options
 from projects.models import Project, Role, Status, Unit
 from projects.selectors import project_timeline, years_of
-from reports.batch import export_filename, export_job_create, export_job_retry, worker_alive
+from reports.batch import export_filename, export_job_create, export_job_retry, unit_report_job_create, worker_alive
 from reports.data import report_for
-from reports.forms import BatchExportForm, NarrativeForm, UnitReportForm
-from reports.models import ExportJob, Narrative
-from reports.selectors import batch_preview, batch_scope, project_list_summary, review_queue_summary, unit_report_scope
-from reports.services import CONTENT_TYPES, FORMATS, narrative_save, project_file
+from reports.forms import BatchExportForm, NarrativeForm, UnitReportForm, UnitReportTextForm
+from reports.models import ExportJob, Narrative, UnitReportText
+from reports.selectors import (
+    batch_preview,
+    batch_scope,
+    project_list_summary,
+    review_queue_summary,
+    unit_report_scope,
+    unit_report_text_history,
+    unit_report_texts,
+)
+from reports.services import CONTENT_TYPES, FORMATS, narrative_save, project_file, unit_report_text_save
 from reports.summary import render as render_summary
 from reports.unit_report import render as render_unit_report
 from reports.unit_report import unit_report_for
 
 NO_PROJECTS = "所选范围内没有项目"
+UNIT_REPORT_INLINE_MAX = 20  # default of settings.EVALSYS_UNIT_REPORT_INLINE_MAX
 PRINT_HISTORY = 10  # a printed sheet shows the newest entries of the history; the project page has them all
 
 
@@ -94,21 +104,68 @@ def queue_xlsx(request: HttpRequest) -> HttpResponse:
     return attachment(render_summary(summary), f"{summary.title}.xlsx", "xlsx")
 
 
+def unit_report_inline_max() -> int:
+    """Above this many projects a unit report is rendered by the worker (a job with progress)."""
+    return int(getattr(settings, "EVALSYS_UNIT_REPORT_INLINE_MAX", UNIT_REPORT_INLINE_MAX))
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def unit_report(request: HttpRequest) -> HttpResponse:
-    """A unit's 评价报告 on several projects: the picker, and the file once projects and format are sent."""
+    """A unit's 评价报告 on several projects: the picker (the lists' filters and pages), and the
+    report once projects and format are sent: in the response when few, else as a job (POST)."""
     scope = unit_report_scope(request.user)
-    years = years_of(scope)
-    year = YearFilterForm(request.GET or None, default=years[0] if years else None).chosen_year()
-    candidates = scope.filter(year=year).select_related("unit").order_by("unit__code", "code", "pk")
-    form = UnitReportForm(request.GET if "fmt" in request.GET else None, projects=candidates)
+    units = visible_units(request.user)
+    start_year = default_year(request.user, scope, waiting=[Status.SUBMITTED, Status.APPROVED])
+    listing = project_list_page(scope, units, request.GET, default_year=start_year)
+    _, matching = matching_projects(scope, units, request.GET, default_year=start_year)
+    asked = request.method == "POST" or "fmt" in request.GET
+    form = UnitReportForm(request.POST if request.method == "POST" else request.GET if asked else None,
+                          projects=scope.filter(year=listing.year), matching=matching)  # fmt: skip
+    background = 0
     if form.is_valid():
-        data = unit_report_for(form.cleaned_data["projects"], unit=form.unit.name)
-        fmt = form.cleaned_data["fmt"]
-        return attachment(render_unit_report(data, fmt), f"{data.filename}.{fmt}", fmt)
-    context = {"form": form, "years": years, "year": year, "candidates": candidates}
+        chosen, fmt = form.cleaned_data["projects"], form.cleaned_data["fmt"]
+        ids = list(chosen.order_by("year", "code", "pk").values_list("pk", flat=True))
+        if len(ids) <= unit_report_inline_max():
+            data = unit_report_for(chosen, unit=form.unit.name, texts=unit_report_texts(form.unit, listing.year))
+            return attachment(render_unit_report(data, fmt), f"{data.filename}.{fmt}", fmt)
+        if request.method == "POST":
+            job = unit_report_job_create(user=request.user, unit=form.unit, year=listing.year, project_ids=ids,
+                                         fmt=fmt)  # fmt: skip
+            return redirect("reports:job", pk=job.pk)
+        background = len(ids)  # a GET link with many projects: the page offers the job (no GET writes)
+    context = {"list": listing, "projects": listing.projects, "years": years_of(scope), "year": listing.year,
+               "form": form, "background": background, "inline_max": unit_report_inline_max(),
+               "text_unit": form.unit or (units.first() if role_of(request.user) == Role.OFFICER else None),
+               "jobs": ExportJob.objects.filter(created_by=request.user, kind=ExportJob.Kind.UNIT)[:5]}  # fmt: skip
     return render(request, "reports/unit_report.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_report_text(request: HttpRequest, unit: int, year: int) -> HttpResponse:
+    """The unit's own text of its `year` 评价报告: its officers and admins edit it (another
+    unit's is a 404), version-checked, with the newest saves listed."""
+    unit_report_scope(request.user)  # evaluators: 403
+    chosen = get_object_or_404(visible_units(request.user), pk=unit)
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise Http404("年度无效")
+    text = UnitReportText.objects.filter(unit=chosen, year=year).first()
+    if request.method == "POST":
+        form = UnitReportTextForm(request.POST, instance=text)
+        if form.is_valid():
+            try:
+                unit_report_text_save(unit=chosen, year=year, **form.service_kwargs())
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, "单位评价报告文字已保存。")
+                return redirect("reports:unit_report_text", unit=chosen.pk, year=year)
+    else:
+        form = UnitReportTextForm(instance=text, initial={"version": text.version if text else 0})
+    status = 200 if not form.errors else 409 if is_stale(form) else 400
+    context = {"form": form, "unit": chosen, "year": year, "history": unit_report_text_history(text)}
+    return render(request, "reports/unit_report_text.html", context, status=status)
 
 
 @login_required
@@ -153,12 +210,21 @@ def batch_filename(chosen: dict) -> str:
     return export_filename(chosen.get("year"), where, kind=kind)
 
 
+def own_job(request: HttpRequest, pk: int, **lookup: str) -> ExportJob:
+    """A job of the user's: batch exports are an admin's, unit reports an officer's or an admin's."""
+    if require_role(request.user, Role.ADMIN, Role.OFFICER) == Role.ADMIN:
+        return get_object_or_404(ExportJob, pk=pk, created_by=request.user, **lookup)
+    found = ExportJob.objects.filter(pk=pk, created_by=request.user, kind=ExportJob.Kind.UNIT, **lookup).first()
+    if found is None:  # as before unit report jobs: the export pages are an admin's
+        raise PermissionDenied(ADMIN_ONLY)
+    return found
+
+
 @login_required
 @require_GET
 def job(request: HttpRequest, pk: int) -> HttpResponse:
     """The job's progress; the fragment polls itself (htmx) until the job is done or failed."""
-    require_role(request.user, Role.ADMIN)
-    export = get_object_or_404(ExportJob, pk=pk, created_by=request.user)
+    export = own_job(request, pk)
     template = "reports/_job.html" if request.htmx else "reports/job.html"
     return render(request, template, {"job": export, "worker_alive": worker_alive()})
 
@@ -167,8 +233,7 @@ def job(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
     """Queue a failed job's selection again, and show the new job."""
-    require_role(request.user, Role.ADMIN)
-    export = get_object_or_404(ExportJob, pk=pk, created_by=request.user)
+    export = own_job(request, pk)
     try:
         export = export_job_retry(job=export, user=request.user)
     except ValidationError as error:
@@ -179,8 +244,7 @@ def job_retry(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def job_file(request: HttpRequest, pk: int) -> FileResponse:
-    require_role(request.user, Role.ADMIN)
-    export = get_object_or_404(ExportJob, pk=pk, created_by=request.user, state=ExportJob.State.DONE)
+    export = own_job(request, pk, state=ExportJob.State.DONE)
     name = export.filename or f"export-{export.pk}.zip"  # RFC 5987 filename* for the 汉字 (FileResponse)
     kind = name.rsplit(".", 1)[-1]
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=name,

@@ -212,7 +212,21 @@ ACCESS: dict[str, Spec] = {
     "reports:projects_xlsx": Spec(ANY_ROLE, query="year=2022"),
     "reports:queue_xlsx": Spec(REVIEW_LIST, target="submitted", query="year=2022"),
     # an officer's unit's projects, or (admin) every unit's; unit B's officer is offered none of unit A's
-    "reports:unit_report": Spec(INTAKE | {"other_officer": "blind"}, query="year=2022"),
+    "reports:unit_report": Spec(
+        INTAKE | {"other_officer": "blind"},
+        GP,
+        query="year=2022",
+        data=constant(fmt="docx"),
+        post={"officer": "400", "other_officer": "400", "admin": "400"},
+    ),  # nothing ticked
+    # the unit's own report text: its officers and admins; another unit's is a 404
+    "reports:unit_report_text": Spec(
+        INTAKE | {"other_officer": "404"},
+        GP,
+        ok_post=(302,),
+        args=lambda w, k: {"unit": w.projects[k].unit_id, "year": 2022},
+        data=constant(version=0, process="单位的评价工作过程"),
+    ),
     "reports:batch": Spec(ADMIN_ONLY, GP, data=constant(year=2022, fmt="xlsx", statuses=["submitted"])),
     "reports:job": Spec(ADMIN_ONLY, args=job_args),
     "reports:job_retry": Spec(ADMIN_ONLY, P, args=job_args, ok_post=(302,)),
