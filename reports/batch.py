@@ -239,11 +239,12 @@ def unit_report_job_create(*, user: Any, unit: Any, year: int | None, project_id
 
 def render_unit_report_file(project_ids: list[int], fmt: str, progress: Callable[[int], None] | None = None) -> bytes:
     """The unit report of `project_ids` (one unit's, checked when the job was made) with the
-    unit's own text of the projects' year as it is now."""
+    unit's own text of the projects' year as it is now; drafts and unscored projects left out."""
     from reports.selectors import unit_report_texts
-    from reports.unit_report import render, unit_report_for
+    from reports.unit_report import render, unfinished, unit_report_for
 
-    projects = Project.objects.filter(pk__in=project_ids)
+    # a project withdrawn to 草稿 since the job was made is left out, as the picker would
+    projects = Project.objects.filter(pk__in=project_ids).exclude(unfinished())
     first = projects.select_related("unit").order_by("-year", "pk").first()
     if first is None:
         raise ValueError(NOTHING_LEFT)

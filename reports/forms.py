@@ -90,6 +90,7 @@ class BatchExportForm(forms.Form):
 
 ONE_UNIT = "所选项目须属于同一单位：一份评价报告只写一个单位的项目"
 PICK_ONE = "请至少选择一个项目"
+PICK_UNIT = "；全选时请先在“实施单位”中选择一个单位"
 UNFINISHED = "草稿和未评分的项目不能列入评价报告（否则会按 0.00 分“差”计入）：{names}"
 NONE_FINISHED = "符合条件的项目都是草稿或未评分，没有可列入评价报告的项目"
 UNIT_FORMATS = [("docx", "Word"), ("pdf", "PDF")]
@@ -137,7 +138,7 @@ class UnitReportForm(forms.Form):
                 raise forms.ValidationError(PICK_ONE)
         units = list(Unit.objects.filter(pk__in=chosen.order_by().values("unit")).distinct()[:2])
         if len(units) > 1:
-            raise forms.ValidationError(ONE_UNIT)
+            raise forms.ValidationError(ONE_UNIT + (PICK_UNIT if data.get("all") else ""))
         if not data.get("all"):
             drafts = list(chosen.filter(unfinished()).order_by("code", "pk")[:6])
             if drafts:

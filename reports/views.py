@@ -136,7 +136,8 @@ def unit_report(request: HttpRequest) -> HttpResponse:
         background = len(ids)  # a GET link with many projects: the page offers the job (no GET writes)
     context = {"list": listing, "projects": listing.projects, "years": years_of(scope), "year": listing.year,
                "form": form, "background": background, "inline_max": unit_report_inline_max(),
-               "text_unit": form.unit or (units.first() if role_of(request.user) == Role.OFFICER else None),
+               "text_unit": form.unit or listing.chosen.get("unit")
+               or (units.first() if role_of(request.user) == Role.OFFICER else None),
                "jobs": ExportJob.objects.filter(created_by=request.user, kind=ExportJob.Kind.UNIT)[:5]}  # fmt: skip
     return render(request, "reports/unit_report.html", context, status=400 if form.errors else 200)
 

@@ -324,3 +324,31 @@ def test_report_text_fields_state_their_limit() -> None:
     html = str(NarrativeForm())
     assert html.count('maxlength="10000"') == len(NarrativeForm.Meta.fields)
     assert html.count("最多 10,000 字") == len(NarrativeForm.Meta.fields)
+
+
+def test_an_admin_chooses_a_unit_for_select_all_and_its_text(client, django_user_model, demo) -> None:
+    from reports.forms import PICK_UNIT
+
+    login(client, django_user_model, "admin")
+    response = client.post(URL + "?year=2025", {"all": "1", "fmt": "docx"})  # units A and B match
+    assert response.status_code == 400 and ONE_UNIT + PICK_UNIT in response.content.decode()
+    unit_b = Unit.objects.get(code="140002")
+    page = client.get(URL, {"year": 2025, "unit": unit_b.pk}).content.decode()
+    assert text_url("140002") in page and text_url() not in page  # the text of the unit filtered on
+
+
+def test_a_project_back_to_draft_before_the_worker_runs_is_left_out(client, django_user_model, demo,
+                                                                      settings) -> None:  # fmt: skip
+    from projects.models import Status
+    from reports.batch import export_job_run
+    from reports.models import ExportJob
+
+    settings.EVALSYS_UNIT_REPORT_INLINE_MAX = 1
+    login(client, django_user_model, "officer_a")
+    client.post(URL + "?year=2025", {"all": "1", "fmt": "docx"})
+    Project.objects.filter(code=SEED_CODE).update(status=Status.DRAFT)  # withdrawn meanwhile
+    job = ExportJob.objects.get()
+    export_job_run(job.pk)
+    job.refresh_from_db()
+    text, _ = docx_text(job.file.read())
+    assert "本次评价的1个项目中，评价等级为优1个" in text and "项目二" not in text
