@@ -400,9 +400,10 @@ def export_chunk_run(chunk_id: int) -> None:
     unit = chunk.job.kind == ExportJob.Kind.UNIT
     try:
         with _scratch(f"chunk-{chunk.job_id}-{chunk.index}-") as path:
-            if unit:  # one document: gathering moves the progress on, then it is rendered
-                fmt = formats_of(chunk.job.fmt)[0]
-                path.write_bytes(render_unit_report_file(chunk.project_ids, fmt, progress=progress))
+            if unit:  # one document: gathering moves the progress on (to one short of all), then it is rendered
+                fmt, last = formats_of(chunk.job.fmt)[0], max(0, len(chunk.project_ids) - 1)
+                gathered = render_unit_report_file(chunk.project_ids, fmt, progress=lambda n: progress(min(n, last)))
+                path.write_bytes(gathered)
             else:
                 write_zip(path, render_files(chunk.project_ids, chunk.job.fmt), progress=progress)
             with transaction.atomic():

@@ -352,3 +352,30 @@ def test_a_project_back_to_draft_before_the_worker_runs_is_left_out(client, djan
     job.refresh_from_db()
     text, _ = docx_text(job.file.read())
     assert "本次评价的1个项目中，评价等级为优1个" in text and "项目二" not in text
+
+
+def test_a_unit_jobs_progress_stays_short_of_done_until_rendered(client, django_user_model, demo, settings,
+                                                                  monkeypatch) -> None:  # fmt: skip
+    """Gathering is quick, rendering slow (52 projects: a PDF took 44 s in the worker): the page must
+    not say 2/2 (100%) while the document is still being laid out."""
+    from reports import unit_report
+    from reports.batch import export_job_run
+    from reports.models import ExportJob
+
+    settings.EVALSYS_UNIT_REPORT_INLINE_MAX = 1
+    login(client, django_user_model, "officer_a")
+    client.post(URL + "?year=2025", {"all": "1", "fmt": "docx"})
+    job = ExportJob.objects.get()
+    seen = []
+    real = unit_report.render
+
+    def render(data, fmt):
+        seen.append(ExportJob.objects.values_list("state", "done").get(pk=job.pk))
+        seen.append(client.get(reverse("reports:job", args=[job.pk])).content.decode())
+        return real(data, fmt)
+
+    monkeypatch.setattr(unit_report, "render", render)
+    export_job_run(job.pk)
+    assert seen[0] == (ExportJob.State.RUNNING, 1) and "1/2" in seen[1] and "再排版成一份报告" in seen[1]
+    job.refresh_from_db()
+    assert job.state == ExportJob.State.DONE and job.done == 2
