@@ -151,6 +151,9 @@ def run_task(row: DBTaskResult) -> None:
            excluded_queue_names=[], worker_id="test-worker").run_task(row)  # fmt: skip
 
 
+# django-tasks' worker closes the database connection between tasks: on PostgreSQL that ends the
+# test's own transaction, so this test commits for real (and is flushed after)
+@pytest.mark.django_db(transaction=True)
 def test_db_worker_recovers_when_it_starts_and_queues_the_recurring_recovery(admin_user, project_ids) -> None:
     stale = make_job(admin_user, project_ids, state=ExportJob.State.RUNNING, minutes_ago=60)
     call_command("db_worker", "--batch", "--no-startup-delay", "--max-tasks", "1", "--queue-name", "default",
