@@ -142,9 +142,9 @@ def batches(
         tail = chunk[-9:]
         try:
             parser.feed(chunk) if chunk else parser.close()
+            events = _events(parser)
         except ParseError as exc:
             raise PackageRefused(BAD_XML.format(what=what, error=str(exc)[:60])) from exc
-        events = _events(parser)
         starts = 0
         for event, element in events:
             if event == "start":
@@ -183,12 +183,15 @@ def _drop_ended(stack: list[Element], inside: int) -> None:
 
 def _events(parser: XMLPullParser) -> Any:
     """The parser's queued events: its queue itself, drained, where the parser has one (CPython's
-    read_events is a Python generator around that queue, about a tenth of a sheet's reading)."""
+    read_events is a Python generator around that queue, about a tenth of a sheet's reading); the
+    ParseError that feed() queued instead of raising is raised."""
     queue = getattr(parser, "_events_queue", None)
     if queue is None:  # pragma: no cover - other Pythons
         return list(parser.read_events())
     events = list(queue)
     queue.clear()
+    if events and isinstance(events[-1], Exception):  # feed() queues its ParseError after the events
+        raise events[-1]
     return events
 
 
