@@ -2,7 +2,8 @@
 
 Built with openpyxl from the parsed rows (never by copying the uploaded file). Every text cell
 is a string cell, and one that a spreadsheet would read as a formula (= + - @) gets the quote
-prefix: a table from outside cannot smuggle a formula into the evaluator's download.
+prefix: a table from outside cannot smuggle a formula into the evaluator's download. Control
+characters, which a worksheet cannot hold (a zip member's name may), are shown as U+FFFD.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -32,6 +33,7 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 
 
 def _text(cell: Cell, text: str) -> None:
+    text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
     cell.value = text
     cell.data_type = "s"
     if text.startswith(FORMULA_STARTS):

@@ -179,6 +179,17 @@ def test_a_zip_gives_one_line_per_table_and_a_summary_workbook(client, evaluator
     assert client.get(reverse("recheck:download", args=["xlsx"])).status_code == 404  # one table's file only
 
 
+def test_a_zip_member_named_with_control_characters_is_in_the_summary(client, evaluator, tmp_path):
+    """Issue 15 A8: such a name made the summary download a 500 (openpyxl's IllegalCharacterError)."""
+    files = {"a\x01b.xlsx": flat_table(tmp_path / "a.xlsx").read_bytes(),
+             "c\x1b[31m\x0b.xlsx": flat_table(tmp_path / "c.xlsx").read_bytes()}  # fmt: skip
+    assert post(client, evaluator, zipped(files)).status_code == 200
+    response = client.get(reverse("recheck:download", args=["summary"]))
+    assert response.status_code == 200
+    rows = [[c.value for c in r] for r in load_workbook(io.BytesIO(response.content)).active.iter_rows()]
+    assert [r[:2] for r in rows[1:]] == [["a\ufffdb.xlsx", 1], ["c\ufffd[31m\ufffd.xlsx", 1]]
+
+
 @pytest.mark.parametrize(
     ("files", "message"),
     [
