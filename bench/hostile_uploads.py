@@ -33,6 +33,7 @@ from bench.import_and_score import make_workbook  # noqa: E402
 from bench.throwaway import on_test_database  # noqa: E402
 from evalsys.lib.xlsx import MAX_ROWS, WorkbookRefused, check_workbook  # noqa: E402
 from indicators.services import ImportFailed, workbook_import  # noqa: E402
+from tests import hostile_workbooks as hostile  # noqa: E402
 
 LIMIT_MB = 20
 
@@ -117,6 +118,15 @@ def legit_table(folder: Path, projects: int) -> Path:
     return make_workbook(folder / f"table_{projects}x10.xlsx", projects)
 
 
+# The probe's files of issue 15 (A1, A2), as tests/lib/test_hostile_xlsx.py builds them.
+PROBE_FILES = [
+    lambda f: hostile.merge_scan(f, 30_000), lambda f: hostile.merge_scan(f, 100_000),
+    lambda f: hostile.merge_scan(f, 100_001), hostile.nested, lambda f: hostile.nested(f, "xl/workbook.xml"),
+    lambda f: hostile.nested(f, "xl/styles.xml"), lambda f: hostile.nested(f, "xl/sharedStrings.xml"),
+    hostile.many_styles, hostile.many_content_types, hostile.far_cell,
+]  # fmt: skip
+
+
 def _child(path: str, queue: multiprocessing.Queue) -> None:
     base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
@@ -150,7 +160,7 @@ def measure(path: Path) -> tuple[str, float, float]:
 def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="evalsys-hostile-"))
     makers = [merge_bomb, many_merges, zip_bomb, far_cell, rows_past_the_cap, wide_and_long, shared_strings,
-              lambda f: legit_table(f, 1000), lambda f: legit_table(f, 3000)]  # fmt: skip
+              lambda f: legit_table(f, 1000), lambda f: legit_table(f, 3000), *PROBE_FILES]  # fmt: skip
     print(f"{'file':28} {'MB':>6} {'seconds':>8} {'peak MB':>8}  outcome")
     for make in makers:
         path = make(folder)
