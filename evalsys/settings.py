@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "csp",
     "projects",
     "indicators",
+    "library",  # 指标库: builds on indicators' vocabulary
     "scoring",
     "reports",
     "review",

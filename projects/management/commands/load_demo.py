@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.demo import PROJECTS, YEAR, load_demo
@@ -20,3 +21,4 @@ class Command(BaseCommand):
         self.stdout.write(f"演示数据已就绪：{len(PROJECTS)} 个 {YEAR} 年度项目。演示用户（密码相同）：")
         for line in lines:
             self.stdout.write(line)
+        call_command("library_load", stdout=self.stdout)  # the 指标库 the editor suggests from
