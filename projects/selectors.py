@@ -102,6 +102,7 @@ TRACKED = {
                   "actual_date", "not_applicable", "reason", "adjusted_score", "adjust_reason"),
 }  # fmt: skip
 KIND = {"+": "新建", "~": "修改", "-": "删除"}
+STEP_FIELDS = {("project", "status")}  # moved only by a workflow step, which its ReviewRound shows
 
 
 def _who(user: Any) -> str:
@@ -135,7 +136,8 @@ def _history_entries(rows: list[tuple], records: dict[str, dict[int, Any]]) -> l
         record = records[kind][key]
         if kind == "round":
             what = f"第{record.number}轮 {record.get_action_display()}"
-            out.append(TimelineEntry(record.created_at, _who(record.actor), what, reason=record.reason))
+            moved = (_label(Project, "status"), *_step_states(record, records[kind].get(previous)))
+            out.append(TimelineEntry(record.created_at, _who(record.actor), what, (moved,), record.reason))
             continue
         before = records[kind].get(previous)
         changes = []
@@ -148,6 +150,23 @@ def _history_entries(rows: list[tuple], records: dict[str, dict[int, Any]]) -> l
         out.append(TimelineEntry(record.history_date, _who(record.history_user), what, tuple(changes),
                                  record.history_change_reason or ""))  # fmt: skip
     return out
+
+
+def _step_states(step: Any, before: Any) -> tuple[str, str]:
+    """The 状态 a review step moved the project from and to (the workflow's table): from the one
+    state it leaves (退回, 审核通过, 撤回: 已提交), else (提交: 草稿 or 已退回) from where the step
+    before it left the project (草稿 when it is the first); to its own target."""
+    from projects.models import Status
+    from projects.services import WORKFLOW
+
+    move = WORKFLOW.get(step.action)
+    if move is None:
+        return "—", "—"
+    if len(move.sources) == 1:
+        source = move.sources[0]
+    else:
+        source = WORKFLOW[before.action].target if before is not None and before.action in WORKFLOW else Status.DRAFT
+    return Status(source).label, Status(move.target).label
 
 
 def _text(value: Any, model: Any = None, field: str = "") -> str:
@@ -186,9 +205,12 @@ def _changes_sql(model: Any, kind: str, owner: str) -> str:
 
     fields = TRACKED[kind]
     values = ", ".join(f"{col(name)} AS v{i}, LAG({col(name)}) OVER w AS w{i}" for i, name in enumerate(fields))
-    # NULL and a value differ (SQL's <> says neither): compare whether each is NULL too
+    # NULL and a value differ (SQL's <> says neither): compare whether each is NULL too. A change of
+    # 状态 alone is no entry: only a workflow step moves it, and its review step is the entry (one
+    # 提交 is one line, not a 修改项目 beside 第1轮 提交); with another change it is listed in the diff.
     differs = " OR ".join(f"v{i} <> w{i}" + (f" OR (v{i} IS NULL) <> (w{i} IS NULL)" if meta.get_field(name).null
-                                             else "") for i, name in enumerate(fields))  # fmt: skip
+                                             else "") for i, name in enumerate(fields)
+                          if (kind, name) not in STEP_FIELDS)  # fmt: skip
     return (
         f"SELECT entry_at, entry_key, entry_previous, entry_kind FROM ("
         f"SELECT {col('history_date')} AS entry_at, {col('history_id')} AS entry_key, "
@@ -207,10 +229,10 @@ def _timeline_sql() -> str:
     from projects.models import Fund, ReviewRound
 
     meta, quote = ReviewRound._meta, connection.ops.quote_name
-    rounds = (
-        f"SELECT {quote(meta.get_field('created_at').column)} AS entry_at, {quote(meta.pk.column)} AS entry_key, "
-        f"NULL AS entry_previous, 'round' AS entry_kind FROM {quote(meta.db_table)} "
-        f"WHERE {quote(meta.get_field('project').column)} = %s"
+    at, pk = quote(meta.get_field("created_at").column), quote(meta.pk.column)
+    rounds = (  # each step's predecessor (the step before it) says the state it moved from
+        f"SELECT {at} AS entry_at, {pk} AS entry_key, LAG({pk}) OVER (ORDER BY {at}, {pk}) AS entry_previous, "
+        f"'round' AS entry_kind FROM {quote(meta.db_table)} WHERE {quote(meta.get_field('project').column)} = %s"
     )
     parts = [_changes_sql(Project, "project", "id"), _changes_sql(Fund, "fund", "project"),
              _changes_sql(Indicator, "indicator", "project"), rounds]  # fmt: skip

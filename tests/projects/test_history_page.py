@@ -49,11 +49,12 @@ def reference_timeline(project: Project) -> list[tuple]:
             changes = ()
             if before is not None and record.history_type == "~":
                 delta = record.diff_against(before, included_fields=list(TRACKED[kind]))
+                # a 状态 change alone is the review step's entry (issue 15 B22: no double entries)
                 changes = tuple(str(model._meta.get_field(c.field).verbose_name) for c in delta.changes)
-                if not changes:
+                if not changes or (kind == "project" and changes == ("状态",)):
                     continue
             out.append((record.history_date, KIND[record.history_type], changes))
-    out += [(r.created_at, r.get_action_display(), ()) for r in ReviewRound.objects.filter(project=project)]
+    out += [(r.created_at, r.get_action_display(), ("状态",)) for r in ReviewRound.objects.filter(project=project)]
     return sorted(out, key=lambda e: e[0], reverse=True)
 
 

@@ -49,8 +49,8 @@ def test_officer_withdraws_with_a_reason(submitted, officer) -> None:
     assert (step.number, step.actor, step.reason) == (1, officer, "发现执行数填错")
     entry = next(e for e in project_timeline(submitted) if e.what == "第1轮 撤回")
     assert (entry.who, entry.reason) == ("officer_a", "发现执行数填错")
-    status = next(e for e in project_timeline(submitted) if e.what == "修改项目" and e.reason.startswith("撤回"))
-    assert ("状态", "已提交", "草稿") in status.changes and status.reason == "撤回：发现执行数填错"
+    assert entry.changes == (("状态", "已提交", "草稿"),)  # the step says the move: no 修改项目 beside it
+    assert not any(e.what == "修改项目" for e in project_timeline(submitted))
 
 
 def test_withdrawn_project_is_edited_and_resubmitted_as_round_two(submitted, officer) -> None:

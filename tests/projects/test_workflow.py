@@ -120,8 +120,8 @@ def test_timeline_shows_every_step_with_who_and_old_new(project, officer, evalua
     evaluation_approve(projects=[project], user=evaluator)
     entries = project_timeline(project)
     texts = [(e.who, e.what, e.changes, e.reason) for e in entries]
-    assert ("evaluator", "第1轮 审核通过", (), "") in texts
-    assert ("officer_a", "第1轮 提交", (), "") in texts
+    assert ("evaluator", "第1轮 审核通过", (("状态", "已提交", "已审核"),), "") in texts
+    assert ("officer_a", "第1轮 提交", (("状态", "草稿", "已提交"),), "") in texts
     adjust = next(e for e in entries if e.what == "修改指标“品牌”")
     assert ("审核调整得分", "—", "26") in adjust.changes and adjust.reason == "审核调整：宣传效果一般"
     actual = next(e for e in entries if e.what == "修改指标“培训人次”")
