@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("projects.urls")),
     path("reports/", include("reports.urls")),
     path("indicators/", include("indicators.urls")),
+    path("library/", include("library.urls")),
     path("review/", include("review.urls")),
     path("intake/", include("intake.urls")),
     path("recheck/", include("recheck.urls")),

@@ -32,6 +32,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from indicators.models import Indicator
+from library.models import LibraryEntry
 from projects.models import Project, ReviewAction, ReviewRound, Status, SubmissionDeadline
 from reports.models import ExportJob, ReportTemplate
 from reports.tasks import export_batch
@@ -158,6 +159,7 @@ def build_world() -> World:
         "reports.reporttemplate": template,
         "reports.exportjob": job,
         "projects.submissiondeadline": SubmissionDeadline.objects.create(year=2022, due=datetime.date(2023, 3, 31)),
+        "library.libraryentry": LibraryEntry.objects.create(sector="教育", level3="培训人次"),
         "django_tasks_database.dbtaskresult": apps.get_model("django_tasks_database", "DBTaskResult").objects.get(),
         **_axes_rows(),
     }

@@ -239,6 +239,9 @@ ACCESS: dict[str, Spec] = {
     "indicators:move_up": Spec(WRITE, P, args=last_row_args, data=version),
     "indicators:move_down": Spec(WRITE, P, data=version),
     "indicators:actual": Spec(WRITE, P, data=actual_data),
+    # 指标库: every role suggests (the library is not per unit); only officers propose an entry
+    "library:suggest": Spec(ANY_ROLE | {"other_officer": "ok", "evaluator_b": "ok"}, query="q=培训"),
+    "library:propose": Spec(OFFICERS, GP, data=constant(sector="教育", level3="培训满意度")),
     "review:queue": Spec(REVIEW_LIST, target="submitted", query="year=2022"),
     "review:approve": Spec(
         REVIEW, P, "submitted", data=lambda w, k: {"projects": [w.projects[k].pk], "year": 2022, "confirm": "1"}
@@ -318,6 +321,9 @@ ADMIN_SITE: dict[str, Spec] = {
         },
     ),
     "admin:app_list": Spec(STAFF, GP, htmx=False, args=lambda w, k: {"app_label": "projects"}, ok_post=(200,)),
+    # 指标库: the admin's workbook import (an empty POST: the form's error) and the export
+    "admin:library_libraryentry_import": Spec(STAFF, GP, htmx=False, ok_post=(400,)),
+    "admin:library_libraryentry_export": Spec(STAFF, GP, htmx=False, ok_post=(405,)),
     # 报告模板占位符说明: a help page, read only
     "admin:reports_reporttemplate_placeholders": Spec(STAFF, GP, htmx=False, ok_post=(405,)),
     "admin/(?P<url>.*)$": Spec(
