@@ -135,3 +135,13 @@ def table(path: Path, projects: int = 1_000) -> Path:
             ws.append([*(head if i == 0 else [""] * 5), l1, l2, f"三级指标{i}", sign, target, unit, weight, actual])
     wb.save(path)
     return path
+
+
+def many_relationships(folder: Path, count: int = 200_000) -> Path:
+    """A sheet's relationships part listing 200,000 hyperlinks that no cell uses (read whole by openpyxl)."""
+    path = base(folder / "many_relationships.xlsx", rows=[["甲", 1]])
+    kind = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+    rels = b"".join(b'<Relationship Id="rId%d" Type="%s" Target="http://x/%d" TargetMode="External"/>'
+                    % (i, kind.encode(), i) for i in range(count))  # fmt: skip
+    xml = b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">%s</Relationships>'
+    return replace_parts(path, {"xl/worksheets/_rels/sheet1.xml.rels": xml % rels})

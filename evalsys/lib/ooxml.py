@@ -27,6 +27,7 @@ MAX_PARTS = 2_000  # members of one package (a workbook of 500 sheets has about 
 MAX_DIRECTORY_BYTES = 1 << 20  # the zip's central directory, read before anything else
 MAX_KEPT = 10_000  # elements of one subtree the caller keeps whole (a cell, a shared string)
 MAX_TAG = 1_000  # bytes of one <mergeCell …> tag; longer is not a merged range
+MAX_LISTING = 10_000  # elements of [Content_Types].xml or of one relationships part (check_parts)
 
 TOO_MANY_PARTS = "文件含有过多部件（超过 {limit} 个），不是正常的 Office 文件，请另存后再上传"
 DIRECTORY_TOO_LARGE = "文件的目录过大（超过 {kb} KB），不是正常的 Office 文件，请另存后再上传"
@@ -216,14 +217,23 @@ def check_parts(
     budget: Budget,
     max_part_bytes: int,
     skip: Iterable[str] = (),
+    max_listing: int = MAX_LISTING,
 ) -> None:
-    """Parse every XML part of `archive` (those not in `skip`) with `stream`'s bounds."""
+    """Parse every XML part of `archive` (those not in `skip`) with `stream`'s bounds.
+
+    The package's listings, [Content_Types].xml and each relationships part, are held to
+    `max_listing` elements of their own: a library that parses them whole builds an object of
+    about a kilobyte for each entry (500,000 content types took openpyxl 400 MB), and a real
+    package lists a few per part.
+    """
     skipped = set(skip)
     for info in archive.infolist():
         name = info.filename
         if info.is_dir() or name in skipped or not name.lower().endswith((".xml", ".rels", ".vml")):
             continue
-        for _ in stream(archive, name, what=f"部件“{name[:60]}”", budget=budget, max_bytes=max_part_bytes):
+        listing = name == "[Content_Types].xml" or name.lower().endswith(".rels")
+        own = Budget(max_listing, max_listing) if listing else budget
+        for _ in stream(archive, name, what=f"部件“{name[:60]}”", budget=own, max_bytes=max_part_bytes):
             pass
 
 

@@ -27,19 +27,23 @@ HEADROOM = 256 << 20  # bytes of address space above the child's own after its i
 
 CHILD = r"""
 import json, resource, sys
-from evalsys.lib.xlsx import WorkbookRefused, check_workbook, read_sheets
+from evalsys.lib.xlsx import WorkbookRefused, check_package, check_workbook, read_sheets
 
 def address_space():
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
 
-path, cpu, headroom = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+path, cpu, headroom, mode = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
 resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
 resource.setrlimit(resource.RLIMIT_AS, (address_space() + headroom, resource.getrlimit(resource.RLIMIT_AS)[1]))
 start = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 try:
-    check_workbook(path)
-    result = {"rows": {title: list(rows) for title, rows in read_sheets(path)}}
+    if mode == "package":  # before openpyxl's full mode opens it (the annotated error workbook)
+        check_package(path)
+        result = {"checked": True}
+    else:
+        check_workbook(path)
+        result = {"rows": {title: list(rows) for title, rows in read_sheets(path)}}
 except WorkbookRefused as exc:
     result = {"refused": str(exc)}
 result["peak_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - start) / 1024
@@ -47,18 +51,19 @@ print(json.dumps(result, ensure_ascii=False, default=str))
 """
 
 
-def read_bounded(path: Path) -> dict:
-    """What the reader makes of `path` in a child held to CPU_SECONDS and HEADROOM by the OS."""
+def read_bounded(path: Path, mode: str = "read") -> dict:
+    """What the reader makes of `path` (or check_package, mode "package") in a child held to
+    CPU_SECONDS and HEADROOM by the OS."""
     done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path), str(CPU_SECONDS), str(HEADROOM)],
+        [sys.executable, "-c", CHILD, str(path), str(CPU_SECONDS), str(HEADROOM), mode],
         cwd=ROOT, capture_output=True, text=True, timeout=600,  # a safety net only: RLIMIT_CPU ends it first
     )  # fmt: skip
     assert done.returncode == 0, f"the child was killed or crashed (exit {done.returncode}): {done.stderr[-1500:]}"
     return json.loads(done.stdout)
 
 
-def refusal(path: Path) -> str:
-    result = read_bounded(path)
+def refusal(path: Path, mode: str = "read") -> str:
+    result = read_bounded(path, mode)
     assert "refused" in result, f"accepted: {str(result)[:300]}"
     return result["refused"]
 
@@ -100,6 +105,19 @@ def test_half_a_million_content_types_are_not_read(tmp_path: Path) -> None:
     path = hostile.many_content_types(tmp_path)
     result = read_bounded(path)
     assert result.get("rows") == {"Sheet": [[1, ["甲", 1]], [2, ["乙", 2]]]}, str(result)[:300]
+
+
+@pytest.mark.parametrize(
+    ("make", "part"),
+    [(hostile.many_content_types, "[Content_Types].xml"),
+     (hostile.many_relationships, "xl/worksheets/_rels/sheet1.xml.rels")],
+)  # fmt: skip
+def test_long_package_listings_are_refused_before_openpyxl_parses_them_whole(tmp_path: Path, make, part) -> None:
+    """(d) The annotated error workbook opens the upload in openpyxl's full mode, which parses the
+    content types and every relationships part whole (500,000 content types: 400 MB): check_package
+    holds each listing to ooxml.MAX_LISTING elements first."""
+    path = make(tmp_path)
+    assert f"文件中的部件“{part}”内容过多（超过 10000 个 XML 元素）" in refusal(path, "package")
 
 
 def test_a_cell_at_the_last_row_and_column_alone_is_refused(tmp_path: Path) -> None:
