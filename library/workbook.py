@@ -80,6 +80,18 @@ def _cell(sheet: str, row: int, column: int, header: str, message: str) -> str:
     return f"工作表“{sheet}”第{row}行第{get_column_letter(column + 1)}列（{header}）：{message}"
 
 
+def _fix(entry: LibraryEntry, name: str, header: str, problem: ValidationError) -> str:
+    """The problem with what to write instead, in Chinese."""
+    if problem.code in ("blank", "required"):
+        return f"不能为空，请填写{header}"
+    if problem.code == "invalid_choice":
+        choices = "、".join(value for value, _ in LibraryEntry._meta.get_field(name).choices)
+        return f"“{getattr(entry, name)}”不可用，{header}须为：{choices}（或留空）"
+    if problem.code == "invalid" and name == "source_url":
+        return "请填写以 http:// 或 https:// 开头的完整网址（或留空）"
+    return " ".join(problem.messages)
+
+
 def parse(source: str | IO[bytes]) -> list[tuple[int, LibraryEntry]]:
     """The first sheet's rows as unsaved entries, checked; ImportRefused with every error found."""
     try:
@@ -123,10 +135,10 @@ def _parse_sheet(title: str, rows: Iterable[tuple[int, list[Any]]]) -> list[tupl
         try:
             entry.full_clean(exclude=["proposed_by"], validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
+            for name, problems in exc.error_dict.items():
                 column = by_field.get(name, by_field["level3"])
                 header = dict(COLUMNS).get(name, "三级指标")
-                errors.extend(_cell(title, number, column, header, m) for m in messages)
+                errors.extend(_cell(title, number, column, header, _fix(entry, name, header, p)) for p in problems)
         key = tuple(getattr(entry, name) for name in KEY)
         if key in first_row:
             errors.append(DUPLICATE.format(sheet=title, row=number, first=first_row[key]))
