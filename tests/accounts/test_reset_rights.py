@@ -148,3 +148,64 @@ def test_the_admins_password_form_leads_to_the_checked_page(client, admin_user, 
     assert response.status_code == 302 and unchanged(officer)  # nothing set there, ever
     own = reverse("admin:auth_user_password_change", args=[admin_user.pk])
     assert client.get(own)["Location"] == reverse("accounts:password_change")
+
+
+# --- the same rules in 后台管理's user pages ------------------------------------------------------
+
+
+def staff_admin():
+    """An admin role let into 后台管理 to manage users (staff, view and change users), not a superuser."""
+    account = factories.user("admin_staff", role="admin")
+    account.is_staff = True
+    account.save()
+    account.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "change_user"]))
+    return account
+
+
+def change_form(account, **fields) -> dict:
+    """The admin's change form for `account` as posted, with its role inline, `fields` on top."""
+    membership = account.membership
+    data = {"username": account.username, "first_name": account.first_name, "email": "", "is_active": "on",
+            "date_joined_0": "2026-01-05", "date_joined_1": "08:00:00",
+            "membership-TOTAL_FORMS": "1", "membership-INITIAL_FORMS": "1", "membership-MIN_NUM_FORMS": "0",
+            "membership-MAX_NUM_FORMS": "1", "membership-0-id": membership.pk, "membership-0-user": account.pk,
+            "membership-0-role": membership.role, "membership-0-unit": membership.unit_id or ""}  # fmt: skip
+    return data | fields
+
+
+def change_url(account) -> str:
+    return reverse("admin:auth_user_change", args=[account.pk])
+
+
+def test_an_admin_in_the_admin_cannot_make_itself_superuser(client, db) -> None:
+    """The probe's last step: the escalated account ticked 超级用户状态 on its own page."""
+    actor = staff_admin()
+    client.force_login(actor)
+    response = client.post(change_url(actor), change_form(actor, first_name="张三", is_superuser="on",
+                                                          user_permissions=[Permission.objects.get(
+                                                              codename="delete_user").pk]))  # fmt: skip
+    assert response.status_code == 302  # saved: what it may change
+    actor.refresh_from_db()
+    assert actor.first_name == "张三"
+    assert not actor.is_superuser and not actor.user_permissions.filter(codename="delete_user").exists()
+
+
+@pytest.mark.parametrize(
+    "make", [lambda name: factories.user(name, role="admin", superuser=True), staff_with_permission,
+             lambda name: factories.user(name, role="admin")],
+    ids=["superuser", "staff-with-permission", "another-admin"],
+)  # fmt: skip
+def test_an_admin_in_the_admin_changes_no_account_with_as_many_rights(client, db, make) -> None:
+    target = make("target")
+    client.force_login(staff_admin())
+    assert client.post(change_url(target), change_form(target, username="renamed")).status_code == 403
+    target.refresh_from_db()
+    assert target.username == "target"
+
+
+def test_an_admin_in_the_admin_changes_an_officer(client, officer) -> None:
+    client.force_login(staff_admin())
+    response = client.post(change_url(officer), change_form(officer, first_name="李四", is_staff="on"))
+    assert response.status_code == 302
+    officer.refresh_from_db()
+    assert officer.first_name == "李四" and not officer.is_staff  # its 后台 rights are a superuser's
