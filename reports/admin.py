@@ -4,30 +4,109 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
 
-from projects.admin import PER_PAGE, GrowingTable, ProjectYearFilter
+from projects.admin import PER_PAGE, FollowsTheWorkflow, GrowingTable, ProjectYearFilter
+from projects.models import Project, Status
+from projects.services import EDITABLE, LOCKED, STALE
 from reports.models import ExportJob, Narrative, ReportTemplate
 from reports.sample import sample_report
-from reports.services import CONTENT_TYPES
+from reports.services import CONTENT_TYPES, narrative_delete, narrative_save
 
 NOT_DOCX = "请上传 .docx 格式的 Word 模板"
 PREVIEW_FAILED = "该模板不能使用，请重新上传："
 
 
+NARRATIVE_TEXTS = ["introduction", "purpose", "outputs", "management", "problems", "plans", "measures", "experience",
+                   "suggestions"]  # fmt: skip
+ADMIN_DELETE_REASON = "管理员在后台删除"
+
+
+class NarrativeAdminForm(forms.ModelForm):
+    """The 自评报告 text as the project page edits it: the project version the page was opened
+    at (a save after someone else's is refused) and a reason the history keeps."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    reason = forms.CharField(label="修改理由", max_length=500, widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+                             help_text="记入历史记录（修改人、时间、理由）。")  # fmt: skip
+
+    class Meta:
+        model = Narrative
+        fields = ["project", *NARRATIVE_TEXTS]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.project.version
+
+    def clean(self) -> dict:
+        """Refused here with the project page's messages (the service checks again as it writes)."""
+        data = super().clean()
+        project = data.get("project") or (self.instance.project if self.instance.pk else None)
+        if project is None:
+            return data
+        current = Project.objects.filter(pk=project.pk).values_list("version", "status").first()
+        if current is None:
+            return data
+        if self.instance.pk is None:  # a new text: the project as it is now
+            data["version"] = current[0]
+        if current[1] not in EDITABLE:
+            raise forms.ValidationError(LOCKED.format(status=Status(current[1]).label))
+        if data.get("version") != current[0]:
+            raise forms.ValidationError(STALE)
+        return data
+
+
 @admin.register(Narrative)
-class NarrativeAdmin(GrowingTable, admin.ModelAdmin):
+class NarrativeAdmin(GrowingTable, FollowsTheWorkflow, SimpleHistoryAdmin):
+    """Report text of a 草稿 or 已退回 project only (a submitted or approved one is read-only here,
+    as on the project page); every save and delete goes through the page's service: version-checked
+    and kept in the history with who, when and why."""
+
+    form = NarrativeAdminForm
     list_display = ["project", "updated_at"]
     list_filter = [ProjectYearFilter]
     search_fields = ["project__code", "project__name"]
     list_select_related = ["project"]
     raw_id_fields = ["project"]
     ordering = ["-updated_at", "-id"]
+    history_list_display = ["history_change_reason"]
+
+    def get_fields(self, request, obj=None):
+        fields = [*super().get_fields(request, obj)]
+        return [*fields, "version", "reason"] if self.has_change_permission(request, obj) else fields
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "project"] if obj is not None else readonly
+
+    def save_model(self, request, obj: Narrative, form: forms.ModelForm, change: bool) -> None:
+        data = form.cleaned_data
+        saved = narrative_save(project=obj.project, version=data["version"], reason=data["reason"],
+                               texts={name: data[name] for name in NARRATIVE_TEXTS})  # fmt: skip
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj: Narrative) -> None:
+        narrative_delete(narrative=obj, version=obj.project.version, reason=ADMIN_DELETE_REASON)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for narrative in queryset.select_related("project"):
+            self.delete_model(request, narrative)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save that lost the race (submitted or saved by someone since the form was checked) is
+        refused by the service: the message, and the page again."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+            return HttpResponseRedirect(request.get_full_path())
 
 
 class ReportTemplateForm(forms.ModelForm):

@@ -34,6 +34,7 @@ class Narrative(models.Model):
     experience = section("主要经验及做法")
     suggestions = section("有关建议")
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = audit_history()  # who, when, old → new and why: the project page and the admin alike
 
     class Meta:
         verbose_name = verbose_name_plural = "自评报告文字"

@@ -65,17 +65,32 @@ def project_file(*, project: Project, fmt: str) -> tuple[str, bytes]:
     return filename_for(data, fmt), render(data, fmt, template=template)
 
 
+NARRATIVE_REASON = "修改自评报告文字"
+NARRATIVE_DELETE_REASON = "删除自评报告文字"
+
+
 @transaction.atomic
-def narrative_save(*, project: Project, version: int, texts: Mapping[str, str]) -> Narrative:
+def narrative_save(*, project: Project, version: int, texts: Mapping[str, str], reason: str = "") -> Narrative:
     """Save the 自评报告 text of `project` as read at `version`. It claims the next project version
-    first (project_touch), so a stale form or a project no longer editable writes nothing."""
+    first (project_touch), so a stale form or a project no longer editable writes nothing; the
+    history keeps who, when, old → new and `reason` (the admin's, or the page's standard one)."""
     project_touch(project=project, version=version)
     narrative = Narrative.objects.filter(project=project).first() or Narrative(project=project)
     for name, text in texts.items():
         setattr(narrative, name, text)
     narrative.full_clean()
+    narrative._change_reason = f"{NARRATIVE_REASON}：{reason.strip()}" if reason.strip() else NARRATIVE_REASON
     narrative.save()
     return narrative
+
+
+@transaction.atomic
+def narrative_delete(*, narrative: Narrative, version: int, reason: str) -> None:
+    """Delete the 自评报告 text of a draft or returned project as read at `version` (the history
+    keeps the deletion with its reason); a locked project's or a stale one is refused."""
+    project_touch(project=narrative.project, version=version)
+    narrative._change_reason = f"{NARRATIVE_DELETE_REASON}：{reason.strip()}"
+    narrative.delete()
 
 
 UNIT_TEXT_STALE = "单位评价报告文字已被他人修改，您的输入已保留在表单中；请先查看最新内容（刷新页面）再保存"
