@@ -199,7 +199,9 @@ class ProjectEditForm(FundFields, VersionedForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         basics = {name: self.cleaned_data[name] for name in BASIC_FIELDS}
-        return super().service_kwargs() | {"basics": basics, "funds": self.funds(), "code": self.cleaned_data["code"]}
+        # a save that does not send the code at all (an older page, a script) keeps it, never erases it
+        code = self.cleaned_data["code"] if "code" in self.data else None
+        return super().service_kwargs() | {"basics": basics, "funds": self.funds(), "code": code}
 
 
 class ProjectCreateForm(FundFields, CodeErrorsAtField):

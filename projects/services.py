@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Max
 
@@ -345,7 +345,14 @@ def project_set_code(*, project: Project, code: str, user: Any) -> Project:
     if code:
         code_check_owner(code=code, unit=project.unit, exclude_pk=project.pk)
     project.code = code
-    project.full_clean()
+    try:
+        project.full_clean()
+    except ValidationError as error:  # e.g. the code taken in the year: said at the code, not on top
+        project.code = old  # the page shown again names the project as it is stored
+        errors = error.error_dict  # full_clean's errors are by field
+        if NON_FIELD_ERRORS in errors:
+            errors["code"] = errors.get("code", []) + errors.pop(NON_FIELD_ERRORS)
+        raise ValidationError(errors) from None
     project._change_reason = CODE_REASON.format(old=old or "（无）", new=code or "（无）")
     project._history_user = user
     project.save(update_fields=["code", "updated_at"])
