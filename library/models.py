@@ -98,6 +98,14 @@ class LibraryEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.sector}：{self.level3}"
 
+    @property
+    def shown_value(self) -> str:
+        """指标性质 with 指标值 as a suggestion shows them: ≥ 90%, not ≥≥90% when the value says it."""
+        value = self.typical_value
+        if not self.nature or value.startswith(("≥", "≤", "=", ">", "<", "大于", "小于", "不低于", "不高于")):
+            return value
+        return f"{self.nature}{value}" if self.nature != Nature.QUALITATIVE else f"定性：{value}" if value else "定性"
+
     def clean(self) -> None:
         errors = vocabulary_error(self.level1, self.level2)
         if errors:

@@ -5,7 +5,7 @@
 (function () {
   var box = document.getElementById("library-suggest");
   if (!box) return;
-  var NAME = "#new-indicator input[name=level3]";
+  var NAME = "#new-indicator input[name$=level3]";
 
   function wire() {
     var input = document.querySelector(NAME);
@@ -35,7 +35,7 @@
   }
 
   function setValue(form, name, value) {
-    var field = form.querySelector("[name=" + name + "]");
+    var field = form.querySelector("[name$=" + name + "]");
     if (!field || value === undefined) return;
     if (field.tagName === "SELECT" && !hasOption(field, value)) return;
     field.value = value;
@@ -50,8 +50,8 @@
     if (data.nature) setValue(form, "comparator", data.nature);
     setValue(form, "target", data.value);
     setValue(form, "unit", data.unit);
-    var level1 = form.querySelector("[name=level1]");
-    var level2 = form.querySelector("[name=level2]");
+    var level1 = form.querySelector("[name$=level1]");
+    var level2 = form.querySelector("[name$=level2]");
     var chooseLevel2 = function () { if (data.level2) setValue(form, "level2", data.level2); };
     if (data.level1 && level1 && level1.value !== data.level1 && hasOption(level1, data.level1)) {
       level1.value = data.level1;
@@ -67,7 +67,7 @@
       chooseLevel2();
     }
     box.innerHTML = "";
-    var weight = form.querySelector("[name=weight]");
+    var weight = form.querySelector("[name$=weight]");
     if (weight) weight.focus();
   });
 })();

@@ -94,3 +94,10 @@ def test_an_officer_proposes_and_an_admin_accepts_with_history(officer, admin_us
     last = proposal.history.first()
     assert (last.status, last.history_user) == ("accepted", admin_user)
     assert last.history_change_reason == "管理员收录为指标库条目"
+
+
+def test_a_value_that_says_its_comparator_is_shown_once() -> None:
+    assert LibraryEntry(nature="≥", typical_value="≥90%").shown_value == "≥90%"
+    assert LibraryEntry(nature="≥", typical_value="90").shown_value == "≥90"
+    assert LibraryEntry(nature="定性", typical_value="好").shown_value == "定性：好"
+    assert LibraryEntry(nature="", typical_value="100%").shown_value == "100%"

@@ -40,6 +40,7 @@ def test_suggestions_fit_the_projects_scheme_and_carry_the_row(client, entries, 
     for attribute in ('data-level1="产出指标"', 'data-level2="数量指标"', 'data-level3="培训人次"',
                       'data-nature="≥"', 'data-value="200"', 'data-unit="人次"'):  # fmt: skip
         assert attribute in page
+    assert "≥200人次 · 教育" in page
     page = client.get(SUGGEST, {"q": "培训", "scheme": "department"}).content.decode()
     assert "培训目标明确性" in page and "培训人次" not in page
     page = client.get(SUGGEST, {"q": "没有的指标"}).content.decode()
