@@ -15,12 +15,12 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
 
 from indicators.parsing import normalize
 from projects.access import role_of
 from projects.forms import YearFilterForm
-from projects.models import Department, Project, Role, Status, Unit
+from projects.models import Department, Project, ReviewAction, ReviewRound, Role, Status, Unit
 from scoring.labels import WARNING_LABELS
 from scoring.schemes import SCHEMES
 
@@ -47,6 +47,8 @@ SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
     "warnings": ("提示", ("warning_count", "pk")),
 }
 DEFAULT_SORT = "code"
+# the review queue's own columns (projects annotated with submitted_at: see filter_projects)
+QUEUE_SORTS: dict[str, tuple[str, tuple[str, ...]]] = {"submitted": ("提交时间", ("submitted_at", "pk"))}
 
 
 # the states of a project where each role's work waits (its to-do: projects.selectors.Todo)
@@ -80,9 +82,14 @@ def warning_choices() -> list[tuple[str, str]]:
     return [(ANY_WARNING, "有提示"), (NO_WARNING, "无提示"), *WARNING_LABELS.items()]
 
 
-def sort_choices() -> list[tuple[str, str]]:
-    return [(k, label) for k, (label, _) in SORTS.items()] + [(f"-{k}", f"{label}（降序）") for k, (label, _) in
-                                                              SORTS.items()]  # fmt: skip
+def sort_choices(sorts: dict[str, tuple[str, tuple[str, ...]]] = SORTS) -> list[tuple[str, str]]:
+    return [(k, label) for k, (label, _) in sorts.items()] + [(f"-{k}", f"{label}（降序）") for k, (label, _) in
+                                                              sorts.items()]  # fmt: skip
+
+
+def sorts_of(fixed_status: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The sortable columns of a list: the review queue (已提交 only) adds 提交时间."""
+    return {**SORTS, **QUEUE_SORTS} if fixed_status == Status.SUBMITTED else SORTS
 
 
 class ChoiceOfModel(forms.ModelChoiceField):
@@ -135,6 +142,8 @@ class ProjectFilterForm(YearFilterForm):
         self.fixed_status = fixed_status
         if fixed_status:  # the review queue lists 已提交 only
             del self.fields["status"]
+        self.sorts = sorts_of(fixed_status)
+        self.fields["sort"].choices = [("", "默认排序"), *sort_choices(self.sorts)]
         for name in ("department", "unit", "status", "grade", "warning", "sort", "per_page"):
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
@@ -184,6 +193,8 @@ def filter_projects(scope: QuerySet[Project], form: ProjectFilterForm, *, year: 
     rows = scope.filter(year=year)
     if form.fixed_status:
         rows = rows.filter(status=form.fixed_status)
+    if form.fixed_status == Status.SUBMITTED:
+        rows = with_submitted_at(rows)
     chosen = {k: v for k, v in form.chosen().items() if k != "status"}
     return apply_filters(rows, **chosen)
 
@@ -208,6 +219,13 @@ def apply_filters(rows: QuerySet[Project], *, department: Any = None, unit: Any 
     if q:
         rows = rows.filter(Q(code__icontains=q) | Q(name__icontains=q))
     return rows
+
+
+def with_submitted_at(rows: QuerySet[Project]) -> QuerySet[Project]:
+    """`rows` with submitted_at: when the last 提交 step was taken (None when submitted outside the
+    workflow). A correlated subquery in the rows' own query: a page costs no extra query."""
+    steps = ReviewRound.objects.filter(project=OuterRef("pk"), action=ReviewAction.SUBMIT)
+    return rows.annotate(submitted_at=Subquery(steps.order_by("-created_at", "-pk").values("created_at")[:1]))
 
 
 def with_status(rows: QuerySet[Project], form: ProjectFilterForm) -> QuerySet[Project]:
@@ -240,9 +258,10 @@ def list_counts(rows: QuerySet[Project], form: ProjectFilterForm) -> ListCounts:
     return ListCounts(counts.pop("all"), counts, form.chosen().get("status") or "")
 
 
-def ordered(rows: QuerySet[Project], sort: str) -> QuerySet[Project]:
+def ordered(rows: QuerySet[Project], sort: str, sorts: dict[str, tuple[str, tuple[str, ...]]] = SORTS
+            ) -> QuerySet[Project]:  # fmt: skip
     descending = sort.startswith("-")
-    _, fields = SORTS.get(sort.lstrip("-"), SORTS[DEFAULT_SORT])
+    _, fields = sorts.get(sort.lstrip("-"), SORTS[DEFAULT_SORT])
     return rows.order_by(*(F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in fields))
 
 
@@ -292,7 +311,7 @@ class ProjectList:
     def headers(self) -> list[tuple[str, str, str, str]]:
         """(key, label, next sort) per sortable column: a click sorts by it, a second click reverses."""
         out = []
-        for key, (label, _) in SORTS.items():
+        for key, (label, _) in self.form.sorts.items():
             state = "asc" if self.sort == key else "desc" if self.sort == f"-{key}" else ""
             out.append((key, label, f"-{key}" if state == "asc" else key, state))
         return out
@@ -308,7 +327,7 @@ def project_list_page(scope: QuerySet[Project], units: QuerySet[Unit], data: Any
     rows = filter_projects(scope, form, year=year)
     counts = list_counts(rows, form)
     sort = form.sort_key()
-    shown = ordered(with_status(rows, form), sort).select_related("unit", "unit__department")
+    shown = ordered(with_status(rows, form), sort, form.sorts).select_related("unit", "unit__department")
     paginator = CountedPaginator(shown, form.page_size(), count=counts.total)
     page = paginator.get_page(data.get("page") if data else None)
     units, more = form.unit_options()
@@ -322,7 +341,35 @@ def matching_projects(scope: QuerySet[Project], units: QuerySet[Unit], data: Any
     order: what a list's Excel export, its bulk approval and the batch export act on."""
     form = ProjectFilterForm(data or None, default=default_year, units=units, fixed_status=fixed_status)
     rows = with_status(filter_projects(scope, form, year=form.chosen_year()), form)
-    return form, ordered(rows, form.sort_key())
+    return form, ordered(rows, form.sort_key(), form.sorts)
+
+
+def list_position(rows: QuerySet[Project], form: ProjectFilterForm, pk: int) -> dict[str, Any] | None:
+    """Where project `pk` stands in `rows` ordered as `form` sorts them: the values of its sort
+    fields (None when it is not among `rows`). One query."""
+    _, fields = form.sorts.get(form.sort_key().lstrip("-"), SORTS[DEFAULT_SORT])
+    return rows.filter(pk=pk).values(*fields).first()
+
+
+def first_after(rows: QuerySet[Project], form: ProjectFilterForm, position: dict[str, Any]) -> Project | None:
+    """The first project of `rows` after `position` (list_position) in the list's order, else the
+    first of `rows` (the list wraps round): what comes next when a project leaves the list. The
+    order's comparison is written out (keyset: equal on the fields before, after on this one; a
+    missing value sorts last either way), so it costs one query whatever the list's length."""
+    sort = form.sort_key()
+    descending = sort.startswith("-")
+    _, fields = form.sorts.get(sort.lstrip("-"), SORTS[DEFAULT_SORT])
+    later, same = Q(pk__in=[]), Q()
+    for field in fields:
+        value = position.get(field)
+        if value is not None:
+            beyond = Q(**{f"{field}__lt" if descending else f"{field}__gt": value}) | Q(**{f"{field}__isnull": True})
+            later |= same & beyond
+            same &= Q(**{field: value})
+        else:  # nothing sorts after a missing value but other missing values
+            same &= Q(**{f"{field}__isnull": True})
+    shown = ordered(rows, sort, form.sorts).select_related("unit")
+    return shown.filter(later).first() or shown.first()
 
 
 def describe(form: ProjectFilterForm) -> str:

@@ -164,7 +164,11 @@ def _refusal(error: ValidationError) -> str:
 @login_required
 @require_POST
 def project_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """提交审核 once confirmed (the project page's inline confirmation sends confirm=1); without it
+    nothing is submitted and the confirmation is shown on a page of its own."""
     project = project_for_user(request.user, pk, write=True)
+    if request.POST.get("confirm") != "1":
+        return render(request, "projects/submit_confirm.html", {"project": project})
     try:
         evaluation_submit(project=project, user=request.user)
     except ValidationError as error:

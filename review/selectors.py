@@ -126,6 +126,40 @@ def overview_data(
     )
 
 
+WITHDRAWN_DAYS = 30  # how long the queue tells of a withdrawn project
+WITHDRAWN_SHOWN = 10
+
+
+def recently_withdrawn(scope: QuerySet[Project], *, year: int | None, today: datetime.date) -> list[ReviewRound]:
+    """The 撤回 steps of the last WITHDRAWN_DAYS days whose project (in `scope`, of `year`) is still
+    the draft it made, newest first: why a project left the queue, with the officer's reason. One
+    query."""
+    since = today - datetime.timedelta(days=WITHDRAWN_DAYS)
+    projects = scope.filter(year=year, status=Status.DRAFT).values("pk")
+    steps = ReviewRound.objects.filter(project__in=projects, action=ReviewAction.WITHDRAW, created_at__date__gte=since)
+    return list(
+        steps.select_related("project", "project__unit", "actor").order_by("-created_at", "-pk")[:WITHDRAWN_SHOWN]
+    )
+
+
+def last_withdrawal(project: Project) -> ReviewRound | None:
+    """The 撤回 that made `project` a draft again (its last step), if that is what it is: one query."""
+    if project.status != Status.DRAFT:
+        return None
+    last = project.rounds.select_related("actor").order_by("-created_at", "-pk").first()
+    return last if last is not None and last.action == ReviewAction.WITHDRAW else None
+
+
+def report_sections(project: Project) -> list[tuple[str, str]]:
+    """The 自评报告 text the officer wrote, as (section, text) in the report's order ("" when a
+    section is empty); [] without any text. No query (`project` has its narrative loaded)."""
+    narrative = getattr(project, "narrative", None)
+    if narrative is None:
+        return []
+    fields = [f for f in narrative._meta.concrete_fields if f.get_internal_type() == "TextField"]
+    return [(str(f.verbose_name), getattr(narrative, f.attname) or "") for f in fields]
+
+
 def review_sheet(pk: int) -> tuple[Project, Evaluation, list[tuple[Indicator, IndicatorScore]]]:
     """Project `pk` with its evaluation and each indicator row paired with its score."""
     project = projects_with_scoring_data().select_related("narrative").get(pk=pk)

@@ -14,16 +14,25 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from indicators.models import Indicator
 from indicators.services import indicator_adjust
 from projects.access import require_role, visible_units
 from projects.forms import add_service_error
-from projects.listing import FILTER_FIELDS, default_year, describe, matching_projects, project_list_page
+from projects.listing import (
+    FILTER_FIELDS,
+    default_year,
+    describe,
+    first_after,
+    list_position,
+    matching_projects,
+    project_list_page,
+)
 from projects.models import Project, Role, Status
 from projects.readiness import project_gaps
-from projects.selectors import project_timeline
+from projects.selectors import fund_rows, project_timeline
 from projects.services import evaluation_reopen, evaluation_return
 from review.access import project_for_reviewer, projects_for_reviewer, reviewable_projects
 from review.charts import overview_charts
@@ -31,11 +40,15 @@ from review.forms import AdjustForm, ApproveForm, NoteForm, OverviewForm, Reopen
 from review.models import ReviewNote
 from review.selectors import (
     DEFAULT_DEADLINE,
+    WITHDRAWN_DAYS,
     LastYear,
     approval_summary,
+    last_withdrawal,
     last_year_of,
     last_year_rows,
     overview_data,
+    recently_withdrawn,
+    report_sections,
     review_departments,
     review_rounds,
     review_sheet,
@@ -46,6 +59,8 @@ from review.services import projects_approve, review_note_save
 from scoring.types import Evaluation, IndicatorScore, Warning
 
 APPROVED = "已审核通过 {n} 个项目"
+APPROVED_NEXT = "已审核通过项目“{name}”。以下是下一个待审核项目。"
+APPROVED_LAST = "已审核通过项目“{name}”。{where}没有其他待审核的项目。"
 RETURNED = "已退回项目“{name}”"
 REOPENED = "已重新打开项目“{name}”，填报人可以修改"
 ADJUSTED = "已保存指标“{name}”的审核得分"
@@ -67,7 +82,8 @@ def _queue_page(request: HttpRequest, scope: QuerySet[Project], data: Any, appro
     )
     context = {"list": listing, "form": listing.form, "year": listing.year, "years": years,
                "projects": listing.projects, "approve_form": approve_form,
-               "filters": _filter_fields(listing.form)}  # fmt: skip
+               "filters": _filter_fields(listing.form), "withdrawn_days": WITHDRAWN_DAYS,
+               "withdrawn": recently_withdrawn(scope, year=listing.year, today=timezone.localdate())}  # fmt: skip
     status = 400 if status == 200 and listing.form.errors else status
     return render(request, "review/queue.html", context, status=status)
 
@@ -116,6 +132,8 @@ def approve(request: HttpRequest) -> HttpResponse:
         chosen, matched = _chosen(request, scope, form)
         summary = approval_summary(chosen)
         confirmed = form.cleaned_data["confirm"]
+        if confirmed and form.cleaned_data["single"] and len(chosen) == 1:
+            return _approve_one(request, scope, chosen[0])
         changed = confirmed and form.cleaned_data["all"] and form.cleaned_data["expected"] != summary.fingerprint
         if not confirmed or changed:  # the choice is shown with what remains; nothing is approved yet
             context = {"summary": summary, "form": form, "matched": matched, "changed": changed,
@@ -133,6 +151,30 @@ def approve(request: HttpRequest) -> HttpResponse:
         messages.error(request, "；".join(e for errors in form.errors.values() for e in errors), extra_tags="danger")
         return _back(form.cleaned_data)
     return _queue_page(request, scope, {"year": form.cleaned_data.get("year") or ""}, form, status=400)
+
+
+def _approve_one(request: HttpRequest, scope: QuerySet[Project], project: Project) -> HttpResponse:
+    """审核通过 from a project's page, in this one POST; then the next project waiting in the queue
+    the page came from (its year, filters and order, sent along), or that queue when none is left."""
+    form, rows = matching_projects(scope, visible_units(request.user), request.POST, default_year=project.year,
+                                   fixed_status=Status.SUBMITTED)  # fmt: skip
+    position = list_position(rows, form, project.pk)
+    try:
+        projects_approve(projects=[project], user=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages), extra_tags="danger")
+        return redirect(f"{reverse('review:project', args=[project.pk])}?{_query(form)}")
+    following = first_after(rows, form, position) if position else rows.first()
+    if following is None:
+        messages.success(request, APPROVED_LAST.format(name=project.name, where=describe(form)))
+        return redirect(f"{reverse('review:queue')}?{_query(form)}")
+    messages.success(request, APPROVED_NEXT.format(name=project.name))
+    return redirect(f"{reverse('review:project', args=[following.pk])}?{_query(form)}")
+
+
+def _query(form: Any) -> str:
+    """The queue's year, filters and order as a query string, to carry from project to project."""
+    return urlencode([(name, value) for name, value in _filter_fields(form) if value not in ("", None)])
 
 
 # --- one project under review ---------------------------------------------------------------
@@ -181,6 +223,8 @@ def _rows(project: Project, evaluation: Evaluation, pairs: list[tuple[Indicator,
 def _project_page(request: HttpRequest, pk: int, *, bound: dict[int, AdjustForm] | None = None,
                   status: int = 200, **forms: Any) -> HttpResponse:  # fmt: skip
     project, evaluation, pairs = review_sheet(pk)
+    # the queue's year, filters and order the page was opened from: 审核通过 goes on to that queue's next
+    queue = [(k, v) for k, v in request.GET.items() if k in FILTER_FIELDS and v and k != "year"]
     context = {
         "project": project, "evaluation": evaluation, "rows": _rows(project, evaluation, pairs, bound or {}),
         "can_review": project.status == Status.SUBMITTED, "can_reopen": project.status == Status.APPROVED,
@@ -188,6 +232,10 @@ def _project_page(request: HttpRequest, pk: int, *, bound: dict[int, AdjustForm]
         "reopen_form": forms.get("reopen_form") or ReopenForm(prefix="reopen"),
         "rounds": review_rounds(project), "timeline": project_timeline(project),
         "gaps": project_gaps(project, evaluation) if project.status == Status.SUBMITTED else [],
+        "funds": fund_rows(list(project.funds.all())), "sections": report_sections(project),
+        "withdrawn": last_withdrawal(project), "queue_filters": queue,
+        "queue_year": request.GET.get("year") or project.year,
+        "queue_query": urlencode([("year", request.GET.get("year") or project.year), *queue]),
     }  # fmt: skip
     return render(request, "review/project.html", context, status=status)
 

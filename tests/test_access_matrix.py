@@ -201,7 +201,7 @@ ACCESS: dict[str, Spec] = {
     "projects:edit": Spec(WRITE, GP, data=edit_data),
     # 删除草稿: the unit's officer or an admin, a confirmation page then the deletion
     "projects:delete": Spec(WRITE, GP, data=constant(reason="误建")),
-    "projects:submit": Spec(WRITE, P, ok_post=(302,)),
+    "projects:submit": Spec(WRITE, P, data=constant(confirm="1"), ok_post=(302,)),  # confirmed (issue 15 B22)
     # 撤回: the submitting unit's officer only (other roles 403 before the project is looked up)
     "projects:withdraw": Spec(
         WITHDRAW, P, "submitted", data=constant(**{"withdraw-reason": "发现执行数填错"}), ok_post=(302,)

@@ -24,6 +24,23 @@ def warning_label(code: str) -> str:
 
 
 @register.filter
+def warning_list(codes: str) -> str:
+    """A project's stored warning codes (",low_execution,missing_reason,") as the Chinese labels."""
+    return "、".join(WARNING_LABELS.get(c, c) for c in (codes or "").split(",") if c)
+
+
+@register.filter
+def waiting_days(since: object) -> str:
+    """How long something has waited since `since` (a datetime), in whole local days: 今天, 3 天."""
+    from django.utils import timezone
+
+    if not isinstance(since, datetime.datetime):
+        return "—"
+    days = (timezone.localdate() - timezone.localtime(since).date()).days
+    return "今天" if days <= 0 else f"{days} 天"
+
+
+@register.filter
 def cause_label(code: str) -> str:
     return CAUSE_LABELS.get(code, code)
 

@@ -208,7 +208,7 @@ def submit_url(project) -> str:
 def test_officer_submits_a_complete_project(client, officer, project_a) -> None:
     factories.report_text(project_a)
     client.force_login(officer)
-    response = client.post(submit_url(project_a), follow=True)
+    response = client.post(submit_url(project_a), {"confirm": "1"}, follow=True)
     assert Project.objects.get(pk=project_a.pk).status == Status.SUBMITTED
     assert response.redirect_chain[-1][0] == reverse("projects:detail", args=[project_a.pk])
     assert "已提交审核" in response.content.decode()
@@ -218,7 +218,7 @@ def test_refused_submission_lists_every_reason(client, officer, project_a) -> No
     factories.indicator(project_a, level3="满意度", level1="满意度指标", level2="服务对象满意度指标", weight="5",
                         unit="%", target=Decimal(90), actual=Decimal(45))  # fmt: skip
     client.force_login(officer)
-    response = client.post(submit_url(project_a), follow=True)
+    response = client.post(submit_url(project_a), {"confirm": "1"}, follow=True)
     page = response.content.decode()
     assert response.status_code == 200 and Project.objects.get(pk=project_a.pk).status == Status.DRAFT
     assert SUBMIT_BLOCKED in page and "alert-danger" in page

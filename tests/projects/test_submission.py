@@ -149,7 +149,7 @@ def test_refusal_page_links_each_gap(client, officer, unit_a) -> None:
     empty = factories.project(unit=unit_a, code="S-005")
     row = factories.indicator(empty, level3="培训人次", weight="90")
     client.force_login(officer)
-    page = client.post(reverse("projects:submit", args=[empty.pk]), follow=True).content.decode()
+    page = client.post(reverse("projects:submit", args=[empty.pk]), {"confirm": "1"}, follow=True).content.decode()
     editor = reverse("indicators:editor", args=[empty.pk])
     assert SUBMIT_BLOCKED in page and 'class="mb-0 submit-gaps"' in page
     assert f'<a href="{editor}#actual-row-{row.pk}">指标“培训人次”：未填写实际完成值' in page

@@ -45,7 +45,7 @@ def test_queue_shows_the_warning_count(client, evaluator, unit_a) -> None:
     client.force_login(evaluator)
     page = client.get(QUEUE).content.decode()
     assert project.warning_count > 0
-    assert f'<span class="badge text-bg-warning">{project.warning_count}</span>' in page
+    assert f"{project.warning_count} 条提示</span>" in page  # in words (issue 15 B22): tests/review/test_flow.py
 
 
 def test_year_selector_chooses_the_year(client, evaluator, submitted_a, unit_a) -> None:
@@ -128,10 +128,10 @@ def test_approving_a_project_of_another_unit_is_a_404(client, evaluator, submitt
     assert statuses(submitted_a, project_c) == [Status.SUBMITTED, Status.SUBMITTED]
 
 
-def test_single_approve_returns_to_the_project(client, evaluator, submitted_a) -> None:
+def test_single_approve_goes_on_to_the_queue_when_nothing_else_waits(client, evaluator, submitted_a) -> None:
     client.force_login(evaluator)
     response = client.post(APPROVE, {"projects": [submitted_a.pk], "single": "1", "year": "2022", "confirm": "1"})
-    assert response.status_code == 302 and response["Location"] == reverse("review:project", args=[submitted_a.pk])
+    assert response.status_code == 302 and response["Location"] == f"{QUEUE}?year=2022"  # next: test_flow.py
     assert statuses(submitted_a) == [Status.APPROVED]
 
 
@@ -139,7 +139,7 @@ def test_single_approve_of_a_draft_explains_on_the_project_page(client, evaluato
     client.force_login(evaluator)
     response = client.post(APPROVE, {"projects": [draft_a.pk], "single": "1", "confirm": "1"}, follow=True)
     page = response.content.decode()
-    assert response.redirect_chain[-1][0] == reverse("review:project", args=[draft_a.pk])
+    assert response.redirect_chain[-1][0] == reverse("review:project", args=[draft_a.pk]) + "?year=2022"
     assert "alert-danger" in page and "A-002（草稿）" in page and "不能审核通过" in page
     assert statuses(draft_a) == [Status.DRAFT]
 
