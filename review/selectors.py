@@ -70,6 +70,7 @@ class OverviewData:
     past_deadline: bool
     overdue: tuple[Project, ...]  # the first OVERDUE_SHOWN of them
     overdue_total: int
+    late_days: int = 0  # days since the deadline passed
 
 
 OVERDUE_SHOWN = 50
@@ -123,6 +124,7 @@ def overview_data(
         past_deadline=past,
         overdue=late,
         overdue_total=late_total,
+        late_days=(today - due).days if past and due is not None else 0,
     )
 
 

@@ -249,3 +249,24 @@ def test_a_withdrawal_is_one_entry_with_its_reason(officer, unit_a) -> None:
     timeline = project_timeline(project)
     assert len(timeline) == before + 1
     assert timeline[0].what == "第1轮 撤回" and timeline[0].reason == "需更正"
+
+
+# --- 已逾期 ---------------------------------------------------------------------------------------
+
+
+def test_overdue_on_the_home_page_links_to_the_late_projects_and_says_why(client, evaluator, officer,
+                                                                           unit_a) -> None:  # fmt: skip
+    late = make_project(unit_a, code="A-LATE", status=Status.DRAFT)  # 2022: its deadline 2023-03-31 has passed
+    client.force_login(evaluator)
+    home = client.get(reverse("projects:list")).content.decode()
+    link = re.search(r'<a class="[^"]*todo-overdue-link" href="([^"]+)"[^>]*>\s*<span[^>]*>已逾期</span>', home)
+    assert link, home[home.index("待办事项") :][:2000]
+    assert link.group(1).replace("&amp;", "&") == f"{reverse('review:overview')}?year=2022#overdue"
+    overview = client.get(link.group(1).split("#")[0]).content.decode()
+    section = overview[overview.index('id="overdue"') :]
+    assert "提交截止日期：2023年3月31日" in section and late.name in section
+    days = (timezone.localdate() - datetime.date(2023, 3, 31)).days
+    assert f"尚未提交，已逾期 {days} 天" in section
+    client.force_login(officer)  # an officer's 已逾期 leads to the year's list (the overview is the reviewers')
+    home = client.get(reverse("projects:list")).content.decode()
+    assert re.search(rf'todo-overdue-link" href="{reverse("projects:list")}\?year=2022"', home)
