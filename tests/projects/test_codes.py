@@ -6,9 +6,13 @@ Each test failed before the fix it covers (see the commit that added this file f
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 
 import pytest
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 
 from indicators.services import ImportRefused, workbook_import
@@ -355,3 +359,48 @@ def test_create_page_duplicate_code_is_said_in_chinese_at_the_field(client, offi
     page = client.post(reverse("projects:create"), data).content.decode()
     assert CODE_YEAR_TAKEN in field_errors(page, "code")
     assert "project_code_year_unique" not in page and "约束" not in page
+
+
+# --- two units starting the same new code at once (PostgreSQL) ---------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent writers need PostgreSQL")
+def test_two_units_creating_one_new_code_at_once_get_one_project(officer, other_officer, monkeypatch) -> None:
+    """Each request checks that no other unit holds the code, then waits (up to 2 s) for the other
+    to have checked too: without the code lock both would find nothing and both insert (in two
+    different years, so no unique constraint stops them)."""
+    import projects.services
+
+    checked, real = threading.Barrier(2), projects.services.code_holder
+
+    def code_holder_then_wait(**kwargs):
+        found = real(**kwargs)
+        with contextlib.suppress(threading.BrokenBarrierError):
+            checked.wait(timeout=2)
+        return found
+
+    monkeypatch.setattr(projects.services, "code_holder", code_holder_then_wait)
+    answers: list[tuple[int, str]] = []
+
+    def create(user, year: str, typed: str) -> None:
+        from django.db import connection as own
+
+        try:
+            client = Client()
+            client.force_login(user)
+            data = {"year": year, "code": typed, "name": f"{user.username} 的项目", "fiscal_annual": "10"}
+            response = client.post(reverse("projects:create"), data)
+            answers.append((response.status_code, field_errors(response.content.decode(), "code")))
+        finally:
+            own.close()
+
+    threads = [threading.Thread(target=create, args=(officer, "2025", "RACE-1")),
+               threading.Thread(target=create, args=(other_officer, "2024", "ｒａｃｅ－１"))]  # fmt: skip
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(status for status, _ in answers) == [302, 400], answers
+    assert "一个编码只属于一个单位" in next(errors for status, errors in answers if status == 400)
+    assert Project.objects.filter(code="RACE-1").count() == 1
