@@ -22,10 +22,11 @@ from django.shortcuts import redirect
 
 from accounts.access import refusal, with_privileges
 from accounts.forms import AdminLoginForm
-from projects.models import Membership
+from projects.models import Membership, Role
 
 User = get_user_model()
 FULL_NAME = "姓名"
+OFFICER_NEEDS_UNIT = "填报人须选择所在单位"
 BACKEND_RIGHTS = ["is_staff", "is_superuser", "groups", "user_permissions"]
 
 admin.site.login_form = AdminLoginForm  # the user name's length checked, as at the site's login
@@ -50,6 +51,13 @@ class MembershipForm(forms.ModelForm):
         model = Membership
         fields = ["role", "unit", "review_units"]
         help_texts = {"unit": "填报人必填：其所在的单位", "review_units": "审核人负责审核的单位"}
+
+    def clean(self) -> dict[str, Any]:
+        """An officer without a unit, said at the field (not the constraint's name, officer_has_unit)."""
+        data = super().clean()
+        if data.get("role") == Role.OFFICER and not data.get("unit"):
+            self.add_error("unit", forms.ValidationError(OFFICER_NEEDS_UNIT, code="officer_has_unit"))
+        return data
 
 
 class MembershipInline(admin.StackedInline):
