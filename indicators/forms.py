@@ -59,7 +59,8 @@ class IndicatorForm(VersionedForm):
     level2 = forms.ChoiceField(label="二级指标", error_messages={"invalid_choice": "请选择所选一级指标下的二级指标"})
     level3 = forms.CharField(label="三级指标", max_length=300)
     comparator = forms.ChoiceField(label="指标性质", choices=Comparator.choices)
-    target = forms.CharField(label="指标值", max_length=500)
+    # wraps and grows: a deadline (2022年12月31日前) or a 定性 target is longer than a number
+    target = forms.CharField(label="指标值", max_length=500, widget=forms.Textarea(attrs={"rows": 1}))
     unit = forms.CharField(label="度量单位", max_length=40, required=False)
     weight = forms.CharField(label="权重", widget=forms.TextInput(attrs={"inputmode": "decimal"}))
 

@@ -12,11 +12,12 @@ from django.forms.models import fields_for_model
 from evalsys.lib.codes import normalize_code
 
 # parsing is plain standard-library code (no models): the one place numbers are read the Chinese way.
-from indicators.parsing import CellError, normalize, parse_amount, parse_decimal
+from indicators.parsing import CellError, amount_number, normalize, parse_amount, parse_decimal
 from projects.editing import BASIC_FIELDS, FundAmounts
 from projects.models import NAME_YEAR_TAKEN, Fund, FundSource, Project, Unit
 from projects.selectors import scheme_for_unit
 from projects.services import CODE_TAKEN, code_holder
+from scoring import display
 from scoring.rules import code_year
 
 VERSION_MISSING = "缺少版本号，请刷新页面后重试"
@@ -97,7 +98,8 @@ class CodeErrorsAtField(forms.ModelForm):
 
 
 class AmountField(forms.CharField):
-    """An amount in 万元 typed as people type it: 全角 digits and thousands separators allowed."""
+    """An amount in 万元 typed as people type it: 全角 digits, thousands separators and the unit
+    (`1200万元`, `1,200 万`) allowed, read by the import's rules (`1200元` asks for 万元)."""
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "class": "text-end"}))
@@ -110,6 +112,7 @@ class AmountField(forms.CharField):
         if text.endswith("%"):
             raise ValidationError(NO_PERCENT)
         try:
+            text = amount_number(text)
             amount = parse_decimal(text)  # typed by hand: say so rather than round
         except CellError as error:
             raise ValidationError(str(error)) from None
@@ -181,7 +184,8 @@ class ProjectEditForm(FundFields, VersionedForm):
         initial: dict[str, Any] = {name: getattr(project, name) for name in ("code", *BASIC_FIELDS)}
         initial["version"] = project.version
         for fund in funds:
-            initial |= {f"{fund.source}_{name}": getattr(fund, name) for name, _ in AMOUNTS}
+            # shown as read elsewhere (1,200.00): the field reads thousands separators back
+            initial |= {f"{fund.source}_{name}": display.amount(getattr(fund, name)) for name, _ in AMOUNTS}
         super().__init__(data, initial=initial)
         textareas = {name: forms.Textarea(attrs={"rows": 3}) for name in BASIC_FIELDS[2:]}
         # the code can be corrected while the project is editable (history: old → new)

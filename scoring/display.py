@@ -60,8 +60,11 @@ def actual_text(ind: IndicatorInput) -> str:
 
 
 def has_actuals(ev: Evaluation) -> bool:
-    """Whether anything has been achieved to score: an indicator's actual or an executed amount.
-    Until then a total of 0 is not a grade of 差 but no evaluation at all (未评分)."""
+    """Whether anything has been achieved to score: an indicator's actual or an executed amount,
+    once there are indicators. Until then a total of 0 is not a grade of 差 but no evaluation at all
+    (未评分); nor is a new project's budget execution alone (8.33 分 · 差 before any indicator)."""
+    if not ev.indicators:
+        return False
     if any(s.indicator.entered for s in ev.indicators):
         return True
     return ev.budget is not None and ev.budget.executed > 0

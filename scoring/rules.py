@@ -46,6 +46,11 @@ def pts(value: Decimal) -> str:
     return format(value.quantize(CENT, rounding=ROUND_HALF_UP), "f")
 
 
+def money(value: Decimal) -> str:
+    """An amount in 万元 with two decimals and thousands separators (1,200.00), as pages show it."""
+    return f"{value.quantize(CENT, rounding=ROUND_HALF_UP):,.2f}"
+
+
 def _qty(value: Decimal | None, unit: str) -> str:
     """A quantity with its unit, as the report writes it ("98 款", "95%")."""
     if not unit or unit in "%‰":
@@ -187,7 +192,7 @@ def score_budget(budget: BudgetInput, scheme: Scheme) -> BudgetScore:
         return BudgetScore(a, b, ZERO.quantize(CENT), w, ZERO.quantize(CENT), "无全年预算数（或为 0），预算执行得 0")
     rate = (b * HUNDRED / a).quantize(CENT, rounding=ROUND_HALF_UP)
     score = min(scheme.rounding.apply(min(w, max(b * w / a, ZERO))), w)
-    why = f"执行率 {pts(b)}/{pts(a)} = {rate}%，得 {pts(score)}（满分 {pts(w)}）"
+    why = f"执行率 {money(b)}/{money(a)} = {rate}%，得 {pts(score)}（满分 {pts(w)}）"
     return BudgetScore(a, b, rate, w, score, why)
 
 
@@ -255,7 +260,8 @@ def _budget_warnings(
         ]
     out = []
     if assumed:
-        out.append(Warning("budget_assumed", f"全年预算数为空，已按年初预算数 {pts(b.annual)} 万元计算执行率，请核对"))
+        said = f"全年预算数为空，已按年初预算数 {money(b.annual)} 万元计算执行率，请核对"
+        out.append(Warning("budget_assumed", said))
     exact_rate = b.executed * HUNDRED / b.annual  # warnings compare the exact rate, not the printed one
     if exact_rate < scheme.low_execution_rate:
         said = "已说明原因" if explained else "须说明原因"

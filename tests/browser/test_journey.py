@@ -85,7 +85,7 @@ def add_indicator(page, row) -> None:
     second.select_option(level2)
     form.locator("input[name$=level3]").fill(level3)
     form.locator("select[name$=comparator]").select_option(comparator)
-    form.locator("input[name$=target]").fill(target)
+    form.locator("textarea[name$=target]").fill(target)
     form.locator("input[name$=unit]").fill(unit)
     form.locator("input[name$=weight]").fill(weight)
     with page.expect_response(lambda r: r.url.endswith("/add/")):

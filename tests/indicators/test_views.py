@@ -198,7 +198,7 @@ def test_invalid_new_row_is_re_rendered_with_input_and_error(client, officer, pr
     assert page.status_code == 400 and "<html" in page.content.decode()
     for response in (fragment, page):
         text = response.content.decode()
-        assert message in text and f'value="{data["target"]}"' in text
+        assert message in text and f">\n{data['target']}</textarea>" in text  # 指标值 wraps: a textarea
     assert project_a.indicators.count() == 2
 
 

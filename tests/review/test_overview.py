@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -45,6 +46,8 @@ def mixed(unit_a, unit_b, project_c):
     make_project(unit_b, code="B-001", status=Status.RETURNED, executed="50")
     poor = factories.project(unit=unit_b, code="B-002", name="项目B-002", status=Status.APPROVED)
     factories.fund(poor, annual="100", executed="10")
+    # scored once it has indicators (a project without any is 未评分, issue 15 B20)
+    factories.indicator(poor, level3="培训人次", weight="90", target=Decimal(10), actual=Decimal(1), actual_text="1")
     from scoring.services import projects_rescore
 
     projects_rescore(project_ids=[poor.pk])
