@@ -46,18 +46,18 @@ PLACEHOLDERS: dict[str, str] = {
     "annual_goal": "年度绩效目标（预期目标）",
     "actual_summary": "绩效目标实际完成情况",
     "scheme": "评分方案名称",
-    "funds": "资金明细列表，第一行为年度资金总额，其后为各资金来源；每行字段见 FUND_FIELDS",
+    "funds": "资金明细列表，第一行为年度资金总额，其后为各资金来源；每行字段见“资金明细的字段”",
     "funds_total": "年度资金总额一行（字段同 funds 的每一行）",
     "funds_sentences": "资金投入情况三句话（年初预算数、全年预算数、全年执行数），列表",
     "budget": "预算执行指标：weight 分值、score 得分、rate 执行率（部门评价方案为空字符串）",
-    "indicators": "全部绩效指标列表，每项字段见 INDICATOR_FIELDS",
+    "indicators": "全部绩效指标列表，每项字段见“绩效指标的字段”",
     "groups": "按一级指标分组的列表，每组含 level1 一级指标、subtotal 小计得分、indicators 该组指标，"
     "以及 weight 分值、share 得分率（含 %）、grade 一级指标等级（仅 2013 共性指标框架方案，其他方案为空字符串）",
     "subtotals": "一级指标小计列表，每项含 level1 与 score",
     "indicator_total": "绩效指标合计得分（不含预算执行）",
     "total": "总分（两位小数）",
     "grade": "评价等级（优/良/中/差）",
-    "narrative": "文字部分，字段见 NARRATIVE_FIELDS，如 narrative.problems",
+    "narrative": "文字部分，字段见“报告文字的字段”，如 narrative.problems",
     "generated_on": "生成日期，如“2025年3月1日”",
 }
 
@@ -138,6 +138,9 @@ NUMBER_TOO_BIG = "模板计算的数字过大。"
 TOO_NESTED = f"模板嵌套过深：括号、条件或表达式最多嵌套 {MAX_NESTING} 层，请简化模板。"
 TOO_DEEP = f"模板的循环嵌套过深（最多 {MAX_LOOP_DEPTH} 层）。"
 NO_POWER = "模板不支持乘方运算（**）"
+RENDER_FAILED = (
+    "模板渲染失败：模板中的某处写法不能用于报告数据（如对数字使用了文字的过滤器），请对照“报告模板占位符说明”检查。"
+)
 _UNKNOWN = (re.compile(r"'([^']+)' is undefined"), re.compile(r"has no attribute '([^']+)'"))
 _UNSAFE = re.compile(r"attribute '([^']+)' of")
 
@@ -527,7 +530,11 @@ def _check(document: DocxTemplate) -> None:
     a sample would not take: unknown names first, then internals, unknown fields and imports."""
     env = ReportEnvironment()
     tree = _parse(document, env)
-    unknown = sorted(meta.find_undeclared_variables(tree) - PLACEHOLDERS.keys())
+    try:
+        undeclared = meta.find_undeclared_variables(tree)  # compiles: an unknown filter is found here
+    except TemplateSyntaxError as exc:
+        raise TemplateProblem(_syntax_message(exc)) from exc
+    unknown = sorted(undeclared - PLACEHOLDERS.keys())
     if unknown:
         raise TemplateProblem(_unknown_message(unknown[0]))
     for node in _post_order(tree):
@@ -580,15 +587,62 @@ def _render(document: DocxTemplate, context: dict[str, Any]) -> bytes:
     except (RecursionError, MemoryError) as exc:
         raise TemplateProblem(TOO_NESTED if isinstance(exc, RecursionError) else TOO_MUCH) from exc
     except TemplateError as exc:
-        raise TemplateProblem(f"模板渲染失败：{exc.message}") from exc
+        raise TemplateProblem(RENDER_FAILED) from exc
     except Exception as exc:  # e.g. a filter applied to the wrong type, or output that is not valid XML
-        raise TemplateProblem(f"模板渲染失败：{exc}") from exc
+        raise TemplateProblem(RENDER_FAILED) from exc
     return out.getvalue()
 
 
+# Jinja's parser and compiler messages in Chinese; anything else gets SYNTAX_FALLBACK (never English).
+_TOKENS = {"end of print statement": "“}}”", "end of statement block": "“%}”", "end of template": "模板结尾",
+           "name": "名称", "integer": "数字", "float": "数字", "string": "文字", "begin of print statement": "“{{”",
+           "begin of statement block": "“{%”", "end of comment": "“#}”", "operator": "运算符"}  # fmt: skip
+SYNTAX_FALLBACK = "写法有误，请检查“{{ }}”与“{% %}”是否成对、名称是否写对"
+
+
+def _token(name: str) -> str:
+    return _TOKENS.get(name, f"“{name}”")
+
+
+def _tags(listed: str) -> str:
+    return "或".join(f"“{{% {tag} %}}”" for tag in re.findall(r"'(\w+)'", listed))
+
+
+_SYNTAX = (
+    (re.compile(r"Unexpected end of template\. Jinja was looking for the following tags: (.+?)\. "
+                r"The innermost block that needs to be closed is '(\w+)'"),
+     lambda m: f"“{{% {m[2]} %}}”没有结束，缺少{_tags(m[1])}"),
+    (re.compile(r"Encountered unknown tag '(\w+)'\. Jinja was looking for the following tags: (.+?)\. "
+                r"The innermost block that needs to be closed is '(\w+)'"),
+     lambda m: f"“{{% {m[1]} %}}”与前面的“{{% {m[3]} %}}”不成对，此处应为{_tags(m[2])}"),
+    (re.compile(r"Encountered unknown tag '(\w+)'"),
+     lambda m: f"不认识的标签“{{% {m[1]} %}}”（多余的结束标签或拼写错误）"),
+    (re.compile(r"expected token '(.+?)', got '(.+?)'"), lambda m: f"此处应为{_token(m[1])}，却是{_token(m[2])}"),
+    (re.compile(r"unexpected '(.+?)', expected '(.+?)'"), lambda m: f"此处应为{_token(m[2])}，却是{_token(m[1])}"),
+    (re.compile(r"unexpected '(.+?)'"), lambda m: f"多余或不成对的{_token(m[1])}"),
+    (re.compile(r"unexpected char '(.+?)'"), lambda m: f"不能识别的字符“{m[1]}”"),
+    (re.compile(r"Missing end of comment tag"), lambda m: "注释“{#”缺少结尾“#}”"),
+    (re.compile(r"(?i)unexpected end of template"), lambda m: "模板意外结束，有没有闭合的“{{”或“{%”"),
+    (re.compile(r"No filter named '(.+?)'"), lambda m: f"不认识的过滤器“{m[1]}”"),
+    (re.compile(r"No test named '(.+?)'"), lambda m: f"不认识的判断“{m[1]}”"),
+    (re.compile(r"expected name or number"), lambda m: "此处应为名称或数字"),
+    (re.compile(r"tag name expected"), lambda m: "“{%”之后应为标签名"),
+)  # fmt: skip
+
+
+def syntax_text(message: str) -> str:
+    """Jinja's (English) syntax message `message` in Chinese, or SYNTAX_FALLBACK."""
+    for pattern, text in _SYNTAX:
+        if found := pattern.search(message or ""):
+            return text(found)
+    return SYNTAX_FALLBACK
+
+
 def _syntax_message(exc: TemplateSyntaxError) -> str:
-    """模板语法错误：<jinja message>（位置：“<text of the paragraph>”）."""
-    message = f"模板语法错误：{exc.message}"
+    """模板语法错误（第 N 段）：<the mistake in Chinese>（位置：“<text of the paragraph>”）. The
+    source has one paragraph a line after the body's opening line (_source), so line N is paragraph N - 1."""
+    paragraph = f"（第 {exc.lineno - 1} 段）" if getattr(exc, "docx_context", None) and (exc.lineno or 0) > 1 else ""
+    message = f"模板语法错误{paragraph}：{syntax_text(exc.message or '')}"
     where = _error_text(exc)
     return f"{message}（位置：“{where}”）" if where else message
 
@@ -606,12 +660,12 @@ def _error_text(exc: TemplateError) -> str:
 
 def _security_message(exc: SecurityError) -> str:
     unsafe = _UNSAFE.search(exc.message or "")
-    return NOT_ALLOWED.format(what=unsafe.group(1)) if unsafe else f"模板渲染失败：{exc.message}"
+    return NOT_ALLOWED.format(what=unsafe.group(1)) if unsafe else RENDER_FAILED
 
 
 def _undefined_message(exc: UndefinedError) -> str:
     name = next((m.group(1) for pattern in _UNKNOWN if (m := pattern.search(exc.message or ""))), "")
-    return _unknown_message(name) if name else f"模板渲染失败：{exc.message}"
+    return _unknown_message(name) if name else f"模板使用了未定义的内容，{HELP}。"
 
 
 def _unknown_message(name: str) -> str:

@@ -87,7 +87,7 @@ class ReportTemplate(models.Model):
     name = models.CharField("模板名称", max_length=100)
     outline = models.CharField("适用报告", max_length=16, choices=Outline.choices)
     file = models.FileField("模板文件（.docx）", upload_to="report_templates/")
-    active = models.BooleanField("启用", default=True)
+    active = models.BooleanField("启用", default=False)  # on only after the confirmation page (admin)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="上传人", null=True, blank=True, on_delete=models.SET_NULL
     )

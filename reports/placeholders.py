@@ -37,6 +37,11 @@ class Row:
     meaning: str
     example: str
 
+    @property
+    def label(self) -> str:
+        """The field's Chinese name: its meaning up to the first note (项目属性, 资金来源, 实际完成值)."""
+        return self.meaning.split("，")[0].split("（")[0].split("：")[0]
+
 
 @dataclass(frozen=True)
 class Section:
@@ -67,17 +72,17 @@ def help_sections() -> list[Section]:
     top = tuple(Row(f"{{{{ {name} }}}}", meaning, _example(context[name])) for name, meaning in PLACEHOLDERS.items())
     indicator = context["indicators"][0]
     return [
-        Section("占位符", "在模板中直接写 {{ 名称 }}。", top),
-        Section("funds 与 funds_total 的字段", "{%tr for f in funds %} … {{ f.label }} … {%tr endfor %}",
+        Section("占位符（项目数据）", "在模板中直接写 {{ 名称 }}。", top),
+        Section("资金明细（funds、funds_total）的字段", "{%tr for f in funds %} … {{ f.label }} … {%tr endfor %}",
                 _fields("f", FUND_FIELDS, context["funds"][0])),
-        Section("indicators 的字段", "{%tr for i in indicators %} … {{ i.level3 }} … {%tr endfor %}",
+        Section("绩效指标（indicators）的字段", "{%tr for i in indicators %} … {{ i.level3 }} … {%tr endfor %}",
                 _fields("i", INDICATOR_FIELDS, indicator)),
-        Section("narrative 的字段", "报告文字，如 {{ narrative.problems }}。",
+        Section("报告文字（narrative）的字段", "报告文字，如 {{ narrative.problems }}。",
                 _fields("narrative", NARRATIVE_FIELDS, context["narrative"])),
-        Section("budget 的字段", "",
+        Section("预算执行（budget）的字段", "",
                 _fields("budget", {k: BUDGET_MEANINGS.get(k, k) for k in BUDGET_FIELDS}, context["budget"])),
-        Section("groups 的字段", "{% for g in groups %} … {% for i in g.indicators %} …",
+        Section("按一级指标分组（groups）的字段", "{% for g in groups %} … {% for i in g.indicators %} …",
                 _fields("g", {k: GROUP_MEANINGS.get(k, k) for k in GROUP_FIELDS}, context["groups"][0])),
-        Section("subtotals 的字段", "", _fields("s", {k: SUBTOTAL_MEANINGS.get(k, k) for k in SUBTOTAL_FIELDS},
-                                                  context["subtotals"][0])),
+        Section("一级指标小计（subtotals）的字段", "",
+                _fields("s", {k: SUBTOTAL_MEANINGS.get(k, k) for k in SUBTOTAL_FIELDS}, context["subtotals"][0])),
     ]  # fmt: skip

@@ -86,3 +86,63 @@ def sample_report(outline: str = "unit") -> ReportData:
                        actual_summary="开展手工艺技能培训9期，研发新产品98款。")  # fmt: skip
     funds = fund_lines([("当年财政拨款", D(900), D(900), D("804.73")), ("其他资金", D(0), D(0), D(0))])
     return assemble(info=info, funds=funds, ev=ev, adjust_reasons=[""] * len(rows), narrative=narrative)
+
+
+# Columns of the sample template's tables: (field, heading).
+SAMPLE_FUND_COLUMNS = (("label", "资金来源"), ("initial", "年初预算数（万元）"), ("annual", "全年预算数（万元）"),
+                       ("executed", "全年执行数（万元）"), ("rate", "执行率"))  # fmt: skip
+SAMPLE_INDICATOR_COLUMNS = (("n", "序号"), ("level1", "一级指标"), ("level2", "二级指标"), ("level3", "三级指标"),
+                            ("target", "年度指标值"), ("actual", "实际完成值"), ("weight", "分值"),
+                            ("score", "得分"), ("reason", "偏差原因分析及改进措施"))  # fmt: skip
+SAMPLE_LISTS = ("funds", "funds_total", "funds_sentences", "budget", "indicators", "groups", "subtotals", "narrative")
+
+
+def _loop_table(document, columns: tuple[tuple[str, str], ...], loop: str, item: str) -> None:
+    """A table whose middle row docxtpl repeats ({%tr for … %} … {%tr endfor %})."""
+    table = document.add_table(rows=4, cols=len(columns))
+    table.style = "Table Grid"
+    for cell, (field, heading) in zip(table.rows[0].cells, columns, strict=True):
+        cell.text = heading
+        table.rows[2].cells[columns.index((field, heading))].text = f"{{{{ {item}.{field} }}}}"
+    table.rows[1].cells[0].text = f"{{%tr for {item} in {loop} %}}"
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+
+
+def sample_template(outline: str = "unit") -> bytes:
+    """A Word template that uses every placeholder (reports.docx_template.PLACEHOLDERS), each beside
+    its Chinese name, for an admin to download, restyle and upload; it renders `sample_report(outline)`."""
+    import io
+
+    from docx import Document
+
+    from reports.docx_template import NARRATIVE_FIELDS, PLACEHOLDERS
+
+    document = Document()
+    document.add_heading("{{ title }}", level=1)
+    document.add_paragraph("【示例模板说明，可删除】本模板列出全部占位符，每项前为中文名称。可修改文字、字体和版式；"
+                           "双大括号与“大括号加百分号”中的写法须保留，说明见后台“报告模板占位符说明”。"
+                           "上传后为未启用，预览无误后在“报告模板”列表中启用。")  # fmt: skip
+    document.add_heading("一、项目基本情况", level=2)
+    for name, meaning in PLACEHOLDERS.items():
+        if name not in SAMPLE_LISTS:
+            label = meaning.split("，")[0].split("（")[0]
+            document.add_paragraph(f"{label}：{{{{ {name} }}}}")
+    document.add_heading("二、资金情况", level=2)
+    document.add_paragraph("{% for s in funds_sentences %}{{ s }}{% endfor %}")
+    _loop_table(document, SAMPLE_FUND_COLUMNS, "funds", "f")
+    document.add_paragraph("合计：全年预算数 {{ funds_total.annual }} 万元，"
+                           "全年执行数 {{ funds_total.executed }} 万元，执行率 {{ funds_total.rate }}。")  # fmt: skip
+    document.add_paragraph("{% if budget.weight %}预算执行：分值 {{ budget.weight }}，得分 {{ budget.score }}，"
+                           "执行率 {{ budget.rate }}。{% endif %}")  # fmt: skip
+    document.add_heading("三、绩效指标完成情况", level=2)
+    _loop_table(document, SAMPLE_INDICATOR_COLUMNS, "indicators", "i")
+    document.add_paragraph("{% for i in indicators %}{{ i.sentence }}{% endfor %}")
+    document.add_paragraph("分项小计：{% for s in subtotals %}{{ s.level1 }} {{ s.score }} 分；{% endfor %}")
+    document.add_paragraph("{% for g in groups %}{{ g.level1 }}：小计 {{ g.subtotal }} 分"
+                           "{% if g.grade %}，等级 {{ g.grade }}{% endif %}；{% endfor %}")  # fmt: skip
+    document.add_heading("四、报告文字", level=2)
+    for name, label in NARRATIVE_FIELDS.items():
+        document.add_paragraph(f"{label}：{{{{ narrative.{name} }}}}")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

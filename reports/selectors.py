@@ -20,6 +20,7 @@ from projects.listing import (
     warning_choices,
 )
 from projects.models import Project, Role, Status
+from reports.models import ReportTemplate
 from reports.summary import Summary, summary_for
 from review.access import reviewable_projects
 
@@ -143,3 +144,8 @@ def unit_report_text_history(text: Any, limit: int = UNIT_TEXT_HISTORY) -> list[
         who = record.history_user.get_full_name() or record.history_user.get_username() if record.history_user else "—"
         out.append((record.history_date, who, changed))
     return out
+
+
+def word_template_in_use(outline: str) -> ReportTemplate | None:
+    """The admin's active Word template of `outline`, or None (the built-in layout)."""
+    return ReportTemplate.objects.filter(outline=outline, active=True).only("name", "outline").first()

@@ -37,6 +37,24 @@ def active_template(outline: str) -> bytes | None:
     return template.file.read() if template else None
 
 
+@transaction.atomic
+def report_template_activate(*, template: ReportTemplate) -> ReportTemplate | None:
+    """Make `template` the Word template of its outline (every user's Word report of that outline
+    uses it from now on); returns the template it replaces, if any (one active per outline)."""
+    template = ReportTemplate.objects.select_for_update().get(pk=template.pk)
+    previous = ReportTemplate.objects.filter(outline=template.outline, active=True).exclude(pk=template.pk).first()
+    ReportTemplate.objects.filter(outline=template.outline, active=True).exclude(pk=template.pk).update(active=False)
+    if not template.active:
+        template.active = True
+        template.save(update_fields=["active"])
+    return previous
+
+
+def report_template_deactivate(*, template: ReportTemplate) -> None:
+    """Word reports of the template's outline go back to the built-in layout."""
+    ReportTemplate.objects.filter(pk=template.pk).update(active=False)
+
+
 def render(data: ReportData, fmt: str, *, template: bytes | None = None) -> bytes:
     """The file of one report; a .docx uses the admin's active template when one is given."""
     if fmt == "docx":

@@ -19,6 +19,7 @@ from projects.models import Project, Role, Status, Unit
 from projects.selectors import project_timeline, years_of
 from reports.batch import export_filename, export_job_create, export_job_retry, unit_report_job_create, worker_alive
 from reports.data import report_for
+from reports.docx_template import TemplateProblem
 from reports.forms import BatchExportForm, NarrativeForm, UnitReportForm, UnitReportTextForm
 from reports.models import ExportJob, Narrative, UnitReportText
 from reports.selectors import (
@@ -36,6 +37,9 @@ from reports.unit_report import render as render_unit_report
 from reports.unit_report import unit_report_for
 
 NO_PROJECTS = "所选范围内没有项目"
+TEMPLATE_FAILED = (
+    "Word 报告未能生成：管理员启用的报告模板不能用于本项目（{problem}）。请联系管理员修改或停用该模板；PDF 版不受影响。"
+)
 UNIT_REPORT_INLINE_MAX = 20  # default of settings.EVALSYS_UNIT_REPORT_INLINE_MAX
 PRINT_HISTORY = 10  # a printed sheet shows the newest entries of the history; the project page has them all
 
@@ -52,7 +56,11 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("不支持的格式")
     project = project_for_user(request.user, pk)
-    filename, content = project_file(project=project, fmt=fmt)
+    try:
+        filename, content = project_file(project=project, fmt=fmt)
+    except TemplateProblem as problem:  # the admin's Word template fails on this project's data
+        messages.error(request, TEMPLATE_FAILED.format(problem=problem), extra_tags="danger")
+        return redirect("projects:detail", pk=project.pk)
     return attachment(content, filename, fmt)
 
 

@@ -32,10 +32,15 @@ def template_bytes(*paragraphs: str) -> bytes:
     return out.getvalue()
 
 
-def upload(client, content: bytes, *, name: str = "模板.docx", outline: str = "unit"):
-    data = {"name": "省厅模板", "outline": outline, "active": "on",
-            "file": SimpleUploadedFile(name, content)}  # fmt: skip
-    return client.post(reverse("admin:reports_reporttemplate_add"), data)
+def upload(client, content: bytes, *, name: str = "模板.docx", outline: str = "unit", activate: bool = True):
+    """Upload a template (it starts off) and, unless `activate` is false, switch it on through the
+    confirmation page; the upload's response."""
+    data = {"name": "省厅模板", "outline": outline, "file": SimpleUploadedFile(name, content)}
+    response = client.post(reverse("admin:reports_reporttemplate_add"), data)
+    if activate and response.status_code == 302:
+        template = ReportTemplate.objects.order_by("-pk").first()
+        client.post(reverse("admin:reports_reporttemplate_activate", args=[template.pk]))
+    return response
 
 
 def test_valid_template_is_saved_previewed_and_used(client, admin_user, demo) -> None:

@@ -144,13 +144,13 @@ def test_other_zip_is_not_docx(seed_report):
 
 def test_broken_tag(seed_report):
     message = problem(make_template("第一段", "合计：{{ total ", "末段"), seed_report)
-    assert message.startswith("模板语法错误：")
+    assert message.startswith("模板语法错误（第 2 段）：")
     assert "合计：{{ total" in message  # names the paragraph holding the broken tag
 
 
 def test_unclosed_block(seed_report):
     message = problem(make_template("{% for i in indicators %}{{ i.level3 }}"), seed_report)
-    assert message.startswith("模板语法错误：")
+    assert message.startswith("模板语法错误（第 1 段）：“{% for %}”没有结束")
 
 
 def test_unknown_placeholder(seed_report):

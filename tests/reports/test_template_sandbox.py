@@ -306,7 +306,7 @@ def test_a_stored_hostile_template_is_refused_at_preview_and_export(client, demo
     from django.contrib.auth import get_user_model
 
     marker = tmp_path / "pwned"
-    template = ReportTemplate(name="旧模板", outline="unit")
+    template = ReportTemplate(name="旧模板", outline="unit", active=True)
     template.file.save("old.docx", ContentFile(make_template(shell_payload(marker))))
     client.force_login(get_user_model().objects.get(username="admin"))
     preview = client.get(reverse("admin:reports_reporttemplate_preview", args=[template.pk]), follow=True)
