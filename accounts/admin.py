@@ -16,7 +16,7 @@ from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
@@ -27,7 +27,32 @@ from projects.models import Membership, Role
 User = get_user_model()
 FULL_NAME = "姓名"
 OFFICER_NEEDS_UNIT = "填报人须选择所在单位"
+ACTIONS = {"add": "增加", "change": "修改", "delete": "删除", "view": "查看"}
+ACTIVE = {True: "启用", False: "停用"}
 BACKEND_RIGHTS = ["is_staff", "is_superuser", "groups", "user_permissions"]
+
+
+def permission_label(permission: Permission) -> str:
+    """A permission in Chinese: Django names them "Can add <model>" in English whatever the language."""
+    action = permission.codename.partition("_")[0]
+    model = permission.content_type.model_class()
+    if action not in ACTIONS or model is None:
+        return str(permission)
+    meta = model._meta
+    original = getattr(model, "instance_type", None)  # django-simple-history names its tables "historical …"
+    name = f"{original._meta.verbose_name}的修改记录" if original else meta.verbose_name
+    return f"{meta.app_config.verbose_name} | {name} | {ACTIONS[action]}{name}"
+
+
+class ChinesePermissions:
+    """The permission pickers of users and groups, their choices named by permission_label."""
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and db_field.related_model is Permission:
+            field.label_from_instance = permission_label
+        return field
+
 
 admin.site.login_form = AdminLoginForm  # the user name's length checked, as at the site's login
 
@@ -80,7 +105,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class UserAdmin(auth_admin.UserAdmin):
+class UserAdmin(ChinesePermissions, auth_admin.UserAdmin):
     add_form = UserAddForm
     form = UserChangeForm
     add_form_template = "admin/accounts/user/add_form.html"
@@ -93,7 +118,7 @@ class UserAdmin(auth_admin.UserAdmin):
         ("后台权限（由超级管理员设置）", {"fields": ["is_active", *BACKEND_RIGHTS]}),
         ("重要日期", {"fields": ["last_login", "date_joined"]}),
     ]
-    list_display = ["username", "full_name", "role", "unit", "is_active", "last_login"]
+    list_display = ["username", "full_name", "role", "unit", "active", "last_login"]
     list_select_related = ["membership", "membership__unit"]
     list_filter = ["membership__role", "is_active", "is_staff", "is_superuser"]
     search_fields = ["username", "first_name", "last_name", "email", "membership__unit__code",
@@ -103,6 +128,11 @@ class UserAdmin(auth_admin.UserAdmin):
     @admin.display(description=FULL_NAME, ordering="first_name")
     def full_name(self, obj: Any) -> str:
         return obj.get_full_name() or "—"
+
+    @admin.display(description="状态", ordering="is_active")
+    def active(self, obj: Any) -> str:
+        """启用/停用 in words: the admin's boolean icons are read out as "True"/"False"."""
+        return ACTIVE[bool(obj.is_active)]
 
     @admin.display(description="角色", ordering="membership__role")
     def role(self, obj: Any) -> str:
@@ -140,7 +170,7 @@ class UserAdmin(auth_admin.UserAdmin):
 
 
 @admin.register(Group)
-class GroupAdmin(auth_admin.GroupAdmin):
+class GroupAdmin(ChinesePermissions, auth_admin.GroupAdmin):
     """Permission groups hand out 后台 rights: a superuser's business only."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.admin import OFFICER_NEEDS_UNIT
@@ -121,3 +122,21 @@ def test_the_skip_link_is_the_first_link_of_every_page(client, request, who) -> 
     assert first and 'href="#main"' in first.group(0)
     assert body[first.end() :].startswith("跳到主要内容")
     assert re.search(r'<main\b[^>]*\bid="main"', body)
+
+
+def test_the_user_and_group_pages_name_permissions_in_chinese(client, admin_user, officer) -> None:
+    client.force_login(admin_user)
+    group = Group.objects.create(name="审核组")
+    for url in (reverse("admin:auth_user_change", args=[officer.pk]), reverse("admin:auth_group_change",
+                                                                             args=[group.pk])):  # fmt: skip
+        page = client.get(url).content.decode()
+        assert "认证和授权 | 用户 | 修改用户" in page and "项目 | 项目的修改记录 | 查看项目的修改记录" in page
+        assert "Can " not in page and "historical" not in page
+
+
+def test_the_user_list_has_no_english(client, admin_user, officer) -> None:
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:auth_user_changelist")).content.decode()
+    text = people_read(page)
+    assert "启用" in text
+    assert not re.search(r"\b(True|False|Search)\b", text)
