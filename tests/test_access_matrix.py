@@ -326,6 +326,14 @@ ADMIN_SITE: dict[str, Spec] = {
     "admin:library_libraryentry_export": Spec(STAFF, GP, htmx=False, ok_post=(405,)),
     # 报告模板占位符说明: a help page, read only
     "admin:reports_reporttemplate_placeholders": Spec(STAFF, GP, htmx=False, ok_post=(405,)),
+    # 示例模板 (a .docx to download), and 启用/停用: a confirmation page, then the change (issue 15 B17)
+    "admin:reports_reporttemplate_sample": Spec(STAFF, GP, htmx=False, ok_post=(405,)),
+    "admin:reports_reporttemplate_activate": Spec(
+        STAFF, GP, htmx=False, args=lambda w, k: {"pk": w.objects["reports.reporttemplate"].pk}, ok_post=(302,)
+    ),
+    "admin:reports_reporttemplate_deactivate": Spec(
+        STAFF, GP, htmx=False, args=lambda w, k: {"pk": w.objects["reports.reporttemplate"].pk}, ok_post=(302,)
+    ),
     "admin/(?P<url>.*)$": Spec(
         STAFF, GP, htmx=False, args=lambda w, k: {"url": "nothing/here/"}, ok_get=(404,), ok_post=(404,)
     ),
