@@ -57,3 +57,15 @@ def test_the_skip_link_is_the_first_stop_and_leads_to_the_content(page, shots) -
     assert page.evaluate("() => document.activeElement.id") == "main"
     page.keyboard.press("Tab")  # the next stop is in the content, past the navigation
     assert page.evaluate("() => !document.activeElement.closest('nav') && !!document.activeElement.closest('main')")
+
+
+def test_the_admin_sites_header_keeps_its_logout_on_screen(page, shots) -> None:
+    """后台管理's own header (Django admin: 查看站点 / 修改密码 / 注销, the theme switch) at 1024 px."""
+    load_demo()
+    page.set_viewport_size({"width": 1024, "height": 768})
+    login(page, "admin")
+    for path in ("/admin/", "/admin/projects/project/", "/admin/auth/user/add/"):
+        page.goto(page.base_url + path)
+        assert on_screen(page, page.locator("#logout-form button")), path
+        assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth"), path
+    page.screenshot(path=str(shots / "admin-user-add-1024.png"))
