@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
@@ -21,12 +20,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from accounts.access import refusal, with_privileges
-from accounts.forms import AdminLoginForm
-from projects.models import Membership, Role
+from accounts.forms import AdminLoginForm, MembershipForm
+from projects.models import Membership
 
 User = get_user_model()
 FULL_NAME = "姓名"
-OFFICER_NEEDS_UNIT = "填报人须选择所在单位"
 ACTIONS = {"add": "增加", "change": "修改", "delete": "删除", "view": "查看"}
 ACTIVE = {True: "启用", False: "停用"}
 BACKEND_RIGHTS = ["is_staff", "is_superuser", "groups", "user_permissions"]
@@ -69,20 +67,6 @@ class UserAddForm(auth_forms.UserCreationForm):
 class UserChangeForm(auth_forms.UserChangeForm):
     class Meta(auth_forms.UserChangeForm.Meta):
         labels = {"first_name": FULL_NAME}
-
-
-class MembershipForm(forms.ModelForm):
-    class Meta:
-        model = Membership
-        fields = ["role", "unit", "review_units"]
-        help_texts = {"unit": "填报人必填：其所在的单位", "review_units": "审核人负责审核的单位"}
-
-    def clean(self) -> dict[str, Any]:
-        """An officer without a unit, said at the field (not the constraint's name, officer_has_unit)."""
-        data = super().clean()
-        if data.get("role") == Role.OFFICER and not data.get("unit"):
-            self.add_error("unit", forms.ValidationError(OFFICER_NEEDS_UNIT, code="officer_has_unit"))
-        return data
 
 
 class MembershipInline(admin.StackedInline):

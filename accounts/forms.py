@@ -16,8 +16,11 @@ from django.contrib.auth import forms as auth_forms
 from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 
+from projects.models import Membership, Role
+
 SAME_AS_OLD = "新密码不能与旧密码相同，请换一个新密码"
 WRONG_OWN_PASSWORD = "您本人的密码不正确，请重新输入"
+OFFICER_NEEDS_UNIT = "填报人须选择所在单位"
 
 
 def password_confirmed(request: HttpRequest, user: Any, password: str) -> bool:
@@ -88,3 +91,17 @@ class ResetPasswordForm(auth_forms.SetPasswordForm):
         if not password_confirmed(self.request, self.request.user, password):
             raise forms.ValidationError(WRONG_OWN_PASSWORD, code="password_incorrect")
         return password
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role", "unit", "review_units"]
+        help_texts = {"unit": "填报人必填：其所在的单位", "review_units": "审核人负责审核的单位"}
+
+    def clean(self) -> dict[str, Any]:
+        """An officer without a unit, said at the field (not the constraint's name, officer_has_unit)."""
+        data = super().clean()
+        if data.get("role") == Role.OFFICER and not data.get("unit"):
+            self.add_error("unit", forms.ValidationError(OFFICER_NEEDS_UNIT, code="officer_has_unit"))
+        return data

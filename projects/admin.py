@@ -7,6 +7,7 @@ from django.contrib import admin, messages
 from django.db import models
 from django.db.models import F, Q
 
+from accounts.forms import MembershipForm
 from indicators.models import Indicator
 from projects.forms import ProjectAdminForm
 from projects.listing import apply_filters, grade_choices
@@ -242,6 +243,7 @@ class UnitAdmin(GrowingTable, admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(GrowingTable, admin.ModelAdmin):
+    form = MembershipForm  # an officer without a unit is said at the field, not by the constraint's name
     list_display = ["user", "role", "unit"]
     list_filter = ["role"]
     search_fields = ["user__username", "unit__code", "unit__name"]

@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from accounts.admin import OFFICER_NEEDS_UNIT
+from accounts.forms import OFFICER_NEEDS_UNIT
 from projects.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +140,15 @@ def test_the_user_list_has_no_english(client, admin_user, officer) -> None:
     text = people_read(page)
     assert "启用" in text
     assert not re.search(r"\b(True|False|Search)\b", text)
+
+
+def test_the_role_page_refuses_an_officer_without_a_unit_in_words(client, admin_user, evaluator) -> None:
+    """用户角色's own page (projects' MembershipAdmin) says it as the user page does."""
+    client.force_login(admin_user)
+    membership = evaluator.membership
+    url = reverse("admin:projects_membership_change", args=[membership.pk])
+    response = client.post(url, {"user": evaluator.pk, "role": Role.OFFICER, "unit": ""})
+    page = response.content.decode()
+    assert response.status_code == 200 and OFFICER_NEEDS_UNIT in page and "officer_has_unit" not in page
+    membership.refresh_from_db()
+    assert membership.role == Role.EVALUATOR
