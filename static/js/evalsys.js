@@ -12,3 +12,10 @@ htmx.onLoad(function (root) {
     if (bar && isFinite(value)) bar.style.width = Math.max(0, Math.min(100, value)) + "%";
   });
 });
+
+/* A field sent back with an error has the focus (autofocus); the browser scrolls it only to the
+   window's edge, so its message under it could stay out of sight: centre it. */
+window.addEventListener("load", function () {  /* after the styles are applied: the layout is final */
+  var field = document.querySelector("[autofocus][aria-invalid=true]");
+  if (field) field.scrollIntoView({block: "center"});
+});
