@@ -37,6 +37,13 @@ REPORT = {"management": "资金专款专用，按进度拨付。", "problems": "
           "plans": "下一年度扩大培训规模。", "measures": "提前发布培训计划，错峰安排。"}  # fmt: skip
 
 
+def submit(page) -> None:
+    """提交审核 asks first (issue 15 B22): open the confirmation, then confirm."""
+    page.locator("#submit-confirm summary").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="确认提交审核").click()
+
+
 def write_report(page) -> None:
     """The 自评报告 sections an officer must write (reports.outline.REQUIRED_SECTIONS)."""
     form = page.locator("#narrative form")
@@ -166,8 +173,7 @@ def test_officer_and_evaluator_journey(page, shots, live_server) -> None:
     assert "须处理" in actual_row(page, "培训合格率").inner_text()
     j.shot("row-marked")
     j.goto(f"/{project.pk}/")
-    with page.expect_navigation():
-        page.get_by_role("button", name="提交审核").click()
+    submit(page)
     refusal = page.locator(".alert-danger").inner_text()
     assert "暂不能提交" in refusal and "指标“培训合格率”：得分低于分值" in refusal
     assert "预算执行率 85.00% 偏低，须填写执行率偏低原因" in refusal and "自评报告“存在问题”尚未填写" in refusal
@@ -184,8 +190,7 @@ def test_officer_and_evaluator_journey(page, shots, live_server) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name=re.compile("保存")).click()
     write_report(page)
-    with page.expect_navigation():
-        page.get_by_role("button", name="提交审核").click()
+    submit(page)
     assert Project.objects.get(pk=project.pk).status == Status.SUBMITTED
     j.shot("submitted")
 
@@ -197,8 +202,7 @@ def test_officer_and_evaluator_journey(page, shots, live_server) -> None:
     assert Project.objects.get(pk=project.pk).status == Status.DRAFT
     assert "第1轮 撤回" in page.locator("#timeline").inner_text()
     j.shot("withdrawn")
-    with page.expect_navigation():
-        page.get_by_role("button", name="提交审核").click()
+    submit(page)
     assert Project.objects.get(pk=project.pk).status == Status.SUBMITTED
 
     # the evaluator returns it with a reason
@@ -235,8 +239,7 @@ def test_officer_and_evaluator_journey(page, shots, live_server) -> None:
     j.goto(f"/indicators/projects/{project.pk}/")
     enter_actual(page, "培训合格率", "96", reason="已补充考核记录")
     j.goto(f"/{project.pk}/")
-    with page.expect_navigation():
-        page.get_by_role("button", name="提交审核").click()
+    submit(page)
     assert Project.objects.get(pk=project.pk).status == Status.SUBMITTED
 
     # the evaluator adjusts one score with a reason and approves
@@ -249,12 +252,9 @@ def test_officer_and_evaluator_journey(page, shots, live_server) -> None:
     row.get_by_role("button", name="调整").click()
     page.locator(f"tr#indicator-{benefit.pk}").get_by_text("已调整").wait_for()
     j.shot("adjusted")
-    with page.expect_navigation():
-        page.get_by_role("button", name="审核通过").click()
-    assert page.locator("#approve-count").inner_text() == "1"  # the confirmation states what remains
-    j.shot("approve-confirm")
-    with page.expect_navigation():
-        page.get_by_role("button", name=re.compile("确认审核通过")).click()
+    with page.expect_navigation():  # one step: the confirmation is on the page; then the queue's next
+        page.locator("#approve-one").get_by_role("button", name="审核通过").click()
+    assert f"已审核通过项目“{project.name}”" in page.locator(".alert-success").inner_text()
     project = Project.objects.get(pk=project.pk)
     assert project.status == Status.APPROVED
     assert project.indicators.get(level3="就业带动").adjusted_score == 27
@@ -264,7 +264,7 @@ def test_officer_and_evaluator_journey(page, shots, live_server) -> None:
     j.login("officer_a")
     j.goto(f"/{project.pk}/")
     assert page.get_by_role("link", name="编辑", exact=True).count() == 0
-    assert page.get_by_role("button", name="提交审核").count() == 0
+    assert page.locator("#submit-confirm").count() == 0
     timeline = page.locator("#timeline").inner_text()
     for step in (
         "第1轮 提交",
