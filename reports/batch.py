@@ -51,6 +51,7 @@ STALE_RUNNING = "导出任务已中断（超过 {minutes} 分钟没有进展）�
 STALE_QUEUED = "导出任务排队超过 {minutes} 分钟仍未开始（后台任务可能没有运行），请重试"  # jobs from before chunks
 CHILD_DIED = "导出失败：一个导出进程意外退出，{path} 未写入（也未留下不完整的压缩包），请重试"
 EXPORT_FAILED = "导出失败：{error}；{path} 未写入（也未留下不完整的压缩包）"
+TEMPLATE_FAILED_ON = "报告模板不能用于项目 {project}：{problem}"
 CHUNK_TASK, RECOVER_TASK = "reports.tasks.export_chunk", "reports.tasks.export_recover"  # task rows' task_path
 RECOVER_MINUTES = 5  # default of settings.EVALSYS_EXPORT_RECOVER_MINUTES: how often the worker recovers
 GAVE_UP = "第 {index} 部分（{n} 个项目）重试 {attempts} 次仍未完成（后台任务反复中断），请重试"
@@ -106,7 +107,17 @@ def render_files(project_ids: list[int], fmt: str | Sequence[str]) -> Iterable[t
         for data in rows:
             for f in fmts:
                 template = templates.get(data.outline) if f == "docx" else None
-                yield member_name(data, f), services.render(data, f, template=template)
+                yield member_name(data, f), _rendered(data, f, template)
+
+
+def _rendered(data: ReportData, fmt: str, template: bytes | None) -> bytes:
+    """One report; when the admin's Word template fails on it, the Chinese refusal names the project."""
+    from reports.docx_template import TemplateProblem
+
+    try:
+        return services.render(data, fmt, template=template)
+    except TemplateProblem as exc:
+        raise TemplateProblem(TEMPLATE_FAILED_ON.format(project=data.code or data.name, problem=exc)) from exc
 
 
 PRECOMPRESSED = (".pdf", ".docx", ".xlsx")

@@ -189,3 +189,37 @@ def test_an_export_that_explodes_on_long_text_fails_in_chinese(client, admin_use
     assert "Word 报告未能生成" in page and TOO_MANY_LOOPS in page
     pdf = client.get(reverse("reports:download", args=[project.pk, "pdf"]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+
+
+def long_text_template(project: Project) -> None:
+    """An active template that passes upload (the sample's short text) and a project whose 10,000
+    characters of text make it exceed the loop budget."""
+    stored(template_bytes(LOOPS), active=True)
+    Narrative.objects.update_or_create(project=project, defaults={"problems": "问" * 10_000})
+
+
+def test_the_command_line_export_fails_in_chinese_and_writes_nothing(demo, tmp_path) -> None:
+    from django.core.management import CommandError, call_command
+
+    project = Project.objects.get(code=SEED_CODE)
+    long_text_template(project)
+    one, many = tmp_path / "one.docx", tmp_path / "unit.zip"
+    with pytest.raises(CommandError) as single:
+        call_command("export_report", SEED_CODE, "--year", "2025", "--format", "docx", "--output", str(one))
+    assert str(single.value) == f"报告模板不能用于该项目：{TOO_MANY_LOOPS}"
+    with pytest.raises(CommandError) as zipped:
+        call_command("export_report", "--year", "2025", "--unit", project.unit.code, "--format", "docx",
+                     "--output", str(many), "--jobs", "1")  # fmt: skip
+    assert f"报告模板不能用于项目 {SEED_CODE}：{TOO_MANY_LOOPS}" in str(zipped.value)
+    assert not one.exists() and not many.exists()
+
+
+def test_a_batch_export_names_the_project_its_template_fails_on(demo) -> None:
+    from reports.batch import render_files
+    from reports.docx_template import TemplateProblem
+
+    project = Project.objects.get(code=SEED_CODE)
+    long_text_template(project)
+    with pytest.raises(TemplateProblem) as caught:
+        list(render_files([project.pk], "docx,pdf"))
+    assert str(caught.value) == f"报告模板不能用于项目 {SEED_CODE}：{TOO_MANY_LOOPS}"

@@ -15,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from projects.models import Project
 from projects.selectors import ProjectLookupError, project_by_key
 from reports.batch import ExportFailed, export_to_file
+from reports.docx_template import TemplateProblem
 from reports.services import FORMATS, project_file
 
 NEED_ONE = "请给出项目编码，或 --department / --unit 之一"
@@ -51,7 +52,11 @@ class Command(BaseCommand):
             project = project_by_key(key=str(o["code"]), year=year)
         except ProjectLookupError as exc:
             raise CommandError(str(exc)) from exc
-        output.write_bytes(project_file(project=project, fmt=fmt)[1])
+        try:
+            content = project_file(project=project, fmt=fmt)[1]
+        except TemplateProblem as exc:  # the admin's Word template fails on this project: nothing written
+            raise CommandError(f"报告模板不能用于该项目：{exc}") from exc
+        output.write_bytes(content)
         self.stdout.write(WROTE.format(path=output, n=1))
 
     @staticmethod
