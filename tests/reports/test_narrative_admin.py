@@ -93,3 +93,17 @@ def test_the_project_pages_save_is_in_the_history_too(client, officer, narrative
     client.post(reverse("reports:narrative", args=[project.pk]), {"version": project.version, "problems": "页面"})
     record = Narrative.history.filter(id=narrative.pk).latest("history_date")
     assert (record.problems, record.history_user, record.history_change_reason) == ("页面", officer, "修改自评报告文字")
+
+
+def test_adding_a_text_in_the_admin_follows_the_same_rules(client, admin_user, unit_a) -> None:
+    client.force_login(admin_user)
+    draft, locked = (factories.project(unit=unit_a, year=2025, code=code) for code in ("P0001", "P0002"))
+    Project.objects.filter(pk=locked.pk).update(status=Status.SUBMITTED)
+    add = reverse("admin:reports_narrative_add")
+    data = {"reason": "补录", "problems": "补录的问题"}
+    assert client.post(add, data | {"project": locked.pk}).status_code == 200
+    assert not Narrative.objects.filter(project=locked).exists()
+    assert client.post(add, data | {"project": draft.pk}).status_code == 302
+    record = Narrative.history.get(project_id=draft.pk)
+    assert (record.problems, record.history_user, record.history_change_reason) == ("补录的问题", admin_user,
+                                                                                  "修改自评报告文字：补录")  # fmt: skip
