@@ -271,3 +271,34 @@ def test_overdue_on_the_home_page_links_to_the_late_projects_and_says_why(client
     client.force_login(officer)  # an officer's 已逾期 leads to the year's list (the overview is the reviewers')
     home = client.get(reverse("projects:list")).content.decode()
     assert re.search(rf'todo-overdue-link" href="{reverse("projects:list")}\?year=2022"', home)
+
+
+@pytest.mark.parametrize("sort", ["code", "-code", "total", "-total", "grade", "-warnings", "unit", "submitted",
+                                  "-submitted"])  # fmt: skip
+def test_the_next_project_is_the_one_after_it_in_every_order_of_the_queue(evaluator, unit_a, unit_b, sort) -> None:
+    """first_after walks the queue in its order, ties and missing totals included, and wraps round."""
+    from decimal import Decimal
+
+    from projects.access import visible_projects, visible_units
+    from projects.listing import first_after, list_position, matching_projects
+
+    for i in range(12):
+        factories.project(unit=unit_a if i % 3 else unit_b, code=f"K{i:02d}", status=Status.SUBMITTED, scored=True,
+                          score_total=None if i % 4 == 0 else Decimal(90 - i % 3), score_grade="优良"[i % 2],
+                          warning_count=i % 2)  # fmt: skip
+    query = {"year": "2022", "sort": sort}
+    form, rows = matching_projects(visible_projects(evaluator), visible_units(evaluator), query, default_year=2022,
+                                   fixed_status=Status.SUBMITTED)  # fmt: skip
+    order = list(rows.values_list("pk", flat=True))
+    assert len(order) == 12
+    for here, expected in zip(order, order[1:] + order[:1], strict=True):
+        position = list_position(rows, form, here)
+        assert first_after(rows.exclude(pk=here), form, position).pk == expected
+
+
+def test_more_late_projects_than_listed_point_to_the_project_list(client, evaluator, unit_a) -> None:
+    Project.objects.bulk_create([Project(unit=unit_a, year=2022, code=f"L{i:03d}", name=f"逾期{i}") for i in range(51)])
+    client.force_login(evaluator)
+    page = client.get(reverse("review:overview"), {"year": 2022}).content.decode()
+    assert "共 51 个逾期项目，此处列出前 50 个" in page
+    assert f'<a href="{reverse("projects:list")}?year=2022">项目列表</a>' in page  # the queue lists no draft
