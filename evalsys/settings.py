@@ -301,6 +301,9 @@ EVALSYS_DEFAULT_SCHEME = os.environ.get("EVALSYS_DEFAULT_SCHEME", "national")
 
 # Rows one workbook upload may hold (the page answers within seconds; larger tables: import_workbook).
 EVALSYS_UPLOAD_MAX_ROWS = int(os.environ.get("EVALSYS_UPLOAD_MAX_ROWS", "10000"))
+# Rows up to which an upload is dry-run in the web request; a larger table is dry-run and imported
+# by the task worker (`manage.py db_worker`), its page showing the progress (intake.jobs).
+EVALSYS_UPLOAD_INLINE_ROWS = int(os.environ.get("EVALSYS_UPLOAD_INLINE_ROWS", "2000"))
 
 # A batch export with no progress for this long is failed with a reason (its worker died).
 EVALSYS_EXPORT_STALE_MINUTES = int(os.environ.get("EVALSYS_EXPORT_STALE_MINUTES", "15"))

@@ -11,6 +11,7 @@ import json
 import re
 import secrets
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -228,11 +229,11 @@ def _sweep(folder: Path) -> None:
             old.unlink(missing_ok=True)
 
 
-def _run(pending: PendingUpload, *, user: Any, dry_run: bool) -> Outcome:
+def _run(pending: PendingUpload, *, user: Any, dry_run: bool, progress: Callable[[int], None] | None = None) -> Outcome:
     try:
         report = workbook_import(path=pending.path, year=pending.year, scheme_key=pending.scheme_key,
                                  dry_run=dry_run, user=user, skip_refused=pending.skip_refused,
-                                 max_rows=upload_max_rows())  # fmt: skip
+                                 max_rows=upload_max_rows(), progress=progress)  # fmt: skip
     except ImportFailed as exc:
         cells = [CellError.of(e) for e in exc.errors if isinstance(e, RowError)]
         # The server-side path means nothing to the user; name the file they uploaded.

@@ -9,13 +9,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from indicators.services import NOTHING_LEFT
 from intake.error_workbook import AnnotationRefused
 from intake.forms import CopyForm, TemplateForm, UploadForm
+from intake.jobs import import_job_create, import_job_follow, needs_job
+from intake.models import ImportJob
 from intake.selectors import title_year, year_note
 from intake.services import (
     TOKEN_REFUSED,
@@ -31,6 +33,7 @@ from intake.services import (
 from projects.access import import_scope as intake_scope
 from projects.forms import add_service_error
 from projects.services import project_copy_to_year
+from reports.batch import worker_alive
 
 
 @login_required
@@ -42,6 +45,11 @@ def upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         upload_discard(session=request.session)  # a new upload replaces the pending one, valid or not
         if form.is_valid():
+            rows = needs_job(form.cleaned_data["file"])
+            if rows:  # a large table: dry-run by the task worker, the job page shows its progress
+                job = import_job_create(rows=rows, user=request.user, unit=only_unit, note=form.year_note,
+                                        **form.service_kwargs())  # fmt: skip
+                return redirect("intake:job", pk=job.pk)
             outcome = upload_preview(session=request.session, user=request.user, **form.service_kwargs())
     return _render(request, only_unit, form, outcome=outcome, year_note=form.year_note)
 
@@ -88,6 +96,41 @@ def skip(request: HttpRequest) -> HttpResponse:
     note = year_note(pending.year, title_year(pending.path), chosen=True)  # before the skip may delete it
     outcome = upload_skip(session=request.session, pending=pending, user=request.user)
     return _page(request, only_unit, year=pending.year, outcome=outcome, year_note=note)
+
+
+@login_required
+@require_GET
+def job(request: HttpRequest, pk: int) -> HttpResponse:
+    """A large upload's dry run or import: its progress (the fragment polls itself until the job is
+    final), then the same preview with 确认导入, or the import's summary. Only its uploader's."""
+    only_unit = intake_scope(request.user)
+    found = get_object_or_404(ImportJob, pk=pk, user=request.user)
+    context = {"job": found, "unit": only_unit, "worker_alive": worker_alive()}
+    return render(request, "intake/_job.html" if request.htmx else "intake/job.html", context)
+
+
+@login_required
+@require_POST
+def job_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """确认导入 of a job's dry run: the import is queued as a job of its own."""
+    return _follow(request, pk, ImportJob.Kind.IMPORT)
+
+
+@login_required
+@require_POST
+def job_skip(request: HttpRequest, pk: int) -> HttpResponse:
+    """Dry-run the job's workbook again without the projects the user may not change."""
+    return _follow(request, pk, ImportJob.Kind.PREVIEW)
+
+
+def _follow(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    intake_scope(request.user)
+    found = get_object_or_404(ImportJob, pk=pk, user=request.user)
+    try:
+        found = import_job_follow(job=found, user=request.user, kind=kind)
+    except ValidationError as error:
+        messages.error(request, error.messages[0], extra_tags="danger")
+    return redirect("intake:job", pk=found.pk)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

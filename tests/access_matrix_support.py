@@ -32,6 +32,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from indicators.models import Indicator
+from intake.models import ImportJob
 from library.models import LibraryEntry
 from projects.models import Project, ReviewAction, ReviewRound, Status, SubmissionDeadline
 from reports.models import ExportJob, ReportTemplate
@@ -71,7 +72,7 @@ ROUNDS = {
     Status.APPROVED: [ReviewAction.SUBMIT, ReviewAction.APPROVE],
     Status.DRAFT: [],
 }
-SNAPSHOT_APPS = {"auth", "admin", "axes", "projects", "indicators", "reports", "django_tasks_database"}
+SNAPSHOT_APPS = {"auth", "admin", "axes", "projects", "indicators", "intake", "reports", "django_tasks_database"}
 TEMPLATE_FILE, JOB_FILE = "report_templates/access-matrix.docx", "exports/access-matrix.zip"
 
 
@@ -144,6 +145,10 @@ def build_world() -> World:
     job = ExportJob.objects.create(created_by=users["admin"], scope="2022 年度", project_ids=[draft.pk], fmt="xlsx",
                                    state=ExportJob.State.DONE, total=1, done=1, file=JOB_FILE)  # fmt: skip
     export_batch.enqueue(job.pk)  # a DBTaskResult row for the admin's task pages
+    # a large upload's dry run, done and confirmable: its uploader's only (intake.jobs)
+    import_job = ImportJob.objects.create(user=users["officer"], unit=unit_a, year=2022, token="e" * 32,
+                                          filename="大表.xlsx", state=ImportJob.State.DONE,
+                                          outcome={"confirmable": True})  # fmt: skip
     template = ReportTemplate.objects.create(name="省厅模板", outline="unit", file=TEMPLATE_FILE,
                                              uploaded_by=users["admin"])  # fmt: skip
     objects = {
@@ -158,6 +163,7 @@ def build_world() -> World:
         "reports.narrative": draft.narrative,
         "reports.reporttemplate": template,
         "reports.exportjob": job,
+        "intake.importjob": import_job,
         "projects.submissiondeadline": SubmissionDeadline.objects.create(year=2022, due=datetime.date(2023, 3, 31)),
         "library.libraryentry": LibraryEntry.objects.create(sector="教育", level3="培训人次"),
         "django_tasks_database.dbtaskresult": apps.get_model("django_tasks_database", "DBTaskResult").objects.get(),

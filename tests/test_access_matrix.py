@@ -93,6 +93,7 @@ ANY_ROLE = READ | {"other_officer": "blind", "evaluator_b": "blind"}
 ADMIN_ONLY = {role: "403" for role in ROLES} | {"anonymous": "login", "admin": "ok"}
 OFFICERS = ADMIN_ONLY | {"officer": "ok", "other_officer": "ok", "admin": "403"}
 INTAKE = OFFICERS | {"admin": "ok"}
+OWN_IMPORT_JOB = INTAKE | {"other_officer": "404", "admin": "404"}  # a large upload's job: its uploader's only
 WITHDRAW = READ | {"evaluator": "403", "evaluator_b": "403", "admin": "403"}
 PUBLIC = dict.fromkeys(ROLES, "ok")
 STAFF = dict.fromkeys(ROLES, "admin_login") | {"admin": "ok"}
@@ -165,6 +166,10 @@ def last_row_args(world: World, key: str) -> dict[str, Any]:
 
 def job_args(world: World, key: str) -> dict[str, Any]:
     return {"pk": world.objects["reports.exportjob"].pk}
+
+
+def import_job_args(world: World, key: str) -> dict[str, Any]:
+    return {"pk": world.objects["intake.importjob"].pk}
 
 
 @dataclass(frozen=True)
@@ -260,6 +265,10 @@ ACCESS: dict[str, Spec] = {
     "intake:skip": Spec(
         INTAKE | {"officer": "400", "other_officer": "400", "admin": "400"}, P, data=constant(token="0" * 32)
     ),
+    # a large upload's job (dry run, 确认导入, 跳过): only its uploader's, another user's is a 404
+    "intake:job": Spec(OWN_IMPORT_JOB, args=import_job_args),
+    "intake:job_confirm": Spec(OWN_IMPORT_JOB, P, args=import_job_args, ok_post=(302,)),
+    "intake:job_skip": Spec(OWN_IMPORT_JOB, P, args=import_job_args, ok_post=(302,)),  # not skippable: a message
     # the blank workbook to fill: anyone who may import; a refused upload's marked copy: only its uploader's
     # session knows the token (none here: a 404)
     "intake:template": Spec(INTAKE, query="template_scheme=national"),

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django_tasks_db.management.commands.db_worker import Command as TasksWorkerCommand
 
+from intake.jobs import import_jobs_recover
 from reports.batch import export_jobs_recover
 from reports.tasks import recover_schedule
 
@@ -25,5 +26,6 @@ class Command(TasksWorkerCommand):
         queue = next((q for q in str(options["queue_name"]).split(",") if q != "*"), "default")
         with transaction.atomic():
             export_jobs_recover()
+            import_jobs_recover()  # large uploads' dry runs and imports (intake.jobs)
             recover_schedule(queue, delay=False)  # the first recovery marks the worker alive at once
         super().handle(*args, **options)
