@@ -41,7 +41,9 @@ def active_template(outline: str) -> bytes | None:
 def report_template_activate(*, template: ReportTemplate) -> ReportTemplate | None:
     """Make `template` the Word template of its outline (every user's Word report of that outline
     uses it from now on); returns the template it replaces, if any (one active per outline)."""
-    template = ReportTemplate.objects.select_for_update().get(pk=template.pk)
+    # every template of the outline locked: two activations at once take turns (one active per outline)
+    locked = {t.pk: t for t in ReportTemplate.objects.select_for_update().filter(outline=template.outline)}
+    template = locked.get(template.pk) or ReportTemplate.objects.get(pk=template.pk)
     previous = ReportTemplate.objects.filter(outline=template.outline, active=True).exclude(pk=template.pk).first()
     ReportTemplate.objects.filter(outline=template.outline, active=True).exclude(pk=template.pk).update(active=False)
     if not template.active:

@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.urls import reverse
 from docx import Document
 
@@ -223,3 +224,17 @@ def test_a_batch_export_names_the_project_its_template_fails_on(demo) -> None:
     with pytest.raises(TemplateProblem) as caught:
         list(render_files([project.pk], "docx,pdf"))
     assert str(caught.value) == f"报告模板不能用于项目 {SEED_CODE}：{TOO_MANY_LOOPS}"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
+def test_two_activations_at_once_leave_one_active() -> None:
+    """Two admins switch on two templates of one outline together: both succeed in turn, one stays on."""
+    from reports.services import report_template_activate
+    from tests.projects.test_workflow_races import race
+
+    first, second = stored(template_bytes("甲"), name="甲"), stored(template_bytes("乙"), name="乙")
+    for _ in range(5):
+        ReportTemplate.objects.update(active=False)
+        assert race(*(lambda t=t: report_template_activate(template=t) for t in (first, second))) == ["ok", "ok"]
+        assert ReportTemplate.objects.filter(active=True).count() == 1
