@@ -302,3 +302,11 @@ def test_more_late_projects_than_listed_point_to_the_project_list(client, evalua
     page = client.get(reverse("review:overview"), {"year": 2022}).content.decode()
     assert "共 51 个逾期项目，此处列出前 50 个" in page
     assert f'<a href="{reverse("projects:list")}?year=2022">项目列表</a>' in page  # the queue lists no draft
+
+
+def test_the_project_list_says_what_its_warning_badge_counts(client, admin_user, unit_a) -> None:
+    project = make_project(unit_a, code="A-009", executed="40")
+    client.force_login(admin_user)
+    page = client.get(reverse("projects:list"), {"year": 2022}).content.decode()
+    badge = re.search(r'<span class="badge text-bg-warning warning-count" title="([^"]*)">([^<]*)</span>', page)
+    assert badge and badge.group(2) == f"{project.warning_count} 条提示" and "执行率" in badge.group(1)
