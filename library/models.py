@@ -74,7 +74,10 @@ class LibraryEntry(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
-    history = audit_history(verbose_name="指标库修改记录")
+    # every save sets it: with the count and the largest id it tells a process its search
+    # snapshot is out of date (library.selectors); write through save(), never queryset.update()
+    changed_at = models.DateTimeField("修改时间", auto_now=True, db_index=True)
+    history = audit_history(verbose_name="指标库修改记录", excluded_fields=["changed_at"])
 
     class Meta:
         verbose_name = verbose_name_plural = "指标库条目"

@@ -95,6 +95,6 @@ def decide(user: Any, entries: Iterable[LibraryEntry], status: str, reason: str 
         entry.status = status
         entry._change_reason = reason or DECISION_REASONS[status]
         entry._history_user = user
-        entry.save(update_fields=["status"])
+        entry.save(update_fields=["status", "changed_at"])
         count += 1
     return count

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from library.models import EntryStatus, LibraryEntry
 from library.selectors import search
@@ -101,3 +102,21 @@ def test_a_value_that_says_its_comparator_is_shown_once() -> None:
     assert LibraryEntry(nature="≥", typical_value="90").shown_value == "≥90"
     assert LibraryEntry(nature="定性", typical_value="好").shown_value == "定性：好"
     assert LibraryEntry(nature="", typical_value="100%").shown_value == "100%"
+
+
+def test_a_change_another_process_made_is_seen_on_the_next_search() -> None:
+    """bulk_create and update send no signal here, as another process's writes would not: the
+    library's generation (count, largest id, last change) tells the snapshot it is stale."""
+    entry("资助人数")
+    assert names(search("资助")) == ["资助人数"]
+    LibraryEntry.objects.bulk_create([LibraryEntry(sector="教育", level3="资助户数")])
+    assert names(search("资助")) == ["资助人数", "资助户数"]
+    LibraryEntry.objects.filter(level3="资助户数").update(status=EntryStatus.REJECTED, changed_at=timezone.now())
+    assert names(search("资助")) == ["资助人数"]
+    LibraryEntry.objects.filter(level3="资助人数")._raw_delete(LibraryEntry.objects.db)
+    assert search("资助") == []
+
+
+def test_ascii_letters_match_either_case() -> None:
+    entry("GDP增长率")
+    assert names(search("gdp")) == ["GDP增长率"]

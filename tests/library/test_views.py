@@ -47,14 +47,18 @@ def test_suggestions_fit_the_projects_scheme_and_carry_the_row(client, entries, 
     assert "指标库中没有含“没有的指标”的指标" in page and f"{PROPOSE}?level3=" in page
 
 
-def test_the_endpoint_is_three_queries_whatever_it_finds(client, officer, django_assert_num_queries) -> None:
+def test_the_endpoint_is_four_queries_whatever_it_finds(client, officer, django_assert_num_queries) -> None:
     for i in range(30):
         LibraryEntry.objects.create(sector="教育", level1="产出指标", level2="数量指标", level3=f"培训人次{i}")
     client.force_login(officer)
-    # session, user, role; then the search
+    client.get(SUGGEST, {"q": "培"})  # this process loads the library's snapshot once
+    # session, user, role; then the library's generation (unchanged: no reload)
     with django_assert_num_queries(4):
         response = client.get(SUGGEST, {"q": "培训", "scheme": "national"})
     assert response.content.decode().count("data-library-pick") == 8
+    LibraryEntry.objects.create(sector="教育", level3="培训场次")
+    with django_assert_num_queries(5):  # a change: the snapshot is read again, once
+        assert "培训场次" in client.get(SUGGEST, {"q": "培训场"}).content.decode()
 
 
 def test_only_officers_propose_and_the_entry_waits(client, officer, evaluator, admin_user) -> None:
