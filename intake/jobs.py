@@ -128,7 +128,8 @@ def import_job_run(job_id: int) -> None:
     done = job.kind == Kind.IMPORT and not outcome.errors
     if done or (outcome.errors and not outcome.skippable):
         pending.path.unlink(missing_ok=True)  # imported, or refused: nothing left to confirm
-    _finish(job_id, state=State.DONE, outcome=_summary(outcome), html=_render(job, outcome))
+    html = "" if done else _render(job, outcome)  # an import done: its summary says it all (_job.html)
+    _finish(job_id, state=State.DONE, outcome=_summary(outcome), html=html)
 
 
 def _finish(job_id: int, **fields: Any) -> None:

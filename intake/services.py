@@ -237,10 +237,14 @@ def _run(pending: PendingUpload, *, user: Any, dry_run: bool, progress: Callable
     except ImportFailed as exc:
         cells = [CellError.of(e) for e in exc.errors if isinstance(e, RowError)]
         # The server-side path means nothing to the user; name the file they uploaded.
-        errors = [_row(e) if isinstance(e, RowError) else _split(e.replace(str(pending.path), pending.filename))
-                  for e in exc.errors]  # fmt: skip
+        errors = [_row(e) if isinstance(e, RowError) else _split(_named(e, pending)) for e in exc.errors]
         return Outcome(errors=errors, skippable=isinstance(exc, ImportRefused), cells=cells)
     return Outcome(report=report)
+
+
+def _named(message: str, pending: PendingUpload) -> str:
+    """The message with the stored file's path or name (the token) replaced by the uploaded file's name."""
+    return message.replace(str(pending.path), pending.filename).replace(pending.path.name, pending.filename)
 
 
 def _row(error: RowError) -> ErrorRow:

@@ -113,6 +113,7 @@ def test_the_worker_previews_then_confirm_imports(client, officer, seed000, djan
     assert Project.objects.filter(code=SEED000_CODE, year=2022, unit=officer.membership.unit).count() == 1
     done = page(client, imported)
     assert "导入完成：项目 新建 1 个" in done and f"{reverse('projects:list')}?year=2022" in done
+    assert "试运行结果" not in done and imported.html == ""  # no dry-run card under the import's summary
     assert not upload_path(job.token).exists()  # imported: the file is gone
     # the dry run cannot be confirmed twice
     with django_capture_on_commit_callbacks(execute=True):
@@ -231,3 +232,15 @@ def test_the_worker_fails_lost_jobs_and_pages_never_write(client, officer) -> No
     assert running.state == queued.state == "failed" and ImportJob.objects.get(pk=fresh.pk).state == "running"
     assert running.error == "导入任务已中断（超过 15 分钟没有进展），未写入任何数据；请重新上传"
     assert "排队超过 15 分钟仍未开始" in queued.error and running.error in page(client, running)
+
+
+def test_a_table_past_the_upload_limit_is_refused_by_the_worker_naming_the_uploaded_file(
+    client, officer, seed000, settings, django_capture_on_commit_callbacks
+) -> None:
+    settings.EVALSYS_UPLOAD_MAX_ROWS = 8
+    client.force_login(officer)
+    upload(client, seed000, django_capture_on_commit_callbacks)
+    job = ImportJob.objects.get()
+    run_queued()
+    shown = page(client, job)
+    assert "大表.xlsx：工作簿的数据行超过 8 行" in shown and job.token not in shown  # not the stored file's name
