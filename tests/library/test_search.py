@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
 from django.utils import timezone
 
 from library.models import EntryStatus, LibraryEntry
@@ -120,3 +123,11 @@ def test_a_change_another_process_made_is_seen_on_the_next_search() -> None:
 def test_ascii_letters_match_either_case() -> None:
     entry("GDP增长率")
     assert names(search("gdp")) == ["GDP增长率"]
+
+
+def test_the_demo_comes_with_the_library(settings) -> None:
+    settings.DEBUG = True  # load_demo runs only in development
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    assert "指标库已就绪：新增 407 条，共 407 条。" in out.getvalue()
+    assert names(search("受益群众满意", level1="满意度指标")) == ["受益群众满意度"]
