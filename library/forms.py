@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from library.models import LibraryEntry, vocabulary
+from library.models import LibraryEntry, Nature, vocabulary
 
 
 class ProposalForm(forms.ModelForm):
@@ -24,5 +24,6 @@ class ProposalForm(forms.ModelForm):
         self.fields["level1"].choices = [("", "（不限）"), *((name, name) for name in known)]
         level2 = dict.fromkeys(name for names in known.values() for name in names)
         self.fields["level2"].choices = [("", "（不限）"), *((name, name) for name in level2)]
+        self.fields["nature"].choices = [("", "（不填）"), *Nature.choices]
         self.fields["sector"].help_text = "如 教育、卫生健康、农业农村、通用（共性）"
         self.fields["source_title"].help_text = "该指标出自的文件或网页标题（如有）"
