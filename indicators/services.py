@@ -256,10 +256,18 @@ class _Writer:
 
     def _foreign_code(self, p: ParsedProject, unit: Unit | None) -> tuple[str, str] | None:
         """A new project may not take a code another unit holds in any year (a code is one unit's)."""
-        holder = next((x for x in self._holders.get(p.code, ()) if unit is None or x.unit_id != unit.pk), None)
+        holder = next((x for x in self._holders.get(p.code, ()) if not self._same_unit(p, unit, x)), None)
         if holder is None:
             return None
         return "项目编码", CODE_TAKEN.format(code=p.code, unit=holder.unit, year=holder.year, name=holder.name)
+
+    @staticmethod
+    def _same_unit(p: ParsedProject, unit: Unit | None, holder: Project) -> bool:
+        """Whether `holder` is the row's unit: by pk when the unit was found, else (a unit this import
+        creates, which a concurrent import may have just created) by the row's unit code or name."""
+        if unit is not None:
+            return holder.unit_id == unit.pk
+        return holder.unit.code == p.unit_code if p.unit_code else holder.unit.name == p.unit_name
 
     # -- reading what exists -------------------------------------------------------------------
     @staticmethod
