@@ -150,3 +150,21 @@ def test_the_target_box_wraps_a_long_deadline(client, officer, unit_a) -> None:
                      page, flags=re.S)  # fmt: skip
     assert cell is not None and "col-md-2" in cell.group(1)  # as wide as the 一级 and 二级 columns
     assert re.search(rf'<textarea[^>]*name="i{row.pk}-target"[^>]*>\s*2022年12月31日前</textarea>', page)
+
+
+def test_the_migration_clears_the_stored_score_of_projects_without_indicators(unit_a) -> None:
+    """Saved before B20, a budget-only project kept scored=True and listed as 8.16 · 差."""
+    import importlib
+
+    from django.apps import apps
+
+    bare = factories.project(unit=unit_a, code="M1", year=2025)
+    factories.fund(bare, annual="100", executed="20")
+    answered = factories.project(unit=unit_a, code="M2", year=2025)
+    factories.indicator(answered, level3="培训人次", weight="50", actual=Decimal(5), actual_text="5")
+    Project.objects.filter(pk__in=[bare.pk, answered.pk]).update(scored=True)
+    importlib.import_module("projects.migrations.0012_unscored_without_indicators").clear(apps, None)
+    assert dict(Project.objects.filter(pk__in=[bare.pk, answered.pk]).values_list("code", "scored")) == {
+        "M1": False,
+        "M2": True,
+    }
