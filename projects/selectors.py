@@ -95,8 +95,8 @@ class TimelineEntry:
 
 
 TRACKED = {
-    "project": ("name", "status", "annual_goal", "overall_goal", "actual_summary", "low_execution_reason", "scheme",
-                "attribute"),
+    "project": ("code", "name", "status", "annual_goal", "overall_goal", "actual_summary", "low_execution_reason",
+                "scheme", "attribute"),
     "fund": ("initial", "annual", "executed"),
     "indicator": ("comparator", "target", "target_text", "unit", "weight", "actual", "actual_text", "actual_label",
                   "actual_date", "not_applicable", "reason", "adjusted_score", "adjust_reason"),

@@ -138,6 +138,19 @@ def test_officer_corrects_the_code_with_history(client, officer, project_a) -> N
     assert record.history_user == officer and record.code == "A-002"
 
 
+def test_a_corrected_code_is_on_the_timeline(client, officer, project_a) -> None:
+    """The history row was written but the timeline (which lists tracked fields only) left it out."""
+    from projects.selectors import project_timeline
+
+    client.force_login(officer)
+    client.post(edit_url(project_a), edit_data(project_a, code="A-002"))
+    entries = project_timeline(Project.objects.get(pk=project_a.pk))
+    entry = next(e for e in entries if e.reason == "修改项目编码：A-001 → A-002")
+    assert ("项目编码", "A-001", "A-002") in entry.changes
+    page = client.get(reverse("projects:history", args=[project_a.pk])).content.decode()
+    assert "修改项目编码：A-001 → A-002" in page
+
+
 def test_an_unchanged_code_writes_no_code_history(client, officer, project_a) -> None:
     client.force_login(officer)
     assert client.post(edit_url(project_a), edit_data(project_a, code="a-001", name="新名称")).status_code == 302
