@@ -368,6 +368,16 @@ class Todo:
     def review_year(self) -> int | None:
         return self.year("to_review")
 
+    @property
+    def officer_year_count(self) -> int:
+        """What waits in the year the navigation's 项目 link opens (the badge matches the list)."""
+        return next((n for _, n in self.years(*self.OFFICER_KEYS)), 0)
+
+    @property
+    def review_year_count(self) -> int:
+        """What waits in the year the navigation's 审核 link opens (the badge matches the queue)."""
+        return next((n for _, n in self.years("to_review")), 0)
+
 
 def overdue_filter(today: datetime.date, default: str) -> Q:
     """Drafts and returned projects whose year's deadline (SubmissionDeadline, else `default` "MM-DD"

@@ -4,6 +4,7 @@ one aggregate query; overdue where the year's deadline (set by an admin, else th
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -94,6 +95,17 @@ def test_home_page_starts_with_the_to_do(client, world, officer) -> None:
     blank = Project.objects.get(code="T-1")  # its id: PostgreSQL does not restart sequences between tests
     assert "空草稿" in page and reverse("indicators:editor", args=[blank.pk]) in page
     assert 'class="badge rounded-pill text-bg-light nav-todo"' in page  # the navigation's count
+
+
+def test_the_navigation_counts_what_its_link_opens(client, world, officer) -> None:
+    """From the newcomer's walk: 项目 4 opened a year that listed 1 project. The badge counts the
+    year the link opens; the other years are in its title (and in the to-do panel)."""
+    client.force_login(officer)
+    page = client.get(HOME).content.decode()
+    link = re.search(r'<a class="nav-link" href="/\?year=(\d+)">项目 <span[^>]*title="([^"]*)">(\d+)</span>', page)
+    assert link is not None
+    assert (link.group(1), link.group(3)) == ("2023", "1")
+    assert link.group(2) == "2023年度待填报、待提交和被退回的项目（全部年度共 4 个）"
 
 
 def test_evaluator_sees_the_review_count_in_the_navigation(client, world, evaluator) -> None:
