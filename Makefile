@@ -39,14 +39,16 @@ system:
 # DEBUG is off unless set: the demo server turns it on (development key, demo data, no HTTPS);
 # the benchmarks too, which turn it off themselves before measuring. The tests use tests/settings.py.
 run bench: export DEBUG = 1
+# the demo server's port: `make run PORT=8011` when 8000 is taken
+PORT ?= 8000
 
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@echo "Serving http://127.0.0.1:8000/ (background worker for batch exports: manage.py db_worker)"
+	@echo "Serving http://127.0.0.1:$(PORT)/ (background worker for batch exports and large imports: manage.py db_worker)"
 	$(PY) manage.py db_worker --no-startup-delay & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: setup
 	@$(MAKE) --no-print-directory system PACKAGES="$(TEST_PACKAGES)"
