@@ -29,6 +29,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from bench.throwaway import on_test_database  # noqa: E402
+from evalsys.lib.xlsx import read_sheets  # noqa: E402
 from indicators.services import workbook_import  # noqa: E402
 from projects.models import Project  # noqa: E402
 from projects.selectors import projects_with_scoring_data  # noqa: E402
@@ -62,6 +63,11 @@ def make_workbook(path: Path, projects: int) -> Path:
             ])  # fmt: skip
     wb.save(path)
     return path
+
+
+def our_read(path: Path) -> int:
+    """What the import reads with: evalsys.lib.xlsx.read_sheets, every value of the same file."""
+    return sum(len(values) for _, rows in read_sheets(path) for _, values in rows)
 
 
 def openpyxl_floor(path: Path) -> int:
@@ -137,18 +143,24 @@ def run(projects: int, runs: int) -> None:
                     start = time.perf_counter()
                     step()
                     times.setdefault(name, []).append(time.perf_counter() - start)
-        floors = []
+        floors, reads = [], []
         for _ in range(runs):
             start = time.perf_counter()
             openpyxl_floor(path)
             floors.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            our_read(path)
+            reads.append(time.perf_counter() - start)
         processes = [whole_process(path, 2090 + r) for r in range(max(1, runs // 2))] if connection.vendor else []
-    floor = statistics.median(floors)
+    floor, read = statistics.median(floors), statistics.median(reads)
     for name, values in times.items():
         median = statistics.median(values)
         print(f"{name:<28} median {median:7.3f} s  ({median / rows * 1e6:6.1f} µs/row)  queries {queries[name]:4d}"
               f"  {median / floor:4.2f}× openpyxl")  # fmt: skip
     print(f"{'openpyxl read_only read':<28} median {floor:7.3f} s  (the floor, same file, same run)")
+    print(f"{'our reader (read_sheets)':<28} median {read:7.3f} s  (the fastest safe read, same file, same run)")
+    for name in ("import (create)", "dry-run (read + validate)"):  # issue 15 A2's goal: at most 3× our read
+        print(f"{name:<28} {statistics.median(times[name]) / read:4.2f}× our reader")
     ours = statistics.median(p[0] for p in processes)
     bare = statistics.median(p[1] for p in processes)
     ratio = ours / bare

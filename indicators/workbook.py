@@ -54,6 +54,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 FIELD_BY_HEADER = {syn: f for f, syns in HEADER_SYNONYMS.items() for syn in syns}
 REQUIRED_HEADERS = ("level1", "level2", "level3", "target")
+_REQUIRED = frozenset(REQUIRED_HEADERS)
 PROJECT_FIELDS = ("project", "project_code", "unit", "unit_code", "department")
 
 # Labels of the national 自评表's key-value block above the indicator block.
@@ -113,10 +114,11 @@ class SheetRow:
 
 def _header_map(cells: list[Any]) -> dict[int, tuple[str, str]]:
     """Column index -> (field, header text) when `cells` is an indicator header row, else {}."""
+    names = [FIELD_BY_HEADER.get(header_key(cell)) for cell in cells]
+    if not _REQUIRED.issubset(names):  # a data row (most rows): nothing more to look at
+        return {}
     found: dict[int, tuple[str, str]] = {}
-    for idx, cell in enumerate(cells):
-        key = header_key(cell)
-        name = FIELD_BY_HEADER.get(key)
+    for idx, (cell, name) in enumerate(zip(cells, names, strict=True)):
         if name and name not in {f for f, _ in found.values()}:
             found[idx] = (name, normalize(cell))
     fields = {f for f, _ in found.values()}
@@ -229,7 +231,7 @@ def _is_total(cells: list[Any], columns: dict[int, tuple[str, str]]) -> bool:
     tree = [i for i, (name, _) in columns.items() if name in ("level1", "level2", "level3")]
     keys = [header_key(cells[i]) for i in tree if i < len(cells)]
     keys.append(next((header_key(c) for c in cells if normalize(c)), ""))
-    return any(k.startswith(word) for k in keys for word in TOTAL_ROW)
+    return any(k.startswith(TOTAL_ROW) for k in keys)
 
 
 def _is_footer(cells: list[Any]) -> bool:
@@ -276,8 +278,8 @@ def _with_heading(values: dict[str, Any], heading: dict[str, Any]) -> dict[str, 
 
 def _restarts_form(cells: list[Any]) -> bool:
     """A 项目名称 label after an indicator block starts the next form on the same sheet."""
-    keys = [header_key(c) for c in cells]
-    return bool(keys) and any(k == "项目名称" for k in keys[:2]) and len([c for c in cells if normalize(c)]) >= 2
+    keys = [header_key(c) for c in cells[:2]]
+    return "项目名称" in keys and len([c for c in cells if normalize(c)]) >= 2
 
 
 def read_workbook(path: str | Path, *, max_rows: int | None = None, totals: bool = False) -> Iterator[SheetRow]:

@@ -13,7 +13,10 @@ import datetime
 import io
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
+from itertools import repeat
+from operator import attrgetter
 from typing import Any
 
 from django.db import connection, models
@@ -80,13 +83,15 @@ def bulk_create_logged(objs: Sequence[models.Model], model: type[models.Model], 
     fields = [f for f in model._meta.concrete_fields]
     _prepare(objs, fields)
     _assign_keys(model, objs)
-    _copy(model._meta.db_table, fields, ([getattr(o, f.attname) for f in fields] for o in objs))
+    values = {f.attname: _column(objs, f) for f in fields}
+    _copy(model._meta.db_table, fields, [values[f.attname] for f in fields])
     history = model.history.model  # type: ignore[attr-defined]
     now, user_id = timezone.now(), getattr(user, "pk", None)
     extra = {"history_date": now, "history_change_reason": reason, "history_type": "+", "history_user_id": user_id}
     columns = [f for f in history._meta.concrete_fields if f.attname != "history_id"]
-    _copy(history._meta.db_table, columns, ([extra[f.attname] if f.attname in extra else getattr(o, f.attname)
-                                             for f in columns] for o in objs))  # fmt: skip
+    same = {name: _Same(value, len(objs)) for name, value in extra.items()}
+    _copy(history._meta.db_table, columns, [same.get(f.attname) or values.get(f.attname) or _column(objs, f)
+                                            for f in columns])  # fmt: skip
 
 
 COPY_FROM = 50  # rows from which bulk_update_columns copies instead of bulk_update (PostgreSQL)
@@ -113,7 +118,7 @@ def bulk_update_columns(objs: Sequence[models.Model], model: type[models.Model],
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {scratch}")
         cursor.execute(f"CREATE TEMPORARY TABLE {scratch} AS SELECT {names} FROM {table} WITH NO DATA")
-    _copy(f"evalsys_update_{meta.db_table}", columns, ([getattr(o, c.attname) for c in columns] for o in objs))
+    _copy(f"evalsys_update_{meta.db_table}", columns, [_column(objs, c) for c in columns])
     sets = ", ".join(f"{quote(c.column)} = v.{quote(c.column)}" for c in columns[1:])
     pk = quote(meta.pk.column)
     with connection.cursor() as cursor:
@@ -147,16 +152,30 @@ def _assign_keys(model: type[models.Model], objs: Sequence[models.Model]) -> Non
             setattr(obj, pk.attname, key)
 
 
-def _copy(table: str, fields: list[models.Field], rows: Any) -> None:
-    convert = [_converter(f) for f in fields]
-    buffer = io.StringIO()
-    for values in rows:
-        buffer.write("\t".join(c(v) for c, v in zip(convert, values, strict=True)))
-        buffer.write("\n")
-    buffer.seek(0)
+def _copy(table: str, fields: list[models.Field], columns: list[Any]) -> None:
+    """COPY the rows given column by column: each a list of values, or _Same (one value for all)."""
+    texts: list[Any] = []
+    for field, values in zip(fields, columns, strict=True):
+        convert = _converter(field)
+        texts.append(repeat(convert(values.value), values.count) if isinstance(values, _Same)
+                     else list(map(convert, values)))  # fmt: skip
+    lines = list(map("\t".join, zip(*texts, strict=True)))
+    buffer = io.StringIO("\n".join(lines) + "\n" if lines else "")
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
+    names = ", ".join(quote(f.column) for f in fields)
     # The raw driver cursor bypasses Django's error translation: a unique violation (two imports
     # creating the same project at once) must reach callers as django.db.IntegrityError.
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.cursor.copy_expert(f"COPY {quote(table)} ({columns}) FROM STDIN", buffer)
+        cursor.cursor.copy_expert(f"COPY {quote(table)} ({names}) FROM STDIN", buffer)
+
+
+@dataclass(frozen=True)
+class _Same:
+    """One value for every row of a column (the history rows' who, when and why): converted once."""
+
+    value: Any
+    count: int
+
+
+def _column(objs: Sequence[models.Model], field: models.Field) -> list[Any]:
+    return list(map(attrgetter(field.attname), objs))
