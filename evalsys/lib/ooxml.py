@@ -21,7 +21,12 @@ from pathlib import Path
 from typing import IO, Any
 from xml.etree.ElementTree import Element, ParseError, XMLPullParser
 
-CHUNK = 1 << 16
+CHUNK = 1 << 16  # bytes scanned at a time (merged ranges, row tags)
+# Bytes parsed at a time: a batch's elements live until the caller has read them, and those alive at
+# a garbage collection are moved to an older generation. 64 KB (some 1,300 cells) kept about as many
+# alive through every young collection and the full collections they bring cost half of a 10,000-row
+# sheet's read (0.78 s against 0.39 s with the collector off); 8 KB reads it in 0.36 s.
+FEED = 1 << 13
 MAX_DEPTH = 64  # a worksheet nests about 8 deep; extension lists a few more
 MAX_PARTS = 2_000  # members of one package (a workbook of 500 sheets has about 1,100)
 MAX_DIRECTORY_BYTES = 1 << 20  # the zip's central directory, read before anything else
@@ -137,7 +142,8 @@ def batches(
     stack: list[Element] = []
     kept = inside = 0  # elements in the kept subtree; depth of its root (0: none open)
     tail = b""
-    for chunk in _chunks(archive, name, max_bytes, PART_TOO_LARGE.format(what=what, mb=max(1, max_bytes >> 20))):
+    too_large = PART_TOO_LARGE.format(what=what, mb=max(1, max_bytes >> 20))
+    for chunk in _chunks(archive, name, max_bytes, too_large, size=FEED):
         if not stack and b"<!DOCTYPE" in tail + chunk:  # a DTD stands before the root element
             raise PackageRefused(HAS_DTD.format(what=what))
         tail = chunk[-9:]
@@ -196,12 +202,14 @@ def _events(parser: XMLPullParser) -> Any:
     return events
 
 
-def _chunks(archive: zipfile.ZipFile, name: str, max_bytes: int, too_large: str) -> Iterator[bytes]:
-    """The part's unpacked bytes in chunks, then b"" (the end); PackageRefused past `max_bytes`."""
+def _chunks(
+    archive: zipfile.ZipFile, name: str, max_bytes: int, too_large: str, *, size: int = CHUNK
+) -> Iterator[bytes]:
+    """The part's unpacked bytes in chunks of `size`, then b"" (the end); PackageRefused past `max_bytes`."""
     read = 0
     try:
         with archive.open(name) as raw:
-            while chunk := raw.read(CHUNK):
+            while chunk := raw.read(size):
                 read += len(chunk)
                 if read > max_bytes:
                     raise PackageRefused(too_large)
