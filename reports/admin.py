@@ -18,8 +18,14 @@ from projects.admin import PER_PAGE, FollowsTheWorkflow, GrowingTable, ProjectYe
 from projects.models import Project, Status
 from projects.services import EDITABLE, LOCKED, STALE
 from reports.models import ExportJob, Narrative, Outline, ReportTemplate
-from reports.sample import sample_report
-from reports.services import CONTENT_TYPES, narrative_delete, narrative_save
+from reports.sample import sample_report, sample_template
+from reports.services import (
+    CONTENT_TYPES,
+    narrative_delete,
+    narrative_save,
+    report_template_activate,
+    report_template_deactivate,
+)
 
 NOT_DOCX = "请上传 .docx 格式的 Word 模板"
 TEMPLATE_CHANGED_OFF = "模板文件或适用报告已更改，模板已停用；请预览后在列表中重新启用。"
@@ -211,7 +217,6 @@ class ReportTemplateAdmin(admin.ModelAdmin):
 
     def switch(self, request: HttpRequest, pk: int, on: bool) -> HttpResponse:
         """启用/停用: a page naming what changes (GET), then the change (POST)."""
-        from reports.services import report_template_activate, report_template_deactivate
 
         template = get_object_or_404(ReportTemplate, pk=pk)
         if not self.has_change_permission(request, template):
@@ -238,7 +243,6 @@ class ReportTemplateAdmin(admin.ModelAdmin):
 
     def sample(self, request: HttpRequest) -> HttpResponse:
         """示例模板: a .docx that uses every placeholder, to download, edit and upload."""
-        from reports.sample import sample_template
 
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])

@@ -20,7 +20,7 @@ from projects.listing import (
     warning_choices,
 )
 from projects.models import Project, Role, Status
-from reports.models import ReportTemplate
+from reports.models import ReportTemplate, UnitReportText
 from reports.summary import Summary, summary_for
 from review.access import reviewable_projects
 
@@ -123,16 +123,12 @@ UNIT_TEXT_HISTORY = 10  # the text page lists the newest saves
 
 def unit_report_texts(unit: Any, year: int | None) -> dict[str, str]:
     """The unit's own sections of its `year` 评价报告 (UnitReportText), by field name ({} when none)."""
-    from reports.models import UnitReportText
-
     row = UnitReportText.objects.filter(unit=unit, year=year).values(*UnitReportText.TEXTS).first()
     return row or {}
 
 
 def unit_report_text_history(text: Any, limit: int = UNIT_TEXT_HISTORY) -> list[tuple[Any, str, list[str]]]:
     """(when, who, the sections changed) of the newest `limit` saves of a UnitReportText, newest first."""
-    from reports.models import UnitReportText
-
     if text is None:
         return []
     records = list(text.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import logging
-from collections.abc import Iterator
-
 import pytest
 from django.http import Http404
 from django.template import Context, Template
@@ -14,7 +10,6 @@ from django.urls import path, reverse
 
 from evalsys import urls as site_urls
 from evalsys.lib.errors import CSRF_REASON, reason_of
-from evalsys.lib.requestid import RequestIdFilter
 from projects.access import READ_ONLY
 from review.access import REVIEWERS_ONLY
 from tests import factories
@@ -121,16 +116,6 @@ def test_500_falls_back_to_plain_chinese_when_its_template_fails(crashing_client
     response = crashing_client.get("/test-crash/")
     assert response.status_code == 500
     assert "服务器出错" in response.content.decode() and response["X-Request-ID"] in response.content.decode()
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """What the configured stderr handler writes (settings.LOGGING), into a buffer."""
-    handler = next(h for h in logging.getLogger().handlers if any(isinstance(f, RequestIdFilter) for f in h.filters))
-    buffer = io.StringIO()
-    previous = handler.setStream(buffer)
-    yield buffer
-    handler.setStream(previous)
 
 
 def test_crash_is_logged_with_traceback_and_request_id(crashing_client, log_lines) -> None:

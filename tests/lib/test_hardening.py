@@ -4,11 +4,9 @@ and live on while used, and a weak SECRET_KEY refuses to start in production set
 from __future__ import annotations
 
 import datetime
-import io
 import logging
 import time
 import types
-from collections.abc import Iterator
 
 import pytest
 from django.db import connection
@@ -16,23 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from evalsys.lib.requestid import RequestIdFilter
 from projects.access import READ_ONLY
 from review.access import REVIEWERS_ONLY
 from tests import factories
 from tests.test_settings import KEY, manage, run, setting
 
 # --- a refusal is one line in the log -------------------------------------------------------------
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    """What the configured stderr handler writes (settings.LOGGING, its filters included)."""
-    handler = next(h for h in logging.getLogger().handlers if any(isinstance(f, RequestIdFilter) for f in h.filters))
-    buffer = io.StringIO()
-    previous = handler.setStream(buffer)
-    yield buffer
-    handler.setStream(previous)
 
 
 @pytest.mark.django_db
