@@ -6,6 +6,7 @@ Screenshots go to build/screenshots/<test name>/.
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from library.services import load_seed
 from projects.demo import load_demo
@@ -35,9 +36,9 @@ def test_an_officer_fills_a_row_from_the_library(page, shots) -> None:
     page.screenshot(path=str(shots / "library-suggestions.png"), full_page=True)
     with page.expect_response(lambda r: "/level2/" in r.url):  # 满意度指标 brings its own 二级 options
         pick.click()
-    page.wait_for_function(
-        "document.querySelector('#new-indicator select[name$=level2]').value === '服务对象满意度指标'"
-    )
+    # a locator assertion, not wait_for_function's expression string: polling that string is an eval,
+    # which the page's Content-Security-Policy refuses (the test failed on a slow run)
+    expect(form.locator("select[name$=level2]")).to_have_value("服务对象满意度指标")
     filled = {name: form.locator(f"[name$={name}]").input_value()
               for name in ("level1", "level2", "level3", "comparator", "target", "unit")}  # fmt: skip
     assert filled == {"level1": "满意度指标", "level2": "服务对象满意度指标", "level3": PICKED,
