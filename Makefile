@@ -62,9 +62,11 @@ $(AXE_STAMP):
 	npm install --prefix .cache/axe --no-save --no-audit --no-fund axe-core@$(AXE_VERSION)
 	touch $@
 
+# lint-imports checks the layers of .importlinter (README "Layers"): no app imports one above it
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 check: lint test
 	$(PY) manage.py makemigrations --check --dry-run
