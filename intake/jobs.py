@@ -94,10 +94,17 @@ def _follow(job: ImportJob, user: Any, kind: str) -> ImportJob:
     return follow
 
 
-def _enqueue(job: ImportJob) -> None:
-    from intake.tasks import import_run
+# The worker's task (intake.tasks: an entry point that calls import_job_run) handed over at start by
+# IntakeConfig.ready, so that queueing a job needs no import of its caller.
+TASKS: dict[str, Any] = {}
 
-    transaction.on_commit(lambda: import_run.enqueue(job.pk))
+
+def tasks_register(*, import_run: Any) -> None:
+    TASKS["import_run"] = import_run
+
+
+def _enqueue(job: ImportJob) -> None:
+    transaction.on_commit(lambda: TASKS["import_run"].enqueue(job.pk))
 
 
 # --- in the worker ------------------------------------------------------------------------------
@@ -161,12 +168,10 @@ def _render(job: ImportJob, outcome: Outcome) -> str:
 # --- lost workers --------------------------------------------------------------------------------
 
 
-def import_jobs_recover() -> int:
-    """Fail the jobs whose worker died (running, no progress for the stale minutes) or whose task
-    was lost (queued that long with no waiting or running task). The worker runs it; returns how many."""
-    from reports.batch import stale_minutes
-
-    minutes = stale_minutes()
+def import_jobs_recover(*, minutes: int) -> int:
+    """Fail the jobs whose worker died (running, no progress for `minutes`: the batch exports'
+    stale minutes, passed by the worker) or whose task was lost (queued that long with no waiting
+    or running task). The worker runs it; returns how many."""
     cutoff = timezone.now() - datetime.timedelta(minutes=minutes)
     stale = ImportJob.objects.filter(updated_at__lt=cutoff)
     failed = stale.filter(state=State.RUNNING).update(state=State.FAILED,

@@ -60,6 +60,15 @@ NOTHING_LEFT = "原导出范围内的项目都已不存在，无法重试"
 State = ExportJob.State
 
 
+# The worker's tasks (reports.tasks: an entry point that calls this module) handed over at start by
+# ReportsConfig.ready, so that queueing a chunk or an assembly needs no import of its caller.
+TASKS: dict[str, Any] = {}
+
+
+def tasks_register(*, export_chunk: Any, export_assemble: Any) -> None:
+    TASKS.update(export_chunk=export_chunk, export_assemble=export_assemble)
+
+
 class ExportFailed(Exception):
     """`export_to_file` wrote nothing: its message is the Chinese reason (the command prints it)."""
 
@@ -264,10 +273,8 @@ def render_unit_report_file(project_ids: list[int], fmt: str, progress: Callable
 
 
 def _enqueue(chunk_id: int, index: int) -> None:
-    from reports.tasks import export_chunk
-
     queues = export_queues()
-    export_chunk.using(queue_name=queues[index % len(queues)]).enqueue(chunk_id)
+    TASKS["export_chunk"].using(queue_name=queues[index % len(queues)]).enqueue(chunk_id)
 
 
 @transaction.atomic
@@ -346,9 +353,7 @@ def _assemble_orphans(cutoff: datetime.datetime) -> None:
     orphans = ExportJob.objects.filter(state=State.RUNNING, heartbeat_at__lt=cutoff, chunks__isnull=False)
     for job_id in orphans.exclude(pending).values_list("pk", flat=True).distinct():
         if ExportJob.objects.filter(pk=job_id, heartbeat_at__lt=cutoff).update(heartbeat_at=timezone.now()):
-            from reports.tasks import export_assemble
-
-            transaction.on_commit(lambda pk=job_id: export_assemble.enqueue(pk))
+            transaction.on_commit(lambda pk=job_id: TASKS["export_assemble"].enqueue(pk))
 
 
 def _fail_legacy(cutoff: datetime.datetime, minutes: int, now: datetime.datetime) -> int:

@@ -16,6 +16,7 @@ from reports.batch import (
     export_job_run,
     export_jobs_recover,
     recover_minutes,
+    stale_minutes,
 )
 
 KEEP_RECOVER_ROWS = datetime.timedelta(days=1)  # finished rows of export_recover kept (the status reads the last)
@@ -44,7 +45,7 @@ def export_recover(context: TaskContext) -> int:
     """Recover stale chunks and jobs (and large uploads' import jobs, intake.jobs), then come back
     in recover_minutes() on the same queue (unless another recovery is already waiting: two
     workers starting together leave one chain)."""
-    failed = export_jobs_recover() + import_jobs_recover()
+    failed = export_jobs_recover() + import_jobs_recover(minutes=stale_minutes())
     queue = context.task_result.task.queue_name
     recover_schedule(queue, exclude=context.task_result.id)
     return failed

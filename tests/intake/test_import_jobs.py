@@ -226,7 +226,7 @@ def test_the_worker_fails_lost_jobs_and_pages_never_write(client, officer) -> No
     client.force_login(officer)
     page(client, running)
     assert ImportJob.objects.get(pk=running.pk).state == "running"  # a GET does not recover
-    assert jobs.import_jobs_recover() == 2
+    assert jobs.import_jobs_recover(minutes=15) == 2
     running.refresh_from_db()
     queued.refresh_from_db()
     assert running.state == queued.state == "failed" and ImportJob.objects.get(pk=fresh.pk).state == "running"
