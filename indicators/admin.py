@@ -3,7 +3,14 @@
 from django.contrib import admin
 
 from indicators.models import Indicator
-from projects.admin import PLAIN_DECIMALS, GrowingTable, ProjectYearFilter, RescoreAfterSave, ShowsIndicatorValues
+from projects.admin import (
+    PLAIN_DECIMALS,
+    GrowingTable,
+    ProjectYearFilter,
+    RescoreAfterSave,
+    ShowsIndicatorValues,
+    ThroughTheServices,
+)
 from scoring.schemes import SCHEMES
 
 
@@ -42,3 +49,9 @@ class IndicatorAdmin(GrowingTable, ShowsIndicatorValues, RescoreAfterSave, admin
     # a project's rows together, newest projects first: the project_id index, no join to sort
     ordering = ["-project_id", "position", "id"]
     formfield_overrides = PLAIN_DECIMALS
+    form = ThroughTheServices  # the admin's model form of every field, with the version and 修改理由
+
+    def get_readonly_fields(self, request, obj=None):
+        """A row stays with its project (moving it would touch two projects' versions)."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "project"] if obj is not None else readonly

@@ -4,15 +4,17 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
+from django.http import HttpResponseRedirect
 
 from accounts.forms import MembershipForm
 from indicators.models import Indicator
 from projects.forms import ProjectAdminForm
 from projects.listing import apply_filters, grade_choices
 from projects.models import Department, Fund, Membership, Project, SubmissionDeadline, Unit
-from projects.services import EDITABLE
+from projects.services import EDITABLE, STALE, project_touch
 from scoring.display import UNSCORED, actual_text, target_text
 from scoring.rules import fmt
 from scoring.services import indicator_input, projects_rescore
@@ -152,13 +154,19 @@ def _project_of(obj: object) -> Project | None:
     return obj if isinstance(obj, Project) else getattr(obj, "project", None)
 
 
+def locked(project: Project) -> bool:
+    """Whether the admin may not change `project` and its rows: the one question it asks of the
+    workflow (every check here goes through this line)."""
+    return project.status not in EDITABLE
+
+
 class FollowsTheWorkflow:
     """The admin keeps the workflow's lock: a submitted or approved project, its funds and its
     indicators are read-only here (an admin reopens it on the project page first)."""
 
     def _locked(self, obj: object) -> bool:
         project = _project_of(obj) if obj is not None else None
-        return project is not None and project.pk is not None and project.status not in EDITABLE
+        return project is not None and project.pk is not None and locked(project)
 
     def has_change_permission(self, request, obj=None) -> bool:
         return not self._locked(obj) and super().has_change_permission(request, obj)
@@ -177,32 +185,86 @@ class FollowsTheWorkflow:
     def get_form(self, request, obj=None, change=False, **kwargs):
         """A fund or indicator added here may not join a locked project either."""
         form = super().get_form(request, obj, change, **kwargs)
-        return type(form.__name__, (NotIntoALockedProject, form), {})
+        return (
+            form if issubclass(form, NotIntoALockedProject) else type(form.__name__, (NotIntoALockedProject, form), {})
+        )
 
 
 LOCKED_ROWS = "所选记录中有已提交或已审核项目的内容（{names}），不能删除；已审核的项目须先由管理员在项目页重新打开。"
 LOCKED_PROJECT = "项目“{project}”当前状态为“{status}”，不能在此添加或修改其内容。"
+EDIT_REASON_NEEDED = "请填写修改理由"
+ADMIN_EDIT = "管理员在后台修改：{reason}"
+ADMIN_EDITED = "管理员在后台修改"
+ADMIN_ADD = "管理员在后台新建"
+ADMIN_DELETE = "管理员在后台删除"
 
 
 def delete_unlocked(modeladmin, request, queryset):
     """Django's 删除所选, unless a selected row is (of) a submitted or approved project."""
     from django.contrib.admin.actions import delete_selected
 
-    locked = [obj for obj in queryset if modeladmin._locked(obj)]
-    if locked:
-        names = "、".join(str(obj) for obj in locked[:3]) + ("等" if len(locked) > 3 else "")
+    locked_rows = [obj for obj in queryset if modeladmin._locked(obj)]
+    if locked_rows:
+        names = "、".join(str(obj) for obj in locked_rows[:3]) + ("等" if len(locked_rows) > 3 else "")
         modeladmin.message_user(request, LOCKED_ROWS.format(names=names), level=messages.ERROR)
         return None
     return delete_selected(modeladmin, request, queryset)
 
 
 class NotIntoALockedProject(forms.ModelForm):
+    def edited_project(self, data: dict) -> Project | None:
+        """The stored project this form writes (its own row or its rows'), None for a new project."""
+        if isinstance(self.instance, Project):
+            return self.instance if self.instance.pk else None
+        chosen = data.get("project")
+        return chosen if isinstance(chosen, Project) else getattr(self.instance, "project", None)
+
     def clean(self):
         data = super().clean()
-        project = data.get("project") if isinstance(data.get("project"), Project) else None
-        if project is not None and project.status not in EDITABLE:
-            raise forms.ValidationError(LOCKED_PROJECT.format(project=project, status=project.get_status_display()))
+        project = self.edited_project(data)
+        current = Project.objects.filter(pk=project.pk).first() if project is not None else None
+        if current is not None and locked(current):
+            raise forms.ValidationError(LOCKED_PROJECT.format(project=current, status=current.get_status_display()),
+                                        code="locked")  # fmt: skip
+        self.current = current
         return data
+
+
+class ThroughTheServices(NotIntoALockedProject):
+    """An admin edit of a project or its rows as the project pages make it: the project version the
+    form was rendered with (a save after someone else's is refused with the pages' STALE message and
+    the input kept; projects.services.project_touch claims the next version as the admin saves, in
+    the same transaction) and a 修改理由 the history keeps with the admin's name."""
+
+    form_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    edit_reason = forms.CharField(label="修改理由", max_length=500, required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+                                  help_text="记入修改记录（修改人、时间、理由）。",
+                                  error_messages={"required": EDIT_REASON_NEEDED})  # fmt: skip
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        project = self.edited_project({})
+        if project is not None and "edit_reason" in self.fields:  # an existing project's change says why
+            self.fields["edit_reason"].required = True
+        if project is not None and not self.is_bound:
+            self.initial["form_version"] = project.version
+
+    def clean(self):
+        data = super().clean()
+        if self.current is None:  # a new project: nothing to be stale against
+            return data
+        if self.instance.pk is None:  # a fund or indicator added: to the project as it is now
+            data["form_version"] = self.current.version
+        elif data.get("form_version") != self.current.version:
+            raise forms.ValidationError(STALE, code="stale")
+        return data
+
+    def history_reason(self, change: bool) -> str:
+        reason = (self.cleaned_data.get("edit_reason") or "").strip()
+        if reason:
+            return ADMIN_EDIT.format(reason=reason)
+        return ADMIN_EDITED if change else ADMIN_ADD
 
 
 class FollowsTheWorkflowInline(FollowsTheWorkflow):
@@ -211,15 +273,72 @@ class FollowsTheWorkflowInline(FollowsTheWorkflow):
 
 
 class RescoreAfterSave(FollowsTheWorkflow):
-    """Admin edits change scores too: store the new totals (see Project.score_total), and claim
-    a new version so that a form opened before the edit is refused on save."""
+    """Admin edits go through the services like the pages': the project's version is compared and
+    claimed (project_touch, also the lock), the history says who and why, and the stored totals are
+    rescored (see Project.score_total)."""
+
+    EDIT_FIELDS = ("form_version", "edit_reason")
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [f for f in fields if f not in self.EDIT_FIELDS] if self._locked(obj) else fields
+
+    def history_reason(self, form, change: bool) -> str:
+        return form.history_reason(change)
+
+    def save_model(self, request, obj, form, change) -> None:
+        project = _project_of(obj)
+        if project is not None and project.pk is not None:  # an existing project's: claim its next version
+            project_touch(project=project, version=form.cleaned_data["form_version"])
+        obj._change_reason = self.history_reason(form, change)
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        """Inline rows (added, changed, deleted) carry the project's reason and the admin into the history."""
+        for row in formset.forms:
+            row.instance._change_reason = self.history_reason(form, change)
+            row.instance._history_user = request.user
+        super().save_formset(request, form, formset, change)
 
     def save_related(self, request, form, formsets, change) -> None:
         """After the object and its inlines: the admin calls this once per save."""
         super().save_related(request, form, formsets, change)
         project_id = getattr(form.instance, "project_id", None) or form.instance.pk
-        Project.objects.filter(pk=project_id).update(version=F("version") + 1)
         projects_rescore(project_ids=[project_id])
+
+    def delete_model(self, request, obj) -> None:
+        """A row of a project claims the project's next version (an open form of it is then stale)."""
+        if not isinstance(obj, Project):
+            current = Project.objects.get(pk=obj.project_id)
+            project_touch(project=current, version=current.version)
+        obj._change_reason = ADMIN_DELETE
+        obj._history_user = request.user
+        super().delete_model(request, obj)
+        if not isinstance(obj, Project):
+            projects_rescore(project_ids=[obj.project_id])
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """A save that lost the race between the form's check and the claim was rolled back; the
+        page again, whose check now sees the other save (the input kept)."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            if request.method != "POST":
+                raise
+            try:
+                return super().changeform_view(request, object_id, form_url, extra_context)
+            except ValidationError:
+                messages.error(request, error.messages[0])
+                return HttpResponseRedirect(request.get_full_path())
+
+
+class ProjectAdminEditForm(ThroughTheServices, ProjectAdminForm):
+    pass
 
 
 @admin.register(Department)
@@ -261,6 +380,12 @@ class FundAdmin(GrowingTable, RescoreAfterSave, admin.ModelAdmin):
     list_select_related = ["project"]
     raw_id_fields = ["project"]
     ordering = ["-project_id", "source"]  # a project's funds together, newest projects first
+    form = ThroughTheServices  # the admin's model form of every field, with the version and 修改理由
+
+    def get_readonly_fields(self, request, obj=None):
+        """A row stays with its project (moving it would touch two projects' versions)."""
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, "project"] if obj is not None else readonly
 
 
 COMPACT = {  # inline rows fit the page: short inputs, two-line text boxes, decimals as people write them
@@ -301,7 +426,7 @@ class ProjectAdmin(GrowingTable, RescoreAfterSave, admin.ModelAdmin):
     ordering = ["-year", "code", "name"]
     inlines = [FundInline, IndicatorInline]
     readonly_fields = ["status", "version"]  # the status moves only through the workflow
-    form = ProjectAdminForm  # another unit's 项目编码 only when confirmed, with a reason kept in the history
+    form = ProjectAdminEditForm  # another unit's 项目编码 only when confirmed, with a reason kept in the history
     fieldsets = [
         (None, {"fields": [("year", "code"), "name", "unit", ("attribute", "scheme"), ("status", "version")]}),
         ("另一单位已有的编码", {"classes": ["collapse"], "fields": [("code_confirm", "code_reason")]}),
@@ -310,9 +435,9 @@ class ProjectAdmin(GrowingTable, RescoreAfterSave, admin.ModelAdmin):
     ]
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3, "cols": 80})}}
 
-    def save_model(self, request, obj, form, change) -> None:
-        obj._change_reason = form.change_reason()
-        super().save_model(request, obj, form, change)
+    def history_reason(self, form, change: bool) -> str:
+        """The admin's 修改理由, after the confirmed cross-unit code's reason when there is one."""
+        return "；".join(filter(None, [form.change_reason(), form.history_reason(change)]))
 
     @admin.display(description="实施单位", ordering="unit__name")
     def unit_name(self, obj: Project) -> str:
@@ -333,7 +458,8 @@ class ProjectAdmin(GrowingTable, RescoreAfterSave, admin.ModelAdmin):
         listed = {name for _, options in fieldsets for row in options["fields"]
                   for name in (row if isinstance(row, tuple) else (row,))}  # fmt: skip
         rest = [f.name for f in Project._meta.fields if f.editable and f.name not in listed and not f.primary_key]
-        return [*fieldsets, ("其他", {"fields": rest})] if rest else fieldsets
+        fieldsets = [*fieldsets, ("其他", {"fields": rest})] if rest else fieldsets
+        return fieldsets if self._locked(obj) else [*fieldsets, ("修改理由", {"fields": list(self.EDIT_FIELDS)})]
 
     class Media:
         css = {"all": ["css/admin.css"]}

@@ -14,9 +14,9 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
-from projects.admin import PER_PAGE, FollowsTheWorkflow, GrowingTable, ProjectYearFilter
-from projects.models import Project, Status
-from projects.services import EDITABLE, LOCKED, STALE
+from projects.admin import PER_PAGE, FollowsTheWorkflow, GrowingTable, ProjectYearFilter, locked
+from projects.models import Project
+from projects.services import LOCKED, STALE
 from reports.models import ExportJob, Narrative, Outline, ReportTemplate
 from reports.sample import sample_report, sample_template
 from reports.services import (
@@ -64,14 +64,14 @@ class NarrativeAdminForm(forms.ModelForm):
         project = data.get("project") or (self.instance.project if self.instance.pk else None)
         if project is None:
             return data
-        current = Project.objects.filter(pk=project.pk).values_list("version", "status").first()
+        current = Project.objects.filter(pk=project.pk).first()
         if current is None:
             return data
         if self.instance.pk is None:  # a new text: the project as it is now
-            data["version"] = current[0]
-        if current[1] not in EDITABLE:
-            raise forms.ValidationError(LOCKED.format(status=Status(current[1]).label))
-        if data.get("version") != current[0]:
+            data["version"] = current.version
+        if locked(current):  # the admin's one lock question (projects.admin.locked)
+            raise forms.ValidationError(LOCKED.format(status=current.get_status_display()))
+        if data.get("version") != current.version:
             raise forms.ValidationError(STALE)
         return data
 

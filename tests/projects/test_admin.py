@@ -76,7 +76,8 @@ def test_an_admin_edit_claims_a_new_version(client, admin_user, unit_a) -> None:
     client.force_login(admin_user)
     change = reverse("admin:indicators_indicator_change", args=[row.pk])
     form = {"project": project.pk, "position": 1, "level1": "产出指标", "level2": "数量指标", "level3": "培训人次2",
-            "comparator": "≥", "target": "10", "unit": "个", "weight": "10"}  # fmt: skip
+            "comparator": "≥", "target": "10", "unit": "个", "weight": "10", "form_version": project.version,
+            "edit_reason": "单位来函更正"}  # fmt: skip
     response = client.post(change, form)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Project.objects.get().version == project.version + 1

@@ -47,7 +47,8 @@ def test_change_form_post_cannot_set_the_status(client, admin_user, unit_a) -> N
     project = factories.project(unit=unit_a)
     client.force_login(admin_user)
     data = {"year": 2022, "code": project.code, "name": "改名", "unit": unit_a.pk, "scheme": "national",
-            "status": "approved", "version": 99, "funds-TOTAL_FORMS": "0", "funds-INITIAL_FORMS": "0",
+            "status": "approved", "version": 99, "form_version": project.version, "edit_reason": "更名",
+            "funds-TOTAL_FORMS": "0", "funds-INITIAL_FORMS": "0",
             "indicators-TOTAL_FORMS": "0", "indicators-INITIAL_FORMS": "0"}  # fmt: skip
     response = client.post(reverse("admin:projects_project_change", args=[project.pk]), data)
     assert response.status_code == 302

@@ -321,7 +321,7 @@ def admin_data(project: Project, **changes: str) -> dict[str, str]:
     data = {
         "year": str(project.year), "code": project.code, "name": project.name, "unit": str(project.unit_id),
         "attribute": "", "scheme": project.scheme, "overall_goal": "", "annual_goal": "", "actual_summary": "",
-        "name_variants": "[]", "code_reason": "",
+        "name_variants": "[]", "code_reason": "", "form_version": str(project.version), "edit_reason": "核对编码",
     }  # fmt: skip
     for prefix in ("funds", "indicators"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0", f"{prefix}-MIN_NUM_FORMS": "0",
@@ -351,7 +351,7 @@ def test_admin_gives_another_units_code_with_the_reason_in_the_history(client, a
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Project.objects.get(pk=project_a.pk).code == "AB1"
     record = Project.history.filter(id=project_a.pk).latest("history_id")
-    assert record.history_change_reason == "管理员确认跨单位使用编码 AB1：编码已由财政调整到本单位"
+    assert record.history_change_reason.startswith("管理员确认跨单位使用编码 AB1：编码已由财政调整到本单位；")
     assert record.history_user == admin_user
 
 
