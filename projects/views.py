@@ -54,6 +54,7 @@ from projects.services import (
     project_delete_draft,
     review_started,
 )
+from projects.templatetags.labels import gap_url
 from reports.forms import NarrativeForm
 from review.selectors import officer_feedback
 from scoring.services import project_evaluate
@@ -155,7 +156,7 @@ def _refusal(error: ValidationError) -> str:
     """The refusal with each gap as a link to where it is fixed."""
     if isinstance(error, SubmissionBlocked):
         gaps = [g for found in error.gaps.values() for g in found]
-        items = format_html_join("", '<li><a href="{}">{}</a></li>', ((g.url, g.message) for g in gaps))
+        items = format_html_join("", '<li><a href="{}">{}</a></li>', ((gap_url(g), g.message) for g in gaps))
         return format_html('{}<ul class="mb-0 submit-gaps">{}</ul>', error.messages[0], items)
     head, *reasons = error.messages
     return format_html('{}<ul class="mb-0">{}</ul>', head, format_html_join("", "<li>{}</li>", ((r,) for r in reasons)))

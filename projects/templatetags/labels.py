@@ -2,20 +2,39 @@
 
 `{{ w.code|warning_label }}`, `{{ d.cause|cause_label }}`, `{{ fund.annual|amount }}` (1,230.50),
 `{{ s.indicator|target }}` (≤1230.5万元, 2022年12月31日前), `{{ s.indicator|actual }}`,
-`{{ day|cn_date }}` (2025年12月20日).
+`{{ day|cn_date }}` (2025年12月20日), `{{ gap|gap_url }}` (where a readiness gap is fixed).
 """
 
 from __future__ import annotations
 
 import datetime
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import template
+from django.urls import reverse
 
 from scoring import display
 from scoring.labels import CAUSE_LABELS, WARNING_LABELS
 
 register = template.Library()
+
+# where each kind of readiness gap (projects.readiness.Gap.code) is fixed: page and anchor;
+# the other codes (no_indicators, weights_sum, ...) are fixed in the indicator editor
+GAP_PLACES = {
+    "low_execution": ("projects:edit", "#id_low_execution_reason"),
+    "no_budget": ("projects:edit", "#funds"),
+    "narrative": ("projects:detail", "#narrative"),
+}
+
+
+@register.filter
+def gap_url(gap: Any) -> str:
+    """The link of a projects.readiness.Gap: its page, at the field or indicator row to fill."""
+    page, anchor = GAP_PLACES.get(gap.code, ("indicators:editor", ""))
+    if gap.row_id is not None:
+        anchor = f"#actual-row-{gap.row_id}"
+    return reverse(page, args=[gap.project_id]) + anchor
 
 
 @register.filter
