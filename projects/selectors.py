@@ -8,13 +8,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 
-from projects.models import Project
+from indicators.models import Indicator
+from projects.models import Fund, Project, ReviewAction, ReviewRound, Status, SubmissionDeadline
+from scoring.display import chinese_date
+from scoring.rules import fmt
 
 NOT_FOUND = "未找到 {year} 年度的项目“{key}”"
 AMBIGUOUS = "{year} 年度有多个名为“{key}”的项目（{units}），请改用项目编码"
+DEFAULT_DEADLINE = "03-31"  # of settings.EVALSYS_SUBMISSION_DEADLINE: 自评 due by 31 March of the next year
+BAD_DEADLINE = "EVALSYS_SUBMISSION_DEADLINE 须为“MM-DD”格式（如 03-31），当前为：{value!r}"
 
 
 class ProjectLookupError(LookupError):
@@ -23,8 +30,6 @@ class ProjectLookupError(LookupError):
 
 def projects_with_scoring_data(queryset: QuerySet[Project] | None = None) -> QuerySet[Project]:
     """Projects with unit, funds and indicators loaded in a fixed number of queries."""
-    from indicators.models import Indicator  # indicators builds on projects, not the other way
-
     queryset = Project.objects.all() if queryset is None else queryset
     return queryset.select_related("unit", "unit__department").prefetch_related(
         "funds", Prefetch("indicators", queryset=Indicator.objects.order_by("position", "id"))
@@ -72,8 +77,6 @@ def fund_rows(funds: list[Any]) -> list[FundRow]:
 def scheme_for_unit(unit: Any) -> str:
     """The scheme a new project of `unit` is scored by: its 主管部门's (set by an admin), else
     EVALSYS_DEFAULT_SCHEME. Every path that creates a project asks here."""
-    from django.conf import settings
-
     department = unit.department if unit is not None else None
     return (department.scheme if department is not None else "") or settings.EVALSYS_DEFAULT_SCHEME
 
@@ -156,8 +159,7 @@ def _step_states(step: Any, before: Any) -> tuple[str, str]:
     """The 状态 a review step moved the project from and to (the workflow's table): from the one
     state it leaves (退回, 审核通过, 撤回: 已提交), else (提交: 草稿 or 已退回) from where the step
     before it left the project (草稿 when it is the first); to its own target."""
-    from projects.models import Status
-    from projects.services import WORKFLOW
+    from projects.services import WORKFLOW  # lead: workflow rewrite (projects.services imports this module)
 
     move = WORKFLOW.get(step.action)
     if move is None:
@@ -172,12 +174,6 @@ def _step_states(step: Any, before: Any) -> tuple[str, str]:
 def _text(value: Any, model: Any = None, field: str = "") -> str:
     """A recorded value as people read it: a choice's Chinese label (状态：已提交, not submitted),
     numbers without trailing zeros, dates as 2025年12月20日."""
-    import datetime
-    from decimal import Decimal
-
-    from scoring.display import chinese_date
-    from scoring.rules import fmt
-
     if value in (None, ""):
         return "—"
     if model is not None and field:
@@ -225,9 +221,6 @@ def _changes_sql(model: Any, kind: str, owner: str) -> str:
 def _timeline_sql() -> str:
     """Every entry of a project's timeline, newest first: the three history tables' shown records
     and the review steps, in one statement (the project's id is its four parameters)."""
-    from indicators.models import Indicator  # indicators builds on projects
-    from projects.models import Fund, ReviewRound
-
     meta, quote = ReviewRound._meta, connection.ops.quote_name
     at, pk = quote(meta.get_field("created_at").column), quote(meta.pk.column)
     rounds = (  # each step's predecessor (the step before it) says the state it moved from
@@ -275,9 +268,6 @@ def project_history_rows(project: Project) -> TimelineRows:
 def timeline_entries(rows: Any) -> list[TimelineEntry]:
     """The entries of a slice of project_history_rows, loaded with their predecessors in one query
     per kind of record (at most four, whatever the slice's length or the history's)."""
-    from indicators.models import Indicator
-    from projects.models import Fund, ReviewRound
-
     rows = list(rows)
     wanted: dict[str, set[int]] = {}
     for _, key, previous, kind in rows:
@@ -304,8 +294,6 @@ def project_timeline(project: Project, *, limit: int = TIMELINE_SHOWN) -> Timeli
 
 def last_return(project: Project) -> Any:
     """The round that sent a returned project back to its officer (退回 or 重新打开), if any."""
-    from projects.models import ReviewAction, ReviewRound, Status
-
     if project.status != Status.RETURNED:
         return None
     rounds = ReviewRound.objects.filter(project=project, action__in=[ReviewAction.RETURN, ReviewAction.REOPEN])
@@ -379,12 +367,26 @@ class Todo:
         return next((n for _, n in self.years("to_review")), 0)
 
 
+def submission_deadline(year: int, text: str = DEFAULT_DEADLINE) -> datetime.date:
+    """The day by which the self-evaluation of fiscal `year` is due: "MM-DD" of the next year."""
+    try:
+        month, day = (int(part) for part in text.split("-"))
+        if (month, day) == (2, 29):
+            return datetime.date(year + 1, 3, 1) - datetime.timedelta(days=1)
+        return datetime.date(year + 1, month, day)
+    except (TypeError, ValueError, AttributeError):
+        raise ImproperlyConfigured(BAD_DEADLINE.format(value=text)) from None
+
+
+def year_deadline(year: int, default: str = DEFAULT_DEADLINE) -> datetime.date:
+    """The deadline an admin set for `year` (SubmissionDeadline), else `default` "MM-DD" of year + 1."""
+    row = SubmissionDeadline.objects.filter(year=year).only("due").first()
+    return row.due if row else submission_deadline(year, default)
+
+
 def overdue_filter(today: datetime.date, default: str) -> Q:
     """Drafts and returned projects whose year's deadline (SubmissionDeadline, else `default` "MM-DD"
     of the next year) is before `today`."""
-    from projects.models import Status, SubmissionDeadline
-    from review.selectors import submission_deadline  # the "MM-DD" reading, shared with the overview
-
     last_year_due = today.year - 1 if submission_deadline(today.year - 1, default) < today else today.year - 2
     # uncorrelated subqueries over the few set deadlines: read once per query, not once per project
     set_years = SubmissionDeadline.objects.values("year")
@@ -397,8 +399,6 @@ def todo_counts(scope: QuerySet[Project], *, role: str, today: datetime.date, de
     """One aggregate query over the projects `scope` (what the user may see), on stored columns only
     (Project.answered is kept by every write path with the totals): no indicator is read. Counted
     per year (a few rows), so each to-do link can carry the year where it waits."""
-    from projects.models import Status
-
     draft = Q(status=Status.DRAFT)
     waiting = scope.filter(status__in=[Status.DRAFT, Status.RETURNED, Status.SUBMITTED])  # 已审核 waits for nobody
     rows = (
@@ -429,10 +429,6 @@ def todo_projects(
     """The first TODO_SHOWN projects under each heading an officer is shown: one query, whatever
     the number of projects. Evaluators and admins, whose scope is a province, get none: their
     panel's counts link to the list filtered by state, which pages on the server."""
-    from django.db.models import BooleanField, ExpressionWrapper
-
-    from projects.models import Status
-
     keys = {key for key, _, n in todo.shown if n}
     if not keys or todo.role not in TODO_LISTED_ROLES:
         return {}

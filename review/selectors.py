@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, QuerySet, Subquery
 from django.db.models.functions import Round
 
 from indicators.models import Indicator
 from projects.models import Department, Project, ReviewAction, ReviewRound, Status
-from projects.selectors import projects_with_scoring_data, years_of
+from projects.readiness import project_gaps
+from projects.selectors import projects_with_scoring_data, year_deadline, years_of
 from review.models import ReviewNote
-from scoring.services import project_evaluate
+from scoring import display
+from scoring.rules import score_indicator
+from scoring.schemes import get_scheme
+from scoring.services import indicator_input, project_evaluate
 from scoring.types import Evaluation, IndicatorScore
 
 GRADES = ("优", "良", "中", "差")
 LATE_STATUSES = (Status.DRAFT, Status.RETURNED)
-DEFAULT_DEADLINE = "03-31"
-BAD_DEADLINE = "EVALSYS_SUBMISSION_DEADLINE 须为“MM-DD”格式（如 03-31），当前为：{value!r}"
 
 
 def review_years(scope: QuerySet[Project]) -> list[int]:
@@ -35,25 +38,6 @@ def review_departments(scope: QuerySet[Project]) -> QuerySet[Department]:
     """主管部门 of the units of the projects in `scope`."""
     units = scope.values("unit__department")
     return Department.objects.filter(pk__in=units).order_by("code", "name")
-
-
-def submission_deadline(year: int, text: str = DEFAULT_DEADLINE) -> datetime.date:
-    """The day by which the self-evaluation of fiscal `year` is due: "MM-DD" of the next year."""
-    try:
-        month, day = (int(part) for part in text.split("-"))
-        if (month, day) == (2, 29):
-            return datetime.date(year + 1, 3, 1) - datetime.timedelta(days=1)
-        return datetime.date(year + 1, month, day)
-    except (TypeError, ValueError, AttributeError):
-        raise ImproperlyConfigured(BAD_DEADLINE.format(value=text)) from None
-
-
-def year_deadline(year: int, default: str = DEFAULT_DEADLINE) -> datetime.date:
-    """The deadline an admin set for `year` (SubmissionDeadline), else `default` "MM-DD" of year + 1."""
-    from projects.models import SubmissionDeadline
-
-    row = SubmissionDeadline.objects.filter(year=year).only("due").first()
-    return row.due if row else submission_deadline(year, default)
 
 
 @dataclass(frozen=True)
@@ -234,11 +218,6 @@ def last_year_of(row: Indicator | None) -> LastYear | None:
     """Target, actual and score of last year's row (scored by its own project's scheme; no query)."""
     if row is None:
         return None
-    from scoring import display
-    from scoring.rules import score_indicator
-    from scoring.schemes import get_scheme
-    from scoring.services import indicator_input
-
     ind = indicator_input(row)
     score = score_indicator(ind, get_scheme(row.project.scheme)).score
     actual = "不适用" if row.not_applicable else display.actual_text(ind) or "—"
@@ -259,18 +238,12 @@ class ApprovalSummary:
     @property
     def fingerprint(self) -> str:
         """Names the set of projects to approve, so a confirmation applies to what was shown."""
-        import hashlib
-
         ids = ",".join(str(p.pk) for p in sorted(self.ready, key=lambda p: p.pk))
         return hashlib.sha256(ids.encode()).hexdigest()[:32]
 
 
 def approval_summary(projects: list[Project]) -> ApprovalSummary:
     """Evaluates every chosen project in a fixed number of queries, whatever their number."""
-    from collections import Counter
-
-    from projects.readiness import project_gaps
-
     loaded = projects_with_scoring_data(Project.objects.filter(pk__in=[p.pk for p in projects]))
     ready, blocked, counts = [], [], Counter()
     for project in loaded.select_related("narrative").order_by("unit__code", "code", "pk"):

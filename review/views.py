@@ -32,14 +32,13 @@ from projects.listing import (
 )
 from projects.models import Project, Role, Status
 from projects.readiness import project_gaps
-from projects.selectors import fund_rows, project_timeline
+from projects.selectors import DEFAULT_DEADLINE, fund_rows, project_timeline
 from projects.services import evaluation_reopen, evaluation_return
 from review.access import project_for_reviewer, projects_for_reviewer, reviewable_projects
 from review.charts import overview_charts
 from review.forms import AdjustForm, ApproveForm, NoteForm, OverviewForm, ReopenForm, ReturnForm
 from review.models import ReviewNote
 from review.selectors import (
-    DEFAULT_DEADLINE,
     WITHDRAWN_DAYS,
     LastYear,
     approval_summary,

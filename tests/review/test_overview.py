@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Department, Status
-from review.selectors import submission_deadline
+from projects.selectors import submission_deadline
 from tests import factories
 from tests.review.conftest import make_project
 
