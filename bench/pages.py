@@ -35,6 +35,7 @@ from django.urls import reverse  # noqa: E402
 from bench.throwaway import on_test_database  # noqa: E402
 from indicators.models import Indicator  # noqa: E402
 from projects.models import Department, Fund, FundSource, Membership, Project, Role, Status, Unit  # noqa: E402
+from projects.workflow import stages_start  # noqa: E402
 
 YEAR = 2025
 TREE = [("产出指标", "数量指标", "≥", 10, "个", 8), ("产出指标", "数量指标", "≥", 120, "人次", 8),
@@ -59,6 +60,7 @@ def seed(units: int, per_unit: int) -> tuple[object, object, int]:
             for p in range(per_unit)
         ]
     )
+    stages_start(projects)
     Fund.objects.bulk_create(
         [
             Fund(project=p, source=FundSource.FISCAL, annual=Decimal(100), executed=Decimal(90 + i % 10))

@@ -47,6 +47,7 @@ from bench.throwaway import on_test_database  # noqa: E402
 from indicators.models import Indicator  # noqa: E402
 from projects.demo import load_demo  # noqa: E402
 from projects.models import Fund, Project  # noqa: E402
+from projects.workflow import stages_start  # noqa: E402
 from reports import pdf  # noqa: E402
 from reports.batch import export_to_file  # noqa: E402
 from reports.data import ReportData, report_for  # noqa: E402
@@ -118,6 +119,7 @@ def clone_projects(count: int) -> list[int]:
     funds, indicators = list(seed.funds.all()), list(seed.indicators.all())
     copies = [Project(unit=seed.unit, year=2099, code=f"BENCH{i:05d}", name=f"{seed.name}{i}") for i in range(count)]
     Project.objects.bulk_create(copies)
+    stages_start(copies)
     for model, rows in ((Fund, funds), (Indicator, indicators)):
         new = []
         for project in copies:

@@ -24,6 +24,7 @@ from projects.models import Department, Fund, FundSource, Project, Status, Unit
 from projects.services import CODE_TAKEN, code_lock
 from scoring.rules import evaluate
 from scoring.schemes import get_scheme
+from projects.workflow import stages_start
 from scoring.services import evaluation_input_of, projects_rescore, projects_store_scores
 from scoring.types import QUALITATIVE, ZERO, BudgetInput, EvaluationInput, IndicatorInput, Scheme, Warning
 
@@ -367,6 +368,7 @@ class _Writer:
         for fund in new:
             self._funds_of.setdefault(fund.project_id, []).append(fund)
         return set(replace)
+        stages_start(new)  # bulk_create sends no post_save: the new projects' stage rows
 
     @staticmethod
     def _wanted_funds(p: ParsedProject, current: list[Fund]) -> dict[str, dict[str, Decimal]] | None:

@@ -13,9 +13,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from projects.models import Membership, Project, Role, Status, Unit
+from projects.locks import is_locked
+from projects.models import Membership, Project, Role, Unit
 
-EDITABLE = (Status.DRAFT, Status.RETURNED)
 NO_ROLE = "您的账号尚未分配角色，请联系管理员"
 READ_ONLY = "您没有修改此项目的权限"
 LOCKED = "项目已提交或已审核，不能修改"
@@ -77,7 +77,7 @@ def project_for_user(user: Any, pk: int, *, write: bool = False) -> Project:
     if write:
         if role == Role.EVALUATOR:
             raise PermissionDenied(READ_ONLY)
-        if project.status not in EDITABLE:  # admins too: an approved evaluation is reopened first
+        if is_locked(project):  # every part locked (admins too: an approved evaluation is reopened first)
             raise PermissionDenied(LOCKED)
     return project
 

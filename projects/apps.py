@@ -7,6 +7,11 @@ class ProjectsConfig(AppConfig):
     verbose_name = "项目"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
         from evalsys.lib.sqlite import use_real_variable_limit
+        from projects.models import Project
+        from projects.signals import project_saved
 
         connection_created.connect(use_real_variable_limit, dispatch_uid="evalsys-sqlite-limit")
+        post_save.connect(project_saved, sender=Project, dispatch_uid="evalsys-project-stages")

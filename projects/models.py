@@ -11,6 +11,7 @@ from django.db.models.functions import Upper
 from simple_history.models import HistoricalRecords
 
 from evalsys.lib.codes import normalize_code
+from projects.stages import STAGES, StageKey, StageStatus
 from scoring.schemes import DEFAULT_KEY, scheme_choices
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
@@ -84,6 +85,10 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+def stage_choices() -> list[tuple[str, str]]:  # callable choices: a stage added needs no migration
+    return [(spec.key, spec.label) for spec in sorted(STAGES.values(), key=lambda s: s.order)]
 
 
 class Status(models.TextChoices):
@@ -206,6 +211,13 @@ class Project(models.Model):
     def __str__(self) -> str:
         return f"{self.year} {self.code}-{self.name}" if self.code else f"{self.year} {self.name}"
 
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Project:
+        instance = super().from_db(db, field_names, values)
+        # where the project was when read: a save that moves it moves its stage rows (projects.signals)
+        instance._loaded_place = (instance.__dict__.get("year"), instance.__dict__.get("unit_id"))
+        return instance
+
 
 class FundSource(models.TextChoices):
     FISCAL = "fiscal", "当年财政拨款"
@@ -247,12 +259,14 @@ class ReviewAction(models.TextChoices):
     RETURN = "return", "退回"
     APPROVE = "approve", "审核通过"
     REOPEN = "reopen", "重新打开"
+    REJECT = "reject", "不予通过"
 
 
 class ReviewRound(models.Model):
     """One step of the workflow; every round is kept (issue: 草稿 → 已提交 → 已审核 / 退回)."""
 
     project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="rounds")
+    stage = models.CharField("阶段", max_length=24, choices=stage_choices, default=StageKey.SELF_EVALUATION)
     number = models.PositiveIntegerField("轮次")
     action = models.CharField("操作", max_length=16, choices=ReviewAction.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", on_delete=models.PROTECT)
@@ -287,3 +301,70 @@ class SubmissionDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年度：{self.due:%Y-%m-%d}"
+
+
+class StageState(models.Model):
+    """One stage of one project's year (projects.stages): its state, round and version.
+
+    The self-evaluation's row is mirrored into Project.status by the one transition function
+    (projects.workflow.transition), the only writer of either.
+    """
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="stages")
+    stage = models.CharField("阶段", max_length=24, choices=stage_choices)
+    status = models.CharField("状态", max_length=16, choices=StageStatus.CHOICES, default=StageStatus.DRAFT)
+    round = models.PositiveIntegerField("轮次", default=0)
+    version = models.PositiveIntegerField("版本", default=0)
+    # the project's year and unit, kept here so counts per stage and status read this table's index alone
+    year = models.PositiveSmallIntegerField("年度")
+    unit = models.ForeignKey(Unit, verbose_name="实施单位", on_delete=models.PROTECT, related_name="+")
+    opened_at = models.DateTimeField("开始时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "阶段状态"
+        ordering = ["project", "stage"]
+        constraints = [models.UniqueConstraint(fields=["project", "stage"], name="stage_state_unique")]
+        indexes = [models.Index(fields=["stage", "year", "status", "unit"], name="stage_year_status_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.get_stage_display()} · {self.get_status_display()}"
+
+
+PLAN_STAGES_HELP = "本年度使用的阶段（targets、monitoring、self_evaluation）；留空为只做自评"
+
+
+class YearPlan(models.Model):
+    """A fiscal year's calendar, set by an admin: the stages it uses and their dates.
+
+    A year without a row uses every stage but targets (the years before the targets stage) with
+    the deadline EVALSYS_SUBMISSION_DEADLINE ("MM-DD" of the following year).
+    """
+
+    year = models.PositiveSmallIntegerField("年度", unique=True)
+    stages = models.JSONField(
+        "启用的阶段",
+        default=list,
+        blank=True,
+        help_text="本年度使用的阶段（targets、monitoring、self_evaluation）；留空为只做自评",
+    )
+    targets_due = models.DateField("绩效目标申报截止日期", null=True, blank=True)
+    monitoring_month = models.PositiveSmallIntegerField("监控截至月份", default=7,
+                                                        help_text="运行监控填报截至几月的执行情况（1–12）")  # fmt: skip
+    monitoring_due = models.DateField("运行监控截止日期", null=True, blank=True)
+    self_evaluation_due = models.DateField("自评提交截止日期", null=True, blank=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = audit_history(verbose_name="年度安排修改记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "年度安排"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="year_plan_year_range"),
+            models.CheckConstraint(
+                condition=Q(monitoring_month__gte=1, monitoring_month__lte=12), name="year_plan_monitoring_month"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度安排"

@@ -1,213 +1,74 @@
-"""Writes for projects: the review workflow and the check against lost updates.
+"""Writes for projects: the self-evaluation's steps, the check against lost updates, codes, copies.
 
-The workflow is one state machine, its stages data (WORKFLOW): 草稿/已退回 → 已提交 (officer,
-when nothing is missing: projects.readiness) → 已审核 (evaluator; locked, and again only when
-nothing is missing) or 已退回 (with a reason); the officer may 撤回 a submission back to 草稿, with
-a reason, while its review has not started; only an admin reopens an approved evaluation, with a
-reason. Every step is a ReviewRound, and the project's history records who, when and why.
+The steps of every stage are data (projects.stages) taken by one function (projects.workflow.transition);
+the self-evaluation's are: 草稿/已退回 → 已提交 (officer, when nothing is missing: projects.readiness) →
+已审核 (evaluator; locked, and again only when nothing is missing) or 已退回 (with a reason); the
+officer may 撤回 a submission back to 草稿, with a reason, while its review has not started; only an
+admin reopens an approved evaluation, with a reason. Every step is a ReviewRound, and the project's
+history records who, when and why.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import F
 
 from evalsys.lib.codes import normalize_code
-from projects.access import role_of, visible_projects
-from projects.models import Project, ReviewAction, ReviewRound, Role, Status, Unit
+from projects import workflow
+from projects.access import IMPORTERS_ONLY, OFFICERS_ONLY
+from projects.guards import project_guard, unit_guard
+from projects.models import Project, ReviewAction, Status, Unit
+from projects.stages import STAGES, StageKey, Transition
+from projects.workflow import (  # noqa: F401 - re-exported: the names callers and tests use
+    APPROVE_BLOCKED,
+    LOCKED,
+    REASON_REQUIRED,
+    REVIEW_STARTED,
+    SUBMIT_BLOCKED,
+    WRONG_ROLE,
+    WRONG_STATE,
+    SubmissionBlocked,
+    review_started,
+)
 
-SUBMIT_BLOCKED = "存在须先处理的问题，暂不能提交："
-APPROVE_BLOCKED = "以下项目尚有未填写完整的内容，不能审核通过（均未审核）："
-WRONG_STATE = "项目当前状态为“{status}”，不能{action}"
-WRONG_ROLE = "您的角色不能{action}"
-REASON_REQUIRED = "请填写{what}"
-REVIEW_STARTED = "审核人已开始审核（已调整得分或填写审核意见），不能撤回；如需修改请联系审核人退回"
 STALE = "该项目已被他人修改，您的输入已保留在表单中；请先查看最新内容（刷新页面）再保存"
 EDITABLE = (Status.DRAFT, Status.RETURNED)
-LOCKED = "项目当前状态为“{status}”，不能修改（已提交的项目须先退回，已审核的须由管理员重新打开）"
+# the self-evaluation's steps by action (the timeline reads where each step moved the project)
+WORKFLOW: dict[str, Transition] = {t.action: t for t in STAGES[StageKey.SELF_EVALUATION].transitions}
 
 
-def project_touch(*, project: Project, version: int) -> Project:
+def project_touch(*, project: Project, version: int, parts: Sequence[str] = workflow.EDIT_PARTS) -> Project:
     """Claim the next version of `project`; refuses when someone saved since `version` was read.
 
     Every edit form carries the version it was rendered with, so the second of two people
     editing the same project is told instead of silently overwriting the first.
-    It is also where every edit meets the workflow's lock: a project that is no longer 草稿 or
-    已退回 is refused, whatever page or path the edit came from.
+    It is also where every edit meets the one lock rule (projects.workflow.is_locked): an edit of
+    `parts` that a stage's state locks is refused, whatever page or path it came from.
     """
-    claimed = Project.objects.filter(pk=project.pk, version=version, status__in=EDITABLE)
+    claimed = Project.objects.filter(workflow.unlocked(parts), pk=project.pk, version=version)
     if not claimed.update(version=F("version") + 1):
-        status = Project.objects.filter(pk=project.pk).values_list("status", flat=True).first()
-        if status not in EDITABLE:
-            raise ValidationError(LOCKED.format(status=Status(status).label if status else "已删除"), code="locked")
+        current = Project.objects.filter(pk=project.pk).first()
+        if current is None:
+            raise ValidationError(LOCKED.format(status="已删除"), code="locked")
+        if workflow.is_locked(current, parts):
+            raise ValidationError(workflow.lock_message(current, parts), code="locked")
         raise ValidationError(STALE, code="stale")
     project.version = version + 1
     return project
 
 
-@dataclass(frozen=True)
-class Transition:
-    """One step of the workflow: from which states, to which, who may take it, what it asks for."""
-
-    action: str
-    sources: tuple[str, ...]
-    target: str
-    roles: tuple[str, ...]
-    reason: str = ""  # what the required reason is called; "" when the step takes none
-    ready: bool = False  # the project must have nothing missing (projects.readiness)
-    unreviewed: bool = False  # only while no evaluator has acted on the round (review_started)
-
-
-WORKFLOW: dict[str, Transition] = {
-    t.action: t
-    for t in (
-        Transition(ReviewAction.SUBMIT, EDITABLE, Status.SUBMITTED, (Role.OFFICER, Role.ADMIN), ready=True),
-        Transition(
-            ReviewAction.WITHDRAW, (Status.SUBMITTED,), Status.DRAFT, (Role.OFFICER,), "撤回理由", unreviewed=True
-        ),
-        Transition(ReviewAction.RETURN, (Status.SUBMITTED,), Status.RETURNED, (Role.EVALUATOR, Role.ADMIN), "退回理由"),
-        Transition(
-            ReviewAction.APPROVE, (Status.SUBMITTED,), Status.APPROVED, (Role.EVALUATOR, Role.ADMIN), ready=True
-        ),
-        Transition(ReviewAction.REOPEN, (Status.APPROVED,), Status.RETURNED, (Role.ADMIN,), "重新打开的理由"),
-    )
-}
-
-
-class SubmissionBlocked(ValidationError):
-    """A refused 提交 or 审核通过; `gaps` maps each refused project's pk to its projects.readiness.Gap list."""
-
-    def __init__(self, head: str, gaps: dict[int, list[Any]], lines: list[str]) -> None:
-        super().__init__([head, *lines], code="blocked")
-        self.gaps = gaps
-
-
-def review_started(project: Project) -> bool:
-    """Review has started once an evaluator adjusted a score or wrote a note since the last 提交."""
-    from indicators.models import Indicator  # indicators and review build on projects
-    from review.models import ReviewNote
-
-    submitted = project.rounds.filter(action=ReviewAction.SUBMIT).order_by("-created_at", "-pk").first()
-    if submitted is None:
-        return False
-    adjusted = Indicator.objects.filter(project=project, adjusted_at__gte=submitted.created_at).exists()
-    return adjusted or ReviewNote.objects.filter(round=submitted).exists()
-
-
-def _check_role(step: Transition, user: Any) -> None:
-    from projects.access import role_of
-
-    if role_of(user) not in step.roles:
-        raise PermissionDenied(WRONG_ROLE.format(action=ReviewAction(step.action).label))
-
-
-def _check_state(step: Transition, projects: list[Project]) -> None:
-    """A first look, so a wrong state is told before anything else; _move checks again under lock."""
-    states = dict(Project.objects.filter(pk__in=[p.pk for p in projects]).values_list("pk", "status"))
-    for project in projects:
-        if states.get(project.pk) not in step.sources:
-            status = Status(states[project.pk]).label if project.pk in states else "已删除"
-            label = ReviewAction(step.action).label
-            raise ValidationError(WRONG_STATE.format(status=status, action=label), code="state")
-
-
-def _check_ready(step: Transition, projects: list[Project]) -> None:
-    from projects.readiness import projects_gaps
-
-    gaps = {pk: found for pk, found in projects_gaps(projects).items() if found}
-    if not gaps:
-        return
-    if step.action == ReviewAction.SUBMIT:
-        raise SubmissionBlocked(SUBMIT_BLOCKED, gaps, [g.message for found in gaps.values() for g in found])
-    names = [f"{p.code or p.name}（{'；'.join(g.message for g in gaps[p.pk])}）" for p in projects if p.pk in gaps]
-    raise SubmissionBlocked(APPROVE_BLOCKED, gaps, names)
-
-
 def evaluation_transition(*, projects: Iterable[Project], action: str, user: Any, reason: str = "") -> list[Project]:
-    """Take step `action` of WORKFLOW for every project, or for none (call inside a transaction)."""
-    step, items, reason = WORKFLOW[action], list(projects), reason.strip()
-    _check_role(step, user)
-    if step.reason and not reason:
-        raise ValidationError(REASON_REQUIRED.format(what=step.reason), code="reason")
-    _check_state(step, items)
-    if step.ready:
-        _check_ready(step, items)
-    if len(items) > 1 and not step.unreviewed:
-        return _move_many(items, step, user, reason)
-    return [_move(p, step.sources, step.target, action, user, reason, unreviewed=step.unreviewed) for p in items]
-
-
-def _move_many(projects: list[Project], step: Transition, user: Any, reason: str) -> list[Project]:
-    """_move for many projects at once (审核通过 of all that match a filter): the rows are locked and
-    checked together, then written with their history rows and rounds in a fixed number of queries."""
-    from django.utils import timezone
-    from simple_history.utils import bulk_update_with_history
-
-    ids = [p.pk for p in projects]
-    current = list(Project.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
-    label = ReviewAction(step.action).label
-    for row in current:
-        if row.status not in step.sources:
-            raise ValidationError(WRONG_STATE.format(status=row.get_status_display(), action=label), code="state")
-    if len(current) != len(set(ids)):
-        raise ValidationError(WRONG_STATE.format(status="已删除", action=label), code="state")
-    now = timezone.now()
-    for row in current:
-        row.status, row.updated_at = step.target, now
-    why = label + (f"：{reason}" if reason else "")
-    bulk_update_with_history(current, Project, ["status", "updated_at"], batch_size=500, default_user=user,
-                             default_change_reason=why, default_date=now)  # fmt: skip
-    Project.objects.filter(pk__in=ids).update(version=F("version") + 1)
-    numbers = dict(ReviewRound.objects.filter(project__in=ids).order_by().values("project")
-                   .annotate(n=Max("number")).values_list("project", "n"))  # fmt: skip
-    bump = 1 if step.action == ReviewAction.SUBMIT else 0
-    ReviewRound.objects.bulk_create(
-        [ReviewRound(project_id=pk, number=max((numbers.get(pk) or 0) + bump, 1), action=step.action, actor=user,
-                     reason=reason) for pk in ids],
-        batch_size=500,
-    )  # fmt: skip
-    versions = dict(Project.objects.filter(pk__in=ids).values_list("pk", "version"))
-    for project in projects:
-        project.status, project.version = step.target, versions[project.pk]
-    return projects
-
-
-def _round(project: Project, action: str, user: Any, reason: str = "") -> ReviewRound:
-    number = project.rounds.aggregate(n=Max("number"))["n"] or 0
-    if action == ReviewAction.SUBMIT:
-        number += 1
-    return ReviewRound.objects.create(project=project, number=max(number, 1), action=action, actor=user,
-                                      reason=reason)  # fmt: skip
-
-
-def _move(project: Project, allowed: Iterable[str], new: str, action: str, user: Any, reason: str, *,
-          unreviewed: bool = False) -> Project:  # fmt: skip
-    """Take one step of the workflow: the row is locked and its state checked inside the
-    transaction, so of two people acting at once the second sees the first one's result."""
-    current = Project.objects.select_for_update().get(pk=project.pk)
-    if current.status not in allowed:
-        label = ReviewAction(action).label
-        raise ValidationError(WRONG_STATE.format(status=current.get_status_display(), action=label), code="state")
-    if unreviewed and review_started(current):  # adjustments and notes take the same row lock
-        raise ValidationError(REVIEW_STARTED, code="started")
-    current.status = new
-    current._change_reason = f"{ReviewAction(action).label}" + (f"：{reason}" if reason else "")
-    current._history_user = user
-    current.save(update_fields=["status", "updated_at"])
-    Project.objects.filter(pk=project.pk).update(version=F("version") + 1)
-    project.status, project.version = new, current.version + 1
-    _round(project, action, user, reason)
-    return project
+    """Take step `action` of the self-evaluation for every project, or for none (inside a transaction)."""
+    return workflow.transition(projects=projects, action=action, user=user, reason=reason)
 
 
 def submission_problems(project: Project) -> list[str]:
     """Why `project` cannot be submitted yet, in Chinese (projects.readiness has the links)."""
-    from projects.readiness import submission_gaps
+    from projects.readiness import submission_gaps  # readiness reads scores and reports above projects
 
     return [g.message for g in submission_gaps(project)]
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +14,6 @@ from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.access import (
-    EDITABLE,
     can_write,
     project_for_user,
     require_role,
@@ -36,7 +33,7 @@ from projects.forms import (
     is_stale,
 )
 from projects.listing import default_year, project_list_page
-from projects.models import Project, Role, Status
+from projects.models import Role
 from projects.readiness import project_gaps
 from projects.selectors import (
     fund_rows,
@@ -52,9 +49,10 @@ from projects.services import (
     evaluation_withdraw,
     project_deletable,
     project_delete_draft,
-    review_started,
 )
+from projects.stages import Action, StageKey
 from projects.templatetags.labels import gap_url
+from projects.workflow import allowed_actions
 from reports.forms import NarrativeForm
 from review.selectors import officer_feedback
 from scoring.services import project_evaluate
@@ -85,7 +83,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_for_user(request.user, pk)
     project = projects_with_scoring_data().select_related("narrative").get(pk=project.pk)
     evaluation = project_evaluate(project)
-    can_submit = project.status in EDITABLE and can_write(request.user, project)
+    actions = {step.action for step in allowed_actions(request.user, project, stage=StageKey.SELF_EVALUATION)}
+    can_submit = Action.SUBMIT in actions
     context = {
         "project": project,
         "evaluation": evaluation,
@@ -93,7 +92,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_write": can_write(request.user, project),
         "can_submit": can_submit,
         "gaps": project_gaps(project, evaluation) if can_submit and not _refused(request) else [],
-        "can_withdraw": _can_withdraw(request.user, project),
+        "can_withdraw": Action.WITHDRAW in actions and role_of(request.user) == Role.OFFICER,
         "can_delete": can_submit and project_deletable(project),
         "withdraw_form": WithdrawForm(prefix="withdraw"),
         "feedback": officer_feedback(project, evaluation),
@@ -146,10 +145,6 @@ def project_create(request: HttpRequest) -> HttpResponse:
 def _refused(request: HttpRequest) -> bool:
     """A refusal is on the page already (it lists the same gaps): the panel would repeat it."""
     return any(m.level == messages.ERROR for m in messages.get_messages(request))
-
-
-def _can_withdraw(user: Any, project: Project) -> bool:
-    return project.status == Status.SUBMITTED and role_of(user) == Role.OFFICER and not review_started(project)
 
 
 def _refusal(error: ValidationError) -> str:

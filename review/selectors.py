@@ -258,3 +258,17 @@ def approval_summary(projects: list[Project]) -> ApprovalSummary:
         ready.append(project)
         counts.update(w.code for w in evaluation.warnings)
     return ApprovalSummary(tuple(ready), tuple(blocked), tuple(counts.most_common()))
+
+
+def review_started(project: Project) -> bool:
+    """Review has started once an evaluator adjusted a score or wrote a note since the last 提交
+    (the self-evaluation's hook, projects.workflow.REVIEW_STARTED_HOOKS: 撤回 is refused after it)."""
+    submitted = (
+        project.rounds.filter(action=ReviewAction.SUBMIT, stage="self_evaluation")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if submitted is None:
+        return False
+    adjusted = Indicator.objects.filter(project=project, adjusted_at__gte=submitted.created_at).exists()
+    return adjusted or ReviewNote.objects.filter(round=submitted).exists()

@@ -48,3 +48,13 @@ def report_text(project: Project, **texts: str):
     values = {"management": "资金按规定管理", "problems": "无重大问题", "plans": "继续实施", "measures": "加强管理",
               "experience": "按计划推进", "suggestions": "无"} | texts  # fmt: skip
     return Narrative.objects.update_or_create(project=project, defaults=values)[0]
+
+
+def set_status(projects, status: str) -> int:
+    """Put projects (a queryset, or filter keywords' result) in a self-evaluation state by hand, as a
+    database edit would: Project.status and its stage row together (projects.workflow keeps both)."""
+    from projects.models import StageState
+
+    ids = list(projects.values_list("pk", flat=True))
+    StageState.objects.filter(project__in=ids, stage="self_evaluation").update(status=status)
+    return Project.objects.filter(pk__in=ids).update(status=status)

@@ -183,7 +183,7 @@ def seeded(db: None, tmp_path: Path) -> None:
     evaluator's adjustment kept (研发新产品 6 of 8 points), and P0001 submitted for review."""
     path = seed000_workbook(tmp_path / "seed.xlsx")
     call_command("import_workbook", str(path), "--year", YEAR, stdout=StringIO(), stderr=StringIO())
-    Project.objects.filter(code=SEED000_CODE).update(status=Status.RETURNED)
+    factories.set_status(Project.objects.filter(code=SEED000_CODE), Status.RETURNED)
     Indicator.objects.filter(level3="研发新产品").update(adjusted_score=Decimal(6), adjust_reason="样品数量存疑")
     submitted = factories.project(unit=Unit.objects.get(code="140001"), code="P0001", year=int(YEAR),
                                   status=Status.SUBMITTED)  # fmt: skip

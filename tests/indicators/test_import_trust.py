@@ -146,7 +146,7 @@ def test_evaluator_cannot_import(tmp_path, evaluator) -> None:
 )  # fmt: skip
 def test_import_never_changes_a_submitted_or_approved_project(tmp_path, project_a, officer, admin_user, status,
                                                               message) -> None:  # fmt: skip
-    Project.objects.filter(pk=project_a.pk).update(status=status)
+    factories.set_status(Project.objects.filter(pk=project_a.pk), status)
     before = snapshot()
     path = workbook(tmp_path / "again.xlsx", actual="1期")
     for user in (officer, admin_user, None):
@@ -157,7 +157,7 @@ def test_import_never_changes_a_submitted_or_approved_project(tmp_path, project_
 
 
 def test_command_line_names_the_locked_project_and_writes_nothing(tmp_path, project_a) -> None:
-    Project.objects.filter(pk=project_a.pk).update(status=Status.APPROVED)
+    factories.set_status(Project.objects.filter(pk=project_a.pk), Status.APPROVED)
     err = StringIO()
     with pytest.raises(CommandError, match="导入失败：共 1 处错误"):
         call_command("import_workbook", str(workbook(tmp_path / "x.xlsx", actual="1期")), "--year", "2022",
@@ -312,7 +312,7 @@ def test_concurrent_imports_of_the_same_new_workbook_give_a_clear_message(tmp_pa
 
 
 def test_command_line_can_skip_locked_projects_and_lists_them(tmp_path, project_a, unit_a) -> None:
-    Project.objects.filter(pk=project_a.pk).update(status=Status.SUBMITTED)
+    factories.set_status(Project.objects.filter(pk=project_a.pk), Status.SUBMITTED)
     before = snapshot()
     path = workbook(tmp_path / "x.xlsx", actual="1期")
     from openpyxl import load_workbook

@@ -100,7 +100,7 @@ def test_evaluator_gets_403_everywhere(client, evaluator, project_a) -> None:
 
 
 def test_locked_project_gets_403_everywhere(client, officer, project_a) -> None:
-    Project.objects.filter(pk=project_a.pk).update(status=Status.SUBMITTED)
+    factories.set_status(Project.objects.filter(pk=project_a.pk), Status.SUBMITTED)
     client.force_login(officer)
     for method, url in urls(project_a):
         assert getattr(client, method)(url, {"version": version(project_a)}).status_code == 403, url

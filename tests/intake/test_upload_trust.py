@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from indicators.models import Indicator
 from intake.services import SESSION_KEY, UPLOAD_DIR
 from projects.models import Project, Status
+from tests import factories
 from tests.indicators.test_import_trust import UNIT_A, UNIT_B, workbook
 from tests.workbooks import SEED000_CODE
 
@@ -75,7 +76,7 @@ def test_another_units_officer_cannot_take_over_a_project_through_confirm(tmp_pa
 
 def test_officer_skips_locked_and_foreign_projects_and_imports_the_rest(tmp_path, client, project_a,
                                                                         officer) -> None:  # fmt: skip
-    Project.objects.filter(pk=project_a.pk).update(status=Status.APPROVED)
+    factories.set_status(Project.objects.filter(pk=project_a.pk), Status.APPROVED)
     approved = state()[1]
     path = with_second_project(workbook(tmp_path / "mixed.xlsx", actual="2期"), code="NEW-0001", unit=UNIT_A)
     client.force_login(officer)

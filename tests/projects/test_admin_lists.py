@@ -154,7 +154,7 @@ def test_indicator_values_are_shown_as_the_app_shows_them(client, admin_user) ->
 
 def test_a_locked_projects_indicators_show_their_texts_not_a_dash(client, admin_user) -> None:
     grow(1)
-    Project.objects.update(status=Status.SUBMITTED)
+    factories.set_status(Project.objects.all(), Status.SUBMITTED)
     client.force_login(admin_user)
     project = Project.objects.get()
     page = client.get(reverse("admin:projects_project_change", args=[project.pk])).content.decode()

@@ -194,7 +194,7 @@ def test_a_code_taken_in_the_year_is_refused_at_the_field_in_chinese(client, off
 @pytest.mark.parametrize("status", [Status.SUBMITTED, Status.APPROVED])
 def test_the_code_of_a_locked_project_cannot_be_changed(client, officer, project_a, status) -> None:
     data = edit_data(project_a, code="A-002")
-    Project.objects.filter(pk=project_a.pk).update(status=status)
+    factories.set_status(Project.objects.filter(pk=project_a.pk), status)
     client.force_login(officer)
     assert client.post(edit_url(project_a), data).status_code == 403
     assert Project.objects.get(pk=project_a.pk).code == "A-001"
@@ -278,7 +278,7 @@ def test_an_evaluator_gets_403(client, evaluator, project_a) -> None:
 
 @pytest.mark.parametrize("status", [Status.SUBMITTED, Status.APPROVED])
 def test_a_locked_project_cannot_be_deleted(client, officer, project_a, status) -> None:
-    Project.objects.filter(pk=project_a.pk).update(status=status)
+    factories.set_status(Project.objects.filter(pk=project_a.pk), status)
     client.force_login(officer)
     assert client.post(delete_url(project_a), {"reason": "x"}).status_code == 403
     assert Project.objects.filter(pk=project_a.pk).exists()
@@ -292,7 +292,7 @@ def test_a_locked_project_cannot_be_deleted(client, officer, project_a, status) 
 def test_a_once_submitted_project_cannot_be_deleted(client, officer, evaluator, project_a, status, actions) -> None:
     for number, action in enumerate(actions, 1):
         ReviewRound.objects.create(project=project_a, number=number, action=action, actor=officer, reason="理由")
-    Project.objects.filter(pk=project_a.pk).update(status=status)
+    factories.set_status(Project.objects.filter(pk=project_a.pk), status)
     client.force_login(officer)
     page = client.get(delete_url(project_a)).content.decode()
     assert "确认删除" not in page and "只能删除从未提交过的草稿" in page
@@ -310,7 +310,7 @@ def test_the_project_page_links_to_delete_only_when_deletable(client, officer, e
     ReviewRound.objects.create(project=project_a, number=1, action=ReviewAction.SUBMIT, actor=officer)
     client.force_login(officer)
     assert delete_url(project_a) not in client.get(detail).content.decode()
-    Project.objects.filter(pk=project_a.pk).update(status=Status.SUBMITTED)
+    factories.set_status(Project.objects.filter(pk=project_a.pk), Status.SUBMITTED)
     assert delete_url(project_a) not in client.get(detail).content.decode()
 
 

@@ -82,6 +82,7 @@ def test_new_draft_is_unscored_until_actuals_exist(client, officer, unit_a) -> N
 def test_history_shows_chinese_field_and_choice_labels(client, officer, evaluator, project_a) -> None:
     project_a.status = "submitted"
     project_a.save()
+    factories.set_status(Project.objects.filter(pk=project_a.pk), "submitted")  # its stage row with it
     evaluation_return(project=project_a, user=evaluator, reason="请补充佐证材料")
     page = detail(client, officer, project_a)
     assert "状态：已提交 → 已退回" in page

@@ -122,7 +122,7 @@ def test_evaluator_gets_403(client, evaluator, project_a) -> None:
 
 
 def test_locked_project_gets_403(client, officer, project_a) -> None:
-    Project.objects.filter(pk=project_a.pk).update(status=Status.SUBMITTED)
+    factories.set_status(Project.objects.filter(pk=project_a.pk), Status.SUBMITTED)
     client.force_login(officer)
     assert client.get(edit_url(project_a)).status_code == 403
     assert client.post(edit_url(project_a), form_data(project_a)).status_code == 403
@@ -231,6 +231,6 @@ def test_submit_access_and_method(client, officer, evaluator, project_a, project
     assert client.post(submit_url(project_b)).status_code == 404
     client.force_login(evaluator)
     assert client.post(submit_url(project_a)).status_code == 403
-    Project.objects.filter(pk=project_a.pk).update(status=Status.SUBMITTED)
+    factories.set_status(Project.objects.filter(pk=project_a.pk), Status.SUBMITTED)
     client.force_login(officer)
     assert client.post(submit_url(project_a)).status_code == 403

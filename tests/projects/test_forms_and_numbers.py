@@ -77,7 +77,7 @@ def test_the_edit_page_shows_amounts_with_separators_and_reads_them_back(client,
 
 
 def test_the_review_page_shows_the_budget_execution_with_separators(client, evaluator, big) -> None:
-    Project.objects.filter(pk=big.pk).update(status=Status.SUBMITTED)
+    factories.set_status(Project.objects.filter(pk=big.pk), Status.SUBMITTED)
     client.force_login(evaluator)
     page = text_of(client.get(reverse("review:project", args=[big.pk])).content.decode())
     assert "执行率 1,000,000.00/1,234,567.80 = 81.00%" in page

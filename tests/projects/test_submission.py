@@ -116,7 +116,7 @@ def test_not_applicable_with_its_reason_passes_and_scores_zero(project, officer)
 
 def test_approval_refuses_what_could_not_be_submitted(project, unit_a, evaluator) -> None:
     hollow = factories.project(unit=unit_a, code="S-004", status=Status.SUBMITTED)  # submitted by a hand edit
-    Project.objects.filter(pk=project.pk).update(status=Status.SUBMITTED)
+    factories.set_status(Project.objects.filter(pk=project.pk), Status.SUBMITTED)
     with pytest.raises(SubmissionBlocked) as info:
         evaluation_approve(projects=[project, hollow], user=evaluator)
     assert info.value.messages[0] == APPROVE_BLOCKED and "S-004（尚未设置绩效指标" in info.value.messages[1]

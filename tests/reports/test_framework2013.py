@@ -26,6 +26,7 @@ from reports.data import ReportData, report_for
 from reports.docx import render as render_docx
 from reports.models import Narrative
 from reports.sample import SEED004, sample_report
+from tests import factories
 
 D = Decimal
 NAME = "2018年武昌区工商联服务企业商会经费"
@@ -237,7 +238,7 @@ def test_editor_detail_and_review_pages_show_the_level1_grades(client, admin_use
         page = client.get(reverse(name, args=[imported.pk])).content.decode()
         assert "一级指标评价" in page and LEVEL1_LINE in page, name
         assert "投入 17.00/20.00（得分率 85.00%）良" in page and "效果 30.00/30.00（得分率 100.00%）优" in page
-    Project.objects.filter(pk=imported.pk).update(status=Status.SUBMITTED)
+    factories.set_status(Project.objects.filter(pk=imported.pk), Status.SUBMITTED)
     review = reverse("review:project", args=[imported.pk])
     assert LEVEL1_LINE in client.get(review).content.decode()
     # an adjustment at the top of the 未达成 band lifts 投入 to 优, and the total row says so at once

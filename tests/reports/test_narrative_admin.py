@@ -36,7 +36,7 @@ def form_data(narrative: Narrative, **changes: str) -> dict:
 
 @pytest.mark.parametrize("status", [Status.SUBMITTED, Status.APPROVED])
 def test_a_locked_projects_text_is_read_only_and_not_deleted(client, admin_user, narrative, status) -> None:
-    Project.objects.filter(pk=narrative.project_id).update(status=status)
+    factories.set_status(Project.objects.filter(pk=narrative.project_id), status)
     client.force_login(admin_user)
     page = client.get(change_url(narrative))
     assert page.status_code == 200 and 'name="problems"' not in page.content.decode()
@@ -98,7 +98,7 @@ def test_the_project_pages_save_is_in_the_history_too(client, officer, narrative
 def test_adding_a_text_in_the_admin_follows_the_same_rules(client, admin_user, unit_a) -> None:
     client.force_login(admin_user)
     draft, locked = (factories.project(unit=unit_a, year=2025, code=code) for code in ("P0001", "P0002"))
-    Project.objects.filter(pk=locked.pk).update(status=Status.SUBMITTED)
+    factories.set_status(Project.objects.filter(pk=locked.pk), Status.SUBMITTED)
     add = reverse("admin:reports_narrative_add")
     data = {"reason": "补录", "problems": "补录的问题"}
     assert client.post(add, data | {"project": locked.pk}).status_code == 200

@@ -95,8 +95,8 @@ def test_missing_version_is_refused(client, officer, project_a) -> None:
     assert not Narrative.objects.exists()
 
 
-def test_the_service_refuses_a_locked_project(project_a) -> None:
-    Project.objects.filter(pk=project_a.pk).update(status=Status.SUBMITTED)
+def test_the_service_refuses_a_locked_project(officer, project_a) -> None:
+    factories.set_status(Project.objects.filter(pk=project_a.pk), Status.SUBMITTED)
     with pytest.raises(ValidationError) as caught:
         narrative_save(project=project_a, version=project_a.version, texts={"problems": "x"})
     assert caught.value.code == "locked"

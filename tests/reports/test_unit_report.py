@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from projects.models import Project, Unit
 from reports.forms import ONE_UNIT, PICK_ONE
 from reports.unit_report import SUMMARY_HEADER, cn_number, unit_outline, unit_report_for
+from tests import factories
 from tests.reports.conftest import ADJUSTED_CODE, SEED_CODE
 
 pytestmark = pytest.mark.django_db
@@ -347,7 +348,7 @@ def test_a_project_back_to_draft_before_the_worker_runs_is_left_out(client, djan
     settings.EVALSYS_UNIT_REPORT_INLINE_MAX = 1
     login(client, django_user_model, "officer_a")
     client.post(URL + "?year=2025", {"all": "1", "fmt": "docx"})
-    Project.objects.filter(code=SEED_CODE).update(status=Status.DRAFT)  # withdrawn meanwhile
+    factories.set_status(Project.objects.filter(code=SEED_CODE), Status.DRAFT)  # withdrawn meanwhile
     job = ExportJob.objects.get()
     export_job_run(job.pk)
     job.refresh_from_db()

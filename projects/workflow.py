@@ -1,0 +1,239 @@
+"""The stage engine (issue 16): one transition function, one lock rule, one list of allowed actions.
+
+Every step of every stage (projects.stages) goes through `transition`: it checks the role and the
+unit (projects.access), the reason, the state and the stage's readiness, then locks the rows, checks
+the state again, writes the stage's state, round and version, the mirror column on Project where
+the stage has one (the self-evaluation's Project.status), the project's history and a ReviewRound.
+Pages, HTMX, the import, the admin, commands and a later API all call it.
+
+`is_locked(project, part)` answers "may this part be written?" from the stage states and is the
+only place that answers it; `project_touch` applies it inside the write (projects.services).
+`allowed_actions(user, project)` is what pages and templates render their buttons from.
+
+What a stage's rules need from apps above this one (its readiness, whether review has started)
+is registered by dotted path, so projects imports none of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Max, QuerySet
+from django.http import Http404
+from django.utils import timezone
+from django.utils.module_loading import import_string
+from simple_history.utils import bulk_update_with_history
+
+from projects.access import role_of, visible_projects
+from projects.locks import (  # noqa: F401 - the lock rule is part of the engine's interface
+    EDIT_PARTS,
+    LOCKED,
+    forget_states,
+    is_locked,
+    lock_message,
+    states_of,
+    unlocked,
+)
+from projects.models import Project, ReviewRound, StageState
+from projects.stages import STAGES, Action, StageKey, StageStatus, Transition, status_label
+
+SUBMIT_BLOCKED = "存在须先处理的问题，暂不能提交："
+APPROVE_BLOCKED = "以下项目尚有未填写完整的内容，不能审核通过（均未审核）："
+WRONG_STATE = "项目当前状态为“{status}”，不能{action}"
+WRONG_STAGE_STATE = "项目的{stage}当前状态为“{status}”，不能{action}"
+WRONG_ROLE = "您的角色不能{action}"
+NOT_FOUND = "未找到该项目"
+REASON_REQUIRED = "请填写{what}"
+REVIEW_STARTED = "审核人已开始审核（已调整得分或填写审核意见），不能撤回；如需修改请联系审核人退回"
+STAGE_NOT_OPEN = "项目尚未开始{stage}阶段"
+
+# what a stage's rules need from the apps above projects, by dotted path (resolved when first asked)
+READINESS: dict[str, str] = {StageKey.SELF_EVALUATION: "projects.readiness.projects_gaps"}
+REVIEW_STARTED_HOOKS: dict[str, str] = {StageKey.SELF_EVALUATION: "review.selectors.review_started"}
+
+
+def register_readiness(stage: str, path: str) -> None:
+    """`path` names `f(projects) -> {pk: [gap, ...]}` (projects.readiness.Gap-like: .message)."""
+    READINESS[stage] = path
+
+
+def register_review_started(stage: str, path: str) -> None:
+    """`path` names `f(project) -> bool`: an evaluator has acted on the stage's current round."""
+    REVIEW_STARTED_HOOKS[stage] = path
+
+
+class SubmissionBlocked(ValidationError):
+    """A refused 提交 or 审核通过; `gaps` maps each refused project's pk to its readiness gaps."""
+
+    def __init__(self, head: str, gaps: dict[int, list[Any]], lines: list[str]) -> None:
+        super().__init__([head, *lines], code="blocked")
+        self.gaps = gaps
+
+
+# --- who may do what ----------------------------------------------------------------------------
+
+
+def review_started(project: Project, stage: str = StageKey.SELF_EVALUATION) -> bool:
+    path = REVIEW_STARTED_HOOKS.get(stage)
+    return bool(path) and import_string(path)(project)
+
+
+def allowed_actions(user: Any, project: Project, *, stage: str | None = None) -> list[Transition]:
+    """The steps `user` may take on `project` now (of one stage, or of all), readiness aside:
+    a 提交 offered here may still be refused with the gaps it lists."""
+    role = role_of(user)
+    if role is None or not visible_projects(user).filter(pk=project.pk).exists():
+        return []
+    out = []
+    for key, status in states_of(project).items():
+        spec = STAGES.get(key)
+        if spec is None or (stage is not None and key != stage):
+            continue
+        for step in spec.transitions:
+            if status in step.sources and role in step.roles:
+                if step.unreviewed and review_started(project, key):
+                    continue
+                out.append(step)
+    return out
+
+
+def can(user: Any, project: Project, action: str, *, stage: str = StageKey.SELF_EVALUATION) -> bool:
+    return any(step.action == action for step in allowed_actions(user, project, stage=stage))
+
+
+# --- the one transition -------------------------------------------------------------------------
+
+
+def transition(
+    *, projects: Iterable[Project], action: str, user: Any, reason: str = "", stage: str = StageKey.SELF_EVALUATION
+) -> list[Project]:
+    """Take step `action` of `stage` for every project, or for none (call inside a transaction)."""
+    spec = STAGES[stage]
+    step, items, reason = spec.transition(action), list(projects), reason.strip()
+    if role_of(user) not in step.roles:
+        raise PermissionDenied(WRONG_ROLE.format(action=step.label))
+    ids = [p.pk for p in items]
+    if visible_projects(user).filter(pk__in=ids).count() != len(set(ids)):
+        raise Http404(NOT_FOUND)  # another unit's project: its existence is not revealed
+    if step.reason and not reason:
+        raise ValidationError(REASON_REQUIRED.format(what=step.reason), code="reason")
+    _check_states(step, dict(StageState.objects.filter(project__in=ids, stage=stage).values_list("project", "status")),
+                  items)  # fmt: skip
+    if step.ready:
+        _check_ready(step, items)
+    current = list(Project.objects.select_for_update().filter(pk__in=ids).order_by("pk"))
+    rows = {r.project_id: r for r in StageState.objects.select_for_update().filter(project__in=ids, stage=stage)}
+    _check_states(step, {pk: row.status for pk, row in rows.items()}, items)
+    if step.unreviewed and any(review_started(p, stage) for p in current):  # notes take the same row lock
+        raise ValidationError(REVIEW_STARTED, code="started")
+    _write(spec.project_field, step, current, rows, user, reason)
+    if step.opens:
+        stage_open(projects=current, stage=step.opens)
+    versions = dict(Project.objects.filter(pk__in=ids).values_list("pk", "version"))
+    for project in items:
+        project.version = versions[project.pk]
+        if spec.project_field:
+            setattr(project, spec.project_field, step.target)
+        forget_states(project)
+    return items
+
+
+def _check_states(step: Transition, states: dict[int, str], projects: list[Project]) -> None:
+    for project in projects:
+        status = states.get(project.pk)
+        if status not in step.sources:
+            label = status_label(status) if status else "未开始"
+            if step.stage == StageKey.SELF_EVALUATION:
+                raise ValidationError(WRONG_STATE.format(status=label, action=step.label), code="state")
+            stage_label = STAGES[step.stage].label
+            raise ValidationError(WRONG_STAGE_STATE.format(stage=stage_label, status=label, action=step.label),
+                                  code="state")  # fmt: skip
+
+
+def _check_ready(step: Transition, projects: list[Project]) -> None:
+    path = READINESS.get(step.stage)
+    if not path:
+        return
+    gaps = {pk: found for pk, found in import_string(path)(projects).items() if found}
+    if not gaps:
+        return
+    if step.action == Action.SUBMIT:
+        raise SubmissionBlocked(SUBMIT_BLOCKED, gaps, [g.message for found in gaps.values() for g in found])
+    names = [f"{p.code or p.name}（{'；'.join(g.message for g in gaps[p.pk])}）" for p in projects if p.pk in gaps]
+    raise SubmissionBlocked(APPROVE_BLOCKED, gaps, names)
+
+
+def _write(field: str, step: Transition, current: list[Project], rows: dict[int, StageState], user: Any,
+           reason: str) -> None:  # fmt: skip
+    """The step's writes for the locked rows, in a fixed number of queries however many there are."""
+    now = timezone.now()
+    ids = [p.pk for p in current]
+    why = step.label + (f"：{reason}" if reason else "")
+    if field:  # the stage's mirror on Project, with the project's history row (who, when, why)
+        for row in current:
+            setattr(row, field, step.target)
+            row.updated_at = now
+        if len(current) == 1:
+            current[0]._change_reason, current[0]._history_user = why, user
+            current[0].save(update_fields=[field, "updated_at"])
+        else:
+            bulk_update_with_history(current, Project, [field, "updated_at"], batch_size=500, default_user=user,
+                                     default_change_reason=why, default_date=now)  # fmt: skip
+    Project.objects.filter(pk__in=ids).update(version=F("version") + 1)
+    numbers = dict(ReviewRound.objects.filter(project__in=ids, stage=step.stage).order_by().values("project")
+                   .annotate(n=Max("number")).values_list("project", "n"))  # fmt: skip
+    bump = 1 if step.action == Action.SUBMIT else 0
+    number = {pk: max((numbers.get(pk) or 0) + bump, 1) for pk in ids}
+    ReviewRound.objects.bulk_create(
+        [ReviewRound(project_id=pk, stage=step.stage, number=number[pk], action=step.action, actor=user,
+                     reason=reason) for pk in ids],
+        batch_size=500,
+    )  # fmt: skip
+    for pk in ids:
+        row = rows[pk]
+        row.status, row.round, row.version, row.updated_at = step.target, number[pk], row.version + 1, now
+    StageState.objects.bulk_update(list(rows.values()), ["status", "round", "version", "updated_at"], batch_size=500)
+
+
+# --- opening stages -----------------------------------------------------------------------------
+
+
+def stage_open(*, projects: Iterable[Project], stage: str) -> None:
+    """Give each project a `stage` row in 草稿 where it has none (approved targets open the
+    self-evaluation; a later stage opened by the calendar)."""
+    items = list(projects)
+    have = set(StageState.objects.filter(project__in=items, stage=stage).values_list("project_id", flat=True))
+    StageState.objects.bulk_create(
+        [StageState(project=p, stage=stage, status=StageStatus.DRAFT, year=p.year, unit_id=p.unit_id)
+         for p in items if p.pk not in have],
+        batch_size=500,
+    )  # fmt: skip
+
+
+def stages_start(projects: Iterable[Project]) -> None:
+    """The stage rows of new projects (created, imported, copied): their self-evaluation in the
+    project's own status and their targets as recorded with it (projects.stages.StageStatus.RECORDED).
+
+    A year whose calendar starts with the targets stage will open that stage instead once its
+    declaration pages exist (issue 16 §2).
+    """
+    items = [p for p in projects if p.pk is not None]
+    if not items:
+        return
+    have = set(StageState.objects.filter(project__in=items).values_list("project_id", "stage"))
+    new = []
+    for p in items:
+        if (p.pk, StageKey.SELF_EVALUATION) not in have:
+            new.append(StageState(project=p, stage=StageKey.SELF_EVALUATION, status=p.status, year=p.year,
+                                  unit_id=p.unit_id))  # fmt: skip
+        if (p.pk, StageKey.TARGETS) not in have:
+            new.append(StageState(project=p, stage=StageKey.TARGETS, status=StageStatus.RECORDED, year=p.year,
+                                  unit_id=p.unit_id))  # fmt: skip
+    StageState.objects.bulk_create(new, batch_size=1000)
+
+
+def stage_rows(queryset: QuerySet[Project]) -> QuerySet[Project]:
+    """`queryset` with its stage states prefetched (states_of then asks no query per project)."""
+    return queryset.prefetch_related("stages")
