@@ -1,5 +1,8 @@
 """Django admin for units, projects and funds, in Chinese."""
 
+import calendar
+import datetime
+import itertools
 from decimal import Decimal
 
 from django import forms
@@ -13,8 +16,11 @@ from accounts.forms import MembershipForm
 from indicators.models import Indicator
 from projects.forms import ProjectAdminForm
 from projects.listing import apply_filters, grade_choices
-from projects.models import Department, Fund, Membership, Project, SubmissionDeadline, Unit
-from projects.services import EDITABLE, STALE, project_touch
+from projects.locks import EDIT_PARTS, is_locked
+from projects.models import Department, Fund, Membership, Project, Unit, YearPlan
+from projects.services import STALE, project_touch
+from projects.stages import StageKey
+from projects.stages import ordered as stages_ordered
 from scoring.display import UNSCORED, actual_text, target_text
 from scoring.rules import fmt
 from scoring.services import indicator_input, projects_rescore
@@ -156,8 +162,8 @@ def _project_of(obj: object) -> Project | None:
 
 def locked(project: Project) -> bool:
     """Whether the admin may not change `project` and its rows: the one question it asks of the
-    workflow (every check here goes through this line)."""
-    return project.status not in EDITABLE
+    workflow (every check here goes through this line): the admin's forms write every part."""
+    return is_locked(project, EDIT_PARTS)
 
 
 class FollowsTheWorkflow:
@@ -465,11 +471,61 @@ class ProjectAdmin(GrowingTable, RescoreAfterSave, admin.ModelAdmin):
         css = {"all": ["css/admin.css"]}
 
 
-@admin.register(SubmissionDeadline)
-class SubmissionDeadlineAdmin(admin.ModelAdmin):
-    """Per-year submission deadlines: drafts and returned projects past theirs are 已逾期 on the home
-    page and the overview; a year without one falls back to EVALSYS_SUBMISSION_DEADLINE."""
+class YearPlanForm(forms.ModelForm):
+    """The year's calendar: which stages it uses (the self-evaluation always) and their dates, in order."""
 
-    list_display = ["year", "due", "updated_at"]
+    stages = forms.MultipleChoiceField(label="启用的阶段", widget=forms.CheckboxSelectMultiple, required=False,
+                                       help_text="自评阶段每年都有；绩效目标、运行监控按本地区要求勾选")  # fmt: skip
+
+    class Meta:
+        model = YearPlan
+        fields = ["year", "stages", "targets_due", "monitoring_month", "monitoring_due", "self_evaluation_due"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["stages"].choices = [(spec.key, spec.label) for spec in stages_ordered()]
+        self.initial.setdefault("stages", [StageKey.SELF_EVALUATION])
+
+    def clean_stages(self) -> list[str]:
+        chosen = set(self.cleaned_data.get("stages") or ())
+        return [spec.key for spec in stages_ordered() if spec.key in chosen or spec.key == StageKey.SELF_EVALUATION]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        year = data.get("year")
+        dates = [(data.get(name), self.fields[name].label) for name in ("targets_due", "monitoring_due",
+                                                                        "self_evaluation_due")]  # fmt: skip
+        set_dates = [(d, label) for d, label in dates if d]
+        for (first, first_label), (second, second_label) in itertools.pairwise(set_dates):
+            if first >= second:
+                raise ValidationError(PLAN_ORDER.format(first=first_label, second=second_label))
+        month = data.get("monitoring_month")
+        due = data.get("monitoring_due")
+        if year and month and due and due <= datetime.date(year, month, calendar.monthrange(year, month)[1]):
+            self.add_error("monitoring_due", PLAN_MONITORING_DUE.format(year=year, month=month))
+        if year and data.get("self_evaluation_due") and data["self_evaluation_due"].year < year:
+            self.add_error("self_evaluation_due", PLAN_DUE_BEFORE_YEAR.format(year=year))
+        return data
+
+
+PLAN_ORDER = "“{first}”须早于“{second}”：一年的阶段依次为绩效目标、运行监控、自评"
+PLAN_MONITORING_DUE = "运行监控截止日期须在 {year} 年 {month} 月结束之后（填报的是截至该月的执行情况）"
+PLAN_DUE_BEFORE_YEAR = "自评提交截止日期不能早于 {year} 年度本身"
+
+
+@admin.register(YearPlan)
+class YearPlanAdmin(admin.ModelAdmin):
+    """Each year's calendar: the stages it uses and their dates. Drafts and returned projects past the
+    year's 自评提交截止日期 are 已逾期 on the home page and the overview; a year without a row (or
+    without that date) falls back to EVALSYS_SUBMISSION_DEADLINE."""
+
+    form = YearPlanForm
+    list_display = ["year", "stage_labels", "targets_due", "monitoring_month", "monitoring_due", "self_evaluation_due",
+                    "updated_at"]  # fmt: skip
+
+    @admin.display(description="启用的阶段")
+    def stage_labels(self, plan: YearPlan) -> str:
+        keys = plan.stages or [StageKey.SELF_EVALUATION]
+        return "、".join(spec.label for spec in stages_ordered() if spec.key in keys)
     list_per_page = PER_PAGE
     ordering = ["-year"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
@@ -286,23 +287,6 @@ class ReviewRound(models.Model):
         return f"{self.project} 第{self.number}轮 {self.get_action_display()}"
 
 
-class SubmissionDeadline(models.Model):
-    """The day by which a fiscal year's self-evaluations are due, set by an admin; a year without
-    a row falls back to EVALSYS_SUBMISSION_DEADLINE ("MM-DD" of the following year)."""
-
-    year = models.PositiveSmallIntegerField("年度", unique=True)
-    due = models.DateField("提交截止日期")
-    updated_at = models.DateTimeField("更新时间", auto_now=True)
-
-    class Meta:
-        verbose_name = verbose_name_plural = "提交截止日期"
-        ordering = ["-year"]
-        constraints = [models.CheckConstraint(condition=Q(year__gte=2000, year__lte=2100), name="deadline_year_range")]
-
-    def __str__(self) -> str:
-        return f"{self.year}年度：{self.due:%Y-%m-%d}"
-
-
 class StageState(models.Model):
     """One stage of one project's year (projects.stages): its state, round and version.
 
@@ -331,17 +315,22 @@ class StageState(models.Model):
         return f"{self.project} · {self.get_stage_display()} · {self.get_status_display()}"
 
 
+MONTH_RANGE = "监控截至月份须在 1 到 12 之间"
+YEAR_RANGE = "年度须在 2000 到 2100 之间"
 PLAN_STAGES_HELP = "本年度使用的阶段（targets、monitoring、self_evaluation）；留空为只做自评"
 
 
 class YearPlan(models.Model):
     """A fiscal year's calendar, set by an admin: the stages it uses and their dates.
 
-    A year without a row uses every stage but targets (the years before the targets stage) with
-    the deadline EVALSYS_SUBMISSION_DEADLINE ("MM-DD" of the following year).
+    A year without a row (or without a date) does the self-evaluation only, due by
+    EVALSYS_SUBMISSION_DEADLINE ("MM-DD" of the following year); its self_evaluation_due replaces
+    that default for the year (the 已逾期 counts of the home page and the overview).
     """
 
-    year = models.PositiveSmallIntegerField("年度", unique=True)
+    year = models.PositiveSmallIntegerField(
+        "年度", unique=True, validators=[MinValueValidator(2000, YEAR_RANGE), MaxValueValidator(2100, YEAR_RANGE)]
+    )
     stages = models.JSONField(
         "启用的阶段",
         default=list,
@@ -349,8 +338,12 @@ class YearPlan(models.Model):
         help_text="本年度使用的阶段（targets、monitoring、self_evaluation）；留空为只做自评",
     )
     targets_due = models.DateField("绩效目标申报截止日期", null=True, blank=True)
-    monitoring_month = models.PositiveSmallIntegerField("监控截至月份", default=7,
-                                                        help_text="运行监控填报截至几月的执行情况（1–12）")  # fmt: skip
+    monitoring_month = models.PositiveSmallIntegerField(
+        "监控截至月份",
+        default=7,
+        help_text="运行监控填报截至几月的执行情况（1–12）",
+        validators=[MinValueValidator(1, MONTH_RANGE), MaxValueValidator(12, MONTH_RANGE)],
+    )
     monitoring_due = models.DateField("运行监控截止日期", null=True, blank=True)
     self_evaluation_due = models.DateField("自评提交截止日期", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)

@@ -14,7 +14,7 @@ from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 
 from indicators.models import Indicator
-from projects.models import Fund, Project, ReviewAction, ReviewRound, Status, SubmissionDeadline
+from projects.models import Fund, Project, ReviewAction, ReviewRound, Status, YearPlan
 from scoring.display import chinese_date
 from scoring.rules import fmt
 
@@ -379,18 +379,18 @@ def submission_deadline(year: int, text: str = DEFAULT_DEADLINE) -> datetime.dat
 
 
 def year_deadline(year: int, default: str = DEFAULT_DEADLINE) -> datetime.date:
-    """The deadline an admin set for `year` (SubmissionDeadline), else `default` "MM-DD" of year + 1."""
-    row = SubmissionDeadline.objects.filter(year=year).only("due").first()
-    return row.due if row else submission_deadline(year, default)
+    """The deadline an admin set for `year` (YearPlan.self_evaluation_due), else `default` "MM-DD" of year + 1."""
+    due = YearPlan.objects.filter(year=year).values_list("self_evaluation_due", flat=True).first()
+    return due or submission_deadline(year, default)
 
 
 def overdue_filter(today: datetime.date, default: str) -> Q:
-    """Drafts and returned projects whose year's deadline (SubmissionDeadline, else `default` "MM-DD"
+    """Drafts and returned projects whose year's deadline (YearPlan.self_evaluation_due, else `default` "MM-DD"
     of the next year) is before `today`."""
     last_year_due = today.year - 1 if submission_deadline(today.year - 1, default) < today else today.year - 2
     # uncorrelated subqueries over the few set deadlines: read once per query, not once per project
-    set_years = SubmissionDeadline.objects.values("year")
-    passed = SubmissionDeadline.objects.filter(due__lt=today).values("year")
+    set_years = YearPlan.objects.filter(self_evaluation_due__isnull=False).values("year")
+    passed = YearPlan.objects.filter(self_evaluation_due__lt=today).values("year")
     late = Q(year__in=passed) | (~Q(year__in=set_years) & Q(year__lte=last_year_due))
     return Q(status__in=[Status.DRAFT, Status.RETURNED]) & late
 

@@ -34,7 +34,7 @@ from openpyxl import load_workbook
 from indicators.models import Indicator
 from intake.models import ImportJob
 from library.models import LibraryEntry
-from projects.models import Project, ReviewAction, ReviewRound, Status, SubmissionDeadline
+from projects.models import Project, ReviewAction, ReviewRound, Status, YearPlan
 from reports.models import ExportJob, ReportTemplate
 from reports.tasks import export_batch
 from scoring.services import projects_rescore
@@ -164,7 +164,7 @@ def build_world() -> World:
         "reports.reporttemplate": template,
         "reports.exportjob": job,
         "intake.importjob": import_job,
-        "projects.submissiondeadline": SubmissionDeadline.objects.create(year=2022, due=datetime.date(2023, 3, 31)),
+        "projects.yearplan": YearPlan.objects.create(year=2022, self_evaluation_due=datetime.date(2023, 3, 31)),
         "library.libraryentry": LibraryEntry.objects.create(sector="教育", level3="培训人次"),
         "django_tasks_database.dbtaskresult": apps.get_model("django_tasks_database", "DBTaskResult").objects.get(),
         **_axes_rows(),

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from projects.access import visible_projects
-from projects.models import Project, Status, SubmissionDeadline
+from projects.models import Project, Status, YearPlan
 from projects.selectors import todo_counts
 from scoring.services import projects_rescore
 from tests import factories
@@ -61,9 +61,9 @@ def test_before_the_deadline_nothing_is_late(world, officer) -> None:
 
 
 def test_an_admins_deadline_replaces_the_default(world, officer) -> None:
-    SubmissionDeadline.objects.create(year=2022, due=datetime.date(2023, 6, 30))
+    YearPlan.objects.create(year=2022, self_evaluation_due=datetime.date(2023, 6, 30))
     assert counts(officer, "officer").overdue == 0
-    SubmissionDeadline.objects.create(year=2023, due=datetime.date(2023, 4, 1))
+    YearPlan.objects.create(year=2023, self_evaluation_due=datetime.date(2023, 4, 1))
     assert counts(officer, "officer").overdue == 1  # the 2023 draft
 
 
