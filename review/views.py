@@ -34,6 +34,8 @@ from projects.models import Project, Role, Status
 from projects.readiness import project_gaps
 from projects.selectors import DEFAULT_DEADLINE, fund_rows, project_timeline
 from projects.services import evaluation_reopen, evaluation_return
+from projects.stages import Action, StageKey
+from projects.workflow import allowed_actions
 from review.access import project_for_reviewer, projects_for_reviewer, reviewable_projects
 from review.charts import overview_charts
 from review.forms import AdjustForm, ApproveForm, NoteForm, OverviewForm, ReopenForm, ReturnForm
@@ -224,13 +226,14 @@ def _project_page(request: HttpRequest, pk: int, *, bound: dict[int, AdjustForm]
     project, evaluation, pairs = review_sheet(pk)
     # the queue's year, filters and order the page was opened from: 审核通过 goes on to that queue's next
     queue = [(k, v) for k, v in request.GET.items() if k in FILTER_FIELDS and v and k != "year"]
+    actions = _actions(request.user, project)
     context = {
         "project": project, "evaluation": evaluation, "rows": _rows(project, evaluation, pairs, bound or {}),
-        "can_review": project.status == Status.SUBMITTED, "can_reopen": project.status == Status.APPROVED,
+        "can_review": Action.APPROVE in actions, "can_reopen": Action.REOPEN in actions,
         "return_form": forms.get("return_form") or ReturnForm(prefix="return"),
         "reopen_form": forms.get("reopen_form") or ReopenForm(prefix="reopen"),
         "rounds": review_rounds(project), "timeline": project_timeline(project),
-        "gaps": project_gaps(project, evaluation) if project.status == Status.SUBMITTED else [],
+        "gaps": project_gaps(project, evaluation) if Action.APPROVE in actions else [],
         "funds": fund_rows(list(project.funds.all())), "sections": report_sections(project),
         "withdrawn": last_withdrawal(project), "queue_filters": queue,
         "queue_year": request.GET.get("year") or project.year,
@@ -272,8 +275,13 @@ def _adjust_fragment(request: HttpRequest, pk: int, indicator_pk: int, form: Any
     mine = [p for p in pairs if p[0].pk == indicator_pk]
     rows = _rows(project, evaluation, mine, {indicator_pk: form} if form.errors else {})
     context = {"project": project, "evaluation": evaluation, "row": rows[0], "saved": not form.errors,
-               "can_review": project.status == Status.SUBMITTED}  # fmt: skip
+               "can_review": Action.APPROVE in _actions(request.user, project)}  # fmt: skip
     return render(request, "review/_adjust_response.html", context)
+
+
+def _actions(user: Any, project: Project) -> set[str]:
+    """The self-evaluation steps the page offers: the engine's answer (projects.workflow), not the page's."""
+    return {step.action for step in allowed_actions(user, project, stage=StageKey.SELF_EVALUATION)}
 
 
 NOTED = "已保存指标“{name}”的审核意见"
