@@ -275,6 +275,20 @@ class WithdrawForm(forms.Form):
     )  # fmt: skip
 
 
+class StageStepForm(forms.Form):
+    """One step of a stage (projects.stages): its reason, required when the step asks for one."""
+
+    reason = forms.CharField(label="理由", max_length=2000, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"}))  # fmt: skip
+
+    def __init__(self, *args: Any, step: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if step.reason:
+            self.fields["reason"].label = step.reason
+            self.fields["reason"].required = True
+            self.fields["reason"].error_messages["required"] = f"请填写{step.reason}"
+
+
 CODE_CONFIRM_NEEDED = "如确需让本项目的单位使用该编码，请勾选“确认跨单位使用该编码”并填写理由（记入修改记录）"
 CODE_REASON_NEEDED = "请填写跨单位使用该编码的理由"
 

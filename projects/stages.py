@@ -104,6 +104,9 @@ class StageSpec:
     parts: frozenset[str] = frozenset()
     # the Project column that mirrors this stage's status for the lists and filters ("" for none)
     project_field: str = ""
+    # the template of the stage's panel on the project page ("": the page is the stage's own, as the
+    # self-evaluation's); it gets the panel (projects.views.StagePanel) as `panel`
+    template: str = "projects/stages/_panel.html"
 
     def transition(self, action: str) -> Transition:
         for step in self.transitions:
@@ -159,7 +162,7 @@ register(StageSpec(
 register(StageSpec(
     # an evaluation under review or approved locks everything: its targets, actuals and report are what was judged
     StageKey.SELF_EVALUATION, "自评", 30, review_cycle(StageKey.SELF_EVALUATION),
-    locks=_locks(P.ALL), parts=frozenset([P.TARGETS, P.ACTUALS, P.NARRATIVE]), project_field="status",
+    locks=_locks(P.ALL), parts=frozenset([P.TARGETS, P.ACTUALS, P.NARRATIVE]), project_field="status", template="",
 ))  # fmt: skip
 
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("<int:pk>/delete/", views.project_delete, name="delete"),
     path("<int:pk>/submit/", views.project_submit, name="submit"),
     path("<int:pk>/withdraw/", views.project_withdraw, name="withdraw"),
+    path("<int:pk>/stages/<slug:stage>/<slug:action>/", views.stage_step, name="stage_step"),
 ]

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,18 +32,21 @@ from projects.forms import (
     DeleteDraftForm,
     ProjectCreateForm,
     ProjectEditForm,
+    StageStepForm,
     WithdrawForm,
     add_service_error,
     is_stale,
 )
 from projects.listing import default_year, project_list_page
-from projects.models import Role
+from projects.models import Project, Role
 from projects.readiness import project_gaps
 from projects.selectors import (
     fund_rows,
     last_return,
+    project_history_rows,
     project_timeline,
     projects_with_scoring_data,
+    timeline_entries,
     todo_projects,
     years_of,
 )
@@ -50,9 +57,10 @@ from projects.services import (
     project_deletable,
     project_delete_draft,
 )
-from projects.stages import Action, StageKey
+from projects.stages import STAGES, Action, StageKey, StageSpec, StageStatus, Transition, status_label
+from projects.stages import ordered as stages_ordered
 from projects.templatetags.labels import gap_url
-from projects.workflow import allowed_actions
+from projects.workflow import allowed_actions, states_of, transition
 from reports.forms import NarrativeForm
 from review.selectors import officer_feedback
 from scoring.services import project_evaluate
@@ -83,7 +91,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = project_for_user(request.user, pk)
     project = projects_with_scoring_data().select_related("narrative").get(pk=project.pk)
     evaluation = project_evaluate(project)
-    actions = {step.action for step in allowed_actions(request.user, project, stage=StageKey.SELF_EVALUATION)}
+    offered = allowed_actions(request.user, project)  # every stage's steps, asked once
+    actions = {step.action for step in offered if step.stage == StageKey.SELF_EVALUATION}
     can_submit = Action.SUBMIT in actions
     context = {
         "project": project,
@@ -99,8 +108,66 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "narrative_form": NarrativeForm(instance=getattr(project, "narrative", None)),
         "timeline": project_timeline(project),
         "returned": last_return(project),
+        "stage_panels": stage_panels(project, offered),
     }
     return render(request, "projects/detail.html", context)
+
+
+@dataclass(frozen=True)
+class StagePanel:
+    """One stage of the project's year on its page: its state and the steps the user may take."""
+
+    spec: StageSpec
+    status: str
+    steps: tuple[tuple[Transition, StageStepForm], ...]
+
+    @property
+    def status_label(self) -> str:
+        return status_label(self.status)
+
+
+def stage_panels(project: Project, steps: list[Transition]) -> list[StagePanel]:
+    """The panels of the project's stages that have one (projects.stages: StageSpec.template), in order,
+    with `steps` (projects.workflow.allowed_actions) under their stage."""
+    states = states_of(project)
+    offered: dict[str, list[Transition]] = {}
+    for step in steps:
+        offered.setdefault(step.stage, []).append(step)
+    return [
+        StagePanel(spec, states[spec.key], tuple((step, StageStepForm(step=step, prefix=f"{spec.key}-{step.action}"))
+                                                 for step in offered.get(spec.key, ())))
+        # a stage 随自评填报 (targets that came with the evaluation) has nothing to show or do
+        for spec in stages_ordered() if spec.template and states.get(spec.key, HIDDEN) != HIDDEN
+    ]  # fmt: skip
+
+
+HIDDEN = StageStatus.RECORDED  # stage rows not shown (nor a stage the project does not have)
+STEP_TAKEN = "{stage}：已{action}"
+
+
+@login_required
+@require_POST
+def stage_step(request: HttpRequest, pk: int, stage: str, action: str) -> HttpResponse:
+    """A step of a stage with a panel: the engine (projects.workflow.transition) checks role, unit,
+    state, reason and readiness; the page only says what happened."""
+    project = project_for_user(request.user, pk)
+    spec = STAGES.get(stage)
+    step = next((t for t in spec.transitions if t.action == action), None) if spec else None
+    if step is None:
+        raise Http404("没有这个步骤")
+    form = StageStepForm(request.POST, step=step, prefix=f"{stage}-{action}")
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                transition(projects=[project], stage=stage, action=action, user=request.user,
+                           reason=form.cleaned_data["reason"])  # fmt: skip
+        except ValidationError as error:
+            messages.error(request, "；".join(error.messages), extra_tags="danger")
+        else:
+            messages.success(request, STEP_TAKEN.format(stage=spec.label, action=step.label))
+    else:
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors), extra_tags="danger")
+    return redirect(reverse("projects:detail", args=[project.pk]) + f"#stage-{stage}")
 
 
 SAVED = "已保存"
@@ -225,10 +292,6 @@ HISTORY_PER_PAGE = 50
 def project_history(request: HttpRequest, pk: int) -> HttpResponse:
     """修改与审核记录: the project's whole timeline, newest first, 50 entries a page; only the page's
     records (and their predecessors) are loaded and diffed."""
-    from django.core.paginator import Paginator
-
-    from projects.selectors import project_history_rows, timeline_entries
-
     project = project_for_user(request.user, pk)
     page = Paginator(project_history_rows(project), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
     page.object_list = timeline_entries(page.object_list)

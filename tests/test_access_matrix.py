@@ -164,6 +164,12 @@ def last_row_args(world: World, key: str) -> dict[str, Any]:
     return project_args(world, key) | {"ipk": world.indicator(key, -1).pk}
 
 
+def stage_args(world: World, key: str) -> dict[str, Any]:
+    """A step of the targets stage, which the world's projects have 随自评填报: refused by state after
+    the role and unit checks, so an allowed request writes nothing either."""
+    return project_args(world, key) | {"stage": "targets", "action": "submit"}
+
+
 def job_args(world: World, key: str) -> dict[str, Any]:
     return {"pk": world.objects["reports.exportjob"].pk}
 
@@ -211,6 +217,8 @@ ACCESS: dict[str, Spec] = {
     "projects:withdraw": Spec(
         WITHDRAW, P, "submitted", data=constant(**{"withdraw-reason": "发现执行数填错"}), ok_post=(302,)
     ),
+    # a step of a stage with a panel: the engine checks role (evaluator 403) and unit (404) itself
+    "projects:stage_step": Spec(WRITE, P, args=stage_args, ok_post=(302,)),
     "reports:download": Spec(READ),
     "reports:narrative": Spec(WRITE, P, data=narrative_data),
     "reports:print": Spec(READ),
