@@ -24,9 +24,14 @@ from projects.models import (
     ReviewAction,
     ReviewRound,
     Role,
+    StageState,
     Status,
     Unit,
 )
+from projects.stages import StageKey
+from reports.models import Narrative
+from review.models import ReviewNote
+from scoring.services import projects_rescore
 
 PASSWORD = "demo-pass-2026"
 YEAR = 2025
@@ -207,8 +212,6 @@ def _project(units: dict[str, Unit], spec: tuple, users: dict[str, object]) -> N
 
 
 def _narrative(project: Project, key: str, *, complete: bool) -> None:
-    from reports.models import Narrative  # reports builds on projects
-
     if complete:
         Narrative.objects.update_or_create(project=project, defaults=NARRATIVES[key])
     else:
@@ -222,8 +225,10 @@ def _rounds(project: Project, status: str, *, officer: object, evaluator: object
     for action, who, when, comment in ROUNDS[status]:
         step = ReviewRound.objects.create(project=project, number=1, action=action, actor=actors[who], reason=comment)
         ReviewRound.objects.filter(pk=step.pk).update(created_at=when)  # auto_now_add: the demo's own date
-    from review.models import ReviewNote  # review builds on projects
-
+    # the self-evaluation's stage row as the rounds left it (a rerun resets a project changed meanwhile)
+    StageState.objects.filter(project=project, stage=StageKey.SELF_EVALUATION).update(
+        status=status, round=1 if ROUNDS[status] else 0
+    )
     submitted = project.rounds.filter(action=ReviewAction.SUBMIT).first()
     for level3, text in NOTES.get(status, ()):
         indicator = project.indicators.get(level3=level3)
@@ -244,7 +249,5 @@ def load_demo() -> list[str]:
     users = {u.username: u for u in get_user_model().objects.filter(username__in=[name for name, *_ in USERS])}
     for spec in PROJECTS:
         _project(units, spec, users)
-    from scoring.services import projects_rescore  # scoring builds on projects
-
     projects_rescore(project_ids=list(Project.objects.filter(year=YEAR).values_list("pk", flat=True)))
     return lines

@@ -137,3 +137,17 @@ def test_reloading_the_demo_keeps_one_set_of_rounds() -> None:
     count = ReviewRound.objects.count()
     load()
     assert ReviewRound.objects.count() == count == 5
+
+
+def test_the_demo_projects_stage_rows_say_what_their_status_and_rounds_say() -> None:
+    from django.db.models import Max
+
+    from projects.models import ReviewRound, StageState
+
+    load()
+    Project.objects.update(status=Status.APPROVED)  # changed meanwhile: a rerun puts both back
+    load()
+    for state in StageState.objects.filter(stage="self_evaluation").select_related("project"):
+        last = ReviewRound.objects.filter(project=state.project).aggregate(n=Max("number"))["n"] or 0
+        assert (state.status, state.round) == (state.project.status, last), state.project.code
+    assert set(StageState.objects.filter(stage="targets").values_list("status", flat=True)) == {"recorded"}
