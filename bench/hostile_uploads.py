@@ -133,7 +133,7 @@ def _child(path: str, queue: multiprocessing.Queue) -> None:
     try:
         with open(path, "rb") as handle:
             check_workbook(handle)
-        report = workbook_import(path=path, year=2024, dry_run=True)
+        report = workbook_import(path=path, year=2024, dry_run=True, user=None)
         outcome = f"imported: {report.projects_created} projects"
     except (WorkbookRefused, ImportFailed) as exc:
         outcome = "refused: " + str(exc).splitlines()[0][:90]

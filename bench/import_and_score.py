@@ -130,9 +130,12 @@ def run(projects: int, runs: int) -> None:
         for r in range(runs + 1):  # the last run counts queries (query logging slows it, so it is not timed)
             year, counting = 2030 + r, r == runs
             for name, step in (
-                ("dry-run (read + validate)", lambda y=year: workbook_import(path=path, year=y, dry_run=True)),
-                ("import (create)", lambda y=year: workbook_import(path=path, year=y)),
-                ("re-import (unchanged)", lambda y=year: workbook_import(path=path, year=y)),
+                (
+                    "dry-run (read + validate)",
+                    lambda y=year: workbook_import(path=path, year=y, dry_run=True, user=None),
+                ),
+                ("import (create)", lambda y=year: workbook_import(path=path, year=y, user=None)),
+                ("re-import (unchanged)", lambda y=year: workbook_import(path=path, year=y, user=None)),
                 ("score all projects", lambda y=year: score_all(y)),
             ):
                 if counting:

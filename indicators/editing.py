@@ -17,6 +17,7 @@ from django.db.models import Max
 
 from indicators.models import MAX_PER_PROJECT, TOO_MANY, Indicator, direction_of
 from indicators.parsing import Actual, Target, same_unit
+from projects.guards import project_guard, projects_guard
 from projects.models import Project
 from projects.services import project_touch
 from scoring.services import projects_rescore
@@ -80,6 +81,7 @@ def _save(row: Indicator, user: Any, reason: str, fields: list[str] | None = Non
 @transaction.atomic
 def indicator_create(*, project: Project, version: int, definition: Definition, user: Any) -> Indicator:
     """Append a leaf at the end of the tree."""
+    project_guard(user, project)  # the unit's officer, or an admin: every writer below checks first
     project_touch(project=project, version=version)
     if project.indicators.count() >= MAX_PER_PROJECT:
         raise ValidationError(TOO_MANY.format(limit=MAX_PER_PROJECT), code="too_many")
@@ -91,6 +93,7 @@ def indicator_create(*, project: Project, version: int, definition: Definition, 
 
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, version: int, definition: Definition, user: Any) -> Indicator:
+    projects_guard(user, [indicator.project_id])
     project_touch(project=indicator.project, version=version)
     _apply(indicator, definition)
     return _save(indicator, user, CHANGED, [*DEFINITION_FIELDS, *ACTUAL_FIELDS, *ADJUSTMENT_FIELDS])
@@ -98,6 +101,7 @@ def indicator_update(*, indicator: Indicator, version: int, definition: Definiti
 
 @transaction.atomic
 def indicator_delete(*, indicator: Indicator, version: int, user: Any) -> None:
+    projects_guard(user, [indicator.project_id])
     project_touch(project=indicator.project, version=version)
     indicator._change_reason = DELETED
     indicator._history_user = user
@@ -109,6 +113,7 @@ def indicator_delete(*, indicator: Indicator, version: int, user: Any) -> None:
 @transaction.atomic
 def indicator_move(*, indicator: Indicator, version: int, direction: Literal["up", "down"], user: Any) -> None:
     """Swap `indicator` with its neighbour; positions are renumbered 1..n on the way."""
+    projects_guard(user, [indicator.project_id])
     project = project_touch(project=indicator.project, version=version)
     rows = list(project.indicators.order_by("position", "id"))
     here = next(i for i, row in enumerate(rows) if row.pk == indicator.pk)
@@ -132,6 +137,7 @@ def indicator_set_actual(
     indicator 不适用 (`reason` says why, and submission waits for it). 不适用 changes only the scoring
     (0 points, and the engine never sees the actual: scoring.services.indicator_input): an actual
     entered is kept, so unticking 不适用 brings it back."""
+    projects_guard(user, [indicator.project_id])
     project_touch(project=indicator.project, version=version)
     _clear_actual(indicator)
     indicator.not_applicable = not_applicable

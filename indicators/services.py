@@ -20,6 +20,7 @@ from indicators.importer import ImportFailed, ParsedIndicator, ParsedProject, pa
 from indicators.models import Indicator, direction_of
 from indicators.workbook import read_workbook
 from projects.access import import_scope
+from projects.guards import REVIEWERS, REVIEWERS_ONLY, projects_guard
 from projects.models import Department, Fund, FundSource, Project, Status, Unit
 from projects.services import CODE_TAKEN, code_lock
 from scoring.rules import evaluate
@@ -83,7 +84,7 @@ def workbook_import(
     scheme_key: str | None = None,
     dry_run: bool = False,
     default_unit: str = "",
-    user: Any = None,
+    user: Any,
     skip_refused: bool = False,
     max_rows: int | None = None,
     progress: Callable[[int], None] | None = None,
@@ -93,7 +94,8 @@ def workbook_import(
     The importing user's rights are the browser's (projects.access.import_scope): an officer
     creates and changes only their own unit's projects, and nobody changes a project that is
     not 草稿 or 已退回. Such projects are errors, or with `skip_refused` left out and listed.
-    `user` None is the command line, with every unit in scope. `max_rows` lowers the reader's
+    `user` None is the command line, with every unit in scope (always passed: no default a page could
+    forget). `max_rows` lowers the reader's
     row limit (evalsys.lib.xlsx.MAX_ROWS), as the upload page does to answer within seconds.
     `progress` is told the rows read so far every PROGRESS_ROWS rows (the task worker's import job).
     """
@@ -502,6 +504,7 @@ def indicator_adjust(*, indicator: Indicator, value: Decimal | None, reason: str
     from scoring.rules import adjustment_error
     from scoring.services import indicator_input
 
+    projects_guard(user, [indicator.project_id], roles=REVIEWERS, denied=REVIEWERS_ONLY)
     project = Project.objects.select_for_update().get(pk=indicator.project_id)  # approve waits, or we wait
     if project.status != Status.SUBMITTED:
         raise ValidationError(ADJUST_STATE, code="state")

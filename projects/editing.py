@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 
+from projects.guards import project_guard
 from projects.models import Fund, Project
 from projects.services import code_lock, project_set_code, project_touch
 
@@ -42,6 +43,7 @@ def project_update(
 ) -> Project:
     """Save the basics, the funds (None removes a source) and, when given, the corrected 项目编码
     (projects.services.project_set_code) of `project` as read at `version`."""
+    project_guard(user, project)  # the unit's officer, or an admin
     if code is not None:
         code_lock([code])  # before the row: the order the import takes them in
     project_touch(project=project, version=version)

@@ -155,6 +155,8 @@ def project_copy_to_year(*, source: Project, year: int, user: Any, code: str | N
     `code` is the new year's 项目编码 (None keeps `source`'s; a new year often brings a new code)."""
     from indicators.models import Indicator  # indicators builds on projects
 
+    project_guard(user, source, denied=IMPORTERS_ONLY)  # the source's unit's officer, or an admin
+
     code = normalize_code(source.code if code is None else code)
     clash = Project.objects.filter(year=year, unit=source.unit, name=source.name, code="")
     if code:
@@ -184,6 +186,7 @@ def project_create(*, project: Project, user: Any) -> Project:
     """Save a new draft project (unit set by the caller), with its history and stored totals."""
     from scoring.services import projects_rescore  # scoring builds on projects
 
+    unit_guard(user, project.unit, denied=OFFICERS_ONLY)  # the unit's officer, or an admin
     project.status = Status.DRAFT
     project._change_reason = "新建项目"
     project._history_user = user
@@ -200,6 +203,7 @@ def project_create(*, project: Project, user: Any) -> Project:
 def project_set_code(*, project: Project, code: str, user: Any) -> Project:
     """Correct the 项目编码 of `project` (already claimed by the caller through project_touch):
     another unit's code and a code taken in the year are refused; the history says old → new."""
+    project_guard(user, project)
     code, old = normalize_code(code), project.code
     if code == old:
         return project
@@ -236,8 +240,7 @@ def project_delete_draft(*, project: Project, user: Any, reason: str = "") -> No
     """Delete a mistaken draft: only a 草稿 that was never submitted (no review round: what was
     once submitted keeps its record), by its unit's officer or an admin. The history keeps the
     project's last state with who, when and why ("-" rows of simple_history)."""
-    if role_of(user) not in (Role.OFFICER, Role.ADMIN) or not visible_projects(user).filter(pk=project.pk).exists():
-        raise PermissionDenied(DELETE_ROLE)
+    project_guard(user, project, denied=DELETE_ROLE)  # another unit's draft: 404, as on the page
     current = Project.objects.select_for_update().filter(pk=project.pk).first()
     if current is None:
         raise ValidationError(DELETE_GONE, code="gone")

@@ -112,11 +112,11 @@ class NarrativeAdmin(GrowingTable, FollowsTheWorkflow, admin.ModelAdmin):
     def save_model(self, request, obj: Narrative, form: forms.ModelForm, change: bool) -> None:
         data = form.cleaned_data
         saved = narrative_save(project=obj.project, version=data["version"], reason=data["reason"],
-                               texts={name: data[name] for name in NARRATIVE_TEXTS})  # fmt: skip
+                               texts={name: data[name] for name in NARRATIVE_TEXTS}, user=request.user)  # fmt: skip
         obj.pk = saved.pk
 
     def delete_model(self, request, obj: Narrative) -> None:
-        narrative_delete(narrative=obj, version=obj.project.version, reason=ADMIN_DELETE_REASON)
+        narrative_delete(narrative=obj, version=obj.project.version, reason=ADMIN_DELETE_REASON, user=request.user)
 
     def delete_queryset(self, request, queryset) -> None:
         for narrative in queryset.select_related("project"):

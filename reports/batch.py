@@ -38,11 +38,13 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from evalsys.lib.replica import from_replica
-from projects.access import visible_projects
-from projects.models import Project
+from projects.access import ADMIN_ONLY, visible_projects
+from projects.guards import projects_guard
+from projects.models import Project, Role
 from reports import services
 from reports.data import ReportData, reports_for
 from reports.models import ExportChunk, ExportJob, Outline
+from reports.selectors import UNIT_REPORT_ROLES
 
 CHUNK_SIZE = 50  # default of settings.EVALSYS_EXPORT_CHUNK
 MAX_ATTEMPTS = 3  # a chunk is queued again this many times after its worker died
@@ -231,7 +233,12 @@ def export_filename(*parts: object, kind: str = "自评报告", suffix: str = "z
 def export_job_create(*, user: Any, scope: str, project_ids: list[int], fmt: str | Sequence[str],
                       filename: str = "", kind: str = ExportJob.Kind.BATCH) -> ExportJob:  # fmt: skip
     """Queue an export: the job and its chunks, one task per chunk on the export queues (a unit
-    report is one document: one chunk)."""
+    report is one document: one chunk). A batch is an admin's; a unit report an officer's of its
+    unit or an admin's (reports.selectors.unit_report_scope, checked again here)."""
+    if kind == ExportJob.Kind.BATCH:
+        projects_guard(user, project_ids, roles=(Role.ADMIN,), denied=ADMIN_ONLY)
+    else:
+        projects_guard(user, project_ids, roles=(Role.OFFICER, Role.ADMIN), denied=UNIT_REPORT_ROLES)
     fmt = fmt if isinstance(fmt, str) else ",".join(fmt)
     with transaction.atomic():
         job = ExportJob(created_by=user, scope=scope, project_ids=project_ids, fmt=fmt, total=len(project_ids),

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from projects.guards import READERS, project_guard
 from projects.models import Project, Unit
 from projects.services import project_touch
 from reports.data import ReportData, reports_for
@@ -78,8 +80,10 @@ def render(data: ReportData, fmt: str, *, template: bytes | None = None) -> byte
     raise ValueError(UNKNOWN_FORMAT.format(fmt=fmt))
 
 
-def project_file(*, project: Project, fmt: str) -> tuple[str, bytes]:
-    """(filename, bytes) of one project's report, as the web page and the CLI offer it."""
+def project_file(*, project: Project, fmt: str, user: Any) -> tuple[str, bytes]:
+    """(filename, bytes) of one project's report, as the web page and the CLI offer it (`user` None:
+    the command line)."""
+    project_guard(user, project, roles=READERS, system=True)
     data = reports_for(Project.objects.filter(pk=project.pk))[0]
     template = active_template(data.outline) if fmt == "docx" else None
     return filename_for(data, fmt), render(data, fmt, template=template)
@@ -90,26 +94,31 @@ NARRATIVE_DELETE_REASON = "删除自评报告文字"
 
 
 @transaction.atomic
-def narrative_save(*, project: Project, version: int, texts: Mapping[str, str], reason: str = "") -> Narrative:
+def narrative_save(*, project: Project, version: int, texts: Mapping[str, str], user: Any,
+                   reason: str = "") -> Narrative:  # fmt: skip
     """Save the 自评报告 text of `project` as read at `version`. It claims the next project version
     first (project_touch), so a stale form or a project no longer editable writes nothing; the
     history keeps who, when, old → new and `reason` (the admin's, or the page's standard one)."""
+    project_guard(user, project)  # the unit's officer, or an admin
     project_touch(project=project, version=version)
     narrative = Narrative.objects.filter(project=project).first() or Narrative(project=project)
     for name, text in texts.items():
         setattr(narrative, name, text)
     narrative.full_clean()
     narrative._change_reason = f"{NARRATIVE_REASON}：{reason.strip()}" if reason.strip() else NARRATIVE_REASON
+    narrative._history_user = user
     narrative.save()
     return narrative
 
 
 @transaction.atomic
-def narrative_delete(*, narrative: Narrative, version: int, reason: str) -> None:
+def narrative_delete(*, narrative: Narrative, version: int, reason: str, user: Any) -> None:
     """Delete the 自评报告 text of a draft or returned project as read at `version` (the history
     keeps the deletion with its reason); a locked project's or a stale one is refused."""
+    project_guard(user, narrative.project)
     project_touch(project=narrative.project, version=version)
     narrative._change_reason = f"{NARRATIVE_DELETE_REASON}：{reason.strip()}"
+    narrative._history_user = user
     narrative.delete()
 
 

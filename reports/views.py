@@ -57,7 +57,7 @@ def download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         raise Http404("不支持的格式")
     project = project_for_user(request.user, pk)
     try:
-        filename, content = project_file(project=project, fmt=fmt)
+        filename, content = project_file(project=project, fmt=fmt, user=request.user)
     except TemplateProblem as problem:  # the admin's Word template fails on this project's data
         messages.error(request, TEMPLATE_FAILED.format(problem=problem), extra_tags="danger")
         return redirect("projects:detail", pk=project.pk)
@@ -84,7 +84,7 @@ def narrative(request: HttpRequest, pk: int) -> HttpResponse:
     saved = None
     if form.is_valid():
         try:
-            saved = narrative_save(project=project, **form.service_kwargs())
+            saved = narrative_save(project=project, user=request.user, **form.service_kwargs())
         except ValidationError as error:
             add_service_error(form, error)
     if saved and not request.htmx:

@@ -14,10 +14,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from projects.access import project_for_user, require_role, visible_projects
-from projects.models import Project, Role
-
-REVIEWERS_ONLY = "只有审核人或管理员可以使用审核功能"
-REVIEWERS = (Role.EVALUATOR, Role.ADMIN)
+from projects.guards import REVIEWERS, REVIEWERS_ONLY
+from projects.models import Project
 
 
 def require_reviewer(user: Any) -> str:

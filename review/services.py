@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from indicators.models import Indicator
+from projects.guards import REVIEWERS, REVIEWERS_ONLY, projects_guard
 from projects.models import Project, ReviewAction, Status
 from projects.services import evaluation_approve
 from review.models import ReviewNote
@@ -23,6 +24,7 @@ def projects_approve(*, projects: Sequence[Project], user: Any) -> int:
     """Approve every project or none; the error lists each one that is not 已提交."""
     if not projects:
         raise ValidationError(NOTHING_CHOSEN, code="empty")
+    projects_guard(user, [p.pk for p in projects], roles=REVIEWERS, denied=REVIEWERS_ONLY)  # every one reviewable
     fresh = list(Project.objects.select_for_update().filter(pk__in=[p.pk for p in projects]).order_by("code", "pk"))
     wrong = [p for p in fresh if p.status != Status.SUBMITTED]
     if wrong:
@@ -44,6 +46,7 @@ def review_note_save(*, indicator: Indicator, text: str, user: Any) -> ReviewNot
     returned and resubmitted. Takes the project's row lock, as 撤回 does: a withdrawal and the first
     note cannot cross (projects.services.review_started).
     """
+    projects_guard(user, [indicator.project_id], roles=REVIEWERS, denied=REVIEWERS_ONLY)
     project = Project.objects.select_for_update().get(pk=indicator.project_id)
     if project.status != Status.SUBMITTED:
         raise ValidationError(NOTE_STATE, code="state")

@@ -74,7 +74,7 @@ def _import_a(unit_a, tmp: Path | None = None) -> int:
     import tempfile
 
     path = workbook(Path(tempfile.mkdtemp()) / "a.xlsx")
-    workbook_import(path=path, year=2022)
+    workbook_import(path=path, year=2022, user=None)
     return Project.objects.get(code=SEED000_CODE).pk
 
 
@@ -125,7 +125,7 @@ def test_officer_may_skip_other_units_rows_and_sees_them_listed(tmp_path, projec
 
 def test_admin_and_command_line_import_any_unit(tmp_path, unit_a, unit_b, admin_user) -> None:
     workbook_import(path=workbook(tmp_path / "a.xlsx"), year=2022, user=admin_user)
-    workbook_import(path=workbook(tmp_path / "b.xlsx", code="X0000001", unit=UNIT_B), year=2022)
+    workbook_import(path=workbook(tmp_path / "b.xlsx", code="X0000001", unit=UNIT_B), year=2022, user=None)
     assert sorted(Project.objects.values_list("unit__code", flat=True)) == ["140001", "140002"]
 
 
@@ -168,13 +168,13 @@ def test_command_line_names_the_locked_project_and_writes_nothing(tmp_path, proj
 def test_import_bumps_the_version_of_what_it_changes_only(tmp_path, project_a, unit_a) -> None:
     other = factories.project(unit=unit_a, code="OTHER", year=2022)
     versions = dict(Project.objects.values_list("pk", "version"))
-    workbook_import(path=workbook(tmp_path / "x.xlsx", actual="10期"), year=2022)
+    workbook_import(path=workbook(tmp_path / "x.xlsx", actual="10期"), year=2022, user=None)
     after = dict(Project.objects.values_list("pk", "version"))
     assert after[project_a.pk] == versions[project_a.pk] + 1
     assert after[other.pk] == versions[other.pk]
 
 
-def test_a_form_opened_before_an_import_is_refused_on_save(tmp_path, project_a) -> None:
+def test_a_form_opened_before_an_import_is_refused_on_save(tmp_path, officer, project_a) -> None:
     from django.core.exceptions import ValidationError
 
     from indicators.editing import indicator_set_actual
@@ -182,9 +182,9 @@ def test_a_form_opened_before_an_import_is_refused_on_save(tmp_path, project_a) 
 
     row = Indicator.objects.get(project=project_a, level3="开展手工艺技能培训")
     opened = Project.objects.get(pk=project_a.pk).version
-    workbook_import(path=workbook(tmp_path / "x.xlsx", actual="10期"), year=2022)
+    workbook_import(path=workbook(tmp_path / "x.xlsx", actual="10期"), year=2022, user=None)
     with pytest.raises(ValidationError, match=STALE[:10]):
-        indicator_set_actual(indicator=row, version=opened, actual=None, reason="", user=None)
+        indicator_set_actual(indicator=row, version=opened, actual=None, reason="", user=officer)
 
 
 # --- 15. nothing changed, nothing written ------------------------------------------------------
@@ -192,14 +192,14 @@ def test_a_form_opened_before_an_import_is_refused_on_save(tmp_path, project_a) 
 
 def test_an_unchanged_reimport_writes_no_history_and_keeps_versions(tmp_path, project_a) -> None:
     before = snapshot()
-    report = workbook_import(path=workbook(tmp_path / "same.xlsx"), year=2022)
+    report = workbook_import(path=workbook(tmp_path / "same.xlsx"), year=2022, user=None)
     assert (report.projects_updated, report.projects_unchanged, report.indicators_unchanged) == (0, 1, 3)
     assert snapshot() == before
 
 
 def test_a_changed_actual_writes_one_indicator_history_row(tmp_path, project_a) -> None:
     projects, indicators = Project.history.count(), Indicator.history.count()
-    report = workbook_import(path=workbook(tmp_path / "x.xlsx", actual="8期"), year=2022)
+    report = workbook_import(path=workbook(tmp_path / "x.xlsx", actual="8期"), year=2022, user=None)
     assert (report.projects_updated, report.indicators_updated) == (1, 1)
     assert Indicator.history.count() == indicators + 1
     assert Project.history.count() == projects  # the project's own fields did not change
@@ -209,9 +209,9 @@ def test_form_layout_funds_reimported_unchanged_write_nothing(tmp_path) -> None:
     from tests.indicators.test_import_workbook import national_form  # the national 自评表 form
 
     path = national_form(tmp_path / "form.xlsx")
-    workbook_import(path=path, year=2022)
+    workbook_import(path=path, year=2022, user=None)
     before = snapshot()
-    workbook_import(path=path, year=2022)
+    workbook_import(path=path, year=2022, user=None)
     assert snapshot() == before
 
 
@@ -251,7 +251,7 @@ def test_command_line_refuses_a_workbook_without_an_indicator_table(tmp_path) ->
 )
 def test_values_beyond_the_database_are_row_errors(tmp_path, cells, column, message) -> None:
     with pytest.raises(ImportFailed) as info:
-        workbook_import(path=workbook(tmp_path / "big.xlsx", **cells), year=2022)
+        workbook_import(path=workbook(tmp_path / "big.xlsx", **cells), year=2022, user=None)
     assert len(info.value.errors) == 1
     assert info.value.errors[0].startswith(f"自评表!第2行 {column}：") and message in info.value.errors[0]
     assert not Project.objects.exists()
@@ -266,14 +266,14 @@ def test_a_target_beyond_the_database_is_a_row_error(tmp_path) -> None:
     wb.active["H3"] = "指" * 300  # exactly the limit: accepted
     wb.save(path)
     with pytest.raises(ImportFailed) as info:
-        workbook_import(path=path, year=2022)
+        workbook_import(path=path, year=2022, user=None)
     assert [e.split("：")[0] for e in info.value.errors] == ["自评表!第2行 年度指标值"]
 
 
 def test_values_at_the_limits_are_stored_whole(tmp_path) -> None:
     path = workbook(tmp_path / "edge.xlsx", code="C" * 64, weight=100, annual="999,999,999,999.99", executed=0,
                     actual="99999999999.9999期")  # fmt: skip
-    workbook_import(path=path, year=2022)
+    workbook_import(path=path, year=2022, user=None)
     project = Project.objects.get()
     assert project.code == "C" * 64
     assert Fund.objects.get().annual == Decimal("999999999999.99")
@@ -295,7 +295,7 @@ def test_concurrent_imports_of_the_same_new_workbook_give_a_clear_message(tmp_pa
 
         try:
             barrier.wait()
-            workbook_import(path=path, year=2022)
+            workbook_import(path=path, year=2022, user=None)
             results.append("ok")
         except ImportFailed as exc:
             results.append(exc.errors)
@@ -339,5 +339,6 @@ def test_an_officers_import_uses_the_units_department_scheme(tmp_path, officer, 
     unit_a.save()
     workbook_import(path=workbook(tmp_path / "hubei.xlsx"), year=2022, user=officer)
     assert Project.objects.get(code=SEED000_CODE).scheme == "hubei"
-    workbook_import(path=workbook(tmp_path / "cli.xlsx", code="15000022T000000000998"), year=2022)  # the command line
+    path = workbook(tmp_path / "cli.xlsx", code="15000022T000000000998")
+    workbook_import(path=path, year=2022, user=None)  # the command line
     assert Project.objects.get(code="15000022T000000000998").scheme == "national"

@@ -29,7 +29,7 @@ Row = tuple[str, str, str, str, object, str, D, object]  # 一级, 二级, 三�
 
 def imported(builder: Callable[[Path], Path], tmp_path: Path, year: int) -> Project:
     """Import the table and return its only project."""
-    workbook_import(path=builder(tmp_path / f"{builder.__name__}.xlsx"), year=year)
+    workbook_import(path=builder(tmp_path / f"{builder.__name__}.xlsx"), year=year, user=None)
     assert Project.objects.count() == 1
     return Project.objects.get()
 
@@ -182,7 +182,7 @@ def test_guichi_2022_scores_the_printed_total_row_and_free_text_actuals(tmp_path
 def test_tianchang_2022_without_targets_fails_atomically_naming_each_cell(tmp_path: Path) -> None:
     path = tables.tianchang_2022_flood_control(tmp_path / "tianchang.xlsx")
     with pytest.raises(ImportFailed) as info:
-        workbook_import(path=path, year=2022)
+        workbook_import(path=path, year=2022, user=None)
     assert nothing_written()
     sheet = "项目支出绩效自评表"
     # 工程质量合格, 年度资金支付完成率100%, 资金执行在预算范围内, 全市安全度汛, 保护全市人口财产不受损失,
@@ -336,7 +336,7 @@ def test_yinchuan_2021_reads_the_project_prefix_and_a_month_deadline(tmp_path: P
 def test_hengshan_2020_without_weights_fails_atomically_naming_each_row(tmp_path: Path) -> None:
     path = tables.hengshan_2020_grain_reserve(tmp_path / "hengshan.xlsx")
     with pytest.raises(ImportFailed) as info:
-        workbook_import(path=path, year=2020)
+        workbook_import(path=path, year=2020, user=None)
     assert nothing_written()
     # 专项资金名称 names the project (no 项目名称 errors); every indicator row lacks its weight.
     assert info.value.errors == [f"自评表!第{row}行 权重：为空，请填写权重（分值）" for row in range(11, 18)]
@@ -439,7 +439,7 @@ def test_template_rows_pass_their_names_to_the_unmerged_rows_below(tmp_path: Pat
         ws.append(row)
     path = tmp_path / "template.xlsx"
     wb.save(path)
-    workbook_import(path=path, year=2022)
+    workbook_import(path=path, year=2022, user=None)
     project = Project.objects.get()
     assert [(level1, level2, level3) for level1, level2, level3, *_ in stored(project)] == [
         ("产出指标", "数量指标", "培训人数"),

@@ -198,8 +198,8 @@ def test_a_published_table_previews_what_it_imports(tmp_path) -> None:
     """Seed 001 (merged project cells, repeated headers, several units): the preview's totals are
     the stored ones."""
     path = seed001_workbook(tmp_path / "seed001.xlsx")
-    report = workbook_import(path=path, year=2022, dry_run=True)
+    report = workbook_import(path=path, year=2022, dry_run=True, user=None)
     assert len(report.previews) == report.projects_created > 1
-    workbook_import(path=path, year=2022)
+    workbook_import(path=path, year=2022, user=None)
     stored = {f"{p.code}-{p.name}" if p.code else p.name: str(p.score_total) for p in Project.objects.all()}
     assert {p.label: p.total for p in report.previews} == stored

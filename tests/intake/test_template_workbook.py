@@ -28,7 +28,7 @@ def book_of(content: bytes):
 def test_the_template_imports_back_without_errors_or_warnings(tmp_path, key) -> None:
     path = tmp_path / "template.xlsx"
     path.write_bytes(template_build(scheme=SCHEMES[key], year=2025, unit=UNIT_A))
-    report = workbook_import(path=path, year=2025, scheme_key=key, dry_run=True)
+    report = workbook_import(path=path, year=2025, scheme_key=key, dry_run=True, user=None)
     [p] = report.previews
     assert p.label == f"15000025T000000000001-{EXAMPLE_NAME}" and p.unit == UNIT_A
     expected = [(l1, l2, cells[0]) for l1, l2, cells, _ in example_rows(SCHEMES[key])]
@@ -40,7 +40,7 @@ def test_the_template_imports_back_without_errors_or_warnings(tmp_path, key) -> 
 def test_the_national_example_reads_as_a_real_self_evaluation(tmp_path) -> None:
     path = tmp_path / "template.xlsx"
     path.write_bytes(template_build(scheme=NATIONAL, year=2025, unit=UNIT_A))
-    [p] = workbook_import(path=path, year=2025, dry_run=True).previews
+    [p] = workbook_import(path=path, year=2025, dry_run=True, user=None).previews
     assert (p.budget.annual, p.budget.executed, p.budget.rate) == ("100.00", "95.00", "95.00")
     rows = {r.level3: r for r in p.rows}
     assert (rows["培训人次"].comparator, rows["培训人次"].target, rows["培训人次"].unit) == ("≥", "500", "人次")

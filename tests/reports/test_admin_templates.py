@@ -51,7 +51,7 @@ def test_valid_template_is_saved_previewed_and_used(client, admin_user, demo) ->
     assert template.uploaded_by == admin_user and template.active
     preview = client.get(reverse("admin:reports_reporttemplate_preview", args=[template.pk]))
     assert "自评得分93.62分，等级优。" in Document(io.BytesIO(preview.content)).paragraphs[0].text
-    _, content = project_file(project=Project.objects.get(code=SEED_CODE), fmt="docx")
+    _, content = project_file(project=Project.objects.get(code=SEED_CODE), fmt="docx", user=None)
     assert Document(io.BytesIO(content)).paragraphs[0].text == "北疆布丝瑰创业就业行动自评得分93.62分，等级优。"
 
 
@@ -70,7 +70,7 @@ def test_broken_template_is_refused_at_upload(client, admin_user, demo, content,
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not ReportTemplate.objects.exists()
-    _, report = project_file(project=Project.objects.get(code=SEED_CODE), fmt="docx")
+    _, report = project_file(project=Project.objects.get(code=SEED_CODE), fmt="docx", user=None)
     assert "一、项目基本情况" in "\n".join(p.text for p in Document(io.BytesIO(report)).paragraphs)
 
 
@@ -80,7 +80,7 @@ def test_a_new_active_template_replaces_the_old_one(client, admin_user, demo) ->
     upload(client, template_bytes("新{{ total }}"))
     assert ReportTemplate.objects.count() == 2
     assert ReportTemplate.objects.filter(active=True).count() == 1
-    _, content = project_file(project=Project.objects.get(code=SEED_CODE), fmt="docx")
+    _, content = project_file(project=Project.objects.get(code=SEED_CODE), fmt="docx", user=None)
     assert Document(io.BytesIO(content)).paragraphs[0].text == "新93.62"
 
 

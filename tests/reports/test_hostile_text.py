@@ -92,7 +92,7 @@ def test_report_text_is_cleaned_once_gathered(report) -> None:
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf", "xlsx"])
 def test_every_format_exports(hostile, fmt) -> None:
-    name, content = project_file(project=hostile, fmt=fmt)
+    name, content = project_file(project=hostile, fmt=fmt, user=None)
     assert name.endswith(f".{fmt}") and content[:4] in (b"PK\x03\x04", b"%PDF")
     [member] = zipfile.ZipFile(io.BytesIO(zip_reports([hostile.pk], fmt))).namelist()
     assert member.split("/")[-1] == name

@@ -17,9 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def narrative(unit_a) -> Narrative:
+def narrative(unit_a, officer) -> Narrative:
     project = factories.project(unit=unit_a, year=2025)
-    return narrative_save(project=project, version=project.version, texts={"problems": "原来的问题"})
+    return narrative_save(project=project, version=project.version, texts={"problems": "原来的问题"}, user=officer)
 
 
 def change_url(narrative: Narrative) -> str:
@@ -70,7 +70,7 @@ def test_a_stale_admin_form_is_refused(client, admin_user, officer, narrative) -
     client.force_login(admin_user)
     opened = form_data(narrative, problems="管理员的修改", reason="更正")
     narrative_save(project=Project.objects.get(pk=narrative.project_id), version=opened["version"],
-                   texts={"problems": "经办人刚保存的"})  # fmt: skip
+                   texts={"problems": "经办人刚保存的"}, user=officer)  # fmt: skip
     refused = client.post(change_url(narrative), opened)
     assert refused.status_code == 200 and STALE in refused.content.decode()
     assert "管理员的修改</textarea>" in refused.content.decode()  # the input is kept

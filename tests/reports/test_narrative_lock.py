@@ -98,14 +98,14 @@ def test_missing_version_is_refused(client, officer, project_a) -> None:
 def test_the_service_refuses_a_locked_project(officer, project_a) -> None:
     factories.set_status(Project.objects.filter(pk=project_a.pk), Status.SUBMITTED)
     with pytest.raises(ValidationError) as caught:
-        narrative_save(project=project_a, version=project_a.version, texts={"problems": "x"})
+        narrative_save(project=project_a, version=project_a.version, texts={"problems": "x"}, user=officer)
     assert caught.value.code == "locked"
     assert not Narrative.objects.exists()
 
 
-def test_the_service_refuses_a_stale_version(project_a) -> None:
-    narrative_save(project=project_a, version=project_a.version, texts={"problems": "一"})
+def test_the_service_refuses_a_stale_version(officer, project_a) -> None:
+    narrative_save(project=project_a, version=project_a.version, texts={"problems": "一"}, user=officer)
     with pytest.raises(ValidationError) as caught:
-        narrative_save(project=project_a, version=project_a.version - 1, texts={"problems": "二"})
+        narrative_save(project=project_a, version=project_a.version - 1, texts={"problems": "二"}, user=officer)
     assert caught.value.messages == [STALE]
     assert Narrative.objects.get().problems == "一"

@@ -41,7 +41,7 @@ def test_an_uploaded_template_starts_off_and_changes_no_report(client, admin_use
     client.force_login(admin_user)
     assert upload(client, template_bytes("模板{{ total }}"), activate=False).status_code == 302
     assert not ReportTemplate.objects.get().active
-    _, content = project_file(project=Project.objects.get(code=SEED_CODE), fmt="docx")
+    _, content = project_file(project=Project.objects.get(code=SEED_CODE), fmt="docx", user=None)
     assert "一、项目基本情况" in word_text(content)  # the built-in layout
     form = client.get(reverse("admin:reports_reporttemplate_add")).content.decode()
     assert 'name="active"' not in form and "上传后为未启用" in form
@@ -61,7 +61,7 @@ def test_activation_asks_for_confirmation_naming_what_changes(client, admin_user
     assert "已启用报告模板“新模板”（替换“旧模板”）" in done.content.decode()
     assert list(ReportTemplate.objects.filter(active=True)) == [new]
     assert not ReportTemplate.objects.get(pk=old.pk).active
-    _, content = project_file(project=Project.objects.get(code=SEED_CODE), fmt="docx")
+    _, content = project_file(project=Project.objects.get(code=SEED_CODE), fmt="docx", user=None)
     assert word_text(content) == "新93.62"
     client.post(reverse("admin:reports_reporttemplate_deactivate", args=[new.pk]))
     assert not ReportTemplate.objects.filter(active=True).exists()

@@ -312,5 +312,5 @@ def test_a_stored_hostile_template_is_refused_at_preview_and_export(client, demo
     preview = client.get(reverse("admin:reports_reporttemplate_preview", args=[template.pk]), follow=True)
     assert preview.status_code == 200 and "模板使用了未知的占位符“lipsum”" in preview.content.decode()
     with pytest.raises(TemplateProblem):
-        project_file(project=Project.objects.get(code=SEED_CODE), fmt="docx")
+        project_file(project=Project.objects.get(code=SEED_CODE), fmt="docx", user=None)
     assert not marker.exists()

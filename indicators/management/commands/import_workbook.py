@@ -31,6 +31,7 @@ class Command(BaseCommand):
                 path=str(options["file"]), year=int(options["year"]),  # type: ignore[call-overload]
                 scheme_key=str(scheme) if scheme else None, dry_run=bool(options["dry_run"]),
                 default_unit=str(options["unit"]), skip_refused=bool(options["skip_locked"]),
+                user=None,  # the command line: the server's own rights, every unit
             )  # fmt: skip
         except UnknownScheme as exc:
             raise CommandError(str(exc)) from exc
