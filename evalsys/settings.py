@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "scoring",
     "reports",
     "review",
+    "targets",  # 绩效目标: the targets stage's review (88号)
     "intake",
     "recheck",
     "accounts",  # after django.contrib.auth: its admin replaces auth's user admin

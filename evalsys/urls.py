@@ -18,6 +18,7 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("library/", include("library.urls")),
     path("review/", include("review.urls")),
+    path("targets/", include("targets.urls")),
     path("intake/", include("intake.urls")),
     path("recheck/", include("recheck.urls")),
     path("account/", include("accounts.urls")),

@@ -275,6 +275,7 @@ class ReviewRound(models.Model):
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
+    REVISE = "revise", "按意见修改"
         verbose_name = verbose_name_plural = "审核记录"
         ordering = ["project", "created_at", "pk"]
         constraints = [

@@ -45,9 +45,11 @@ class StageStatus:
     # targets stage existed): there was no declaration to review, and they stay editable with the
     # self-evaluation as before
     RECORDED = "recorded"
+    # 88号's 良: the officer makes the listed changes and the reviewer approves them without a new round
+    REVISING = "revising"
 
     LABELS = {DRAFT: "草稿", SUBMITTED: "已提交", RETURNED: "已退回", APPROVED: "已审核", REJECTED: "未通过",
-              RECORDED: "随自评填报"}  # fmt: skip
+              RECORDED: "随自评填报", REVISING: "按意见修改"}  # fmt: skip
     CHOICES = tuple(LABELS.items())
 
 
@@ -58,15 +60,10 @@ class Action:
     APPROVE = "approve"
     REOPEN = "reopen"
     REJECT = "reject"
+    REVISE = "revise"
 
-    LABELS = {
-        SUBMIT: "提交",
-        WITHDRAW: "撤回",
-        RETURN: "退回",
-        APPROVE: "审核通过",
-        REOPEN: "重新打开",
-        REJECT: "不予通过",
-    }
+    LABELS = {SUBMIT: "提交", WITHDRAW: "撤回", RETURN: "退回", APPROVE: "审核通过", REOPEN: "重新打开",
+              REJECT: "不予通过", REVISE: "按意见修改"}  # fmt: skip
 
 
 OFFICER, EVALUATOR, ADMIN = "officer", "evaluator", "admin"  # projects.models.Role's values
@@ -86,6 +83,7 @@ class Transition:
     ready: bool = False  # the stage's readiness must find nothing missing (projects.workflow.register_readiness)
     unreviewed: bool = False  # only while no evaluator has acted on the round (register_review_started)
     opens: str = ""  # the stage this step opens (approved targets open the self-evaluation)
+    via: str = ""  # the URL name of the page that takes this step (its own form), "" for the stage panel's button
 
     @property
     def label(self) -> str:
@@ -146,14 +144,26 @@ def unregister(key: str) -> None:
     STAGES.pop(key, None)
 
 
+_T, _REVIEW = StageKey.TARGETS, "targets:review"
 register(StageSpec(
-    StageKey.TARGETS, "绩效目标", 10, (
-        *review_cycle(StageKey.TARGETS, opens=StageKey.SELF_EVALUATION),
-        # 88号's 差: the declaration is not approved; an admin reopens it
-        Transition(StageKey.TARGETS, Action.REJECT, (StageStatus.SUBMITTED,), StageStatus.REJECTED, (EVALUATOR, ADMIN),
-                   "不予通过的理由"),
+    # 88号: the reviewer's result is the step (targets.services.RESULT_ACTIONS), taken on the review page
+    _T, "绩效目标", 10, (
+        Transition(_T, Action.SUBMIT, EDITABLE, StageStatus.SUBMITTED, (OFFICER, ADMIN), ready=True),
+        Transition(_T, Action.WITHDRAW, (StageStatus.SUBMITTED,), StageStatus.DRAFT, (OFFICER,), "撤回理由",
+                   unreviewed=True),
+        # 优, or 良's changes made: approved, and the self-evaluation opens on these targets
+        Transition(_T, Action.APPROVE, (StageStatus.SUBMITTED, StageStatus.REVISING), StageStatus.APPROVED,
+                   (EVALUATOR, ADMIN), ready=True, opens=StageKey.SELF_EVALUATION, via=_REVIEW),
+        Transition(_T, Action.REVISE, (StageStatus.SUBMITTED,), StageStatus.REVISING, (EVALUATOR, ADMIN),
+                   "须修改的内容", via=_REVIEW),  # 良
+        Transition(_T, Action.RETURN, (StageStatus.SUBMITTED,), StageStatus.RETURNED, (EVALUATOR, ADMIN), "退回理由",
+                   via=_REVIEW),  # 中
+        Transition(_T, Action.REJECT, (StageStatus.SUBMITTED,), StageStatus.REJECTED, (EVALUATOR, ADMIN),
+                   "不予通过的理由", via=_REVIEW),  # 差
+        Transition(_T, Action.REOPEN, (StageStatus.APPROVED, StageStatus.REJECTED), StageStatus.RETURNED, (ADMIN,),
+                   "重新打开的理由"),
     ),
-    locks=_locks([P.TARGETS]), parts=frozenset([P.TARGETS]),
+    locks=_locks([P.TARGETS]), parts=frozenset([P.TARGETS]), template="targets/panel.html",
 ))  # fmt: skip
 register(StageSpec(
     StageKey.MONITORING, "运行监控", 20, review_cycle(StageKey.MONITORING),

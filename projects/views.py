@@ -119,7 +119,8 @@ class StagePanel:
 
     spec: StageSpec
     status: str
-    steps: tuple[tuple[Transition, StageStepForm], ...]
+    steps: tuple[tuple[Transition, StageStepForm], ...]  # taken by the panel's own buttons
+    pages: tuple[str, ...] = ()  # URL names of pages that take the other steps (Transition.via)
 
     @property
     def status_label(self) -> str:
@@ -134,8 +135,10 @@ def stage_panels(project: Project, steps: list[Transition]) -> list[StagePanel]:
     for step in steps:
         offered.setdefault(step.stage, []).append(step)
     return [
-        StagePanel(spec, states[spec.key], tuple((step, StageStepForm(step=step, prefix=f"{spec.key}-{step.action}"))
-                                                 for step in offered.get(spec.key, ())))
+        StagePanel(spec, states[spec.key],
+                   tuple((step, StageStepForm(step=step, prefix=f"{spec.key}-{step.action}"))
+                         for step in offered.get(spec.key, ()) if not step.via),
+                   tuple(dict.fromkeys(step.via for step in offered.get(spec.key, ()) if step.via)))
         # a stage 随自评填报 (targets that came with the evaluation) has nothing to show or do
         for spec in stages_ordered() if spec.template and states.get(spec.key, HIDDEN) != HIDDEN
     ]  # fmt: skip

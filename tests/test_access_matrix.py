@@ -219,6 +219,12 @@ ACCESS: dict[str, Spec] = {
     ),
     # a step of a stage with a panel: the engine checks role (evaluator 403) and unit (404) itself
     "projects:stage_step": Spec(WRITE, P, args=stage_args, ok_post=(302,)),
+    # 绩效目标审核: the unit's reviewers; the world's targets are 随自评填报, so nothing is there to review
+    "targets:review": Spec(
+        REVIEW,
+        GP,
+        data=constant(result="优", completeness="完整", relevance="相关", appropriateness="适当", feasibility="可行"),
+    ),
     "reports:download": Spec(READ),
     "reports:narrative": Spec(WRITE, P, data=narrative_data),
     "reports:print": Spec(READ),

@@ -1,0 +1,49 @@
+"""The targets review page: the declared tree, the reviews so far, and 88号's form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from projects.forms import add_service_error
+from projects.stages import StageKey
+from projects.workflow import allowed_actions, states_of
+from review.access import project_for_reviewer
+from targets.forms import TargetReviewForm
+from targets.models import CRITERIA, TargetReview
+from targets.services import RESULT_ACTIONS, targets_review
+
+REVIEWED = "已记录绩效目标审核结果：{result}"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    project = project_for_reviewer(request.user, pk)
+    offered = {s.action for s in allowed_actions(request.user, project, stage=StageKey.TARGETS) if s.via}
+    results = [(value, label) for value, label in TargetReviewForm.base_fields["result"].choices
+               if RESULT_ACTIONS.get(value) in offered]  # fmt: skip
+    form = TargetReviewForm(request.POST or None)
+    form.fields["result"].choices = results
+    if request.method == "POST" and results and form.is_valid():
+        data = form.cleaned_data
+        try:
+            targets_review(project=project, user=request.user, result=data["result"], opinion=data["opinion"],
+                           criteria={name: data[name] for name, _ in CRITERIA})  # fmt: skip
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, REVIEWED.format(result=data["result"]))
+            return redirect(reverse("projects:detail", args=[project.pk]) + "#stage-targets")
+    context = {
+        "project": project, "form": form, "can_review": bool(results),
+        "status": states_of(project).get(StageKey.TARGETS, ""),
+        "indicators": list(project.indicators.order_by("position", "pk")),
+        "reviews": list(TargetReview.objects.filter(project=project).select_related("reviewer")),
+    }  # fmt: skip
+    return render(request, "targets/review.html", context, status=400 if results and form.errors else 200)

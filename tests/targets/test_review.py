@@ -1,0 +1,144 @@
+"""The targets stage and its review by 财预〔2015〕88号 (issue 16 §2, domain.md §8): submit, the four
+criteria with notes, 优/良/中/差 and what each does, approval locking the targets and opening the
+self-evaluation, all through the stage engine."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.urls import reverse
+
+from projects import workflow
+from projects.models import Project, ReviewRound, StageState
+from projects.services import project_touch
+from projects.stages import Action, Part, StageKey, StageStatus
+from targets.models import TargetReview
+from targets.services import targets_review
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+CRITERIA = {"completeness": "产出、效益、满意度指标齐全", "relevance": "与单位职能相符",
+            "appropriateness": "与资金量匹配", "feasibility": "经过论证，可以实现"}  # fmt: skip
+
+
+@pytest.fixture
+def declared(unit_a) -> Project:
+    """A project declaring its targets: its targets stage in 草稿, its self-evaluation not yet open."""
+    project = factories.project(unit=unit_a, code="TG-1", year=2026)
+    StageState.objects.filter(project=project, stage=StageKey.SELF_EVALUATION).delete()
+    StageState.objects.filter(project=project, stage=StageKey.TARGETS).update(status=StageStatus.DRAFT)
+    for n, level2 in enumerate(("数量指标", "质量指标", "成本指标", "社会效益指标", "服务对象满意度指标")):
+        level1 = "满意度指标" if n == 4 else "效益指标" if n == 3 else "产出指标"
+        factories.indicator(project, level1=level1, level2=level2, level3=f"指标{n}", weight="18",
+                            target=Decimal(90), target_text="90")  # fmt: skip
+    return Project.objects.get(pk=project.pk)
+
+
+def status(project: Project, stage: str = StageKey.TARGETS) -> str | None:
+    return StageState.objects.filter(project=project, stage=stage).values_list("status", flat=True).first()
+
+
+def submit(client, officer, project: Project) -> None:
+    client.force_login(officer)
+    client.post(reverse("projects:stage_step", args=[project.pk, StageKey.TARGETS, Action.SUBMIT]))
+
+
+def review(client, user, project: Project, result: str, opinion: str = "", **criteria: str):
+    client.force_login(user)
+    data = {**CRITERIA, **criteria, "result": result, "opinion": opinion}
+    return client.post(reverse("targets:review", args=[project.pk]), data)
+
+
+def test_the_officer_submits_and_the_reviewer_approves_with_the_four_criteria(client, officer, evaluator,
+                                                                             declared) -> None:  # fmt: skip
+    submit(client, officer, declared)
+    assert status(declared) == StageStatus.SUBMITTED
+    page = client.get(reverse("projects:detail", args=[declared.pk])).content.decode()
+    assert 'id="stage-targets"' in page and "已提交" in page
+    client.force_login(evaluator)
+    page = client.get(reverse("projects:detail", args=[declared.pk])).content.decode()
+    assert reverse("targets:review", args=[declared.pk]) in page  # the panel links the review page
+    form = client.get(reverse("targets:review", args=[declared.pk])).content.decode()
+    assert all(label in form for label in ("完整性", "相关性", "适当性", "可行性")) and "指标0" in form
+    response = review(client, evaluator, declared, "优")
+    assert response.status_code == 302
+    assert status(declared) == StageStatus.APPROVED
+    assert status(declared, StageKey.SELF_EVALUATION) == StageStatus.DRAFT  # the self-evaluation opens
+    saved = TargetReview.objects.get()
+    assert (saved.result, saved.round, saved.reviewer, saved.relevance) == ("优", 1, evaluator, "与单位职能相符")
+    rounds = list(ReviewRound.objects.filter(stage=StageKey.TARGETS).values_list("action", flat=True))
+    assert rounds == [Action.SUBMIT, Action.APPROVE]
+    # approved targets are locked, the actuals of the self-evaluation are open
+    project = Project.objects.get(pk=declared.pk)
+    assert workflow.is_locked(project, Part.TARGETS) and not workflow.is_locked(project, Part.ACTUALS)
+    with pytest.raises(ValidationError, match="绩效目标当前状态为“已审核”"):
+        project_touch(project=project, version=project.version, parts=(Part.TARGETS,))
+
+
+def test_zhong_returns_for_resubmission_and_cha_rejects_until_an_admin_reopens(
+    client, officer, evaluator, admin_user, declared
+) -> None:
+    submit(client, officer, declared)
+    response = review(client, evaluator, declared, "中")
+    assert response.status_code == 400 and "请在审核意见中写明" in response.content.decode()
+    review(client, evaluator, declared, "中", opinion="缺少时效指标")
+    assert status(declared) == StageStatus.RETURNED
+    assert not workflow.is_locked(Project.objects.get(pk=declared.pk), Part.TARGETS)  # the officer revises
+    submit(client, officer, declared)
+    review(client, evaluator, declared, "差", opinion="与项目内容无关")
+    assert status(declared) == StageStatus.REJECTED
+    assert StageState.objects.get(project=declared, stage=StageKey.TARGETS).round == 2
+    assert [r.result for r in TargetReview.objects.order_by("pk")] == ["中", "差"]
+    client.force_login(admin_user)
+    client.post(reverse("projects:stage_step", args=[declared.pk, StageKey.TARGETS, Action.REOPEN]),
+                {"targets-reopen-reason": "单位补充了论证材料"})  # fmt: skip
+    assert status(declared) == StageStatus.RETURNED
+
+
+def test_liang_sends_the_changes_back_and_the_reviewer_approves_them_without_a_new_round(
+    client, officer, evaluator, declared
+) -> None:
+    submit(client, officer, declared)
+    review(client, evaluator, declared, "良", opinion="成本指标改为“≤”")
+    assert status(declared) == StageStatus.REVISING
+    project = Project.objects.get(pk=declared.pk)
+    assert not workflow.is_locked(project, Part.TARGETS)  # the listed changes can be made
+    project_touch(project=project, version=project.version, parts=(Part.TARGETS,))
+    form = client.get(reverse("targets:review", args=[declared.pk])).content.decode()
+    assert "优（审核通过）" in form and "中（退回修改后重新提交）" not in form  # only approval remains
+    review(client, evaluator, declared, "优")
+    assert status(declared) == StageStatus.APPROVED
+    assert StageState.objects.get(project=declared, stage=StageKey.TARGETS).round == 1  # no new round
+
+
+def test_submission_waits_for_weights_that_add_up(client, officer, declared) -> None:
+    declared.indicators.filter(level3="指标0").update(weight=Decimal(10))
+    client.force_login(officer)
+    response = client.post(reverse("projects:stage_step", args=[declared.pk, StageKey.TARGETS, Action.SUBMIT]),
+                           follow=True)  # fmt: skip
+    assert "指标权重合计 82，应为 90" in response.content.decode()
+    assert status(declared) == StageStatus.DRAFT
+
+
+def test_the_service_checks_role_unit_and_criteria_itself(declared, officer, unit_b, evaluator) -> None:
+    evaluator_b = factories.user("evaluator_b", role="evaluator", review_units=[unit_b])
+    with pytest.raises(ValidationError, match="请填写“可行性”的审核意见"):
+        targets_review(project=declared, user=evaluator, result="优", criteria={**CRITERIA, "feasibility": " "})
+    workflow.transition(projects=[declared], stage=StageKey.TARGETS, action=Action.SUBMIT, user=officer)
+    with pytest.raises(PermissionDenied):
+        targets_review(project=declared, user=officer, result="优", criteria=CRITERIA)
+    with pytest.raises(Http404):  # an evaluator of another unit: the project is not found
+        targets_review(project=declared, user=evaluator_b, result="优", criteria=CRITERIA)
+    assert not TargetReview.objects.exists() and status(declared) == StageStatus.SUBMITTED
+
+
+def test_the_review_page_is_for_reviewers_of_the_unit(client, officer, other_officer, declared) -> None:
+    url = reverse("targets:review", args=[declared.pk])
+    client.force_login(officer)
+    assert client.get(url).status_code == 403
+    client.force_login(other_officer)
+    assert client.get(url).status_code == 403  # an officer is no reviewer, whatever the unit
