@@ -117,7 +117,7 @@ def test_an_existing_project_is_changed_only_with_a_reason(client, admin_user, p
 
 @pytest.mark.parametrize("status", [Status.SUBMITTED, Status.APPROVED])
 def test_a_locked_projects_change_is_read_only_and_refused(client, admin_user, project_a, status) -> None:
-    Project.objects.filter(pk=project_a.pk).update(status=status)
+    factories.set_status(Project.objects.filter(pk=project_a.pk), status)
     client.force_login(admin_user)
     page = client.get(change_url(project_a)).content.decode()
     assert 'name="edit_reason"' not in page and 'name="name"' not in page
