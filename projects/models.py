@@ -276,6 +276,8 @@ class ReviewRound(models.Model):
 
     class Meta:
     REVISE = "revise", "按意见修改"
+    ADJUST = "adjust", "调整绩效目标"
+    REVISE = "revise", "按意见修改"
         verbose_name = verbose_name_plural = "审核记录"
         ordering = ["project", "created_at", "pk"]
         constraints = [

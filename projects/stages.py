@@ -47,9 +47,11 @@ class StageStatus:
     RECORDED = "recorded"
     # 88号's 良: the officer makes the listed changes and the reviewer approves them without a new round
     REVISING = "revising"
+    # 调整绩效目标: approved targets reopened by the officer, with a reason, for review again
+    ADJUSTING = "adjusting"
 
     LABELS = {DRAFT: "草稿", SUBMITTED: "已提交", RETURNED: "已退回", APPROVED: "已审核", REJECTED: "未通过",
-              RECORDED: "随自评填报", REVISING: "按意见修改"}  # fmt: skip
+              RECORDED: "随自评填报", REVISING: "按意见修改", ADJUSTING: "调整中"}  # fmt: skip
     CHOICES = tuple(LABELS.items())
 
 
@@ -61,9 +63,10 @@ class Action:
     REOPEN = "reopen"
     REJECT = "reject"
     REVISE = "revise"
+    ADJUST = "adjust"
 
     LABELS = {SUBMIT: "提交", WITHDRAW: "撤回", RETURN: "退回", APPROVE: "审核通过", REOPEN: "重新打开",
-              REJECT: "不予通过", REVISE: "按意见修改"}  # fmt: skip
+              REJECT: "不予通过", REVISE: "按意见修改", ADJUST: "调整绩效目标"}  # fmt: skip
 
 
 OFFICER, EVALUATOR, ADMIN = "officer", "evaluator", "admin"  # projects.models.Role's values
@@ -148,7 +151,10 @@ _T, _REVIEW = StageKey.TARGETS, "targets:review"
 register(StageSpec(
     # 88号: the reviewer's result is the step (targets.services.RESULT_ACTIONS), taken on the review page
     _T, "绩效目标", 10, (
-        Transition(_T, Action.SUBMIT, EDITABLE, StageStatus.SUBMITTED, (OFFICER, ADMIN), ready=True),
+        Transition(_T, Action.SUBMIT, (*EDITABLE, StageStatus.ADJUSTING), StageStatus.SUBMITTED, (OFFICER, ADMIN),
+                   ready=True),
+        # 调整绩效目标: approved targets change only through a new review, with the reason on the record
+        Transition(_T, Action.ADJUST, (StageStatus.APPROVED,), StageStatus.ADJUSTING, (OFFICER, ADMIN), "调整理由"),
         Transition(_T, Action.WITHDRAW, (StageStatus.SUBMITTED,), StageStatus.DRAFT, (OFFICER,), "撤回理由",
                    unreviewed=True),
         # 优, or 良's changes made: approved, and the self-evaluation opens on these targets

@@ -142,3 +142,41 @@ def test_the_review_page_is_for_reviewers_of_the_unit(client, officer, other_off
     assert client.get(url).status_code == 403
     client.force_login(other_officer)
     assert client.get(url).status_code == 403  # an officer is no reviewer, whatever the unit
+
+
+def test_an_adjustment_of_approved_targets_is_reviewed_again_and_shows_before_and_after(
+    client, officer, evaluator, declared
+) -> None:
+    from indicators.models import Indicator
+    from targets.selectors import target_adjustments
+
+    submit(client, officer, declared)
+    review(client, evaluator, declared, "优")
+    project = Project.objects.get(pk=declared.pk)
+    with pytest.raises(ValidationError):  # approved: the targets are locked until an adjustment is asked
+        project_touch(project=project, version=project.version, parts=(Part.TARGETS,))
+    client.force_login(officer)
+    url = reverse("projects:stage_step", args=[declared.pk, StageKey.TARGETS, Action.ADJUST])
+    response = client.post(url, {"targets-adjust-reason": ""}, follow=True)
+    assert "请填写调整理由" in response.content.decode() and status(declared) == StageStatus.APPROVED
+    client.post(url, {"targets-adjust-reason": "预算追加，培训人次提高"})
+    assert status(declared) == StageStatus.ADJUSTING
+    project = Project.objects.get(pk=declared.pk)
+    project_touch(project=project, version=project.version, parts=(Part.TARGETS,))  # open for the change
+    row = Indicator.objects.get(project=declared, level3="指标0")
+    row.target, row.target_text = Decimal(120), "120"
+    row.save()
+    [waiting] = target_adjustments(declared)
+    assert waiting.approved_at is None and waiting.reason == "预算追加，培训人次提高"
+    submit(client, officer, declared)
+    review(client, evaluator, declared, "优")
+    assert status(declared) == StageStatus.APPROVED
+    [done] = target_adjustments(declared)
+    assert done.approved_at is not None
+    assert [(c.before, c.after) for c in done.changes] == [("指标0：≥90个（权重 18）", "指标0：≥120个（权重 18）")]
+    client.force_login(officer)
+    page = client.get(reverse("projects:detail", args=[declared.pk])).content.decode()
+    assert "调整前" in page and "指标0：≥120个（权重 18）" in page and "预算追加，培训人次提高" in page
+    client.force_login(evaluator)
+    page = client.get(reverse("review:project", args=[declared.pk])).content.decode()
+    assert "指标0：≥90个（权重 18）" in page and "指标0：≥120个（权重 18）" in page
