@@ -9,6 +9,7 @@ and scored by the engine. Frozen dataclasses out, strings ready to print; no per
 from __future__ import annotations
 
 import copy
+import operator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -155,9 +156,9 @@ def _project_preview(writer: Any, p: ParsedProject, stored: Stored, year: int) -
     writer._apply_project(after, p, unit)
     old_rows = stored.indicators.get(before.pk, []) if before else []
     old_funds = stored.funds.get(before.pk, []) if before else []
-    pairs = _merged_rows(p, old_rows)
+    pairs = _merged_rows(p, old_rows, writer.rows_of(p))
     funds = _merged_funds(p, old_funds)
-    ev = evaluate(_evaluation_input(after, [new for _, new, _ in pairs], funds))
+    ev = _evaluation(writer, writer.pk_of(p), after, [new for _, new, _ in pairs], funds)
     by_name = _warnings_by_indicator(ev.warnings)
     rows = tuple(_row(old, new, item, score, by_name) for (old, new, item), score in zip(pairs, ev.indicators,
                                                                                         strict=True))  # fmt: skip
@@ -172,17 +173,15 @@ def _project_preview(writer: Any, p: ParsedProject, stored: Stored, year: int) -
 
 
 def _merged_rows(
-    p: ParsedProject, old_rows: list[Indicator]
+    p: ParsedProject, old_rows: list[Indicator], written: list[Indicator]
 ) -> list[tuple[Indicator | None, Indicator, ParsedIndicator | None]]:
     """(stored row, row as it will be stored, workbook row) for every indicator after the import;
-    stored rows the workbook does not name stay as they are (the import never deletes)."""
+    stored rows the workbook does not name stay as they are (the import never deletes). The rows
+    as they will be stored are the writer's own (`written`, in workbook order), read before rollback."""
     by_key = {(i.level1, i.level2, i.level3): i for i in old_rows}
-    out: list[tuple[Indicator | None, Indicator, ParsedIndicator | None]] = []
-    for position, (key, item) in enumerate(p.indicators.items(), start=1):
-        old = by_key.pop(key, None)
-        new = copy.copy(old) if old else Indicator(level1=item.level1, level2=item.level2, level3=item.level3)
-        services._apply_indicator(new, item, position)
-        out.append((old, new, item))
+    out: list[tuple[Indicator | None, Indicator, ParsedIndicator | None]] = [
+        (by_key.pop(key, None), new, item) for (key, item), new in zip(p.indicators.items(), written, strict=True)
+    ]
     return out + [(old, old, None) for old in by_key.values()]
 
 
@@ -193,16 +192,28 @@ def _merged_funds(p: ParsedProject, old: list[Fund]) -> list[Fund]:
     return [Fund(source=source, **values) for source, values in rows.items()]
 
 
-def _evaluation_input(project: Project, rows: list[Indicator], funds: list[Fund]) -> EvaluationInput:
-    """As scoring.services.evaluation_input reads the stored project after the import."""
+def _evaluation_input(
+    project: Project, rows: list[Indicator], funds: list[Fund], inputs: tuple[IndicatorInput, ...] | None = None
+) -> EvaluationInput:
+    """As scoring.services.evaluation_input reads the stored project after the import (`inputs`: the
+    rows' own, when already made)."""
     budget = None
     if funds:
         annual = sum((f.annual for f in funds), ZERO)
         executed = sum((f.executed for f in funds), ZERO)
         budget = BudgetInput(annual, executed, any(getattr(f, "annual_assumed", False) for f in funds))
     variants = tuple(project.name_variants or ())
-    inputs = tuple(indicator_input(r) for r in rows)
+    inputs = tuple(indicator_input(r) for r in rows) if inputs is None else inputs
     return EvaluationInput(get_scheme(project.scheme), inputs, budget, variants, project.code, project.year)
+
+
+def _evaluation(writer: Any, pk: int, project: Project, rows: list[Indicator], funds: list[Fund]) -> Evaluation:
+    """The engine's evaluation of the project after the import: the writer's own when the input is
+    the one the writer scores (a new project's always is), so nothing is scored twice."""
+    written = writer.written_input(pk)
+    same_rows = len(rows) == len(stored := writer.stored_rows(pk)) and all(map(operator.is_, rows, stored))
+    data = _evaluation_input(project, rows, funds, written.indicators if same_rows else None)
+    return writer.evaluation(pk) if data == written else evaluate(data)
 
 
 def _budget(ev: Evaluation) -> BudgetPreview | None:

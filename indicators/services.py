@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,20 @@ from projects.access import import_scope
 from projects.guards import REVIEWERS, REVIEWERS_ONLY, projects_guard
 from projects.models import Department, Fund, FundSource, Project, Status, Unit
 from projects.services import CODE_TAKEN, code_lock
+from projects.workflow import stages_start
 from scoring.rules import evaluate
 from scoring.schemes import get_scheme
-from projects.workflow import stages_start
-from scoring.services import evaluation_input_of, projects_rescore, projects_store_scores
-from scoring.types import QUALITATIVE, ZERO, BudgetInput, EvaluationInput, IndicatorInput, Scheme, Warning
+from scoring.services import evaluation_input_of, projects_rescore, projects_store_evaluations
+from scoring.types import (
+    QUALITATIVE,
+    ZERO,
+    BudgetInput,
+    Evaluation,
+    EvaluationInput,
+    IndicatorInput,
+    Scheme,
+    Warning,
+)
 
 __all__ = ["ImportFailed", "ImportRefused", "ImportReport", "workbook_import"]
 
@@ -120,13 +130,14 @@ def workbook_import(
             writer = _Writer(year, scheme, scheme_key, report, user, scope=scope, skip_refused=skip_refused)
             stored = preview.stored_read(writer=writer, parsed=projects) if dry_run else None
             ids = writer.write(projects)
-            report.warnings = [(p.label, w) for p in writer.admitted for w in project_warnings(p, scheme, year=year)]
+            report.warnings = [(p.label, w) for p in writer.admitted for w in writer.warnings_of(p)]
             if dry_run:
                 report.previews = preview.project_previews(writer=writer, parsed=writer.admitted, stored=stored,
                                                            year=year)  # fmt: skip
                 transaction.set_rollback(True)
             else:  # the rows just written, scored in memory: nothing is read back
-                projects_store_scores(evaluated=writer.evaluation_inputs(ids), copy=True)
+                projects_store_evaluations(evaluated=[(writer.project(pk), writer.evaluation(pk)) for pk in ids],
+                                           copy=True)  # fmt: skip
     except IntegrityError as exc:  # another import created the same project meanwhile
         raise ImportFailed([CONCURRENT]) from exc
     return report
@@ -176,6 +187,20 @@ def evaluation_input(p: ParsedProject, scheme: Scheme, *, year: int | None = Non
     return EvaluationInput(scheme, indicators, budget, tuple(p.name_variants), p.code, year)
 
 
+# What the engine reads of an input: all of it but the indicators' target_text, which no rule reads
+# (a plain number's text is the workbook's in the parsed input and blanked in the row: _apply_indicator).
+_PROJECT_READ = attrgetter(*(f.name for f in fields(EvaluationInput) if f.name != "indicators"))
+_INDICATOR_READ = attrgetter(*(f.name for f in fields(IndicatorInput) if f.name != "target_text"))
+
+
+def reads_alike(a: EvaluationInput, b: EvaluationInput) -> bool:
+    """Whether the engine gives `a` and `b` the same scores and warnings: equal but for target_text."""
+    if len(a.indicators) != len(b.indicators) or _PROJECT_READ(a) != _PROJECT_READ(b):
+        return False
+    pairs = zip(a.indicators, b.indicators, strict=True)
+    return all(x is y or _INDICATOR_READ(x) == _INDICATOR_READ(y) for x, y in pairs)
+
+
 def _fund_rows(p: ParsedProject) -> dict[str, dict[str, Decimal | None]]:
     """Form-layout funds by source; the 年度资金总额 row alone when no source row is given."""
     split = {FUND_SOURCES[k]: v for k, v in p.funds.items() if k in FUND_SOURCES}
@@ -210,6 +235,12 @@ class _Writer:
         self._projects_by_pk: dict[int, Project] = {}
         self._funds_of: dict[int, list[Fund]] = {}
         self._indicators_of: dict[int, list[Indicator]] = {}
+        self._pk_of: dict[int, int] = {}  # id(parsed) -> its project's pk
+        self._rows_of: dict[int, list[Indicator]] = {}  # id(parsed) -> its rows as written, in workbook order
+        # each written project's scoring input and evaluation, made once and shared by the warnings,
+        # the stored scores and the preview
+        self._inputs: dict[int, EvaluationInput] = {}
+        self._evaluations: dict[int, Evaluation] = {}
 
     def write(self, parsed: list[ParsedProject]) -> list[int]:
         """Write everything; returns the ids of the projects written."""
@@ -411,37 +442,71 @@ class _Writer:
         new, changed = [], []
         for p in parsed:
             project = projects[id(p)]
+            rows = self._rows_of[id(p)] = []
             for position, item in enumerate(p.indicators.values(), start=1):
                 row = found.get((project.pk, item.level1, item.level2, item.level3))
                 if row is None:
                     row = Indicator(project=project, level1=item.level1, level2=item.level2, level3=item.level3)
                     _apply_indicator(row, item, position)
                     new.append(row)
-                    continue
-                before = _values(row)
-                _apply_indicator(row, item, position)
-                if _values(row) != before:
-                    changed.append(row)
                 else:
-                    self.report.indicators_unchanged += 1
+                    before = _values(row)
+                    _apply_indicator(row, item, position)
+                    if _values(row) != before:
+                        changed.append(row)
+                    else:
+                        self.report.indicators_unchanged += 1
+                rows.append(row)
         bulk_create_logged(new, Indicator, reason=self.reason, user=self.user)
         bulk_update_with_history(changed, Indicator, INDICATOR_FIELDS, batch_size=UPDATE_BATCH,
                                  default_change_reason=self.reason, default_user=self.user)  # fmt: skip
         self.report.indicators_created += len(new)
         self.report.indicators_updated += len(changed)
         self._projects_by_pk = {projects[id(p)].pk: projects[id(p)] for p in parsed}
+        self._pk_of = {id(p): projects[id(p)].pk for p in parsed}
         self._indicators_of = {}
         for row in sorted([*found.values(), *new], key=lambda r: (r.position, r.pk or 0)):
             self._indicators_of.setdefault(row.project_id, []).append(row)
         return {row.project_id for row in [*new, *changed]}
 
-    def evaluation_inputs(self, project_ids: list[int]) -> list[tuple[Project, Any]]:
-        """(project, scoring input) of each written project, from the rows in memory."""
-        return [
-            (self._projects_by_pk[pk], evaluation_input_of(self._projects_by_pk[pk], self._funds_of.get(pk, []),
-                                                           self._indicators_of.get(pk, [])))
-            for pk in project_ids
-        ]  # fmt: skip
+    # -- the written rows, scored once ----------------------------------------------------------
+    def pk_of(self, p: ParsedProject) -> int:
+        return self._pk_of[id(p)]
+
+    def project(self, pk: int) -> Project:
+        return self._projects_by_pk[pk]
+
+    def rows_of(self, p: ParsedProject) -> list[Indicator]:
+        """The rows of `p`'s indicators as written, in workbook order."""
+        return self._rows_of[id(p)]
+
+    def stored_rows(self, pk: int) -> list[Indicator]:
+        """Every row of the project after the write, in the order the engine reads them."""
+        return self._indicators_of.get(pk, [])
+
+    def written_input(self, pk: int) -> EvaluationInput:
+        """The scoring input of a written project, from the rows in memory (nothing is read back)."""
+        found = self._inputs.get(pk)
+        if found is None:
+            project = self._projects_by_pk[pk]
+            rows = self._indicators_of.get(pk, [])
+            found = self._inputs[pk] = evaluation_input_of(project, self._funds_of.get(pk, []), rows)
+        return found
+
+    def evaluation(self, pk: int) -> Evaluation:
+        """The engine's evaluation of a written project: made once, then shared."""
+        found = self._evaluations.get(pk)
+        if found is None:
+            found = self._evaluations[pk] = evaluate(self.written_input(pk))
+        return found
+
+    def warnings_of(self, p: ParsedProject) -> tuple[Warning, ...]:
+        """project_warnings(p): the written project's own evaluation serves when it reads alike."""
+        parsed = evaluation_input(p, self.scheme, year=self.year)
+        pk = self.pk_of(p)
+        if reads_alike(parsed, self.written_input(pk)):
+            return self.evaluation(pk).warnings
+        return evaluate(parsed).warnings
 
 
 PROJECT_FIELDS = ["unit", "annual_goal", "scheme", "name_variants", "updated_at"]

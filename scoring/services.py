@@ -120,13 +120,17 @@ def projects_rescore(*, project_ids: list[int]) -> int:
 
 
 def projects_store_scores(*, evaluated: list[tuple[Any, EvaluationInput]], copy: bool | None = None) -> int:
-    """Score each (project, input) and store its totals in one bulk update (the import passes the
-    rows it has just written, so nothing is read back)."""
+    """Score each (project, input) and store its totals in one bulk update."""
+    return projects_store_evaluations(evaluated=[(project, evaluate(data)) for project, data in evaluated], copy=copy)
+
+
+def projects_store_evaluations(*, evaluated: list[tuple[Any, Evaluation]], copy: bool | None = None) -> int:
+    """Store each (project, evaluation)'s totals in one bulk update (the import passes the evaluations
+    of the rows it has just written, made once: nothing is read back or scored twice)."""
     from projects.models import Project
 
     changed = []
-    for project, data in evaluated:
-        ev = evaluate(data)
+    for project, ev in evaluated:
         project.score_total, project.score_grade = ev.total, ev.grade
         project.execution_rate = ev.budget.rate if ev.budget else None
         project.warning_count = len(ev.warnings)

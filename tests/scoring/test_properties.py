@@ -235,3 +235,21 @@ def test_the_engine_never_raises_on_accepted_values(scheme, comparator, t, a, w,
     assert D(0) <= result.total <= D(100) * (len(leaves) + 1)
     if result.budget is not None and result.budget.rate is not None:
         assert result.budget.rate.adjusted() < 20  # fits Project.execution_rate (22 digits, 2 decimals)
+
+
+# --- what the engine reads ----------------------------------------------------------------------
+
+
+@SETTINGS
+@given(data=st.data(), scheme=schemes, text=st.text(max_size=8))
+def test_the_target_text_changes_no_score_and_no_warning(data, scheme, text):
+    """An import scores a project once for its warnings and its stored totals although the workbook's
+    input keeps a number's text and the row blanks it (indicators.services.reads_alike)."""
+    leaves = tuple(data.draw(st.lists(any_leaf(scheme), min_size=1, max_size=4)))
+    first = evaluate(EvaluationInput(scheme, leaves, BudgetInput(D(100), D(50))))
+    second = evaluate(EvaluationInput(scheme, tuple(replace(i, target_text=text) for i in leaves),
+                                      BudgetInput(D(100), D(50))))  # fmt: skip
+    assert replace(first, indicators=()) == replace(second, indicators=())
+    assert [(s.computed, s.score, s.explanation) for s in first.indicators] == [
+        (s.computed, s.score, s.explanation) for s in second.indicators
+    ]
