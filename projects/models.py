@@ -261,6 +261,8 @@ class ReviewAction(models.TextChoices):
     APPROVE = "approve", "审核通过"
     REOPEN = "reopen", "重新打开"
     REJECT = "reject", "不予通过"
+    REVISE = "revise", "按意见修改"
+    ADJUST = "adjust", "调整绩效目标"
 
 
 class ReviewRound(models.Model):
@@ -275,9 +277,6 @@ class ReviewRound(models.Model):
     created_at = models.DateTimeField("时间", auto_now_add=True)
 
     class Meta:
-    REVISE = "revise", "按意见修改"
-    ADJUST = "adjust", "调整绩效目标"
-    REVISE = "revise", "按意见修改"
         verbose_name = verbose_name_plural = "审核记录"
         ordering = ["project", "created_at", "pk"]
         constraints = [
