@@ -527,5 +527,6 @@ class YearPlanAdmin(admin.ModelAdmin):
     def stage_labels(self, plan: YearPlan) -> str:
         keys = plan.stages or [StageKey.SELF_EVALUATION]
         return "、".join(spec.label for spec in stages_ordered() if spec.key in keys)
+
     list_per_page = PER_PAGE
     ordering = ["-year"]
