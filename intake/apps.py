@@ -6,7 +6,8 @@ class IntakeConfig(AppConfig):
     verbose_name = "导入与复制"
 
     def ready(self) -> None:
-        # the task imports intake.jobs, which queues it: handed over once the apps are loaded
-        from intake import jobs, tasks  # AppConfig.ready: the models they import are ready now
+        """Hand intake.jobs the worker's task, which imports it (so it cannot import the task)."""
+        # imported here, not at the top: they import models, which are loaded only once ready() runs
+        from intake import jobs, tasks
 
         jobs.tasks_register(import_run=tasks.import_run)

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.actions import delete_selected
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -207,8 +208,6 @@ ADMIN_DELETE = "管理员在后台删除"
 
 def delete_unlocked(modeladmin, request, queryset):
     """Django's 删除所选, unless a selected row is (of) a submitted or approved project."""
-    from django.contrib.admin.actions import delete_selected
-
     locked_rows = [obj for obj in queryset if modeladmin._locked(obj)]
     if locked_rows:
         names = "、".join(str(obj) for obj in locked_rows[:3]) + ("等" if len(locked_rows) > 3 else "")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from projects.access import role_of
+from projects.access import role_of, visible_projects
 from projects.models import Role
+from projects.selectors import todo_counts
 
 
 def role(request: HttpRequest) -> dict[str, Any]:
@@ -24,12 +27,6 @@ def role(request: HttpRequest) -> dict[str, Any]:
 def todo_of(request: HttpRequest) -> Any:
     """What waits for the user (projects.selectors.Todo), counted once per request."""
     if not hasattr(request, "_evalsys_todo"):
-        from django.conf import settings
-        from django.utils import timezone
-
-        from projects.access import visible_projects
-        from projects.selectors import todo_counts
-
         default = settings.EVALSYS_SUBMISSION_DEADLINE
         request._evalsys_todo = todo_counts(visible_projects(request.user), role=role_of(request.user) or "",
                                             today=timezone.localdate(), default_deadline=default)  # fmt: skip

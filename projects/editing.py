@@ -15,7 +15,8 @@ from django.db import transaction
 
 from projects.guards import project_guard
 from projects.models import Fund, Project
-from projects.services import code_lock, project_set_code, project_touch
+from projects.services import code_lock, project_create, project_set_code, project_touch
+from scoring.services import projects_rescore
 
 BASIC_FIELDS = ("name", "attribute", "overall_goal", "annual_goal", "actual_summary", "low_execution_reason")
 BASICS_REASON = "编辑项目基本信息"
@@ -51,8 +52,6 @@ def project_update(
         project_set_code(project=project, code=code, user=user)
     _save_basics(project, basics, user)
     _save_funds(project, funds, user)
-    from scoring.services import projects_rescore  # scoring builds on projects
-
     projects_rescore(project_ids=[project.pk])
     return project
 
@@ -60,9 +59,6 @@ def project_update(
 @transaction.atomic
 def project_create_with_funds(*, project: Project, funds: Mapping[str, FundAmounts | None], user: Any) -> Project:
     """A new draft (projects.services.project_create) and its funds by source, in one transaction."""
-    from projects.services import project_create
-    from scoring.services import projects_rescore  # scoring builds on projects
-
     project_create(project=project, user=user)
     _save_funds(project, funds, user)
     projects_rescore(project_ids=[project.pk])

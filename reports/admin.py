@@ -151,7 +151,7 @@ class ReportTemplateForm(forms.ModelForm):
 
     def clean(self) -> dict:
         """A broken template is refused here, at upload, so it can never break a report."""
-        from reports.docx_template import TemplateProblem, validate_template
+        from reports.docx_template import TemplateProblem, validate_template  # docxtpl: with the first upload
 
         data = super().clean()
         upload = data.get("file")
@@ -255,7 +255,7 @@ class ReportTemplateAdmin(admin.ModelAdmin):
 
     def placeholders(self, request: HttpRequest) -> HttpResponse:
         """报告模板占位符说明: each placeholder and field, its meaning and the sample project's value."""
-        from reports.placeholders import help_sections
+        from reports.placeholders import help_sections  # it imports docx_template (docxtpl): on first use
 
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
@@ -268,7 +268,7 @@ class ReportTemplateAdmin(admin.ModelAdmin):
     def preview(self, request: HttpRequest, pk: int) -> HttpResponse:
         """The template rendered against the sample project, as a .docx download; a template that
         cannot be used (e.g. stored before uploads were checked) is named on its change page."""
-        from reports.docx_template import TemplateProblem, render_template
+        from reports.docx_template import TemplateProblem, render_template  # docxtpl: with the first preview
 
         if not self.has_view_permission(request):
             raise PermissionDenied

@@ -41,10 +41,10 @@ from evalsys.lib.replica import from_replica
 from projects.access import ADMIN_ONLY, visible_projects
 from projects.guards import projects_guard
 from projects.models import Project, Role
-from reports import services
+from reports import services, unit_report
 from reports.data import ReportData, reports_for
 from reports.models import ExportChunk, ExportJob, Outline
-from reports.selectors import UNIT_REPORT_ROLES
+from reports.selectors import UNIT_REPORT_ROLES, unit_report_texts
 
 CHUNK_SIZE = 50  # default of settings.EVALSYS_EXPORT_CHUNK
 MAX_ATTEMPTS = 3  # a chunk is queued again this many times after its worker died
@@ -123,7 +123,7 @@ def render_files(project_ids: list[int], fmt: str | Sequence[str]) -> Iterable[t
 
 def _rendered(data: ReportData, fmt: str, template: bytes | None) -> bytes:
     """One report; when the admin's Word template fails on it, the Chinese refusal names the project."""
-    from reports.docx_template import TemplateProblem
+    from reports.docx_template import TemplateProblem  # docxtpl loads with the first Word template
 
     try:
         return services.render(data, fmt, template=template)
@@ -267,16 +267,14 @@ def unit_report_job_create(*, user: Any, unit: Any, year: int | None, project_id
 def render_unit_report_file(project_ids: list[int], fmt: str, progress: Callable[[int], None] | None = None) -> bytes:
     """The unit report of `project_ids` (one unit's, checked when the job was made) with the
     unit's own text of the projects' year as it is now; drafts and unscored projects left out."""
-    from reports.selectors import unit_report_texts
-    from reports.unit_report import render, unfinished, unit_report_for
-
     # a project withdrawn to 草稿 since the job was made is left out, as the picker would
-    projects = Project.objects.filter(pk__in=project_ids).exclude(unfinished())
+    projects = Project.objects.filter(pk__in=project_ids).exclude(unit_report.unfinished())
     first = projects.select_related("unit").order_by("-year", "pk").first()
     if first is None:
         raise ValueError(NOTHING_LEFT)
     texts = unit_report_texts(first.unit, first.year)
-    return render(unit_report_for(projects, unit=first.unit.name, texts=texts, progress=progress), fmt)
+    data = unit_report.unit_report_for(projects, unit=first.unit.name, texts=texts, progress=progress)
+    return unit_report.render(data, fmt)
 
 
 def _enqueue(chunk_id: int, index: int) -> None:

@@ -73,7 +73,7 @@ def harfbuzz_subsetting_available() -> bool:
     WeasyPrint's `Font.subset` (weasyprint/pdf/fonts.py) uses HarfBuzz when the optional
     `harfbuzz_subset` library was found by `weasyprint.text.ffi` and HarfBuzz is at least 4.1.0.
     """
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset  # WeasyPrint (1.3 s): with the first PDF
 
     return harfbuzz_subset is not None and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
@@ -240,7 +240,7 @@ def render(data: ReportData) -> bytes:
 
 def render_document(document: Document) -> bytes:
     """Any outline (one project's report, a unit's report on several projects) as PDF bytes."""
-    from weasyprint import HTML
+    from weasyprint import HTML  # WeasyPrint takes 1.3 s to import: loaded with the first PDF
 
     fonts, stylesheet = shared()
     page = HTML(string=html(document), base_url=str(STYLESHEET.parent), url_fetcher=static_fetcher())
@@ -259,7 +259,7 @@ def shared() -> tuple[FontConfiguration, CSS]:
     serves every report. Pango font maps are not thread-safe, and a process forked by
     `export_report --jobs N` makes its own rather than use its parent's.
     """
-    from weasyprint import CSS
+    from weasyprint import CSS  # WeasyPrint (1.3 s): with the first PDF
     from weasyprint.text.fonts import FontConfiguration
 
     state = _shared.__dict__

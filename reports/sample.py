@@ -5,6 +5,7 @@ Used to validate and preview an uploaded template before any project exists.
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 from projects.demo import SEED000, Row
@@ -111,11 +112,9 @@ def _loop_table(document, columns: tuple[tuple[str, str], ...], loop: str, item:
 def sample_template(outline: str = "unit") -> bytes:
     """A Word template that uses every placeholder (reports.docx_template.PLACEHOLDERS), each beside
     its Chinese name, for an admin to download, restyle and upload; it renders `sample_report(outline)`."""
-    import io
+    from docx import Document  # python-docx loads with the first Word file, not with every process
 
-    from docx import Document
-
-    from reports.docx_template import NARRATIVE_FIELDS, PLACEHOLDERS
+    from reports.docx_template import NARRATIVE_FIELDS, PLACEHOLDERS  # docxtpl and jinja2 likewise
 
     document = Document()
     document.add_heading("{{ title }}", level=1)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import QuerySet
 
 from projects.access import require_role, visible_projects, visible_units
@@ -72,8 +73,6 @@ class BatchPreview:
 
 def batch_preview(scope: str, ids: list[int], page: Any) -> BatchPreview:
     """One page of the chosen projects: the ids are sliced here, so only 50 rows are loaded."""
-    from django.core.paginator import Paginator
-
     paged = Paginator(ids, PER_PAGE).get_page(page)
     rows = {p.pk: p for p in Project.objects.filter(pk__in=list(paged.object_list)).select_related("unit")}
     paged.object_list = [rows[pk] for pk in paged.object_list if pk in rows]

@@ -278,11 +278,11 @@ def render(data: UnitReportData, fmt: str) -> bytes:
     """The unit's report as .docx or .pdf bytes (pure: no queries)."""
     document = unit_outline(data)
     if fmt == "docx":
-        from reports.docx import render_document as render_docx
+        from reports.docx import render_document as render_docx  # python-docx: with the first Word report
 
         return render_docx(document)
     if fmt == "pdf":
-        from reports.pdf import render_document as render_pdf
+        from reports.pdf import render_document as render_pdf  # WeasyPrint: 1.3 s to import, with the first PDF
 
         return render_pdf(document)
     raise ValueError(f"不支持的格式“{fmt}”，可选：docx、pdf")

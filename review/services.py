@@ -55,7 +55,7 @@ def review_note_save(*, indicator: Indicator, text: str, user: Any) -> ReviewNot
         raise ValidationError({"text": NOTE_TOO_LONG.format(n=NOTE_MAX)})
     current = project.rounds.filter(action=ReviewAction.SUBMIT).order_by("-created_at", "-pk").first()
     if current is None:  # submitted outside the workflow (demo data, a hand edit): open its round now
-        from projects.services import _round
+        from projects.services import _round  # lead: workflow rewrite (rounds move to projects.workflow)
 
         current = _round(project, ReviewAction.SUBMIT, user)
     note = ReviewNote.objects.filter(round=current, indicator=indicator).first()

@@ -18,6 +18,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import django
 from django.forms.renderers import DjangoTemplates
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
@@ -87,8 +88,6 @@ class FastRenderer(DjangoTemplates):
     def fast(self) -> dict[str, Callable[[dict[str, Any]], str | None]]:
         """The templates written in Python: those the engine finds in Django itself (a template a
         project puts in its place is rendered by the engine, as written)."""
-        import django
-
         own = str(Path(django.__file__).parent / "forms" / "templates")
         return {name: fn for name, fn in FAST.items() if str(self.get_template(name).origin.name).startswith(own)}
 

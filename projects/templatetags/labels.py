@@ -13,6 +13,7 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 
 from scoring import display
 from scoring.labels import CAUSE_LABELS, WARNING_LABELS
@@ -51,8 +52,6 @@ def warning_list(codes: str) -> str:
 @register.filter
 def waiting_days(since: object) -> str:
     """How long something has waited since `since` (a datetime), in whole local days: 今天, 3 天."""
-    from django.utils import timezone
-
     if not isinstance(since, datetime.datetime):
         return "—"
     days = (timezone.localdate() - timezone.localtime(since).date()).days
@@ -88,8 +87,6 @@ def actual(indicator: object) -> str:
 @register.filter
 def cn_date(value: object) -> str:
     if isinstance(value, datetime.datetime):
-        from django.utils import timezone
-
         value = timezone.localtime(value) if timezone.is_aware(value) else value
     return display.chinese_date(value) if isinstance(value, datetime.date) else ""
 
