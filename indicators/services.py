@@ -367,6 +367,7 @@ class _Writer:
                     changed.append(project)
             result[id(p)] = project
         bulk_create_logged(new, Project, reason=self.reason, user=self.user)
+        stages_start(new)  # bulk_create sends no post_save: the new projects' stage rows
         bulk_update_with_history(changed, Project, PROJECT_FIELDS, batch_size=UPDATE_BATCH,
                                  default_change_reason=self.reason, default_user=self.user)  # fmt: skip
         self._created = new
