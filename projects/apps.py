@@ -10,8 +10,9 @@ class ProjectsConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from evalsys.lib.sqlite import use_real_variable_limit
-        from projects.models import Project
-        from projects.signals import project_saved
+        from projects.models import Project, projects_created
+        from projects.signals import project_saved, projects_bulk_created
 
         connection_created.connect(use_real_variable_limit, dispatch_uid="evalsys-sqlite-limit")
         post_save.connect(project_saved, sender=Project, dispatch_uid="evalsys-project-stages")
+        projects_created.connect(projects_bulk_created, sender=Project, dispatch_uid="evalsys-project-bulk-stages")

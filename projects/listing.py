@@ -14,13 +14,15 @@ from functools import cached_property
 from typing import Any
 
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from indicators.parsing import normalize
 from projects.access import role_of
 from projects.forms import YearFilterForm
-from projects.models import Department, Project, ReviewAction, ReviewRound, Role, Status, Unit
+from projects.models import Department, Project, ReviewAction, ReviewRound, Role, StageState, Status, Unit
+from projects.stages import StageKey
 from scoring.labels import WARNING_LABELS
 from scoring.schemes import SCHEMES
 
@@ -66,10 +68,13 @@ def default_year(user: Any, scope: QuerySet[Project], *, waiting: Iterable[str] 
     review queue, the overview and their exports ask here, so one project copied into a new year
     no longer moves everyone's pages away from the year where their work is."""
     states = list(WORK.get(role_of(user) or "", ()) if waiting is None else waiting)
-    if not states:
-        return scope.order_by().aggregate(newest=Max("year"))["newest"]
-    years = scope.order_by().aggregate(work=Max("year", filter=Q(status__in=states)), newest=Max("year"))
-    return years["work"] or years["newest"]
+    newest = scope.order_by("-year").values("year")[:1]
+    work = scope.filter(status__in=states).order_by("-year").values("year")[:1] if states else newest
+    # each year by one probe of an index on year (ORDER BY year DESC LIMIT 1), where MAX(…) FILTER
+    # reads every row: two scalar subqueries on one row of the table (none when it is empty)
+    one = Project.objects.order_by().annotate(work=Subquery(work), newest=Subquery(newest))
+    years = one.values("work", "newest").first()
+    return (years["work"] or years["newest"]) if years else None
 
 
 def grade_choices() -> list[tuple[str, str]]:
@@ -250,23 +255,74 @@ class ListCounts:
         return [(value, label, self.by_status.get(value, 0)) for value, label in Status.choices]
 
 
-def list_counts(rows: QuerySet[Project], form: ProjectFilterForm) -> ListCounts:
-    """One aggregate over `rows` (filtered but for 状态): the total and the count of each 状态."""
-    counts = rows.order_by().aggregate(
-        all=Count("pk"), **{value: Count("pk", filter=Q(status=value)) for value, _ in Status.choices}
-    )
-    return ListCounts(counts.pop("all"), counts, form.chosen().get("status") or "")
+# filters on the project's own columns: a list filtered by one of them counts through Project
+PROJECT_FILTERS = ("grade", "warning", "q")
+
+
+def list_counts(rows: QuerySet[Project], form: ProjectFilterForm, *, units: QuerySet[Unit]) -> ListCounts:
+    """The total and the count of each 状态 of the list (every filter but 状态): from the
+    self-evaluation's stage rows of `units` (the units whose projects `rows` holds), which the
+    index stage_year_status_unit answers alone; through `rows` (one aggregate) when a filter reads
+    the project's own columns (等级, 提示, 搜索)."""
+    chosen = form.chosen()
+    if any(chosen.get(name) for name in PROJECT_FILTERS):
+        counted = rows.order_by().values_list("status").annotate(n=Count("*"))
+    else:
+        counted = stage_counts(units, year=form.chosen_year(), department=chosen.get("department"),
+                               unit=chosen.get("unit"), status=form.fixed_status)  # fmt: skip
+    by_status = dict(counted)
+    return ListCounts(sum(by_status.values()), {value: by_status.get(value, 0) for value, _ in Status.choices},
+                      chosen.get("status") or "")  # fmt: skip
+
+
+def stage_counts(units: QuerySet[Unit], *, year: int | None, department: Any = None, unit: Any = None,
+                 status: str = "") -> QuerySet[StageState]:  # fmt: skip
+    """(状态, count) of the self-evaluations of `year` in `units` (narrowed to a 主管部门, a unit, a
+    状态): one GROUP BY over the stage table's index (stage, year, status, unit), no project read."""
+    rows = StageState.objects.filter(stage=StageKey.SELF_EVALUATION, year=year)
+    if units.query.has_filters():  # every unit (an admin's) is no condition
+        rows = rows.filter(unit__in=units.values("pk"))
+    if department:
+        rows = rows.filter(unit__department=department)
+    if unit:
+        rows = rows.filter(unit=unit)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by().values_list("status").annotate(n=Count("*"))
 
 
 def ordered(rows: QuerySet[Project], sort: str, sorts: dict[str, tuple[str, tuple[str, ...]]] = SORTS
             ) -> QuerySet[Project]:  # fmt: skip
     descending = sort.startswith("-")
     _, fields = sorts.get(sort.lstrip("-"), SORTS[DEFAULT_SORT])
-    return rows.order_by(*(F(f).desc(nulls_last=True) if descending else F(f).asc(nulls_last=True) for f in fields))
+    return rows.order_by(*(_order(f, descending) for f in fields))
+
+
+def _order(path: str, descending: bool) -> Any:
+    """`path` in the list's order, a missing value last: said only for a column that can be missing,
+    so an index serves a descending sort on one that cannot (DESC NULLS LAST is no index's order)."""
+    if not _nullable(path):
+        return F(path).desc() if descending else F(path).asc()
+    return F(path).desc(nulls_last=True) if descending else F(path).asc(nulls_last=True)
+
+
+def _nullable(path: str) -> bool:
+    """Whether the column at `path` (from Project, through relations) may be NULL; an annotation may."""
+    model, field = Project, None
+    for name in path.split("__"):
+        try:
+            field = model._meta.get_field(name) if name != "pk" else model._meta.pk
+        except FieldDoesNotExist:
+            return True
+        model = field.related_model or model
+    return field is None or field.null
 
 
 class CountedPaginator(Paginator):
-    """A paginator told its count (from list_counts' aggregate) instead of asking with COUNT(*)."""
+    """A paginator told its count (from list_counts' aggregate) instead of asking with COUNT(*),
+    whose page sorts the keys alone: the page's rows are those whose key is among the page's slice
+    of the ordered keys (a subquery in the same query), so the database sorts the matching rows'
+    keys and sort values, never whole rows with their unit and 主管部门 (OFFSET reads past keys only)."""
 
     def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
         super().__init__(object_list, per_page)
@@ -275,6 +331,15 @@ class CountedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         return self._known
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        keys = self.object_list.values("pk")[bottom:top]
+        return self._get_page(self.object_list.filter(pk__in=keys), number, self)
 
 
 @dataclass
@@ -325,7 +390,7 @@ def project_list_page(scope: QuerySet[Project], units: QuerySet[Unit], data: Any
     form = ProjectFilterForm(data or None, default=default_year, units=units, fixed_status=fixed_status)
     year = form.chosen_year()
     rows = filter_projects(scope, form, year=year)
-    counts = list_counts(rows, form)
+    counts = list_counts(rows, form, units=units)
     sort = form.sort_key()
     shown = ordered(with_status(rows, form), sort, form.sorts).select_related("unit", "unit__department")
     paginator = CountedPaginator(shown, form.page_size(), count=counts.total)

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.dispatch import Signal
 from simple_history.models import HistoricalRecords
 
 from evalsys.lib.codes import normalize_code
@@ -122,6 +123,18 @@ CODE_YEAR_TAKEN = "该年度已有此项目编码的项目；同一编码每个�
 NAME_YEAR_TAKEN = "本单位该年度已有同名且无编码的项目，请直接编辑已有项目或换一个名称"
 
 
+# sent with the new projects by Project.objects.bulk_create, which sends no post_save: the stage rows
+# every project has (projects.signals) come with them whichever path inserts in bulk
+projects_created = Signal()
+
+
+class ProjectQuerySet(models.QuerySet):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        projects_created.send(sender=self.model, projects=created)
+        return created
+
+
 class Project(models.Model):
     """项目: identified by code + fiscal year, or by exact name within its unit when uncoded."""
 
@@ -170,6 +183,7 @@ class Project(models.Model):
         ],
         verbose_name="项目修改记录",
     )
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         verbose_name = verbose_name_plural = "项目"

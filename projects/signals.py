@@ -2,7 +2,8 @@
 
 A project saved for the first time gets its stage rows (projects.workflow.stages_start); a project
 moved to another unit or year takes its stage rows along (they carry both for the lists' counts).
-Bulk paths (bulk_create, COPY) call stages_start themselves.
+Project.objects.bulk_create sends projects_created for the same; a path around the ORM (COPY) calls
+stages_start itself.
 """
 
 from __future__ import annotations
@@ -24,3 +25,7 @@ def project_saved(sender: type[Project], instance: Project, created: bool, raw: 
     if loaded is not None and None not in loaded and None not in place and loaded != place:
         StageState.objects.filter(project=instance).update(year=instance.year, unit_id=instance.unit_id)
     instance._loaded_place = place
+
+
+def projects_bulk_created(sender: type[Project], projects: list[Project], **_: Any) -> None:
+    stages_start(projects)
