@@ -10,8 +10,14 @@ from typing import Any
 
 from indicators.models import Indicator
 from projects.models import Project, ReviewRound
-from projects.stages import Action, StageKey
-from scoring.rules import fmt
+from projects.stages import Action, StageKey, StageStatus, ordered
+from projects.workflow import states_of
+from scoring.rules import fmt, pts
+from scoring.schemes import get_scheme
+from scoring.services import indicator_input
+from scoring.targets import TargetsInput, check_targets
+from scoring.types import QUALITATIVE, ZERO
+from targets.models import TargetReview
 
 # what a target is: the fields an adjustment changes
 TARGET_FIELDS = ("level1", "level2", "level3", "comparator", "target", "target_text", "unit", "weight")
@@ -83,3 +89,64 @@ def _text(row: dict[str, Any] | None) -> str:
     sign = "" if row["comparator"] == "定性" else row["comparator"]
     weight = row["weight"] if isinstance(row["weight"], Decimal) else Decimal(row["weight"] or 0)
     return f"{row['level3']}：{sign}{value}{row['unit']}（权重 {fmt(weight)}）"
+
+
+# --- the declared targets and their §8 checks (manage.py targets, the pages) ---------------------
+
+
+def project_stage(project: Project) -> tuple[str | None, str | None]:
+    """(stage, status) where the project stands in its year: the latest stage by order that has a
+    row and is not 'recorded' (targets that came with the self-evaluation); (None, None) if none."""
+    states = states_of(project)
+    for spec in reversed(ordered()):
+        status = states.get(spec.key)
+        if status is not None and status != StageStatus.RECORDED:
+            return spec.key, status
+    return None, None
+
+
+def targets_input(project: Project) -> TargetsInput:
+    """The checks' input: the indicator rows, 年度资金总额 (the funds' 全年预算数) and the year.
+    Reads funds and indicators once each (prefetch them for many: projects.selectors.projects_with_scoring_data)."""
+    funds = list(project.funds.all())
+    budget = sum((f.annual for f in funds), ZERO) if funds else None
+    rows = tuple(indicator_input(row) for row in project.indicators.all())
+    return TargetsInput(get_scheme(project.scheme), rows, budget, project.year)
+
+
+def review_json(project: Project) -> dict[str, Any] | None:
+    """The latest targets review ({"result", "criteria": {"完整性", "相关性", "适当性", "可行性"}}), or None."""
+    last = TargetReview.objects.filter(project=project).first()
+    if last is None:
+        return None
+    return {"result": last.result, "criteria": dict(last.criteria)}
+
+
+def _target(row: Any) -> str:
+    """The target as entered: the text of a 定性 or deadline target, else the number (as `score --json`)."""
+    if row.comparator == QUALITATIVE or row.deadline is not None or row.target is None:
+        return row.target_text
+    return fmt(row.target)
+
+
+def _weight(value: Decimal | None) -> str | None:
+    return None if value is None else pts(value)
+
+
+def targets_json(project: Project) -> dict[str, Any]:
+    """The `targets --json` object of contract.md: numbers as two-decimal strings, like `score --json`."""
+    rows = list(project.indicators.all())
+    weights = [r.weight for r in rows if r.weight is not None]
+    stage, status = project_stage(project)
+    return {
+        "code": project.code, "year": project.year, "stage": stage, "status": status,
+        "total_weight": pts(sum(weights, ZERO)) if weights else None,
+        "indicators": [
+            {"level1": r.level1, "level2": r.level2, "level3": r.level3, "comparator": r.comparator,
+             "target": _target(r), "unit": r.unit, "weight": _weight(r.weight)}
+            for r in rows
+        ],
+        "checks": [{"code": w.code, "level3": w.indicator, "message": w.message}
+                   for w in check_targets(targets_input(project))],
+        "review": review_json(project),
+    }  # fmt: skip

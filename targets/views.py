@@ -11,11 +11,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from projects.forms import add_service_error
+from projects.selectors import projects_with_scoring_data
 from projects.stages import StageKey
 from projects.workflow import allowed_actions, states_of
 from review.access import project_for_reviewer
+from scoring.targets import check_targets
 from targets.forms import TargetReviewForm
 from targets.models import CRITERIA, TargetReview
+from targets.selectors import targets_input
 from targets.services import RESULT_ACTIONS, targets_review
 
 REVIEWED = "已记录绩效目标审核结果：{result}"
@@ -40,10 +43,13 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, REVIEWED.format(result=data["result"]))
             return redirect(reverse("projects:detail", args=[project.pk]) + "#stage-targets")
+    loaded = projects_with_scoring_data().get(pk=project.pk)
+    checks = check_targets(targets_input(loaded))
     context = {
         "project": project, "form": form, "can_review": bool(results),
         "status": states_of(project).get(StageKey.TARGETS, ""),
-        "indicators": list(project.indicators.order_by("position", "pk")),
+        "rows": [(row, [w for w in checks if w.indicator == row.level3]) for row in loaded.indicators.all()],
+        "general_checks": [w for w in checks if not w.indicator],
         "reviews": list(TargetReview.objects.filter(project=project).select_related("reviewer")),
     }  # fmt: skip
     return render(request, "targets/review.html", context, status=400 if results and form.errors else 200)

@@ -180,3 +180,35 @@ def test_an_adjustment_of_approved_targets_is_reviewed_again_and_shows_before_an
     client.force_login(evaluator)
     page = client.get(reverse("review:project", args=[declared.pk])).content.decode()
     assert "指标0：≥90个（权重 18）" in page and "指标0：≥120个（权重 18）" in page
+
+
+def test_the_review_page_shows_the_section_8_checks_beside_their_rows(client, evaluator, declared) -> None:
+    from indicators.models import Indicator
+
+    Indicator.objects.filter(project=declared, level3="指标3").update(comparator="定性", target=None,
+                                                                      target_text="效果良好")  # fmt: skip
+    client.force_login(evaluator)
+    page = client.get(reverse("targets:review", args=[declared.pk])).content.decode()
+    row = page[page.index("<td>指标3</td>") :]
+    row = row[: row.index("</tr>")]
+    assert 'data-code="unmeasurable"' in row
+    first = page[page.index("<td>指标0</td>"):]
+    assert 'data-code="unmeasurable"' not in first[: first.index("</tr>")]  # ≥90: a number, measurable
+
+
+def test_targets_json_carries_the_latest_review(client, officer, evaluator, declared) -> None:
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    submit(client, officer, declared)
+    review(client, evaluator, declared, "中", opinion="补充时效指标", relevance="与职能相关，但缺少时效")
+    out = StringIO()
+    call_command("targets", declared.code, "--year", "2026", "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert (data["stage"], data["status"]) == ("targets", "returned")
+    assert data["review"] == {"result": "中", "criteria": {"完整性": CRITERIA["completeness"],
+                                                          "相关性": "与职能相关，但缺少时效",
+                                                          "适当性": CRITERIA["appropriateness"],
+                                                          "可行性": CRITERIA["feasibility"]}}  # fmt: skip
