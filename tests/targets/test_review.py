@@ -192,7 +192,7 @@ def test_the_review_page_shows_the_section_8_checks_beside_their_rows(client, ev
     row = page[page.index("<td>指标3</td>") :]
     row = row[: row.index("</tr>")]
     assert 'data-code="unmeasurable"' in row
-    first = page[page.index("<td>指标0</td>"):]
+    first = page[page.index("<td>指标0</td>") :]
     assert 'data-code="unmeasurable"' not in first[: first.index("</tr>")]  # ≥90: a number, measurable
 
 
