@@ -20,6 +20,7 @@ from indicators.parsing import Actual, Target, same_unit
 from projects.guards import project_guard, projects_guard
 from projects.models import Project
 from projects.services import project_touch
+from projects.stages import Part
 from scoring.services import projects_rescore
 from scoring.types import QUALITATIVE
 
@@ -33,6 +34,10 @@ DEFINITION_FIELDS = ["level1", "level2", "level3", "comparator", "target", "targ
 ACTUAL_FIELDS = ["actual", "actual_text", "actual_label", "actual_date", "actual_assumed", "actual_unit",
                  "not_applicable", "reason"]  # fmt: skip
 ADJUSTMENT_FIELDS = ["adjusted_score", "adjust_reason", "adjusted_by", "adjusted_at"]
+
+# the part of the project each writer changes (projects.locks): approved targets keep the tree, not the actuals
+TREE = (Part.TARGETS,)
+ACTUAL = (Part.ACTUALS,)
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ def _save(row: Indicator, user: Any, reason: str, fields: list[str] | None = Non
 def indicator_create(*, project: Project, version: int, definition: Definition, user: Any) -> Indicator:
     """Append a leaf at the end of the tree."""
     project_guard(user, project)  # the unit's officer, or an admin: every writer below checks first
-    project_touch(project=project, version=version)
+    project_touch(project=project, version=version, parts=TREE)
     if project.indicators.count() >= MAX_PER_PROJECT:
         raise ValidationError(TOO_MANY.format(limit=MAX_PER_PROJECT), code="too_many")
     last = project.indicators.aggregate(n=Max("position"))["n"] or 0
@@ -94,7 +99,7 @@ def indicator_create(*, project: Project, version: int, definition: Definition, 
 @transaction.atomic
 def indicator_update(*, indicator: Indicator, version: int, definition: Definition, user: Any) -> Indicator:
     projects_guard(user, [indicator.project_id])
-    project_touch(project=indicator.project, version=version)
+    project_touch(project=indicator.project, version=version, parts=TREE)
     _apply(indicator, definition)
     return _save(indicator, user, CHANGED, [*DEFINITION_FIELDS, *ACTUAL_FIELDS, *ADJUSTMENT_FIELDS])
 
@@ -102,7 +107,7 @@ def indicator_update(*, indicator: Indicator, version: int, definition: Definiti
 @transaction.atomic
 def indicator_delete(*, indicator: Indicator, version: int, user: Any) -> None:
     projects_guard(user, [indicator.project_id])
-    project_touch(project=indicator.project, version=version)
+    project_touch(project=indicator.project, version=version, parts=TREE)
     indicator._change_reason = DELETED
     indicator._history_user = user
     project_id = indicator.project_id
@@ -114,7 +119,7 @@ def indicator_delete(*, indicator: Indicator, version: int, user: Any) -> None:
 def indicator_move(*, indicator: Indicator, version: int, direction: Literal["up", "down"], user: Any) -> None:
     """Swap `indicator` with its neighbour; positions are renumbered 1..n on the way."""
     projects_guard(user, [indicator.project_id])
-    project = project_touch(project=indicator.project, version=version)
+    project = project_touch(project=indicator.project, version=version, parts=TREE)
     rows = list(project.indicators.order_by("position", "id"))
     here = next(i for i, row in enumerate(rows) if row.pk == indicator.pk)
     there = here - 1 if direction == "up" else here + 1
@@ -138,7 +143,7 @@ def indicator_set_actual(
     (0 points, and the engine never sees the actual: scoring.services.indicator_input): an actual
     entered is kept, so unticking 不适用 brings it back."""
     projects_guard(user, [indicator.project_id])
-    project_touch(project=indicator.project, version=version)
+    project_touch(project=indicator.project, version=version, parts=ACTUAL)
     _clear_actual(indicator)
     indicator.not_applicable = not_applicable
     if actual is not None:

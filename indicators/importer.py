@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from evalsys.lib.codes import normalize_code
@@ -170,6 +171,8 @@ class RowParser:
         self.projects: dict[tuple[str, ...], ParsedProject] = {}
         self.errors: list[str] = []
         self.state = _State()
+        self._row: SheetRow | None = None  # the row whose cells with text are in _texts
+        self._texts: dict[str, Any] = {}
 
     # -- errors ------------------------------------------------------------------------------
     def _error(self, r: SheetRow, name: str, message: str) -> None:
@@ -177,8 +180,10 @@ class RowParser:
         self.errors.append(RowError(r.sheet, r.row, label, message, r.positions.get(name)))
 
     def _cell(self, r: SheetRow, name: str) -> Any:
-        value = r.values.get(name)
-        return value if normalize(value) else None
+        """The row's cell `name` when it holds text, else None (each cell normalised once per row)."""
+        if r is not self._row:
+            self._row, self._texts = r, {k: v for k, v in r.values.items() if normalize(v)}
+        return self._texts.get(name)
 
     # -- rows --------------------------------------------------------------------------------
     def feed(self, r: SheetRow) -> None:
@@ -439,6 +444,20 @@ def _squeezed(cell: Any) -> str:
 def _allowed_form(raw: Any, allowed: tuple[str, ...], *, suffix: bool) -> str:
     """The scheme's name for a 一级/二级 cell: `项目产出` = 产出指标 (but 项目立项 stays itself), and
     under a scheme whose names carry no 指标 (`投入`, `决策`) `投入指标` = 投入."""
+    if type(raw) is str and len(raw) <= LEVEL_CACHED:  # a table repeats its few level names on every row
+        return _allowed_text_form(raw, allowed, suffix)
+    return _find_allowed_form(raw, allowed, suffix)
+
+
+LEVEL_CACHED = 100  # longest level cell memoised
+
+
+@lru_cache(maxsize=4096)
+def _allowed_text_form(raw: str, allowed: tuple[str, ...], suffix: bool) -> str:
+    return _find_allowed_form(raw, allowed, suffix)
+
+
+def _find_allowed_form(raw: Any, allowed: tuple[str, ...], suffix: bool) -> str:
     value = clean_level_name(raw, suffix=suffix)
     if value in allowed:
         return value

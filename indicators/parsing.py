@@ -243,6 +243,17 @@ _QUANTITATIVE_WORDS = ("定量", "定量指标")  # a quantitative row that does
 
 def parse_comparator(text: object) -> str:
     """Map a 指标性质 / 计算符号 cell to one of COMPARATORS."""
+    if _all_short_text(text):  # every row of a table states one of a few signs
+        return _parse_text_comparator(text)  # type: ignore[arg-type]
+    return _parse_comparator(text)
+
+
+@lru_cache(maxsize=1024)
+def _parse_text_comparator(text: str) -> str:
+    return _parse_comparator(text)
+
+
+def _parse_comparator(text: object) -> str:
     key = _squeeze(text)
     if not key:
         raise CellError(f"为空，请填写指标性质（{_ACCEPTED_SIGNS}）")
@@ -532,15 +543,34 @@ def parse_target(
 ) -> Target:
     """Read a 年度指标值 cell together with its 指标性质 and 度量单位 columns; `year` (the fiscal year,
     when known) dates a deadline written without one (`9月前`)."""
+    if _all_short_text(cell, comparator, unit, level2) and (year is None or type(year) is int):
+        return _parse_text_target(cell, comparator, unit, level2, year)  # type: ignore[arg-type]
+    return _parse_target(cell, comparator=comparator, unit=unit, level2=level2, year=year)
+
+
+def _all_short_text(*values: object) -> bool:
+    return all(type(v) is str and len(v) <= _CACHED_LENGTH for v in values)
+
+
+@lru_cache(maxsize=8192)
+def _parse_text_target(cell: str, comparator: str, unit: str, level2: str, year: int | None) -> Target:
+    """Memoised: a table repeats its targets (`≥95%`, `100%`) with the same sign and unit; a Target
+    is immutable, and a cell that cannot be read raises each time (errors are not cached)."""
+    return _parse_target(cell, comparator=comparator, unit=unit, level2=level2, year=year)
+
+
+def _parse_target(cell: object, *, comparator: object, unit: object, level2: object, year: int | None) -> Target:
     target = _read_target(cell, comparator=comparator, unit=unit, level2=level2, year=year)
     _check_length(target.text, MAX_TEXT, "指标值")
     _check_length(target.unit, MAX_UNIT, "度量单位")
     _check_size(target.value, MAX_VALUE, "指标值")
-    return replace(target, value=_as_stored(target.value))
+    stored = _as_stored(target.value)
+    return target if stored is target.value else replace(target, value=stored)
 
 
 def _as_stored(value: Decimal | None) -> Decimal | None:
-    """A target or actual as the database keeps it (4 decimals): what is scored is what is stored."""
+    """A target or actual as the database keeps it (4 decimals): what is scored is what is stored.
+    `value` itself when it is kept as it is (its callers copy their result only when it changes)."""
     return None if value is None else _kept(value, VALUE_PLACES)
 
 
@@ -682,6 +712,19 @@ def _quantitative_actual(cell: object, text: str, target: Target) -> Actual:
 
 def parse_actual(cell: object, *, target: Target) -> Actual | None:
     """Read a 实际完成值 cell against its target; None when the cell is empty."""
+    if _all_short_text(cell):
+        return _parse_text_actual(cell, target)  # type: ignore[arg-type]
+    return _parse_actual(cell, target)
+
+
+@lru_cache(maxsize=8192)
+def _parse_text_actual(cell: str, target: Target) -> Actual | None:
+    """Memoised as _parse_text_target: the reading depends on the cell and the target's sign,
+    text, unit and deadline (equal targets have equal ones), never on the target's Decimal form."""
+    return _parse_actual(cell, target)
+
+
+def _parse_actual(cell: object, target: Target) -> Actual | None:
     text = _as_date(cell).isoformat() if isinstance(cell, datetime.date) else normalize(cell)
     if not text:
         return None
@@ -692,7 +735,8 @@ def parse_actual(cell: object, *, target: Target) -> Actual | None:
         return _deadline_actual(cell, text, target)
     actual = _quantitative_actual(cell, text, target)
     _check_size(actual.value, MAX_VALUE, "实际完成值")
-    return replace(actual, value=_as_stored(actual.value))
+    stored = _as_stored(actual.value)
+    return actual if stored is actual.value else replace(actual, value=stored)
 
 
 # --------------------------------------------------------------------------------------
@@ -702,6 +746,17 @@ def parse_actual(cell: object, *, target: Target) -> Actual | None:
 
 def parse_weight(cell: object) -> Decimal:
     """Read a 权重 / 分值 cell (`10`, `10分`, `0.2`); never negative."""
+    if type(cell) is int or _all_short_text(cell):  # a table's few weights (10, 5, `10分`), memoised
+        return _parse_common_weight(cell)  # type: ignore[arg-type]
+    return _parse_weight(cell)
+
+
+@lru_cache(maxsize=1024)
+def _parse_common_weight(cell: int | str) -> Decimal:
+    return _parse_weight(cell)
+
+
+def _parse_weight(cell: object) -> Decimal:
     if isinstance(cell, str):
         cell = normalize(cell).removesuffix("分").rstrip()
     weight = parse_decimal(cell)

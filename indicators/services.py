@@ -9,14 +9,13 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from evalsys.lib.bulk import bulk_create_logged
+from evalsys.lib.bulk import Blanks, bulk_create_logged
+from evalsys.lib.collector import collector_paused
 from evalsys.lib.xlsx import WorkbookRefused
 from indicators import preview
 from indicators.importer import ImportFailed, ParsedIndicator, ParsedProject, parse_rows
@@ -25,12 +24,11 @@ from indicators.workbook import read_workbook
 from projects.access import import_scope
 from projects.guards import REVIEWERS, REVIEWERS_ONLY, projects_guard
 from projects.models import Department, Fund, FundSource, Project, Status, Unit
-from projects.selectors import scheme_for_unit
 from projects.services import CODE_TAKEN, code_lock
 from projects.workflow import stages_start
-from scoring.rules import adjustment_error, evaluate
+from scoring.rules import evaluate
 from scoring.schemes import get_scheme
-from scoring.services import evaluation_input_of, indicator_input, projects_rescore, projects_store_evaluations
+from scoring.services import evaluation_input_of, projects_rescore, projects_store_evaluations
 from scoring.types import (
     QUALITATIVE,
     ZERO,
@@ -90,6 +88,7 @@ class ImportRefused(ImportFailed):
     """Every error is a project the importing user may not change: skipping them is an option."""
 
 
+@collector_paused()  # bounded by the reader's limits: evalsys.lib.collector says why
 def workbook_import(
     *,
     path: str | Path,
@@ -149,6 +148,10 @@ def workbook_import(
 def _default_scheme(scope: Unit | None) -> str:
     """Without --scheme: an officer's import is read and scored by the unit's 主管部门 scheme (as the
     create form does), the command line's and an admin's by EVALSYS_DEFAULT_SCHEME."""
+    from django.conf import settings
+
+    from projects.selectors import scheme_for_unit
+
     return scheme_for_unit(scope) if scope is not None else settings.EVALSYS_DEFAULT_SCHEME
 
 
@@ -367,7 +370,6 @@ class _Writer:
                     changed.append(project)
             result[id(p)] = project
         bulk_create_logged(new, Project, reason=self.reason, user=self.user)
-        stages_start(new)  # bulk_create sends no post_save: the new projects' stage rows
         bulk_update_with_history(changed, Project, PROJECT_FIELDS, batch_size=UPDATE_BATCH,
                                  default_change_reason=self.reason, default_user=self.user)  # fmt: skip
         self._created = new
@@ -439,14 +441,14 @@ class _Writer:
     def _indicators(self, parsed: list[ParsedProject], projects: dict[int, Project]) -> set[int]:
         ids = [projects[id(p)].pk for p in parsed]
         found = {(i.project_id, i.level1, i.level2, i.level3): i for i in Indicator.objects.filter(project_id__in=ids)}
-        new, changed = [], []
+        new, changed, blank = [], [], Blanks(Indicator)
         for p in parsed:
             project = projects[id(p)]
             rows = self._rows_of[id(p)] = []
             for position, item in enumerate(p.indicators.values(), start=1):
                 row = found.get((project.pk, item.level1, item.level2, item.level3))
                 if row is None:
-                    row = Indicator(project=project, level1=item.level1, level2=item.level2, level3=item.level3)
+                    row = blank.new({"project": project}, level1=item.level1, level2=item.level2, level3=item.level3)
                     _apply_indicator(row, item, position)
                     new.append(row)
                 else:
@@ -563,6 +565,12 @@ def indicator_adjust(*, indicator: Indicator, value: Decimal | None, reason: str
     The value must lie in [0, w] and, for a 定性 indicator of a band-locked scheme, inside its
     band (domain.md §2); who and when are recorded, and the history keeps every change.
     """
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from scoring.rules import adjustment_error
+    from scoring.services import indicator_input
+
     projects_guard(user, [indicator.project_id], roles=REVIEWERS, denied=REVIEWERS_ONLY)
     project = Project.objects.select_for_update().get(pk=indicator.project_id)  # approve waits, or we wait
     if project.status != Status.SUBMITTED:

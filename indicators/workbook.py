@@ -96,6 +96,12 @@ def _header_key(value: str) -> str:
     return re.sub(r"[\s:：*＊]", "", text)
 
 
+@lru_cache(maxsize=4096)
+def _field_of_text(value: str) -> str | None:
+    """The canonical field a header text names (FIELD_BY_HEADER of its header_key), or None."""
+    return FIELD_BY_HEADER.get(_header_key(value))
+
+
 @dataclass(frozen=True)
 class SheetRow:
     """One data row: canonical field -> raw value, plus where it came from."""
@@ -114,7 +120,8 @@ class SheetRow:
 
 def _header_map(cells: list[Any]) -> dict[int, tuple[str, str]]:
     """Column index -> (field, header text) when `cells` is an indicator header row, else {}."""
-    names = [FIELD_BY_HEADER.get(header_key(cell)) for cell in cells]
+    # FIELD_BY_HEADER.get(header_key(cell)) of every cell of every row, memoised per text
+    names = [_field_of_text(c) if isinstance(c, str) and len(c) <= HEADER_LENGTH else None for c in cells]
     if not _REQUIRED.issubset(names):  # a data row (most rows): nothing more to look at
         return {}
     found: dict[int, tuple[str, str]] = {}
@@ -186,6 +193,7 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]], *, totals: boo
     columns: dict[int, tuple[str, str]] = {}
     headers: dict[str, str] = {}
     positions: dict[str, int] = {}
+    tree: list[int] = []  # the 一级/二级/三级 columns
     heading: dict[str, Any] = {}  # the 一级/二级 of a template row above, for the next indicator row
     form = _FormReader()
     for number, cells in rows:
@@ -196,6 +204,7 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]], *, totals: boo
             columns = header
             headers = {name: text for name, text in columns.values()}
             positions = {name: i for i, (name, _) in columns.items()}
+            tree = [i for i, (name, _) in columns.items() if name in ("level1", "level2", "level3")]
             heading = {}
             continue
         if not columns:
@@ -204,9 +213,10 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]], *, totals: boo
         if _is_noise(cells):  # a 二级 alone on its row (not merged) still names the rows below
             heading = _lone_heading(cells, columns) or heading
             continue
-        if _is_footer(cells):
+        first = _first_key(cells)
+        if _is_footer(first):
             continue
-        if _is_total(cells, columns):
+        if _is_total(cells, tree, first):
             if totals:
                 values = {name: cells[i] if i < len(cells) else None for i, (name, _) in columns.items()}
                 yield SheetRow(title, number, values, headers, dict(form.context), tuple(form.funds), positions,
@@ -226,17 +236,21 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]], *, totals: boo
         yield SheetRow(title, number, values, headers, dict(form.context), tuple(form.funds), positions)
 
 
-def _is_total(cells: list[Any], columns: dict[int, tuple[str, str]]) -> bool:
-    """总分 / 合计 rows at the foot of an indicator block."""
-    tree = [i for i, (name, _) in columns.items() if name in ("level1", "level2", "level3")]
+def _first_key(cells: list[Any]) -> str:
+    """The header_key of the row's first cell with text ("" when none)."""
+    return next((header_key(c) for c in cells if normalize(c)), "")
+
+
+def _is_total(cells: list[Any], tree: list[int], first: str) -> bool:
+    """总分 / 合计 rows at the foot of an indicator block: in a `tree` column or the `first` text."""
     keys = [header_key(cells[i]) for i in tree if i < len(cells)]
-    keys.append(next((header_key(c) for c in cells if normalize(c)), ""))
+    keys.append(first)
     return any(k.startswith(TOTAL_ROW) for k in keys)
 
 
-def _is_footer(cells: list[Any]) -> bool:
-    """评价结论 / 存在问题 / 改进措施 / 说明 rows below the indicator block; sign-offs (`项目负责人:查小兵`)."""
-    first = next((header_key(c) for c in cells if normalize(c)), "")
+def _is_footer(first: str) -> bool:
+    """评价结论 / 存在问题 / 改进措施 / 说明 rows below the indicator block; sign-offs (`项目负责人:查小兵`):
+    `first` is the header_key of the row's first text."""
     return any(first == word or (word.endswith("人") and first.startswith(word)) for word in FOOTER_ROW)
 
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from projects.guards import READERS, project_guard
 from projects.models import Project, Unit
 from projects.services import project_touch
+from projects.stages import Part
 from reports.data import ReportData, reports_for
 from reports.models import Narrative, ReportTemplate, UnitReportText
 
@@ -101,7 +102,7 @@ def narrative_save(*, project: Project, version: int, texts: Mapping[str, str], 
     first (project_touch), so a stale form or a project no longer editable writes nothing; the
     history keeps who, when, old → new and `reason` (the admin's, or the page's standard one)."""
     project_guard(user, project)  # the unit's officer, or an admin
-    project_touch(project=project, version=version)
+    project_touch(project=project, version=version, parts=(Part.NARRATIVE,))
     narrative = Narrative.objects.filter(project=project).first() or Narrative(project=project)
     for name, text in texts.items():
         setattr(narrative, name, text)
@@ -117,7 +118,7 @@ def narrative_delete(*, narrative: Narrative, version: int, reason: str, user: A
     """Delete the 自评报告 text of a draft or returned project as read at `version` (the history
     keeps the deletion with its reason); a locked project's or a stale one is refused."""
     project_guard(user, narrative.project)
-    project_touch(project=narrative.project, version=version)
+    project_touch(project=narrative.project, version=version, parts=(Part.NARRATIVE,))
     narrative._change_reason = f"{NARRATIVE_DELETE_REASON}：{reason.strip()}"
     narrative._history_user = user
     narrative.delete()

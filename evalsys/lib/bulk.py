@@ -94,6 +94,38 @@ def bulk_create_logged(objs: Sequence[models.Model], model: type[models.Model], 
                                             for f in columns])  # fmt: skip
 
 
+class Blanks:
+    """New unsaved instances of `model`, made fast for a bulk insert of thousands.
+
+    Positional arguments take Model.__init__'s quick path (each value set in field order, as
+    `from_db` does); keywords look every field up and call its default one by one, a third of
+    the cost of building 10,000 indicators. Defaults are read once; a callable default is called
+    for each instance, as Django does. Signals are sent as for any instance.
+    """
+
+    def __init__(self, model: type[models.Model]) -> None:
+        fields = model._meta.concrete_fields
+        self.model = model
+        self.values = [f.get_default() for f in fields]
+        self.index = {f.attname: i for i, f in enumerate(fields)}
+        self.fresh = [(i, f) for i, f in enumerate(fields) if f.has_default() and callable(f.default)]
+        self.relations = {f.name: f for f in fields if f.is_relation}
+
+    def new(self, related: dict[str, models.Model] | None = None, **values: Any) -> models.Model:
+        """An instance with `values` (attnames) set and `related` objects ({field name: object}) cached."""
+        args = self.values.copy()
+        for i, field in self.fresh:
+            args[i] = field.get_default()
+        for name, value in values.items():
+            args[self.index[name]] = value
+        obj = self.model(*args)
+        for name, value in (related or {}).items():  # as `name=value` would: the key, and the object cached
+            field = self.relations[name]
+            setattr(obj, field.attname, value.pk)
+            field.set_cached_value(obj, value)
+        return obj
+
+
 COPY_FROM = 50  # rows from which bulk_update_columns copies instead of bulk_update (PostgreSQL)
 
 

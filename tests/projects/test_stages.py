@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -141,3 +143,18 @@ def test_a_project_moved_to_another_unit_takes_its_stage_rows_along(unit_a, unit
     project.unit = unit_b
     project.save()
     assert set(StageState.objects.filter(project=project).values_list("unit", flat=True)) == {unit_b.pk}
+
+
+def test_with_approved_targets_the_editor_keeps_the_tree_and_takes_the_actuals(unit_a, officer) -> None:
+    from indicators.editing import indicator_delete, indicator_set_actual
+    from indicators.parsing import Actual
+
+    project = factories.project(unit=unit_a, code="S-9")
+    row = factories.indicator(project, level3="培训人次")
+    StageState.objects.filter(project=project, stage=StageKey.TARGETS).update(status=StageStatus.APPROVED)
+    with pytest.raises(ValidationError, match="绩效目标不能修改"):
+        indicator_delete(indicator=row, version=fresh(project).version, user=officer)
+    indicator_set_actual(indicator=row, version=fresh(project).version, actual=Actual(Decimal(9), "9", "", False),
+                         reason="", user=officer)  # fmt: skip
+    row.refresh_from_db()
+    assert row.actual == Decimal(9) and fresh(project).version == 1
