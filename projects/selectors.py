@@ -16,6 +16,7 @@ from django.db.models.expressions import RawSQL
 
 from indicators.models import Indicator
 from projects.models import Fund, Project, ReviewAction, ReviewRound, Status, YearPlan
+from projects.stages import STAGES, StageKey
 from scoring.display import chinese_date
 from scoring.rules import fmt
 
@@ -167,19 +168,22 @@ def _history_entries(rows: list[tuple], records: dict[str, dict[int, Any]]) -> l
     return out
 
 
+# the self-evaluation's steps by action (projects.stages, the table projects.services.WORKFLOW reads)
+SELF_EVALUATION_STEPS = {t.action: t for t in STAGES[StageKey.SELF_EVALUATION].transitions}
+
+
 def _step_states(step: Any, before: Any) -> tuple[str, str]:
     """The 状态 a review step moved the project from and to (the workflow's table): from the one
     state it leaves (退回, 审核通过, 撤回: 已提交), else (提交: 草稿 or 已退回) from where the step
     before it left the project (草稿 when it is the first); to its own target."""
-    from projects.services import WORKFLOW  # lead: workflow rewrite (projects.services imports this module)
-
-    move = WORKFLOW.get(step.action)
+    move = SELF_EVALUATION_STEPS.get(step.action)
     if move is None:
         return "—", "—"
     if len(move.sources) == 1:
         source = move.sources[0]
     else:
-        source = WORKFLOW[before.action].target if before is not None and before.action in WORKFLOW else Status.DRAFT
+        steps = SELF_EVALUATION_STEPS
+        source = steps[before.action].target if before is not None and before.action in steps else Status.DRAFT
     return Status(source).label, Status(move.target).label
 
 
