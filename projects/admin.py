@@ -521,11 +521,10 @@ class YearPlanAdmin(admin.ModelAdmin):
     form = YearPlanForm
     list_display = ["year", "stage_labels", "targets_due", "monitoring_month", "monitoring_due", "self_evaluation_due",
                     "updated_at"]  # fmt: skip
+    list_per_page = PER_PAGE
+    ordering = ["-year"]
 
     @admin.display(description="启用的阶段")
     def stage_labels(self, plan: YearPlan) -> str:
         keys = plan.stages or [StageKey.SELF_EVALUATION]
         return "、".join(spec.label for spec in stages_ordered() if spec.key in keys)
-
-    list_per_page = PER_PAGE
-    ordering = ["-year"]
