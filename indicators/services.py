@@ -9,6 +9,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -24,11 +26,12 @@ from indicators.workbook import read_workbook
 from projects.access import import_scope
 from projects.guards import REVIEWERS, REVIEWERS_ONLY, projects_guard
 from projects.models import Department, Fund, FundSource, Project, Status, Unit
+from projects.selectors import scheme_for_unit
 from projects.services import CODE_TAKEN, code_lock
 from projects.workflow import stages_start
-from scoring.rules import evaluate
+from scoring.rules import adjustment_error, evaluate
 from scoring.schemes import get_scheme
-from scoring.services import evaluation_input_of, projects_rescore, projects_store_evaluations
+from scoring.services import evaluation_input_of, indicator_input, projects_rescore, projects_store_evaluations
 from scoring.types import (
     QUALITATIVE,
     ZERO,
@@ -148,10 +151,6 @@ def workbook_import(
 def _default_scheme(scope: Unit | None) -> str:
     """Without --scheme: an officer's import is read and scored by the unit's 主管部门 scheme (as the
     create form does), the command line's and an admin's by EVALSYS_DEFAULT_SCHEME."""
-    from django.conf import settings
-
-    from projects.selectors import scheme_for_unit
-
     return scheme_for_unit(scope) if scope is not None else settings.EVALSYS_DEFAULT_SCHEME
 
 
@@ -370,6 +369,7 @@ class _Writer:
                     changed.append(project)
             result[id(p)] = project
         bulk_create_logged(new, Project, reason=self.reason, user=self.user)
+        stages_start(new)  # bulk_create sends no post_save: the new projects' stage rows
         bulk_update_with_history(changed, Project, PROJECT_FIELDS, batch_size=UPDATE_BATCH,
                                  default_change_reason=self.reason, default_user=self.user)  # fmt: skip
         self._created = new
@@ -565,12 +565,6 @@ def indicator_adjust(*, indicator: Indicator, value: Decimal | None, reason: str
     The value must lie in [0, w] and, for a 定性 indicator of a band-locked scheme, inside its
     band (domain.md §2); who and when are recorded, and the history keeps every change.
     """
-    from django.core.exceptions import ValidationError
-    from django.utils import timezone
-
-    from scoring.rules import adjustment_error
-    from scoring.services import indicator_input
-
     projects_guard(user, [indicator.project_id], roles=REVIEWERS, denied=REVIEWERS_ONLY)
     project = Project.objects.select_for_update().get(pk=indicator.project_id)  # approve waits, or we wait
     if project.status != Status.SUBMITTED:
