@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from indicators import services
 from indicators.importer import ParsedIndicator, ParsedProject
 from indicators.models import Indicator
 from projects.models import Fund, FundSource, Project, Unit
@@ -157,10 +156,10 @@ def _project_preview(writer: Any, p: ParsedProject, stored: Stored, year: int) -
     old_rows = stored.indicators.get(before.pk, []) if before else []
     old_funds = stored.funds.get(before.pk, []) if before else []
     pairs = _merged_rows(p, old_rows, writer.rows_of(p))
-    funds = _merged_funds(p, old_funds)
+    funds = _merged_funds(writer, p, old_funds)
     ev = _evaluation(writer, writer.pk_of(p), after, [new for _, new, _ in pairs], funds)
     by_name = _warnings_by_indicator(ev.warnings)
-    rows = tuple(_row(old, new, item, score, by_name) for (old, new, item), score in zip(pairs, ev.indicators,
+    rows = tuple(_row(writer, old, new, item, score, by_name) for (old, new, item), score in zip(pairs, ev.indicators,
                                                                                         strict=True))  # fmt: skip
     changes = (*_project_changes(before, after), *_fund_changes(old_funds, funds)) if before else ()
     state = NEW if before is None else (CHANGED if changes or any(r.state != SAME for r in rows) else SAME)
@@ -185,8 +184,8 @@ def _merged_rows(
     return out + [(old, old, None) for old in by_key.values()]
 
 
-def _merged_funds(p: ParsedProject, old: list[Fund]) -> list[Fund]:
-    rows = services._Writer._wanted_funds(p, old)
+def _merged_funds(writer: Any, p: ParsedProject, old: list[Fund]) -> list[Fund]:
+    rows = writer._wanted_funds(p, old)
     if rows is None:
         return old
     return [Fund(source=source, **values) for source, values in rows.items()]
@@ -226,12 +225,12 @@ def _budget(ev: Evaluation) -> BudgetPreview | None:
 # --- rows -----------------------------------------------------------------------------------
 
 
-def _row(
-    old: Indicator | None, new: Indicator, item: ParsedIndicator | None, score: Any, by_name: dict[str, list]
-) -> RowPreview:
+def _row(writer: Any, old: Indicator | None, new: Indicator, item: ParsedIndicator | None, score: Any,
+         by_name: dict[str, list]) -> RowPreview:  # fmt: skip
     i = score.indicator
     changes = _indicator_changes(old, new) if old is not None and item is not None else ()
-    state = KEPT if item is None else NEW if old is None else CHANGED if old_values(old) != old_values(new) else SAME
+    values = writer.indicator_values
+    state = KEPT if item is None else NEW if old is None else CHANGED if values(old) != values(new) else SAME
     return RowPreview(
         state=state, level1=i.level1, level2=i.level2, level3=i.level3, comparator=i.comparator,
         target=_target(i), unit=i.unit, weight=pts(i.weight), actual=_actual(i), score=pts(score.score),
@@ -239,11 +238,6 @@ def _row(
         sheet=item.sheet if item else "", row=item.row if item else None, changes=changes,
         warnings=tuple(by_name.get(i.level3, ())),
     )  # fmt: skip
-
-
-def old_values(row: Indicator) -> tuple:
-    """The fields the import writes (indicators.services.INDICATOR_FIELDS)."""
-    return tuple(getattr(row, name) for name in services.INDICATOR_FIELDS)
 
 
 SHOWN = (("顺序", lambda i, r: str(r.position)), ("指标性质", lambda i, r: i.comparator),

@@ -406,6 +406,11 @@ class _Writer:
         stages_start(new)  # bulk_create sends no post_save: the new projects' stage rows
 
     @staticmethod
+    def indicator_values(row: Indicator) -> tuple:
+        """What the import writes of `row` (INDICATOR_FIELDS): the preview compares stored and new."""
+        return _values(row)
+
+    @staticmethod
     def _wanted_funds(p: ParsedProject, current: list[Fund]) -> dict[str, dict[str, Decimal]] | None:
         """Fund rows to write for `p`, or None to keep what is stored."""
         if p.funds:
