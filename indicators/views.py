@@ -26,10 +26,14 @@ from indicators.models import Indicator
 from projects.access import project_for_user
 from projects.forms import VersionedForm, add_service_error, is_stale
 from projects.models import Project
+from projects.stages import StageKey, StageStatus
+from projects.workflow import states_of
 from scoring.readiness import indicator_gaps
 from scoring.schemes import get_scheme
 from scoring.services import project_evaluate
-from scoring.types import IndicatorScore, Scheme
+from scoring.targets import check_targets
+from scoring.types import IndicatorScore, Scheme, Warning
+from targets.selectors import targets_input
 
 PAGE = "indicators/editor.html"
 TREE, ROW, ACTUALS, ACTUAL = "_tree", "_tree_row", "_actuals", "_actual_row"
@@ -49,6 +53,7 @@ class Row:
     scheme: Scheme
     score: IndicatorScore | None = None
     failed: forms.Form | None = None
+    checks: tuple[Warning, ...] = ()  # the §8 target checks of this row while the targets are declared
 
     @cached_property
     def form(self) -> IndicatorForm:
@@ -87,7 +92,9 @@ def _context(project: Project, *, failed: forms.Form | None = None, focus: int |
     selectors.with_scoring_data(project)
     scheme, indicators = get_scheme(project.scheme), list(project.indicators.all())
     evaluation = project_evaluate(project)
-    rows = [Row(i, scheme, score, failed) for i, score in zip(indicators, evaluation.indicators, strict=True)]
+    checks = _target_checks(project)
+    rows = [Row(i, scheme, score, failed, tuple(w for w in checks if w.indicator == i.level3))
+            for i, score in zip(indicators, evaluation.indicators, strict=True)]  # fmt: skip
     weights, weight_total = selectors.weight_sums(scheme, indicators)
     return {
         "project": project, "rows": rows, "row": next((r for r in rows if r.indicator.pk == focus), None),
@@ -95,7 +102,19 @@ def _context(project: Project, *, failed: forms.Form | None = None, focus: int |
         "evaluation": evaluation,
         "version": failed.data.get("version", project.version) if failed else project.version,
         "structure_form": failed if type(failed) is VersionedForm else None,
+        "target_checks": [w for w in checks if not w.indicator],
     }  # fmt: skip
+
+
+def _target_checks(project: Project) -> tuple[Warning, ...]:
+    """domain.md §8's checks, live beside the rows while the project's targets are being declared
+    (the targets stage open for editing); none for targets 随自评填报, whose checks are the year end's."""
+    if states_of(project).get(StageKey.TARGETS) not in DECLARING:
+        return ()
+    return check_targets(targets_input(project))
+
+
+DECLARING = (StageStatus.DRAFT, StageStatus.RETURNED, StageStatus.REVISING, StageStatus.ADJUSTING)
 
 
 def _pick(failed: forms.Form | None, kind: type, indicator: Indicator | None) -> Any:

@@ -212,3 +212,19 @@ def test_targets_json_carries_the_latest_review(client, officer, evaluator, decl
                                                           "相关性": "与职能相关，但缺少时效",
                                                           "适当性": CRITERIA["appropriateness"],
                                                           "可行性": CRITERIA["feasibility"]}}  # fmt: skip
+
+
+def test_the_editor_shows_the_checks_beside_the_rows_while_targets_are_declared(client, officer, declared,
+                                                                                unit_a) -> None:  # fmt: skip
+    from indicators.models import Indicator
+
+    Indicator.objects.filter(project=declared, level3="指标3").update(comparator="定性", target=None,
+                                                                      target_text="稳步提高")  # fmt: skip
+    Indicator.objects.filter(project=declared, level2="成本指标").delete()
+    client.force_login(officer)
+    page = client.get(reverse("indicators:editor", args=[declared.pk])).content.decode()
+    assert 'data-code="unmeasurable"' in page and 'data-code="no_cost"' in page
+    recorded = factories.project(unit=unit_a, code="TG-2", year=2026)  # targets 随自评填报: the year end's warnings
+    factories.indicator(recorded, level3="稳步提高的指标", comparator="定性", target_text="稳步提高")
+    page = client.get(reverse("indicators:editor", args=[recorded.pk])).content.decode()
+    assert "target-checks" not in page
