@@ -6,12 +6,15 @@ history keeps the admin and the 修改理由."""
 from __future__ import annotations
 
 import re
+import threading
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from indicators.models import Indicator
-from projects.admin import ADMIN_DELETE, ADMIN_EDIT, EDIT_REASON_NEEDED
+from projects.admin import ADMIN_DELETE, ADMIN_EDIT, EDIT_REASON_NEEDED, RescoreAfterSave
+from projects.editing import project_update
 from projects.models import Fund, Project, Status
 from projects.services import STALE
 from tests import factories
@@ -163,3 +166,38 @@ def test_a_fund_deleted_on_its_page_claims_a_version_and_is_in_the_history(clien
     assert Project.objects.get(pk=project_a.pk).version == version + 1
     record = Fund.history.latest("history_id")
     assert (record.history_type, record.history_user, record.history_change_reason) == ("-", admin_user, ADMIN_DELETE)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once need PostgreSQL")
+def test_an_officers_save_between_the_admins_check_and_claim_is_kept(client, admin_user, officer, project_a,
+                                                                      monkeypatch) -> None:  # fmt: skip
+    """The officer saves after the admin's form passed its version check and before the admin's
+    claim: project_touch refuses the claim, the admin's transaction is rolled back and the page
+    comes back with STALE and the admin's input."""
+    client.force_login(admin_user)
+    version = opened_version(client, change_url(project_a))
+    real, raced = RescoreAfterSave.save_model, []
+
+    def officer_saves(pk: int) -> None:
+        try:
+            current = Project.objects.get(pk=pk)
+            project_update(project=current, version=current.version, basics={"name": "经办人的名称"}, funds={},
+                           user=officer)  # fmt: skip
+        finally:
+            connection.close()
+
+    def officer_first(self, request, obj, form, change) -> None:
+        if not raced:  # only the first pass: the page shown again is checked against the officer's save
+            raced.append(True)
+            thread = threading.Thread(target=officer_saves, args=(project_a.pk,))
+            thread.start()
+            thread.join()
+        real(self, request, obj, form, change)
+
+    monkeypatch.setattr(RescoreAfterSave, "save_model", officer_first)
+    response = client.post(change_url(project_a), admin_data(project_a, version, name="管理员的名称"))
+    page = response.content.decode()
+    assert raced and response.status_code == 200 and STALE in page and 'value="管理员的名称"' in page
+    assert Project.objects.get(pk=project_a.pk).name == "经办人的名称"
+    assert not Project.history.filter(id=project_a.pk, history_user=admin_user).exists()
