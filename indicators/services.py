@@ -25,9 +25,11 @@ from indicators.models import Indicator, direction_of
 from indicators.workbook import read_workbook
 from projects.access import import_scope
 from projects.guards import REVIEWERS, REVIEWERS_ONLY, projects_guard
+from projects.locks import is_locked, lock_message, states_load
 from projects.models import Department, Fund, FundSource, Project, Status, Unit
 from projects.selectors import scheme_for_unit
 from projects.services import CODE_TAKEN, code_lock
+from projects.stages import Part
 from projects.workflow import stages_start
 from scoring.rules import adjustment_error, evaluate
 from scoring.schemes import get_scheme
@@ -54,6 +56,7 @@ LOCKED_STATE = {
     Status.SUBMITTED: "项目“{project}”已提交审核，不能通过导入修改；须先由审核人退回",
     Status.APPROVED: "项目“{project}”已审核，不能通过导入修改；须先由管理员重新打开",
 }
+IMPORT_PARTS = (Part.TARGETS, Part.ACTUALS)  # what an import writes: the tree and its actuals, the budget
 CONCURRENT = "另一项导入刚刚写入了相同的项目，本次未写入任何数据；请重新上传并预览后再确认导入"
 PROGRESS_ROWS = 500  # rows read between two progress calls (workbook_import)
 NOTHING_LEFT = "跳过不能导入的项目后，没有可导入的项目"
@@ -285,8 +288,10 @@ class _Writer:
             return self._foreign_code(p, units.get(p.unit_code or p.unit_name))
         if scope is not None and project.unit_id != scope.pk:  # the code is another unit's
             return "项目编码", FOREIGN_PROJECT.format(year=self.year, code=p.code)
-        if project.status in LOCKED_STATE:
-            return "项目名称", LOCKED_STATE[project.status].format(project=p.label)
+        if is_locked(project, IMPORT_PARTS):  # the one lock rule (projects.locks)
+            told = LOCKED_STATE.get(project.status)
+            why = told.format(project=p.label) if told else f"项目“{p.label}”：{lock_message(project, IMPORT_PARTS)}"
+            return "项目名称", why
         return None
 
     def _foreign_code(self, p: ParsedProject, unit: Unit | None) -> tuple[str, str] | None:
@@ -330,6 +335,7 @@ class _Writer:
         base = Project.objects.select_for_update().filter(year=self.year)
         by_key = {("code", x.code): x for x in base.filter(code__in=coded)}
         by_key |= {("name", x.unit_id, x.name): x for x in base.filter(code="", name__in=uncoded)}
+        states_load(by_key.values())  # the lock rule (_refusal) asks them
         result: dict[int, Project | None] = {}
         for p in parsed:
             unit = units.get(p.unit_code or p.unit_name)
@@ -403,7 +409,6 @@ class _Writer:
         for fund in new:
             self._funds_of.setdefault(fund.project_id, []).append(fund)
         return set(replace)
-        stages_start(new)  # bulk_create sends no post_save: the new projects' stage rows
 
     @staticmethod
     def indicator_values(row: Indicator) -> tuple:
