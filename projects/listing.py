@@ -369,6 +369,16 @@ class ProjectList:
     def projects(self) -> list[Project]:
         return list(self.page.object_list)
 
+    @cached_property
+    def unit_choices(self) -> list[tuple[int, str, bool]]:
+        """(pk, name, chosen) per unit option: plain values, so the select's hundreds of options
+        render without a template attribute lookup each (a third of the page at 300 units)."""
+        return _choices(self.unit_options, self.chosen.get("unit"))
+
+    @cached_property
+    def department_choices(self) -> list[tuple[int, str, bool]]:
+        return _choices(self.departments, self.chosen.get("department"))
+
     @property
     def filtered(self) -> bool:
         return bool(self.chosen)
@@ -380,6 +390,10 @@ class ProjectList:
             state = "asc" if self.sort == key else "desc" if self.sort == f"-{key}" else ""
             out.append((key, label, f"-{key}" if state == "asc" else key, state))
         return out
+
+
+def _choices(rows: list[Any], chosen: Any) -> list[tuple[int, str, bool]]:
+    return [(row.pk, row.name, row == chosen) for row in rows]
 
 
 def project_list_page(scope: QuerySet[Project], units: QuerySet[Unit], data: Any, *, default_year: int | None,
