@@ -52,6 +52,7 @@ DUPLICATE = "“{name}”与第{row}行的指标重复（同一项目的一级�
 BAD_LEVEL = "“{value}”不是本方案的{label}，可选：{allowed}"
 UNIT_CONFLICT = "项目“{code}”在第{row}行属于单位“{first}”，此处为“{second}”"
 MONEY_CONFLICT = "“{value}”与同一项目第{row}行的“{first}”不一致"
+INDICATOR_FIELDS = ("level1", "level2", "level3", "target", "weight", "actual")  # a row with none is no indicator
 INVALID = "\0invalid"  # a 一级/二级 that was reported as wrong; rows inheriting it stay quiet
 # (field, longest value) in the order of RowParser._identity; equal to the models' max_length.
 IDENTITY_LIMITS = (("project_code", 64), ("project", 300), ("unit_code", 32), ("unit", 200), ("department", 200))
@@ -181,9 +182,17 @@ class RowParser:
 
     def _cell(self, r: SheetRow, name: str) -> Any:
         """The row's cell `name` when it holds text, else None (each cell normalised once per row)."""
+        return self._texts_of(r).get(name)
+
+    def _texts_of(self, r: SheetRow) -> dict[str, Any]:
         if r is not self._row:
             self._row, self._texts = r, {k: v for k, v in r.values.items() if normalize(v)}
-        return self._texts.get(name)
+        return self._texts
+
+    def _any_cell(self, r: SheetRow, names: tuple[str, ...]) -> bool:
+        """any(self._cell(r, name) for name in names): a cell of 0 counts as none, as it always has."""
+        texts = self._texts_of(r)
+        return any(texts.get(name) for name in names)
 
     # -- rows --------------------------------------------------------------------------------
     def feed(self, r: SheetRow) -> None:
@@ -206,9 +215,12 @@ class RowParser:
             else:
                 project.indicators[key] = indicator
 
-    def _identity(self, r: SheetRow) -> tuple[str, str, str, str, str] | None:
-        """(code, name, unit_code, unit_name, department) from the row or the form above it."""
-        source = r.values if any(self._cell(r, f) for f in PROJECT_FIELDS) else r.context
+    def _identity(self, r: SheetRow, has_own: bool | None = None) -> tuple[str, str, str, str, str] | None:
+        """(code, name, unit_code, unit_name, department) from the row or the form above it (`has_own`:
+        whether the row names a project, when the caller has asked)."""
+        if has_own is None:
+            has_own = self._any_cell(r, PROJECT_FIELDS)
+        source = r.values if has_own else r.context
         project = normalize(source.get("project"))
         if not project and not normalize(source.get("project_code")):
             return None
@@ -221,8 +233,8 @@ class RowParser:
         return code, name or code, unit_code, unit_name or "未指定单位", department
 
     def _project(self, r: SheetRow) -> ParsedProject | None:
-        has_own = any(self._cell(r, f) for f in PROJECT_FIELDS)
-        ident = self._identity(r) if has_own or r.context.get("project") or not self.state.project else None
+        has_own = self._any_cell(r, PROJECT_FIELDS)
+        ident = self._identity(r, has_own) if has_own or r.context.get("project") or not self.state.project else None
         if ident is None:
             if self.state.project is None:
                 self._error(r, "project", NO_PROJECT)
@@ -322,7 +334,7 @@ class RowParser:
         return value
 
     def _indicator(self, r: SheetRow, project: ParsedProject) -> ParsedIndicator | None:
-        if not any(self._cell(r, f) for f in ("level1", "level2", "level3", "target", "weight", "actual")):
+        if not self._any_cell(r, INDICATOR_FIELDS):
             return None
         l1 = self._level(r, "level1", self.scheme.level1_names, self.state.levels[0])
         if l1 is None:

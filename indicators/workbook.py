@@ -248,6 +248,7 @@ def _is_total(cells: list[Any], tree: list[int], first: str) -> bool:
     return any(k.startswith(TOTAL_ROW) for k in keys)
 
 
+@lru_cache(maxsize=1024)
 def _is_footer(first: str) -> bool:
     """评价结论 / 存在问题 / 改进措施 / 说明 rows below the indicator block; sign-offs (`项目负责人:查小兵`):
     `first` is the header_key of the row's first text."""
