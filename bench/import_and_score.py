@@ -32,8 +32,8 @@ from bench.throwaway import on_test_database  # noqa: E402
 from evalsys.lib.xlsx import read_sheets  # noqa: E402
 from indicators.services import workbook_import  # noqa: E402
 from projects.models import Project  # noqa: E402
+from projects.scores import project_evaluate  # noqa: E402
 from projects.selectors import projects_with_scoring_data  # noqa: E402
-from scoring.services import project_evaluate  # noqa: E402
 
 HEADER = ["项目名称", "单位名称", "预算数", "全年执行数", "年度目标", "一级指标", "二级指标", "三级指标",
           "指标性质", "指标值", "度量单位", "权重", "实际完成值", "偏差原因分析及改进措施"]  # fmt: skip

@@ -38,7 +38,7 @@ from django.urls import reverse  # noqa: E402
 from bench.pages import YEAR, seed  # noqa: E402
 from bench.throwaway import on_test_database  # noqa: E402
 from projects.models import Membership, Project, Role  # noqa: E402
-from scoring.services import projects_rescore  # noqa: E402
+from projects.scores import projects_rescore  # noqa: E402
 
 PER_UNIT = 50
 

@@ -51,8 +51,8 @@ from bench.pages import YEAR, seed  # noqa: E402
 from bench.throwaway import on_test_database  # noqa: E402
 from indicators.models import Indicator  # noqa: E402
 from projects.models import Membership, Project, Role, Status, Unit  # noqa: E402
+from projects.scores import projects_rescore  # noqa: E402
 from scoring.rules import fmt  # noqa: E402
-from scoring.services import projects_rescore  # noqa: E402
 
 PASSWORD = "load-pass-2026"
 THINK = (0.0, 4.0)

@@ -19,9 +19,9 @@ from indicators.models import MAX_PER_PROJECT, TOO_MANY, Indicator, direction_of
 from indicators.parsing import Actual, Target, same_unit
 from projects.guards import project_guard, projects_guard
 from projects.models import Project
+from projects.scores import projects_rescore
 from projects.services import project_touch
 from projects.stages import Part
-from scoring.services import projects_rescore
 from scoring.types import QUALITATIVE
 
 CREATED = "新增指标"
@@ -140,7 +140,7 @@ def indicator_set_actual(
 ) -> Indicator:
     """Record the 实际完成值 (None clears it) and the 偏差原因分析及改进措施; `not_applicable` marks the
     indicator 不适用 (`reason` says why, and submission waits for it). 不适用 changes only the scoring
-    (0 points, and the engine never sees the actual: scoring.services.indicator_input): an actual
+    (0 points, and the engine never sees the actual: projects.scores.indicator_input): an actual
     entered is kept, so unticking 不适用 brings it back."""
     projects_guard(user, [indicator.project_id])
     project_touch(project=indicator.project, version=version, parts=ACTUAL)

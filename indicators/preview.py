@@ -17,11 +17,11 @@ from typing import Any
 from indicators.importer import ParsedIndicator, ParsedProject
 from indicators.models import Indicator
 from projects.models import Fund, FundSource, Project, Unit
+from projects.scores import indicator_input
 from scoring import display
 from scoring.labels import WARNING_LABELS
 from scoring.rules import evaluate, fmt, pts
 from scoring.schemes import get_scheme
-from scoring.services import indicator_input
 from scoring.types import QUALITATIVE, ZERO, BudgetInput, Evaluation, EvaluationInput, IndicatorInput, Warning
 
 NEW, CHANGED, SAME, KEPT = "new", "changed", "same", "kept"
@@ -194,7 +194,7 @@ def _merged_funds(writer: Any, p: ParsedProject, old: list[Fund]) -> list[Fund]:
 def _evaluation_input(
     project: Project, rows: list[Indicator], funds: list[Fund], inputs: tuple[IndicatorInput, ...] | None = None
 ) -> EvaluationInput:
-    """As scoring.services.evaluation_input reads the stored project after the import (`inputs`: the
+    """As projects.scores.evaluation_input reads the stored project after the import (`inputs`: the
     rows' own, when already made)."""
     budget = None
     if funds:

@@ -27,13 +27,13 @@ from projects.access import import_scope
 from projects.guards import REVIEWERS, REVIEWERS_ONLY, projects_guard
 from projects.locks import is_locked, lock_message, states_load
 from projects.models import Department, Fund, FundSource, Project, Status, Unit
+from projects.scores import evaluation_input_of, indicator_input, projects_rescore, projects_store_evaluations
 from projects.selectors import scheme_for_unit
 from projects.services import CODE_TAKEN, code_lock
 from projects.stages import Part
 from projects.workflow import stages_start
 from scoring.rules import adjustment_error, evaluate
 from scoring.schemes import get_scheme
-from scoring.services import evaluation_input_of, indicator_input, projects_rescore, projects_store_evaluations
 from scoring.types import (
     QUALITATIVE,
     ZERO,

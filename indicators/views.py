@@ -26,11 +26,11 @@ from indicators.models import Indicator
 from projects.access import project_for_user
 from projects.forms import VersionedForm, add_service_error, is_stale
 from projects.models import Project
+from projects.scores import project_evaluate
 from projects.stages import StageKey, StageStatus
 from projects.workflow import states_of
 from scoring.readiness import indicator_gaps
 from scoring.schemes import get_scheme
-from scoring.services import project_evaluate
 from scoring.targets import check_targets
 from scoring.types import IndicatorScore, Scheme, Warning
 from targets.selectors import targets_input

@@ -19,12 +19,12 @@ from projects.forms import ProjectAdminForm
 from projects.listing import apply_filters, grade_choices
 from projects.locks import EDIT_PARTS, is_locked
 from projects.models import Department, Fund, Membership, Project, Unit, YearPlan
+from projects.scores import indicator_input, projects_rescore
 from projects.services import STALE, project_touch
 from projects.stages import StageKey
 from projects.stages import ordered as stages_ordered
 from scoring.display import UNSCORED, actual_text, target_text
 from scoring.rules import fmt
-from scoring.services import indicator_input, projects_rescore
 
 # Change lists over tables that grow (issue 10 "Scale"): 50 rows a page, no COUNT(*) of the whole
 # table beside the filtered one, and no per-choice counts (facets); each filter's choices come

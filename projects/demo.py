@@ -28,10 +28,10 @@ from projects.models import (
     Status,
     Unit,
 )
+from projects.scores import projects_rescore
 from projects.stages import StageKey
 from reports.models import Narrative
 from review.models import ReviewNote
-from scoring.services import projects_rescore
 
 PASSWORD = "demo-pass-2026"
 YEAR = 2025

@@ -15,8 +15,8 @@ from django.db import transaction
 
 from projects.guards import project_guard
 from projects.models import Fund, Project
+from projects.scores import projects_rescore
 from projects.services import code_lock, project_create, project_set_code, project_touch
-from scoring.services import projects_rescore
 
 BASIC_FIELDS = ("name", "attribute", "overall_goal", "annual_goal", "actual_summary", "low_execution_reason")
 BASICS_REASON = "编辑项目基本信息"

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from projects.models import Project
+from projects.scores import project_evaluate
 from projects.selectors import projects_with_scoring_data
 from scoring.readiness import NO_ACTUAL, evaluation_gaps, indicator_gaps
-from scoring.services import project_evaluate
 
 NO_INDICATORS = "尚未设置绩效指标"
 

@@ -40,6 +40,7 @@ from projects.forms import (
 from projects.listing import default_year, project_list_page
 from projects.models import Project, Role
 from projects.readiness import project_gaps
+from projects.scores import project_evaluate
 from projects.selectors import (
     fund_rows,
     last_return,
@@ -63,7 +64,6 @@ from projects.templatetags.labels import gap_url
 from projects.workflow import allowed_actions, states_of, transition
 from reports.forms import NarrativeForm
 from review.selectors import officer_feedback
-from scoring.services import project_evaluate
 
 
 @login_required

@@ -15,11 +15,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from projects.models import FundSource, Project
+from projects.scores import project_evaluate
 from projects.selectors import projects_with_scoring_data
 from reports.text import CleanText
 from scoring.display import actual_text, amount, target_text
 from scoring.rules import pts
-from scoring.services import project_evaluate
 from scoring.types import ZERO, Evaluation, IndicatorScore
 
 SOURCE_ORDER = [FundSource.FISCAL, FundSource.CARRYOVER, FundSource.OTHER, FundSource.UNSPLIT]

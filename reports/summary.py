@@ -21,9 +21,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from projects.models import Project
+from projects.scores import project_evaluate
 from projects.selectors import projects_with_scoring_data
 from scoring.labels import warning_label
-from scoring.services import project_evaluate
 from scoring.types import ZERO, Evaluation
 
 UNSCORED = "未评分"

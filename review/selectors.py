@@ -14,12 +14,12 @@ from django.db.models.functions import Round
 from indicators.models import Indicator
 from projects.models import Department, Project, ReviewAction, ReviewRound, Status
 from projects.readiness import project_gaps
+from projects.scores import indicator_input, project_evaluate
 from projects.selectors import projects_with_scoring_data, year_deadline, years_of
 from review.models import ReviewNote
 from scoring import display
 from scoring.rules import score_indicator
 from scoring.schemes import get_scheme
-from scoring.services import indicator_input, project_evaluate
 from scoring.types import Evaluation, IndicatorScore
 
 GRADES = ("优", "良", "中", "差")

@@ -10,11 +10,11 @@ from typing import Any
 
 from indicators.models import Indicator
 from projects.models import Project, ReviewRound
+from projects.scores import indicator_input
 from projects.stages import Action, StageKey, StageStatus, ordered
 from projects.workflow import states_of
 from scoring.rules import fmt, pts
 from scoring.schemes import get_scheme
-from scoring.services import indicator_input
 from scoring.targets import TargetsInput, check_targets
 from scoring.types import QUALITATIVE, ZERO
 from targets.models import TargetReview

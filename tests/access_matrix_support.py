@@ -35,9 +35,9 @@ from indicators.models import Indicator
 from intake.models import ImportJob
 from library.models import LibraryEntry
 from projects.models import Project, ReviewAction, ReviewRound, Status, YearPlan
+from projects.scores import projects_rescore
 from reports.models import ExportJob, ReportTemplate
 from reports.tasks import export_batch
-from scoring.services import projects_rescore
 from tests import factories
 from tests.workbooks import seed000_workbook
 

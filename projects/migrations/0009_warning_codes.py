@@ -6,8 +6,8 @@ from django.db import migrations, models
 
 def fill(apps, schema_editor):
     """Score every project once with the pure engine over the historical rows (no app models)."""
+    from projects.scores import all_answered, evaluation_input_of, warning_codes
     from scoring.rules import evaluate
-    from scoring.services import all_answered, evaluation_input_of, warning_codes
 
     Project = apps.get_model("projects", "Project")
     Fund = apps.get_model("projects", "Fund")

@@ -16,7 +16,7 @@ import pytest
 
 from projects.demo import load_demo
 from projects.models import Project, Status, Unit
-from scoring.services import projects_rescore
+from projects.scores import projects_rescore
 from tests.browser.support import login
 from tests.review.conftest import make_project
 

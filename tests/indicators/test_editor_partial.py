@@ -22,7 +22,7 @@ from django.urls import reverse
 from indicators.forms import ActualForm, IndicatorForm
 from indicators.models import Indicator
 from projects.models import Project
-from scoring.services import project_evaluate
+from projects.scores import project_evaluate
 from tests import factories
 
 pytestmark = pytest.mark.django_db

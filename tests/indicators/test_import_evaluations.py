@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 import indicators.preview
 import indicators.services
-import scoring.services
+import projects.scores
 from indicators.importer import parse_rows
 from indicators.models import Indicator
 from indicators.services import project_warnings, reads_alike, workbook_import
@@ -59,7 +59,7 @@ def evaluations(monkeypatch) -> list[EvaluationInput]:
         seen.append(data)
         return evaluate(data)
 
-    for module in (indicators.services, indicators.preview, scoring.services):
+    for module in (indicators.services, indicators.preview, projects.scores):
         monkeypatch.setattr(module, "evaluate", counting)
     return seen
 

@@ -555,7 +555,7 @@ def _stored() -> list[tuple]:
 
 def test_stored_totals_from_the_rows_in_memory_equal_a_rescore(tmp_path: Path) -> None:
     """The import scores the rows it has just written instead of reading them back: the same as rescore."""
-    from scoring.services import projects_rescore
+    from projects.scores import projects_rescore
 
     run("import_workbook", seed000_workbook(tmp_path / "s0.xlsx"), "--year", 2022)
     run("import_workbook", national_form(tmp_path / "form.xlsx"), "--year", 2022)

@@ -19,7 +19,7 @@ from indicators.importer import RowError
 from indicators.models import Indicator
 from indicators.services import ImportFailed, workbook_import
 from projects.models import Fund, FundSource, Project
-from scoring.services import evaluation_json, project_evaluate
+from projects.scores import evaluation_json, project_evaluate
 from tests import real_layouts as tables
 
 pytestmark = pytest.mark.django_db

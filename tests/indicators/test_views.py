@@ -15,8 +15,8 @@ from django.urls import reverse
 from indicators.editing import ACTUAL_ENTERED, CREATED
 from indicators.models import Indicator
 from projects.models import Project, Status
+from projects.scores import project_evaluate
 from projects.services import STALE, project_touch
-from scoring.services import project_evaluate
 from tests import factories
 
 pytestmark = pytest.mark.django_db

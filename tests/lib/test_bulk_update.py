@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from evalsys.lib.bulk import COPY_FROM, bulk_update_columns
 from projects.models import Project
-from scoring.services import STORED
+from projects.scores import STORED
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -19,8 +19,8 @@ from indicators.services import ImportRefused, workbook_import
 from projects.editing import BASICS_REASON
 from projects.forms import CODE_CONFIRM_NEEDED, CODE_REASON_NEEDED
 from projects.models import CODE_YEAR_TAKEN, Project, ReviewAction, ReviewRound, Status
+from projects.scores import projects_rescore
 from projects.services import CODE_TAKEN, DELETE_REASON, project_copy_to_year
-from scoring.services import projects_rescore
 from tests import factories
 from tests.indicators.test_import_trust import UNIT_A, workbook
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from indicators.models import Indicator
 from projects.editing import FundAmounts, project_update
 from projects.models import Department, Fund, FundSource, Project
+from projects.scores import projects_rescore
 from projects.services import evaluation_return
-from scoring.services import projects_rescore
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from projects.models import Fund, FundSource, Project, Status
-from scoring.services import projects_rescore
+from projects.scores import projects_rescore
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from projects.listing import BAD_CHOICE, QUERY_TOO_LONG
 from projects.models import Project, Status, Unit
-from scoring.services import projects_rescore
+from projects.scores import projects_rescore
 from tests import factories
 from tests.review.conftest import make_project
 

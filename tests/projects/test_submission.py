@@ -107,8 +107,8 @@ def test_not_applicable_with_its_reason_passes_and_scores_zero(project, officer)
     assert "指标“培训人次”：已标注不适用，须在“偏差原因分析及改进措施”中说明理由" in refusal(project, officer).messages
     Indicator.objects.filter(pk=row.pk).update(reason="政策调整，本年度未实施")
     evaluation_submit(project=project, user=officer)
+    from projects.scores import project_evaluate
     from projects.selectors import projects_with_scoring_data
-    from scoring.services import project_evaluate
 
     scores = project_evaluate(projects_with_scoring_data().get(pk=project.pk)).indicators
     assert [s.score for s in scores] == [Decimal("0.00"), Decimal("30.00")]

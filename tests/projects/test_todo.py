@@ -12,8 +12,8 @@ from django.urls import reverse
 
 from projects.access import visible_projects
 from projects.models import Project, Status, YearPlan
+from projects.scores import projects_rescore
 from projects.selectors import todo_counts
-from scoring.services import projects_rescore
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def world(unit_a, unit_b):
     factories.project(unit=unit_a, code="T-4", name="已提交项目", status=Status.SUBMITTED)
     factories.project(unit=unit_a, code="T-5", name="新年度草稿", year=2023)  # no indicator yet: 待填报
     factories.project(unit=unit_b, code="T-6", name="乙单位已提交", status=Status.SUBMITTED)
-    # the stored columns the to-do counts on, as every write path leaves them (scoring.services.STORED)
+    # the stored columns the to-do counts on, as every write path leaves them (projects.scores.STORED)
     projects_rescore(project_ids=list(Project.objects.values_list("pk", flat=True)))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from scoring.services import projects_rescore
+from projects.scores import projects_rescore
 from tests import factories
 
 pytestmark = pytest.mark.django_db

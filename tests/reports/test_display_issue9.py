@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from projects.models import FundSource
+from projects.scores import projects_rescore
 from reports import docx, pdf, xlsx
 from reports.data import report_for
-from scoring.services import projects_rescore
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -290,9 +290,9 @@ def test_21_projects_are_not_rendered_in_the_request(client, django_user_model, 
     from decimal import Decimal
 
     from projects.models import Status
+    from projects.scores import projects_rescore
     from reports import views
     from reports.models import ExportJob
-    from scoring.services import projects_rescore
     from tests import factories
 
     unit = Unit.objects.get(code="140001")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from projects.models import Project, Status, Unit
-from scoring.services import projects_rescore
+from projects.scores import projects_rescore
 from tests import factories
 
 

@@ -48,7 +48,7 @@ def mixed(unit_a, unit_b, project_c):
     factories.fund(poor, annual="100", executed="10")
     # scored once it has indicators (a project without any is 未评分, issue 15 B20)
     factories.indicator(poor, level3="培训人次", weight="90", target=Decimal(10), actual=Decimal(1), actual_text="1")
-    from scoring.services import projects_rescore
+    from projects.scores import projects_rescore
 
     projects_rescore(project_ids=[poor.pk])
 
@@ -179,7 +179,7 @@ def test_many_projects_are_binned_into_sized_points(unit_a) -> None:
 @pytest.mark.django_db
 def test_unscored_projects_have_no_grade_nor_point(client, evaluator, mixed, unit_a) -> None:
     """A new draft with a budget and nothing achieved is 未评分, not a 差 at (0, 0) (issue 9)."""
-    from scoring.services import projects_rescore
+    from projects.scores import projects_rescore
 
     empty = factories.project(unit=unit_a, code="A-004", name="新草稿", status=Status.DRAFT)
     factories.fund(empty, annual="100", executed="0")

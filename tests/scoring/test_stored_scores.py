@@ -13,8 +13,8 @@ from indicators.models import Indicator
 from indicators.services import indicator_adjust
 from projects.demo import load_demo
 from projects.models import Project, Status
+from projects.scores import project_evaluate
 from projects.selectors import projects_with_scoring_data
-from scoring.services import project_evaluate
 from tests.workbooks import seed000_workbook
 
 pytestmark = pytest.mark.django_db

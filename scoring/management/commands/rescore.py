@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandParser
 
 from projects.models import Project
-from scoring.services import projects_rescore
+from projects.scores import projects_rescore
 
 
 class Command(BaseCommand):

@@ -6,8 +6,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from projects.scores import evaluation_json, project_evaluate
 from projects.selectors import ProjectLookupError, project_by_key
-from scoring.services import evaluation_json, project_evaluate
 
 
 class Command(BaseCommand):
