@@ -25,9 +25,10 @@ from indicators.forms import ActualForm, IndicatorForm, level2_choices, target_s
 from indicators.models import Indicator
 from projects.access import project_for_user
 from projects.forms import VersionedForm, add_service_error, is_stale
+from projects.locks import is_locked, lock_message
 from projects.models import Project
 from projects.scores import project_evaluate
-from projects.stages import StageKey, StageStatus
+from projects.stages import Part, StageKey, StageStatus
 from projects.workflow import states_of
 from scoring.readiness import indicator_gaps
 from scoring.schemes import get_scheme
@@ -103,6 +104,8 @@ def _context(project: Project, *, failed: forms.Form | None = None, focus: int |
         "version": failed.data.get("version", project.version) if failed else project.version,
         "structure_form": failed if type(failed) is VersionedForm else None,
         "target_checks": [w for w in checks if not w.indicator],
+        # the self-evaluation not yet open (targets being declared): the actuals wait, and say why
+        "actuals_waiting": lock_message(project, (Part.ACTUALS,)) if is_locked(project, Part.ACTUALS) else "",
     }  # fmt: skip
 
 

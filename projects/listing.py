@@ -252,7 +252,9 @@ class ListCounts:
         return self.by_status.get(self.status, 0) if self.status else self.all
 
     def tabs(self) -> list[tuple[str, str, int]]:
-        return [(value, label, self.by_status.get(value, 0)) for value, label in Status.choices]
+        # 未开始 (targets still being declared) only where a year has such projects
+        return [(value, label, self.by_status.get(value, 0)) for value, label in Status.choices
+                if value != Status.NOT_OPEN or self.by_status.get(value)]  # fmt: skip
 
 
 # filters on the project's own columns: a list filtered by one of them counts through Project

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from django.db.models import Q
 
 from projects.models import Project, StageState
-from projects.stages import STAGES, Part, StageKey, locked_parts, status_label
+from projects.stages import STAGES, Part, StageKey, StageStatus, locked_parts, status_label
 
 # the parts an edit that does not say which writes: everything a page of the self-evaluation edits
 EDIT_PARTS = (Part.TARGETS, Part.ACTUALS, Part.NARRATIVE)
@@ -49,15 +49,18 @@ def lock_message(project: Project, parts: Sequence[str] = EDIT_PARTS) -> str:
     for key, status in sorted(states_of(project).items(), key=lambda kv: -STAGES[kv[0]].order):
         spec = STAGES.get(key)
         if spec is not None and spec.locks.get(status, frozenset()) & set(parts):
+            what = "、".join(Part.LABELS[p] for p in parts if p in spec.locks[status])
+            if status == StageStatus.NOT_OPEN:
+                return NOT_OPEN.format(stage=spec.label, parts=what)
             if key == StageKey.SELF_EVALUATION:
                 return LOCKED.format(status=status_label(status))
-            what = "、".join(Part.LABELS[p] for p in parts if p in spec.locks[status])
             return STAGE_LOCKED.format(stage=spec.label, status=status_label(status), parts=what)
     return LOCKED.format(status="已删除")
 
 
 LOCKED = "项目当前状态为“{status}”，不能修改（已提交的项目须先退回，已审核的须由管理员重新打开）"
 STAGE_LOCKED = "{stage}当前状态为“{status}”，{parts}不能修改"
+NOT_OPEN = "{stage}尚未开始（绩效目标审核通过后开始），{parts}暂不能填写"
 
 
 def unlocked(parts: Sequence[str] = EDIT_PARTS) -> Q:

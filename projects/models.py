@@ -98,6 +98,7 @@ class Status(models.TextChoices):
     SUBMITTED = "submitted", "已提交"
     RETURNED = "returned", "已退回"
     APPROVED = "approved", "已审核"
+    NOT_OPEN = "not_open", "未开始"  # the targets are being declared: the self-evaluation opens on their approval
 
 
 class CodeField(models.CharField):

@@ -16,7 +16,7 @@ from django.db.models.expressions import RawSQL
 
 from indicators.models import Indicator
 from projects.models import Fund, Project, ReviewAction, ReviewRound, Status, YearPlan
-from projects.stages import STAGES, StageKey
+from projects.stages import STAGES, StageKey, status_label
 from scoring.display import chinese_date
 from scoring.rules import fmt
 
@@ -151,7 +151,11 @@ def _history_entries(rows: list[tuple], records: dict[str, dict[int, Any]]) -> l
     for _, key, previous, kind in rows:
         record = records[kind][key]
         if kind == "round":
-            what = f"第{record.number}轮 {record.get_action_display()}"
+            spec = STAGES.get(record.stage)
+            # a stage with its own panel (绩效目标) names itself; the self-evaluation is the page's own
+            what = (
+                f"{spec.label + ' ' if spec and spec.template else ''}第{record.number}轮 {record.get_action_display()}"
+            )
             moved = (_label(Project, "status"), *_step_states(record, records[kind].get(previous)))
             out.append(TimelineEntry(record.created_at, _who(record.actor), what, (moved,), record.reason))
             continue
@@ -169,22 +173,21 @@ def _history_entries(rows: list[tuple], records: dict[str, dict[int, Any]]) -> l
 
 
 # the self-evaluation's steps by action (projects.stages, the table projects.services.WORKFLOW reads)
-SELF_EVALUATION_STEPS = {t.action: t for t in STAGES[StageKey.SELF_EVALUATION].transitions}
-
-
 def _step_states(step: Any, before: Any) -> tuple[str, str]:
-    """The 状态 a review step moved the project from and to (the workflow's table): from the one
-    state it leaves (退回, 审核通过, 撤回: 已提交), else (提交: 草稿 or 已退回) from where the step
-    before it left the project (草稿 when it is the first); to its own target."""
-    move = SELF_EVALUATION_STEPS.get(step.action)
+    """The 状态 a review step moved its stage from and to (the stage's table, projects.stages): from
+    the one state it leaves (退回, 审核通过, 撤回: 已提交), else (提交: 草稿, 已退回 or 调整中) from
+    where the stage's step before it left it (草稿 when it is the first); to its own target."""
+    spec = STAGES.get(getattr(step, "stage", StageKey.SELF_EVALUATION))
+    steps = {t.action: t for t in spec.transitions} if spec else {}
+    move = steps.get(step.action)
     if move is None:
         return "—", "—"
     if len(move.sources) == 1:
         source = move.sources[0]
     else:
-        steps = SELF_EVALUATION_STEPS
-        source = steps[before.action].target if before is not None and before.action in steps else Status.DRAFT
-    return Status(source).label, Status(move.target).label
+        same = before is not None and getattr(before, "stage", step.stage) == step.stage and before.action in steps
+        source = steps[before.action].target if same else Status.DRAFT
+    return status_label(source), status_label(move.target)
 
 
 def _text(value: Any, model: Any = None, field: str = "") -> str:

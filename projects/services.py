@@ -187,8 +187,11 @@ def project_create(*, project: Project, user: Any) -> Project:
     from scoring.services import projects_rescore  # scoring builds on projects
 
     unit_guard(user, project.unit, denied=OFFICERS_ONLY)  # the unit's officer, or an admin
-    project.status = Status.DRAFT
-    project._change_reason = "新建项目"
+    # a year whose calendar uses the targets stage starts by declaring them (the self-evaluation
+    # opens when they are approved: projects.workflow.stages_start, stage_open)
+    declaring = workflow.year_uses(project.year, StageKey.TARGETS)
+    project.status = Status.NOT_OPEN if declaring else Status.DRAFT
+    project._change_reason = "新建项目（申报绩效目标）" if declaring else "新建项目"
     project._history_user = user
     project.code = normalize_code(project.code)
     if project.code:

@@ -49,9 +49,12 @@ class StageStatus:
     REVISING = "revising"
     # 调整绩效目标: approved targets reopened by the officer, with a reason, for review again
     ADJUSTING = "adjusting"
+    # a stage the year uses that has not begun: the self-evaluation of a project whose targets are
+    # still being declared (approved targets open it: Transition.opens)
+    NOT_OPEN = "not_open"
 
     LABELS = {DRAFT: "草稿", SUBMITTED: "已提交", RETURNED: "已退回", APPROVED: "已审核", REJECTED: "未通过",
-              RECORDED: "随自评填报", REVISING: "按意见修改", ADJUSTING: "调整中"}  # fmt: skip
+              RECORDED: "随自评填报", REVISING: "按意见修改", ADJUSTING: "调整中", NOT_OPEN: "未开始"}  # fmt: skip
     CHOICES = tuple(LABELS.items())
 
 
@@ -178,7 +181,9 @@ register(StageSpec(
 register(StageSpec(
     # an evaluation under review or approved locks everything: its targets, actuals and report are what was judged
     StageKey.SELF_EVALUATION, "自评", 30, review_cycle(StageKey.SELF_EVALUATION),
-    locks=_locks(P.ALL), parts=frozenset([P.TARGETS, P.ACTUALS, P.NARRATIVE]), project_field="status", template="",
+    # not yet open (targets being declared): no actuals or report before the year's targets are approved
+    locks={**_locks(P.ALL), StageStatus.NOT_OPEN: frozenset([P.ACTUALS, P.NARRATIVE])},
+    parts=frozenset([P.TARGETS, P.ACTUALS, P.NARRATIVE]), project_field="status", template="",
 ))  # fmt: skip
 
 

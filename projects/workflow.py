@@ -36,7 +36,7 @@ from projects.locks import (  # noqa: F401 - the lock rule is part of the engine
     states_of,
     unlocked,
 )
-from projects.models import Project, ReviewRound, StageState
+from projects.models import Project, ReviewRound, StageState, YearPlan
 from projects.stages import STAGES, Action, StageKey, StageStatus, Transition, status_label
 
 SUBMIT_BLOCKED = "存在须先处理的问题，暂不能提交："
@@ -130,7 +130,7 @@ def transition(
         raise ValidationError(REVIEW_STARTED, code="started")
     _write(spec.project_field, step, current, rows, user, reason)
     if step.opens:
-        stage_open(projects=current, stage=step.opens)
+        stage_open(projects=items, stage=step.opens)
     versions = dict(Project.objects.filter(pk__in=ids).values_list("pk", "version"))
     for project in items:
         project.version = versions[project.pk]
@@ -201,8 +201,9 @@ def _write(field: str, step: Transition, current: list[Project], rows: dict[int,
 
 
 def stage_open(*, projects: Iterable[Project], stage: str) -> None:
-    """Give each project a `stage` row in 草稿 where it has none (approved targets open the
-    self-evaluation; a later stage opened by the calendar)."""
+    """Open `stage` for each project: its row in 草稿, made where it has none or moved from 未开始
+    (approved targets open the self-evaluation; a later stage opened by the calendar), with the
+    stage's mirror column on Project."""
     items = list(projects)
     have = set(StageState.objects.filter(project__in=items, stage=stage).values_list("project_id", flat=True))
     StageState.objects.bulk_create(
@@ -210,14 +211,24 @@ def stage_open(*, projects: Iterable[Project], stage: str) -> None:
          for p in items if p.pk not in have],
         batch_size=500,
     )  # fmt: skip
+    StageState.objects.filter(project__in=items, stage=stage, status=StageStatus.NOT_OPEN).update(
+        status=StageStatus.DRAFT, updated_at=timezone.now()
+    )
+    field = STAGES[stage].project_field
+    if field:
+        Project.objects.filter(pk__in=[p.pk for p in items], **{field: StageStatus.NOT_OPEN}).update(
+            **{field: StageStatus.DRAFT}
+        )
+        for p in items:
+            if getattr(p, field) == StageStatus.NOT_OPEN:
+                setattr(p, field, StageStatus.DRAFT)
 
 
 def stages_start(projects: Iterable[Project]) -> None:
-    """The stage rows of new projects (created, imported, copied): their self-evaluation in the
-    project's own status and their targets as recorded with it (projects.stages.StageStatus.RECORDED).
-
-    A year whose calendar starts with the targets stage will open that stage instead once its
-    declaration pages exist (issue 16 §2).
+    """The stage rows of new projects (created, imported, copied). A project that starts by declaring
+    its targets (Project.status 未开始: projects.services.project_create in a year whose calendar uses
+    the targets stage) gets its targets in 草稿 and its self-evaluation 未开始; every other its
+    self-evaluation in its own status and its targets as recorded with it (StageStatus.RECORDED).
     """
     items = [p for p in projects if p.pk is not None]
     if not items:
@@ -225,13 +236,22 @@ def stages_start(projects: Iterable[Project]) -> None:
     have = set(StageState.objects.filter(project__in=items).values_list("project_id", "stage"))
     new = []
     for p in items:
+        declaring = p.status == StageStatus.NOT_OPEN
         if (p.pk, StageKey.SELF_EVALUATION) not in have:
             new.append(StageState(project=p, stage=StageKey.SELF_EVALUATION, status=p.status, year=p.year,
                                   unit_id=p.unit_id))  # fmt: skip
         if (p.pk, StageKey.TARGETS) not in have:
-            new.append(StageState(project=p, stage=StageKey.TARGETS, status=StageStatus.RECORDED, year=p.year,
+            status = StageStatus.DRAFT if declaring else StageStatus.RECORDED
+            new.append(StageState(project=p, stage=StageKey.TARGETS, status=status, year=p.year,
                                   unit_id=p.unit_id))  # fmt: skip
     StageState.objects.bulk_create(new, batch_size=1000)
+
+
+def year_uses(year: int, stage: str) -> bool:
+    """Whether the calendar of `year` (YearPlan, admin data) uses `stage`; a year without one does
+    the self-evaluation only."""
+    stages = YearPlan.objects.filter(year=year).values_list("stages", flat=True).first() or []
+    return stage in stages or stage == StageKey.SELF_EVALUATION
 
 
 def stage_rows(queryset: QuerySet[Project]) -> QuerySet[Project]:

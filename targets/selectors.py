@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Case, Value, When
+
 from indicators.models import Indicator
-from projects.models import Project, ReviewRound
+from projects.models import Project, ReviewRound, StageState
 from projects.scores import indicator_input
 from projects.stages import Action, StageKey, StageStatus, ordered
 from projects.workflow import states_of
@@ -150,3 +152,30 @@ def targets_json(project: Project) -> dict[str, Any]:
                    for w in check_targets(targets_input(project))],
         "review": review_json(project),
     }  # fmt: skip
+
+
+# --- the targets list ---------------------------------------------------------------------------
+
+# the states a reviewer acts on first, then the officer's, then the settled ones
+ORDER = (StageStatus.SUBMITTED, StageStatus.REVISING, StageStatus.RETURNED, StageStatus.ADJUSTING, StageStatus.DRAFT,
+         StageStatus.REJECTED, StageStatus.APPROVED)  # fmt: skip
+
+
+def declared_targets(scope: Any, *, year: int | None, status: str = "") -> Any:
+    """The targets-stage rows (not 随自评填报) of the projects in `scope` (a visible-projects queryset)
+    for `year`, waiting ones first; each row has its project and unit."""
+    rows = StageState.objects.filter(stage=StageKey.TARGETS, project__in=scope.values("pk")).exclude(
+        status=StageStatus.RECORDED
+    )
+    if year is not None:
+        rows = rows.filter(year=year)
+    if status:
+        rows = rows.filter(status=status)
+    order = Case(*(When(status=s, then=Value(n)) for n, s in enumerate(ORDER)), default=Value(len(ORDER)))
+    return rows.select_related("project", "unit").order_by(order, "-updated_at", "pk")
+
+
+def declared_years(scope: Any) -> list[int]:
+    years = StageState.objects.filter(stage=StageKey.TARGETS, project__in=scope.values("pk"))
+    years = years.exclude(status=StageStatus.RECORDED).order_by("-year").values_list("year", flat=True)
+    return list(dict.fromkeys(years))

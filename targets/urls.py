@@ -5,5 +5,6 @@ from targets import views
 app_name = "targets"
 
 urlpatterns = [
+    path("", views.targets_list, name="list"),
     path("<int:pk>/review/", views.review, name="review"),
 ]

@@ -5,23 +5,48 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
+from projects.access import require_role, role_of, visible_projects
 from projects.forms import add_service_error
+from projects.guards import REVIEWERS
 from projects.selectors import projects_with_scoring_data
-from projects.stages import StageKey
+from projects.stages import StageKey, StageStatus
 from projects.workflow import allowed_actions, states_of
 from review.access import project_for_reviewer
 from scoring.targets import check_targets
 from targets.forms import TargetReviewForm
 from targets.models import CRITERIA, TargetReview
-from targets.selectors import targets_input
+from targets.selectors import ORDER, declared_targets, declared_years, targets_input
 from targets.services import RESULT_ACTIONS, targets_review
 
 REVIEWED = "已记录绩效目标审核结果：{result}"
+PER_PAGE = 50
+
+
+@login_required
+@require_GET
+def targets_list(request: HttpRequest) -> HttpResponse:
+    """绩效目标: the declarations the user may see (an officer's unit, an evaluator's units), those
+    waiting for review first; by year and state."""
+    require_role(request.user)
+    scope = visible_projects(request.user)
+    years = declared_years(scope)
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else 0)) or None
+    except ValueError:
+        year = years[0] if years else None
+    status = request.GET.get("status", "")
+    status = status if status in StageStatus.LABELS else ""
+    page = Paginator(declared_targets(scope, year=year, status=status), PER_PAGE).get_page(request.GET.get("page"))
+    choices = [(s, StageStatus.LABELS[s]) for s in ORDER]
+    context = {"page": page, "years": years, "year": year, "status": status, "choices": choices,
+               "is_reviewer": role_of(request.user) in REVIEWERS}  # fmt: skip
+    return render(request, "targets/list.html", context)
 
 
 @login_required

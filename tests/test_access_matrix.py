@@ -219,6 +219,8 @@ ACCESS: dict[str, Spec] = {
     ),
     # a step of a stage with a panel: the engine checks role (evaluator 403) and unit (404) itself
     "projects:stage_step": Spec(WRITE, P, args=stage_args, ok_post=(302,)),
+    # 绩效目标: every role's own declarations (another unit's are not listed)
+    "targets:list": Spec(ANY_ROLE),
     # 绩效目标审核: the unit's reviewers; the world's targets are 随自评填报, so nothing is there to review
     "targets:review": Spec(
         REVIEW,

@@ -228,3 +228,37 @@ def test_the_editor_shows_the_checks_beside_the_rows_while_targets_are_declared(
     factories.indicator(recorded, level3="稳步提高的指标", comparator="定性", target_text="稳步提高")
     page = client.get(reverse("indicators:editor", args=[recorded.pk])).content.decode()
     assert "target-checks" not in page
+
+
+def test_a_year_that_declares_targets_starts_new_projects_there_and_opens_the_self_evaluation_on_approval(
+    client, officer, evaluator
+) -> None:
+    from indicators.editing import indicator_set_actual
+    from indicators.parsing import Actual
+    from projects.models import YearPlan
+
+    YearPlan.objects.create(year=2027, stages=["targets", "self_evaluation"])
+    client.force_login(officer)
+    response = client.post(reverse("projects:create"), {"year": 2027, "code": "A2700001", "name": "新申报项目",
+                                                         "scheme": "national"})  # fmt: skip
+    assert response.status_code == 302
+    project = Project.objects.get(code="A2700001")
+    assert project.status == "not_open"
+    assert (status(project), status(project, StageKey.SELF_EVALUATION)) == ("draft", "not_open")
+    row = factories.indicator(project, level3="培训人次", weight="90", target=Decimal(100), target_text="100")
+    project = Project.objects.get(pk=project.pk)
+    with pytest.raises(ValidationError, match="自评尚未开始（绩效目标审核通过后开始），完成情况暂不能填写"):
+        indicator_set_actual(indicator=row, version=project.version, actual=Actual(Decimal(1), "1", "", False),
+                             reason="", user=officer)  # fmt: skip
+    listing = client.get(reverse("targets:list")).content.decode()
+    assert "新申报项目" in listing and "草稿" in listing
+    submit(client, officer, project)
+    client.force_login(evaluator)
+    listing = client.get(reverse("targets:list"), {"year": 2027}).content.decode()
+    assert reverse("targets:review", args=[project.pk]) in listing
+    review(client, evaluator, project, "优")
+    project = Project.objects.get(pk=project.pk)
+    assert (project.status, status(project, StageKey.SELF_EVALUATION), status(project)) == ("draft", "draft",
+                                                                                            "approved")  # fmt: skip
+    indicator_set_actual(indicator=row, version=project.version, actual=Actual(Decimal(95), "95", "", False),
+                         reason="", user=officer)  # fmt: skip
