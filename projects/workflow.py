@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.db.models import F, Max, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -225,26 +226,35 @@ def stage_open(*, projects: Iterable[Project], stage: str) -> None:
 
 
 def stages_start(projects: Iterable[Project]) -> None:
-    """The stage rows of new projects (created, imported, copied). A project that starts by declaring
-    its targets (Project.status 未开始: projects.services.project_create in a year whose calendar uses
-    the targets stage) gets its targets in 草稿 and its self-evaluation 未开始; every other its
-    self-evaluation in its own status and its targets as recorded with it (StageStatus.RECORDED).
+    """The stage rows of new projects (created, imported, copied), as their saved status says. A
+    project that starts by declaring its targets (Project.status 未开始: projects.services.project_create
+    in a year whose calendar uses the targets stage) gets its targets in 草稿 and its self-evaluation
+    未开始; every other its self-evaluation in its own status and its targets as recorded with it
+    (StageStatus.RECORDED). Two INSERT ... SELECT per 500 projects (an import of 1,000 new projects
+    builds no row objects); a project that has a stage's row keeps it.
     """
-    items = [p for p in projects if p.pk is not None]
-    if not items:
+    ids = [p.pk for p in projects if p.pk is not None]
+    if not ids:
         return
-    have = set(StageState.objects.filter(project__in=items).values_list("project_id", "stage"))
-    new = []
-    for p in items:
-        declaring = p.status == StageStatus.NOT_OPEN
-        if (p.pk, StageKey.SELF_EVALUATION) not in have:
-            new.append(StageState(project=p, stage=StageKey.SELF_EVALUATION, status=p.status, year=p.year,
-                                  unit_id=p.unit_id))  # fmt: skip
-        if (p.pk, StageKey.TARGETS) not in have:
-            status = StageStatus.DRAFT if declaring else StageStatus.RECORDED
-            new.append(StageState(project=p, stage=StageKey.TARGETS, status=status, year=p.year,
-                                  unit_id=p.unit_id))  # fmt: skip
-    StageState.objects.bulk_create(new, batch_size=1000)
+    quote = connection.ops.quote_name
+    state, project = quote(StageState._meta.db_table), quote(Project._meta.db_table)
+    columns = "project_id, stage, status, round, version, year, unit_id, opened_at, updated_at"
+    targets = "CASE WHEN p.status = %s THEN %s ELSE %s END"
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join(["%s"] * len(chunk))
+            for stage, status, extra in (
+                (StageKey.SELF_EVALUATION, "p.status", []),
+                (StageKey.TARGETS, targets, [StageStatus.NOT_OPEN, StageStatus.DRAFT, StageStatus.RECORDED]),
+            ):
+                cursor.execute(
+                    f"INSERT INTO {state} ({columns}) SELECT p.id, %s, {status}, 0, 0, p.year, p.unit_id, %s, %s "
+                    f"FROM {project} p WHERE p.id IN ({marks}) AND NOT EXISTS "
+                    f"(SELECT 1 FROM {state} s WHERE s.project_id = p.id AND s.stage = %s)",
+                    [stage, *extra, now, now, *chunk, stage],
+                )
 
 
 def year_uses(year: int, stage: str) -> bool:
