@@ -222,6 +222,8 @@ class Project(models.Model):
             models.Index(fields=["year", "code"], name="project_year_code"),
             # the to-do counts of every year by state
             models.Index(fields=["status", "answered", "year", "unit"], name="project_todo"),
+            # the review queue (one state) sorted by 提示: a page reads its offset's entries, not the year's
+            models.Index(fields=["year", "status", "warning_count", "id"], name="project_state_warnings"),
         ]
 
     def __str__(self) -> str:
