@@ -21,6 +21,7 @@ from reports.text import CleanText
 from scoring.display import actual_text, amount, target_text
 from scoring.rules import pts
 from scoring.types import ZERO, Evaluation, IndicatorScore
+from targets.selectors import Adjustment, adjustment_sentences, adjustments_for, target_adjustments
 
 SOURCE_ORDER = [FundSource.FISCAL, FundSource.CARRYOVER, FundSource.OTHER, FundSource.UNSPLIT]
 DEFAULT_PURPOSE = (
@@ -104,6 +105,8 @@ class ReportData(CleanText):
     # (一级, points, weight, share "95.00%", grade) when the scheme grades each 一级 (framework2013)
     level1_grades: tuple[tuple[str, str, str, str, str], ...] = ()
     low_execution_reason: str = ""  # 执行率偏低原因, as the officer entered it
+    # 调整绩效目标 approved during the year: 调整前 → 调整后 with the reason (targets.selectors)
+    target_adjustments: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -205,7 +208,13 @@ class ProjectInfo:
 
 
 def assemble(
-    *, info: ProjectInfo, funds: tuple[FundLine, ...], ev: Evaluation, adjust_reasons: list[str], narrative: Narrative
+    *,
+    info: ProjectInfo,
+    funds: tuple[FundLine, ...],
+    ev: Evaluation,
+    adjust_reasons: list[str],
+    narrative: Narrative,
+    target_adjustments: tuple[str, ...] = (),
 ) -> ReportData:
     """ReportData from plain parts (no database): the scores are the engine's."""
     budget = ev.budget
@@ -219,7 +228,7 @@ def assemble(
         subtotals=tuple((n, pts(v)) for n, v in ev.subtotals), indicator_total=pts(ev.indicator_total),
         total=pts(ev.total), grade=ev.grade,
         warnings=tuple((w.code, w.indicator, w.message) for w in ev.warnings),
-        narrative=narrative, generated_on=timezone.localdate(),
+        narrative=narrative, generated_on=timezone.localdate(), target_adjustments=target_adjustments,
         level1_grades=tuple(
             (g.level1, pts(g.points), pts(g.weight), f"{pts(g.share)}%" if g.share is not None else "", g.grade)
             for g in ev.level1_grades
@@ -227,8 +236,9 @@ def assemble(
     )  # fmt: skip
 
 
-def build(project: Project, ev: Evaluation) -> ReportData:
-    """The report of `project` scored as `ev` (project with funds, indicators, narrative loaded)."""
+def build(project: Project, ev: Evaluation, adjustments: list[Adjustment] | None = None) -> ReportData:
+    """The report of `project` scored as `ev` (project with funds, indicators, narrative loaded);
+    `adjustments` its 调整绩效目标 when the caller read them for many (None: read here)."""
     unit = project.unit
     info = ProjectInfo(
         code=project.code, name=project.name, year=project.year, unit=str(unit),
@@ -237,7 +247,9 @@ def build(project: Project, ev: Evaluation) -> ReportData:
         low_execution_reason=project.low_execution_reason,
     )  # fmt: skip
     reasons = [row.adjust_reason for row in project.indicators.all()]
-    return assemble(info=info, funds=_funds(project), ev=ev, adjust_reasons=reasons, narrative=_narrative(project))
+    adjustments = target_adjustments(project) if adjustments is None else adjustments
+    return assemble(info=info, funds=_funds(project), ev=ev, adjust_reasons=reasons, narrative=_narrative(project),
+                    target_adjustments=adjustment_sentences(adjustments))  # fmt: skip
 
 
 def report_queryset(queryset: QuerySet[Project] | None = None) -> QuerySet[Project]:
@@ -247,7 +259,9 @@ def report_queryset(queryset: QuerySet[Project] | None = None) -> QuerySet[Proje
 def reports_for(projects: Iterable[Project] | QuerySet[Project]) -> list[ReportData]:
     """ReportData for many projects in a fixed number of queries (materialised before rendering)."""
     queryset = projects if isinstance(projects, QuerySet) else Project.objects.filter(pk__in=[p.pk for p in projects])
-    return [build(p, project_evaluate(p)) for p in report_queryset(queryset)]
+    loaded = list(report_queryset(queryset))
+    adjusted = adjustments_for(loaded)
+    return [build(p, project_evaluate(p), adjusted.get(p.pk, [])) for p in loaded]
 
 
 def report_for(project: Project) -> ReportData:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, Value, When
+from django.utils import timezone
 
 from indicators.models import Indicator
 from projects.models import Project, ReviewRound, StageState
@@ -43,21 +44,48 @@ class Adjustment:
 
 def target_adjustments(project: Project) -> list[Adjustment]:
     """Every 调整绩效目标 of `project`, oldest first, with what it changed (in three queries)."""
-    rounds = list(ReviewRound.objects.filter(project=project, stage=StageKey.TARGETS).select_related("actor")
-                  .order_by("created_at", "pk"))  # fmt: skip
-    asks = [r for r in rounds if r.action == Action.ADJUST]
-    if not asks:
-        return []
-    history = list(Indicator.history.filter(project_id=project.pk).order_by("history_date", "history_id")
-                   .values("id", "history_type", "history_date", *TARGET_FIELDS))  # fmt: skip
+    return adjustments_for([project]).get(project.pk, [])
+
+
+def adjustments_for(projects: list[Project]) -> dict[int, list[Adjustment]]:
+    """target_adjustments of many projects (a batch of reports): one query for their targets rounds,
+    and the indicators' history only of those that were adjusted (two more)."""
+    ids = [p.pk for p in projects]
+    rounds: dict[int, list[ReviewRound]] = {}
+    for r in (ReviewRound.objects.filter(project__in=ids, stage=StageKey.TARGETS).select_related("actor")
+              .order_by("created_at", "pk")):  # fmt: skip
+        rounds.setdefault(r.project_id, []).append(r)
+    adjusted = [pk for pk, found in rounds.items() if any(r.action == Action.ADJUST for r in found)]
+    if not adjusted:
+        return {}
+    history: dict[int, list[dict[str, Any]]] = {}
+    for row in (Indicator.history.filter(project_id__in=adjusted).order_by("history_date", "history_id")
+                .values("project_id", "id", "history_type", "history_date", *TARGET_FIELDS)):  # fmt: skip
+        history.setdefault(row["project_id"], []).append(row)
+    return {pk: _adjustments(rounds[pk], history.get(pk, [])) for pk in adjusted}
+
+
+def _adjustments(rounds: list[ReviewRound], history: list[dict[str, Any]]) -> list[Adjustment]:
     out = []
-    for ask in asks:
+    for ask in (r for r in rounds if r.action == Action.ADJUST):
         approved = next((r for r in rounds if r.action == Action.APPROVE and r.created_at > ask.created_at), None)
         before = _as_of(history, ask.created_at)
         after = _as_of(history, approved.created_at if approved else None)
         out.append(Adjustment(ask.reason, ask.actor.get_username(), ask.created_at,
                               approved.created_at if approved else None, _changes(before, after)))  # fmt: skip
     return out
+
+
+def adjustment_sentences(adjustments: list[Adjustment]) -> tuple[str, ...]:
+    """The adjustments as the 自评报告 prints them, one sentence each (approved ones only)."""
+    out = []
+    for a in adjustments:
+        if a.approved_at is None:
+            continue
+        changed = "；".join(f"{c.before or '（新增）'} 调整为 {c.after or '（删除）'}" for c in a.changes)
+        when = f"{timezone.localtime(a.approved_at):%Y年%m月%d日}"
+        out.append(f"绩效目标调整（{when}审核通过，调整理由：{a.reason}）：{changed or '指标未改动'}。")
+    return tuple(out)
 
 
 def _as_of(history: list[dict[str, Any]], moment: datetime.datetime | None) -> dict[int, dict[str, Any]]:

@@ -262,3 +262,33 @@ def test_a_year_that_declares_targets_starts_new_projects_there_and_opens_the_se
                                                                                             "approved")  # fmt: skip
     indicator_set_actual(indicator=row, version=project.version, actual=Actual(Decimal(95), "95", "", False),
                          reason="", user=officer)  # fmt: skip
+
+
+def test_the_report_prints_each_approved_adjustment_before_and_after(client, officer, evaluator, declared) -> None:
+    import io
+
+    from docx import Document
+
+    from indicators.models import Indicator
+    from reports.data import reports_for
+
+    submit(client, officer, declared)
+    review(client, evaluator, declared, "优")
+    client.force_login(officer)
+    client.post(reverse("projects:stage_step", args=[declared.pk, StageKey.TARGETS, Action.ADJUST]),
+                {"targets-adjust-reason": "资金追加"})  # fmt: skip
+    row = Indicator.objects.get(project=declared, level3="指标1")
+    row.target, row.target_text = Decimal(99), "99"
+    row.save()
+    [data] = reports_for([declared])
+    assert data.target_adjustments == ()  # not approved yet: nothing printed
+    submit(client, officer, declared)
+    review(client, evaluator, declared, "优")
+    [data] = reports_for([declared])
+    [sentence] = data.target_adjustments
+    assert "调整理由：资金追加" in sentence and "指标1：≥90个（权重 18） 调整为 指标1：≥99个（权重 18）" in sentence
+    client.force_login(officer)
+    docx = client.get(reverse("reports:download", args=[declared.pk, "docx"]))
+    text = "\n".join(p.text for p in Document(io.BytesIO(b"".join(docx.streaming_content if docx.streaming
+                                                                   else [docx.content]))).paragraphs)  # fmt: skip
+    assert sentence in text
