@@ -100,7 +100,10 @@ def overview_data(
     return OverviewData(
         year=year,
         total=sum(by_status.values()),
-        statuses=tuple((s.label, by_status.get(s.value, 0)) for s in Status),
+        # 未开始 (targets still being declared) only where the year has such projects
+        statuses=tuple(
+            (s.label, by_status.get(s.value, 0)) for s in Status if s != Status.NOT_OPEN or by_status.get(s.value)
+        ),
         grades=tuple((g, by_grade.get(g, 0)) for g in GRADES),
         unscored=sum(n for g, n in by_grade.items() if g not in GRADES),
         points=points,
