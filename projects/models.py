@@ -155,7 +155,7 @@ class Project(models.Model):
     name_variants = models.JSONField("导入时出现的其他名称", default=list, blank=True)
     version = models.PositiveIntegerField("版本", default=0, help_text="每次保存加一，用于发现并发修改")
     # The scoring engine's result, stored for list pages and overviews over thousands of projects;
-    # every write path calls scoring.services.projects_rescore, and `manage.py rescore` rebuilds it.
+    # every write path calls projects.scores.projects_rescore, and `manage.py rescore` rebuilds it.
     score_total = models.DecimalField("总分", max_digits=7, decimal_places=2, null=True, blank=True, editable=False)
     score_grade = models.CharField("等级", max_length=8, blank=True, editable=False)
     # amounts below 1e14 over at least 0.01 万元: a rate below 1e18 %

@@ -22,6 +22,7 @@ from projects import workflow
 from projects.access import IMPORTERS_ONLY, OFFICERS_ONLY
 from projects.guards import project_guard, unit_guard
 from projects.models import Project, ReviewAction, Status, Unit
+from projects.scores import projects_rescore
 from projects.stages import STAGES, StageKey, Transition
 from projects.workflow import (  # noqa: F401 - re-exported: the names callers and tests use
     APPROVE_BLOCKED,
@@ -175,7 +176,6 @@ def project_copy_to_year(*, source: Project, year: int, user: Any, code: str | N
     from simple_history.utils import bulk_create_with_history
 
     bulk_create_with_history(rows, Indicator, default_user=user, default_change_reason=f"复制自 {source.year} 年度")
-    from scoring.services import projects_rescore  # scoring builds on projects
 
     projects_rescore(project_ids=[copy.pk])
     return copy
@@ -184,7 +184,6 @@ def project_copy_to_year(*, source: Project, year: int, user: Any, code: str | N
 @transaction.atomic
 def project_create(*, project: Project, user: Any) -> Project:
     """Save a new draft project (unit set by the caller), with its history and stored totals."""
-    from scoring.services import projects_rescore  # scoring builds on projects
 
     unit_guard(user, project.unit, denied=OFFICERS_ONLY)  # the unit's officer, or an admin
     # a year whose calendar uses the targets stage starts by declaring them (the self-evaluation
