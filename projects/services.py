@@ -37,7 +37,6 @@ from projects.workflow import (  # noqa: F401 - re-exported: the names callers a
 )
 
 STALE = "该项目已被他人修改，您的输入已保留在表单中；请先查看最新内容（刷新页面）再保存"
-EDITABLE = (Status.DRAFT, Status.RETURNED)
 # the self-evaluation's steps by action (the timeline reads where each step moved the project)
 WORKFLOW: dict[str, Transition] = {t.action: t for t in STAGES[StageKey.SELF_EVALUATION].transitions}
 

@@ -104,8 +104,6 @@ class StageSpec:
     transitions: tuple[Transition, ...]
     # status -> the parts that status locks (a status not listed locks nothing)
     locks: dict[str, frozenset[str]] = field(default_factory=dict)
-    # the parts this stage edits while it is open (an edit of another part does not ask this stage)
-    parts: frozenset[str] = frozenset()
     # the Project column that mirrors this stage's status for the lists and filters ("" for none)
     project_field: str = ""
     # the template of the stage's panel on the project page ("": the page is the stage's own, as the
@@ -172,23 +170,19 @@ register(StageSpec(
         Transition(_T, Action.REOPEN, (StageStatus.APPROVED, StageStatus.REJECTED), StageStatus.RETURNED, (ADMIN,),
                    "重新打开的理由"),
     ),
-    locks=_locks([P.TARGETS]), parts=frozenset([P.TARGETS]), template="targets/panel.html",
+    locks=_locks([P.TARGETS]), template="targets/panel.html",
 ))  # fmt: skip
 register(StageSpec(
     StageKey.MONITORING, "运行监控", 20, review_cycle(StageKey.MONITORING),
-    locks=_locks([P.MONITORING]), parts=frozenset([P.MONITORING]),
+    locks=_locks([P.MONITORING]),
 ))  # fmt: skip
 register(StageSpec(
     # an evaluation under review or approved locks everything: its targets, actuals and report are what was judged
     StageKey.SELF_EVALUATION, "自评", 30, review_cycle(StageKey.SELF_EVALUATION),
     # not yet open (targets being declared): no actuals or report before the year's targets are approved
     locks={**_locks(P.ALL), StageStatus.NOT_OPEN: frozenset([P.ACTUALS, P.NARRATIVE])},
-    parts=frozenset([P.TARGETS, P.ACTUALS, P.NARRATIVE]), project_field="status", template="",
+    project_field="status", template="",
 ))  # fmt: skip
-
-
-def stage(key: str) -> StageSpec:
-    return STAGES[key]
 
 
 def ordered() -> list[StageSpec]:

@@ -19,15 +19,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import F, Max, QuerySet
-from django.http import Http404
+from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from simple_history.utils import bulk_update_with_history
 
 from projects.access import role_of, visible_projects
+from projects.guards import projects_guard
 from projects.locks import (  # noqa: F401 - the lock rule is part of the engine's interface
     EDIT_PARTS,
     LOCKED,
@@ -45,10 +45,8 @@ APPROVE_BLOCKED = "以下项目尚有未填写完整的内容，不能审核通�
 WRONG_STATE = "项目当前状态为“{status}”，不能{action}"
 WRONG_STAGE_STATE = "项目的{stage}当前状态为“{status}”，不能{action}"
 WRONG_ROLE = "您的角色不能{action}"
-NOT_FOUND = "未找到该项目"
 REASON_REQUIRED = "请填写{what}"
 REVIEW_STARTED = "审核人已开始审核（已调整得分或填写审核意见），不能撤回；如需修改请联系审核人退回"
-STAGE_NOT_OPEN = "项目尚未开始{stage}阶段"
 
 # what a stage's rules need from the apps above projects, by dotted path (resolved when first asked)
 READINESS: dict[str, str] = {StageKey.SELF_EVALUATION: "projects.readiness.projects_gaps"}
@@ -100,10 +98,6 @@ def allowed_actions(user: Any, project: Project, *, stage: str | None = None) ->
     return out
 
 
-def can(user: Any, project: Project, action: str, *, stage: str = StageKey.SELF_EVALUATION) -> bool:
-    return any(step.action == action for step in allowed_actions(user, project, stage=stage))
-
-
 # --- the one transition -------------------------------------------------------------------------
 
 
@@ -113,11 +107,9 @@ def transition(
     """Take step `action` of `stage` for every project, or for none (call inside a transaction)."""
     spec = STAGES[stage]
     step, items, reason = spec.transition(action), list(projects), reason.strip()
-    if role_of(user) not in step.roles:
-        raise PermissionDenied(WRONG_ROLE.format(action=step.label))
     ids = [p.pk for p in items]
-    if visible_projects(user).filter(pk__in=ids).count() != len(set(ids)):
-        raise Http404(NOT_FOUND)  # another unit's project: its existence is not revealed
+    # the role the step allows (403) and the user's units (another unit's project: 404), as every service
+    projects_guard(user, ids, roles=step.roles, denied=WRONG_ROLE.format(action=step.label))
     if step.reason and not reason:
         raise ValidationError(REASON_REQUIRED.format(what=step.reason), code="reason")
     _check_states(step, dict(StageState.objects.filter(project__in=ids, stage=stage).values_list("project", "status")),
@@ -262,8 +254,3 @@ def year_uses(year: int, stage: str) -> bool:
     the self-evaluation only."""
     stages = YearPlan.objects.filter(year=year).values_list("stages", flat=True).first() or []
     return stage in stages or stage == StageKey.SELF_EVALUATION
-
-
-def stage_rows(queryset: QuerySet[Project]) -> QuerySet[Project]:
-    """`queryset` with its stage states prefetched (states_of then asks no query per project)."""
-    return queryset.prefetch_related("stages")

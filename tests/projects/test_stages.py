@@ -40,8 +40,7 @@ def test_stage():
     """A stage that exists only in this test: a spec, a readiness function and nothing else."""
     spec = stages.register(StageSpec(TEST_STAGE, "测试阶段", 15, review_cycle(TEST_STAGE),
                                      locks={StageStatus.SUBMITTED: frozenset([Part.MONITORING]),
-                                            StageStatus.APPROVED: frozenset([Part.MONITORING])},
-                                     parts=frozenset([Part.MONITORING])))  # fmt: skip
+                                            StageStatus.APPROVED: frozenset([Part.MONITORING])}))  # fmt: skip
     workflow.register_readiness(TEST_STAGE, "tests.projects.test_stages.test_stage_ready")
     yield spec
     stages.unregister(TEST_STAGE)

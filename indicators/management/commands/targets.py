@@ -8,39 +8,23 @@ the one the pages and a later API share.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
+from projects.management.project_command import ProjectCommand
 from projects.models import Project
-from projects.selectors import ProjectLookupError, project_by_key
 from projects.stages import STAGES, status_label
 from scoring.targets import BLOCKING, LABELS
 from scoring.types import QUALITATIVE
 from targets.selectors import targets_json
 
 
-class Command(BaseCommand):
+class Command(ProjectCommand):
     help = "查看一个项目的绩效目标及审核提示"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("code", help="项目编码（无编码的项目用项目名称）")
-        parser.add_argument("--year", type=int, required=True, help="年度")
-        parser.add_argument("--json", action="store_true", help="输出 JSON")
+    def project_json(self, project: Project) -> dict[str, Any]:
+        return targets_json(project)
 
-    def handle(self, *args: object, **options: object) -> None:
-        try:
-            project = project_by_key(key=str(options["code"]), year=int(options["year"]))  # type: ignore[call-overload]
-        except ProjectLookupError as exc:
-            raise CommandError(str(exc)) from exc
-        data = targets_json(project)
-        if options["json"]:
-            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
-            return
-        self._print(project, data)
-
-    def _print(self, project: Project, data: dict[str, Any]) -> None:
+    def print_plain(self, project: Project, data: dict[str, Any]) -> None:
         where = f"{STAGES[data['stage']].label} · {status_label(data['status'])}" if data["stage"] else "未开始"
         self.stdout.write(f"{project}（{data['year']} 年度）  阶段：{where}")
         self.stdout.write("一级指标 | 二级指标 | 三级指标 | 指标值 | 权重")
