@@ -23,7 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MUTANTS = ROOT / "mutants"
 EQUIVALENT = Path(__file__).resolve().parent / "mutants-equivalent.txt"
-MODULES = ("scoring/rules.py", "scoring/recheck.py", "scoring/targets.py", "indicators/parsing.py")
+MODULES = (
+    "scoring/rules.py",
+    "scoring/recheck.py",
+    "scoring/targets.py",
+    "scoring/monitoring.py",
+    "indicators/parsing.py",
+)
 
 # mutmut 3.8.1's exit codes (mutmut/stats.py): tests failed = killed; SIGXCPU or 36/255 = timeout
 # (the mutant looped, which the tests noticed); 0 = survived; 33/5 = no test reached it.
