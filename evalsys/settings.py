@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "reports",
     "review",
     "targets",  # 绩效目标: the targets stage's review (88号)
+    "monitoring",  # 运行监控: the mid-year stage (domain.md §8)
     "intake",
     "recheck",
     "accounts",  # after django.contrib.auth: its admin replaces auth's user admin

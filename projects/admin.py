@@ -470,6 +470,9 @@ class ProjectAdmin(GrowingTable, RescoreAfterSave, admin.ModelAdmin):
         css = {"all": ["css/admin.css"]}
 
 
+LIGHT_LINES = ("budget_green", "budget_yellow", "indicator_red", "over_run")  # 运行监控's bands (monitoring)
+
+
 class YearPlanForm(forms.ModelForm):
     """The year's calendar: which stages it uses (the self-evaluation always) and their dates, in order."""
 
@@ -478,12 +481,15 @@ class YearPlanForm(forms.ModelForm):
 
     class Meta:
         model = YearPlan
-        fields = ["year", "stages", "targets_due", "monitoring_month", "monitoring_due", "self_evaluation_due"]
+        fields = ["year", "stages", "targets_due", "monitoring_month", "monitoring_due", "self_evaluation_due",
+                  *LIGHT_LINES]  # fmt: skip
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["stages"].choices = [(spec.key, spec.label) for spec in stages_ordered()]
         self.initial.setdefault("stages", [StageKey.SELF_EVALUATION])
+        for name in LIGHT_LINES:  # left out of a post: the model's defaults (domain.md §8's)
+            self.fields[name].required = False
 
     def clean_stages(self) -> list[str]:
         chosen = set(self.cleaned_data.get("stages") or ())

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.dispatch import Signal
 from simple_history.models import HistoricalRecords
@@ -335,6 +336,11 @@ class StageState(models.Model):
 
 
 MONTH_RANGE = "监控截至月份须在 1 到 12 之间"
+MONTH_AFTER_SELF_EVALUATION = "{year} 年度已有项目提交自评，监控截至月份不能再修改（原为 {month} 月）"
+LIGHT_ORDER = "预算执行黄灯线须低于绿灯线"
+LIGHT_RANGE = "灯线须在 0 到 1000（%）之间"
+LIGHT_LINE = {"max_digits": 6, "decimal_places": 2,
+              "validators": [MinValueValidator(0, LIGHT_RANGE), MaxValueValidator(1000, LIGHT_RANGE)]}  # fmt: skip
 YEAR_RANGE = "年度须在 2000 到 2100 之间"
 PLAN_STAGES_HELP = "本年度使用的阶段（targets、monitoring、self_evaluation）；留空为只做自评"
 
@@ -364,6 +370,22 @@ class YearPlan(models.Model):
         validators=[MinValueValidator(1, MONTH_RANGE), MaxValueValidator(12, MONTH_RANGE)],
     )
     monitoring_due = models.DateField("运行监控截止日期", null=True, blank=True)
+    # the 运行监控 light bands (domain.md §8; scoring.monitoring.Thresholds), in percent: the national defaults
+    budget_green = models.DecimalField(
+        "预算执行绿灯线（%）", default=80, help_text="执行进度/时间进度 × 100 不低于此值为绿灯", **LIGHT_LINE
+    )
+    budget_yellow = models.DecimalField(
+        "预算执行黄灯线（%）", default=60, help_text="不低于此值（低于绿灯线）为黄灯，更低为红灯", **LIGHT_LINE
+    )
+    indicator_red = models.DecimalField(
+        "指标红灯线（占分值 %）", default=80, help_text="全年预计得分低于分值的此比例为红灯", **LIGHT_LINE
+    )
+    over_run = models.DecimalField(
+        "指标蓝灯线（占目标值 %）",
+        default=120,
+        help_text="正向定量指标预计完成值达到目标值的此比例及以上为蓝灯（目标可能偏低）",
+        **LIGHT_LINE,
+    )
     self_evaluation_due = models.DateField("自评提交截止日期", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = audit_history(verbose_name="年度安排修改记录")
@@ -376,7 +398,26 @@ class YearPlan(models.Model):
             models.CheckConstraint(
                 condition=Q(monitoring_month__gte=1, monitoring_month__lte=12), name="year_plan_monitoring_month"
             ),
+            models.CheckConstraint(
+                condition=Q(budget_yellow__lt=F("budget_green")),
+                name="year_plan_light_order",
+                violation_error_message=LIGHT_ORDER,
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.year}年度安排"
+
+    def clean(self) -> None:
+        """The 监控截至月份 is the one the year's monitoring was reported at: once a project of the year
+        has submitted its self-evaluation (the year-end stage under way), it no longer moves."""
+        if self.pk is None:
+            return
+        before = YearPlan.objects.filter(pk=self.pk).values_list("monitoring_month", flat=True).first()
+        if before is None or before == self.monitoring_month:
+            return
+        started = (StageStatus.SUBMITTED, StageStatus.RETURNED, StageStatus.APPROVED)
+        if StageState.objects.filter(stage=StageKey.SELF_EVALUATION, year=self.year, status__in=started).exists():
+            raise ValidationError(
+                {"monitoring_month": MONTH_AFTER_SELF_EVALUATION.format(year=self.year, month=before)}
+            )

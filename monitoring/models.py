@@ -1,0 +1,112 @@
+"""A project's 运行监控 (domain.md §8): the report at the year's cut-off month, its observations per
+indicator and its 1–M月执行数 per fund source. The lights are the pure rules' (scoring.monitoring),
+stored on every save (monitoring.services) for the overview's counts over many projects."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from indicators.models import POINTS, VALUE, Indicator
+from projects.models import MONEY, MONTH_RANGE, FundSource, Project, Unit, audit_history
+from scoring.monitoring import BLUE, GREEN, LIGHT_LABELS, POSSIBILITIES, RED, YELLOW
+
+LIGHTS = [(key, LIGHT_LABELS[key]) for key in (GREEN, YELLOW, RED, BLUE)]
+RATE = {"max_digits": 22, "decimal_places": 2}  # as Project.execution_rate: amounts below 1e14 over 0.01
+
+
+class MonitoringReport(models.Model):
+    """One project's monitoring of its year (a project is one year: one report)."""
+
+    project = models.OneToOneField(Project, verbose_name="项目", on_delete=models.CASCADE,
+                                   related_name="monitoring_report")  # fmt: skip
+    # the project's year and unit, kept here so the overview's counts read this table's index alone
+    year = models.PositiveSmallIntegerField("年度")
+    unit = models.ForeignKey(Unit, verbose_name="实施单位", on_delete=models.PROTECT, related_name="+")
+    month = models.PositiveSmallIntegerField(
+        "监控截至月份", validators=[MinValueValidator(1, MONTH_RANGE), MaxValueValidator(12, MONTH_RANGE)]
+    )
+    measures = models.TextField("纠偏措施", blank=True)
+    # stored by monitoring.services.report_recompute on every save
+    light = models.CharField("监控结果", max_length=8, choices=LIGHTS, default=GREEN, editable=False)
+    budget_light = models.CharField("预算执行", max_length=8, choices=LIGHTS, default=GREEN, editable=False)
+    budget_annual = models.DecimalField("全年预算数（万元）", default=0, editable=False, **MONEY)
+    budget_executed = models.DecimalField("1–M月执行数（万元）", default=0, editable=False, **MONEY)
+    budget_progress = models.DecimalField("预算执行进度（%）", default=0, editable=False, **RATE)
+    budget_value = models.DecimalField("执行进度/时间进度", default=0, editable=False, **RATE)
+    # the distinct warning codes as ",code,code," (as Project.warning_codes)
+    warning_codes = models.CharField("提示类型", max_length=200, blank=True, default="", editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    history = audit_history(
+        excluded_fields=["updated_at", "light", "budget_light", "budget_annual", "budget_executed", "budget_progress",
+                         "budget_value", "warning_codes"],
+        verbose_name="运行监控修改记录",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = verbose_name_plural = "运行监控"
+        ordering = ["-year", "project"]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="monitoring_month_range"),
+        ]
+        # the overview: a year's projects by light and unit
+        indexes = [models.Index(fields=["year", "light", "unit"], name="monitoring_year_light_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.project} · 1–{self.month}月运行监控"
+
+
+class MonitoringFund(models.Model):
+    """1–M月执行数 of one fund source (the 全年预算数 is the project's Fund of that source)."""
+
+    report = models.ForeignKey(MonitoringReport, verbose_name="运行监控", on_delete=models.CASCADE,
+                               related_name="funds")  # fmt: skip
+    source = models.CharField("资金来源", max_length=16, choices=FundSource.choices)
+    executed = models.DecimalField("1–M月执行数（万元）", default=0, **MONEY)
+    history = audit_history(verbose_name="监控执行数修改记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "监控执行数"
+        ordering = ["report", "source"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "source"], name="monitoring_fund_source_unique"),
+            models.CheckConstraint(condition=Q(executed__gte=0), name="monitoring_fund_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.get_source_display()}"
+
+
+class Observation(models.Model):
+    """One indicator at the cut-off: value to date, full-year forecast, 完成目标可能性, 偏差原因 and 纠偏措施.
+    The year-end actual stays on the indicator."""
+
+    report = models.ForeignKey(MonitoringReport, verbose_name="运行监控", on_delete=models.CASCADE,
+                               related_name="observations")  # fmt: skip
+    indicator = models.ForeignKey(Indicator, verbose_name="绩效指标", on_delete=models.CASCADE,
+                                  related_name="observations")  # fmt: skip
+    to_date = models.DecimalField("1–M月执行情况", null=True, blank=True, **VALUE)
+    to_date_text = models.CharField("1–M月执行情况（原文）", max_length=500, blank=True)
+    forecast = models.DecimalField("全年预计完成值", null=True, blank=True, **VALUE)
+    forecast_text = models.CharField("全年预计完成值（原文）", max_length=500, blank=True)
+    forecast_label = models.CharField("预计完成档位", max_length=8, blank=True)  # 定性: 达成/部分达成/未达成
+    forecast_date = models.DateField("预计完成日期", null=True, blank=True)  # a deadline target
+    possibility = models.CharField("完成目标可能性", max_length=8, blank=True,
+                                   choices=[(p, p) for p in POSSIBILITIES])  # fmt: skip
+    causes = models.JSONField("偏差原因类别", default=list, blank=True)  # of scoring.monitoring.CAUSES
+    reason = models.TextField("偏差原因分析", blank=True)
+    measures = models.TextField("纠偏措施", blank=True)
+    # stored by monitoring.services.report_recompute
+    forecast_score = models.DecimalField("预计得分", null=True, blank=True, editable=False, **POINTS)
+    light = models.CharField("监控结果", max_length=8, choices=LIGHTS, blank=True, editable=False)
+    history = audit_history(excluded_fields=["forecast_score", "light"], verbose_name="指标监控修改记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "指标监控情况"
+        ordering = ["report", "id"]  # created in the tree's order; selectors sort by indicator position
+        constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="observation_indicator_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.indicator.level3}"
