@@ -34,25 +34,6 @@ D = Decimal
 CERTAIN = "确定能"
 
 
-@pytest.fixture
-def plan() -> YearPlan:
-    return YearPlan.objects.create(year=2026, stages=["monitoring", "self_evaluation"], monitoring_month=7)
-
-
-@pytest.fixture
-def project(unit_a, plan) -> Project:
-    """1,000 万元 in two sources, a 正向 count, a 反向 cost and a 定性 benefit."""
-    p = factories.project(unit=unit_a, code="MON-1", year=2026)
-    factories.fund(p, annual="600")
-    factories.fund(p, annual="400", source=FundSource.CARRYOVER)
-    factories.indicator(p, level3="培训人数", target=D(100), unit="人", weight="20", position=1)
-    factories.indicator(p, level3="培训成本", comparator="≤", level2="成本指标", target=D(30), unit="万元", weight="10",
-                        position=2)  # fmt: skip
-    factories.indicator(p, level3="群众知晓度", comparator="定性", level1="效益指标", level2="社会效益指标",
-                        target=None, target_text="明显提高群众知晓度", unit="", weight="10", position=3)  # fmt: skip
-    return Project.objects.get(pk=p.pk)
-
-
 def rows(project: Project) -> dict[str, int]:
     return {i.level3: i.pk for i in project.indicators.all()}
 
