@@ -15,10 +15,14 @@ from evalsys.lib.codes import normalize_code
 from indicators.models import MAX_PER_PROJECT, TOO_MANY
 from indicators.parsing import (
     MAX_AMOUNT,
+    MAX_TEXT,
     MAX_UNIT,
+    QUALITATIVE,
     Actual,
+    BlankTarget,
     CellError,
     Target,
+    WordsForNumber,
     clean_level_name,
     comparator_from_direction,
     normalize,
@@ -30,6 +34,7 @@ from indicators.parsing import (
     split_code_name,
 )
 from indicators.workbook import PROJECT_FIELDS, SheetRow
+from scoring.targets import says_not_applicable
 from scoring.types import Scheme
 
 FIELD_LABELS = {
@@ -142,6 +147,10 @@ class ParsedProject:
     published_totals: list[Any] = field(default_factory=list)
     published_grade: str = ""
     annual_assumed: bool = False  # the flat layout's 全年预算数 was blank: 年初预算数 stands in
+    # a 绩效目标申报表 (contract.md "Targets"): every indicator row came from a table with no actual
+    # column; None until a row is read. Its projects start in the targets stage, and what cannot be
+    # measured (a blank target, `≥**`, no weights) is kept for the §8 checks instead of refused.
+    declaration: bool | None = None
 
     @property
     def label(self) -> str:
@@ -206,6 +215,8 @@ class RowParser:
         self._money(r, project)
         indicator = self._indicator(r, project)
         if indicator is not None:
+            declared = is_declaration(r)
+            project.declaration = declared if project.declaration is None else project.declaration and declared
             key = (indicator.level1, indicator.level2, indicator.level3)
             first = project.indicators.get(key)
             if first is not None:
@@ -354,19 +365,22 @@ class RowParser:
         if len(l3) > LEVEL3_LIMIT:
             self._error(r, "level3", TOO_LONG.format(n=len(l3), limit=LEVEL3_LIMIT))
             return None
-        target = self._target(r, l2)
-        weight = self._weight(r)
+        declared = is_declaration(r)
+        target = self._target(r, l2, declared=declared)
+        weight = self._weight(r, declared=declared)
         if target is None or weight is None:
             return None
         has_actual = self._cell(r, "actual") is not None
-        not_applicable = _squeezed(self._cell(r, "actual")) in NOT_APPLICABLE
+        not_applicable = _squeezed(self._cell(r, "actual")) in NOT_APPLICABLE or (
+            declared and says_not_applicable(l3, target.text)  # a declared row kept as 不适用 (domain.md §8)
+        )
         actual = None if not_applicable else self._actual(r, target)
         reason = normalize(r.values.get("reason")) if "reason" in r.values else None
         found = ParsedIndicator(r.sheet, r.row, l1, l2, l3, target, weight, actual, has_actual, reason)
         found.not_applicable = not_applicable
         return found
 
-    def _target(self, r: SheetRow, level2: str) -> Target | None:
+    def _target(self, r: SheetRow, level2: str, *, declared: bool = False) -> Target | None:
         cell, unit = self._cell(r, "target"), normalize(self._cell(r, "unit_of_measure"))
         if len(unit) > MAX_UNIT:
             self._error(r, "unit_of_measure", TOO_LONG.format(n=len(unit), limit=MAX_UNIT))
@@ -383,10 +397,31 @@ class RowParser:
             direction = self._cell(r, "direction")
             if target.sign_assumed and direction is not None:
                 target = self._target_by_direction(cell, unit, level2, direction, target)
+        except (BlankTarget, WordsForNumber) as exc:
+            if declared:
+                return self._as_declared(r, cell, comparator, unit)
+            self._error(r, "target", str(exc))
+            return None
         except CellError as exc:
             self._error(r, "target", str(exc))
             return None
         return target
+
+    def _as_declared(self, r: SheetRow, cell: Any, comparator: str, unit: str) -> Target | None:
+        """A declared target that holds no number, kept as written (`≥**`, `参照政府采购成本控制`, blank)
+        for the §8 checks to name (unmeasurable, template_text): a declaration is checked, not refused.
+        Stored as 定性 text, its sign in front as the table put it, so the check sees the sign."""
+        text = normalize(cell)
+        try:
+            sign = parse_comparator(comparator) if comparator else ""
+        except CellError:  # 定量 and the like: no sign
+            sign = ""
+        if sign != QUALITATIVE and not text.startswith(sign):  # `≥` and `**`, or `≥` and nothing
+            text = f"{sign}{text}"
+        if len(text) > MAX_TEXT:
+            self._error(r, "target", TOO_LONG.format(n=len(text), limit=MAX_TEXT))
+            return None
+        return Target(QUALITATIVE, None, text, unit, None, False)
 
     def _target_by_direction(self, cell: Any, unit: str, level2: str, direction: Any, assumed: Target) -> Target:
         """指标方向性 (正向/反向) gives the sign when the table has no 指标性质 column."""
@@ -396,8 +431,10 @@ class RowParser:
             return assumed
         return parse_target(cell, comparator=sign, unit=unit, level2=level2, year=self.year)
 
-    def _weight(self, r: SheetRow) -> Decimal | None:
+    def _weight(self, r: SheetRow, *, declared: bool = False) -> Decimal | None:
         raw = self._cell(r, "weight")
+        if raw is None and declared:  # most published target tables print no weights: weights_missing
+            return Decimal(0)
         if raw is None:
             self._error(r, "weight", NO_WEIGHT)
             return None
@@ -479,6 +516,11 @@ def _find_allowed_form(raw: Any, allowed: tuple[str, ...], suffix: bool) -> str:
         if found in allowed:
             return found
     return value
+
+
+def is_declaration(r: SheetRow) -> bool:
+    """The row comes from a 绩效目标申报表: its table has no actual column (contract.md "Targets")."""
+    return "actual" not in r.headers
 
 
 def parse_rows(

@@ -99,9 +99,8 @@ class Indicator(models.Model):
                 condition=Q(comparator=QUALITATIVE) | Q(target__isnull=False) | Q(deadline__isnull=False),
                 name="indicator_quantitative_has_target",
             ),
-            models.CheckConstraint(
-                condition=~Q(comparator=QUALITATIVE) | ~Q(target_text=""), name="indicator_qualitative_has_text"
-            ),
+            # no check that a 定性 target holds text: a declared target may be blank (domain.md §8
+            # `unmeasurable`, a check that never blocks the import); the editor's form requires one
             models.CheckConstraint(
                 condition=Q(adjusted_score__isnull=True)
                 | (Q(adjusted_score__gte=0) & Q(adjusted_score__lte=F("weight")) & ~Q(adjust_reason="")),

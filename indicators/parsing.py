@@ -33,8 +33,10 @@ __all__ = [
     "QUALITATIVE_LONG_LABELS",
     "TIME_UNITS",
     "Actual",
+    "BlankTarget",
     "CellError",
     "Target",
+    "WordsForNumber",
     "assume_comparator",
     "clean_level_name",
     "comparator_from_direction",
@@ -53,6 +55,15 @@ __all__ = [
 
 class CellError(ValueError):
     """A cell that cannot be read; str() is the Chinese message shown to the user."""
+
+
+class BlankTarget(CellError):
+    """An empty 指标值: an error at year end, a `unmeasurable` check in a 绩效目标申报表 (domain.md §8)."""
+
+
+class WordsForNumber(CellError):
+    """Words where the 指标性质 or a sign asks for a number (`≥**`, `≥参照标准`): an error at year end,
+    kept as written in a 绩效目标申报表 for the §8 checks (`unmeasurable`, `template_text`)."""
 
 
 # --------------------------------------------------------------------------------------
@@ -588,7 +599,7 @@ def _read_target(cell: object, *, comparator: object, unit: object, level2: obje
         return _deadline_target(deadline, deadline.isoformat(), column)
     text = _number_text(_from_number(cell)) if _is_number(cell) else normalize(cell)  # type: ignore[arg-type]
     if not text:
-        raise CellError("为空，请填写指标值")
+        raise BlankTarget("为空，请填写指标值")
     if column == QUALITATIVE:
         return Target(QUALITATIVE, None, text, "", None, False)
     if (found := _match_date(text, year)) is not None:
@@ -596,7 +607,7 @@ def _read_target(cell: object, *, comparator: object, unit: object, level2: obje
     quantity = _match_quantity(text)
     if quantity is None:
         if column or _CHINESE_QUANTITY.match(text):  # 指标性质 or `≥五十款` says the target is a number
-            raise CellError(f"{_quote(text)}不是数字，请填写数值；文字目标请把指标性质填为“定性”")
+            raise WordsForNumber(f"{_quote(text)}不是数字，请填写数值；文字目标请把指标性质填为“定性”")
         # `≥较好`, `≥优良`: a sign before words is a 定性 target (domain.md §1), kept as written
         return Target(QUALITATIVE, None, text, "", None, False)
     if column and quantity.sign and column != quantity.sign:

@@ -22,6 +22,7 @@ from scoring import display
 from scoring.labels import WARNING_LABELS
 from scoring.rules import evaluate, fmt, pts
 from scoring.schemes import get_scheme
+from scoring.targets import LABELS as TARGET_LABELS
 from scoring.types import QUALITATIVE, ZERO, BudgetInput, Evaluation, EvaluationInput, IndicatorInput, Warning
 
 NEW, CHANGED, SAME, KEPT = "new", "changed", "same", "kept"
@@ -158,12 +159,14 @@ def _project_preview(writer: Any, p: ParsedProject, stored: Stored, year: int) -
     pairs = _merged_rows(p, old_rows, writer.rows_of(p))
     funds = _merged_funds(writer, p, old_funds)
     ev = _evaluation(writer, writer.pk_of(p), after, [new for _, new, _ in pairs], funds)
-    by_name = _warnings_by_indicator(ev.warnings)
+    # a declaration (绩效目标申报表) is read for §8's target checks, as the import reports it
+    warnings = writer.declaration_checks(writer.pk_of(p)) if p.declaration else ev.warnings
+    by_name = _warnings_by_indicator(warnings)
     rows = tuple(_row(writer, old, new, item, score, by_name) for (old, new, item), score in zip(pairs, ev.indicators,
                                                                                         strict=True))  # fmt: skip
     changes = (*_project_changes(before, after), *_fund_changes(old_funds, funds)) if before else ()
     state = NEW if before is None else (CHANGED if changes or any(r.state != SAME for r in rows) else SAME)
-    head = tuple(_line(w) for w in ev.warnings if not w.indicator or w.indicator not in {r.level3 for r in rows})
+    head = tuple(_line(w) for w in warnings if not w.indicator or w.indicator not in {r.level3 for r in rows})
     return ProjectPreview(
         label=p.label, unit=str(unit), sheet=p.sheet, row=p.row, state=state, scheme=ev.scheme.label,
         total=pts(ev.total), grade=ev.grade, budget=_budget(ev), rows=rows, changes=changes, warnings=head,
@@ -270,7 +273,7 @@ def _actual(i: IndicatorInput) -> str:
 
 
 def _line(w: Warning) -> WarningLine:
-    return WarningLine(w.code, WARNING_LABELS.get(w.code, w.code), w.message, w.indicator)
+    return WarningLine(w.code, WARNING_LABELS.get(w.code) or TARGET_LABELS.get(w.code, w.code), w.message, w.indicator)
 
 
 def _warnings_by_indicator(warnings: tuple[Warning, ...]) -> dict[str, list[WarningLine]]:

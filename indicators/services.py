@@ -34,6 +34,7 @@ from projects.stages import Part
 from projects.workflow import stages_start
 from scoring.rules import adjustment_error, evaluate
 from scoring.schemes import get_scheme
+from scoring.targets import TargetsInput, check_targets
 from scoring.types import (
     QUALITATIVE,
     ZERO,
@@ -57,6 +58,7 @@ LOCKED_STATE = {
     Status.APPROVED: "项目“{project}”已审核，不能通过导入修改；须先由管理员重新打开",
 }
 IMPORT_PARTS = (Part.TARGETS, Part.ACTUALS)  # what an import writes: the tree and its actuals, the budget
+DECLARATION_PARTS = (Part.TARGETS,)  # a 绩效目标申报表 writes the tree and the budget, never an actual
 CONCURRENT = "另一项导入刚刚写入了相同的项目，本次未写入任何数据；请重新上传并预览后再确认导入"
 PROGRESS_ROWS = 500  # rows read between two progress calls (workbook_import)
 NOTHING_LEFT = "跳过不能导入的项目后，没有可导入的项目"
@@ -288,9 +290,10 @@ class _Writer:
             return self._foreign_code(p, units.get(p.unit_code or p.unit_name))
         if scope is not None and project.unit_id != scope.pk:  # the code is another unit's
             return "项目编码", FOREIGN_PROJECT.format(year=self.year, code=p.code)
-        if is_locked(project, IMPORT_PARTS):  # the one lock rule (projects.locks)
-            told = LOCKED_STATE.get(project.status)
-            why = told.format(project=p.label) if told else f"项目“{p.label}”：{lock_message(project, IMPORT_PARTS)}"
+        parts = DECLARATION_PARTS if p.declaration else IMPORT_PARTS
+        if is_locked(project, parts):  # the one lock rule (projects.locks)
+            told = None if p.declaration else LOCKED_STATE.get(project.status)
+            why = told.format(project=p.label) if told else f"项目“{p.label}”：{lock_message(project, parts)}"
             return "项目名称", why
         return None
 
@@ -366,6 +369,8 @@ class _Writer:
             project = found.get(id(p))
             if project is None:  # a new project: the import's scheme (--scheme, the unit's or the default)
                 project = Project(unit=unit, year=self.year, code=p.code, name=p.name, scheme=self.scheme.key)
+                if p.declaration:  # a 绩效目标申报表: its targets in 草稿, the self-evaluation 未开始 (stages_start)
+                    project.status = Status.NOT_OPEN
                 self._apply_project(project, p, unit)
                 new.append(project)
             else:
@@ -513,12 +518,24 @@ class _Writer:
         return found
 
     def warnings_of(self, p: ParsedProject) -> tuple[Warning, ...]:
-        """project_warnings(p): the written project's own evaluation serves when it reads alike."""
+        """project_warnings(p): the written project's own evaluation serves when it reads alike. A
+        declaration (a 绩效目标申报表) has nothing to score yet: its warnings are §8's target checks."""
+        if p.declaration:
+            return self.declaration_checks(self.pk_of(p))
         parsed = evaluation_input(p, self.scheme, year=self.year)
         pk = self.pk_of(p)
         if reads_alike(parsed, self.written_input(pk)):
             return self.evaluation(pk).warnings
         return evaluate(parsed).warnings
+
+    def declaration_checks(self, pk: int) -> tuple[Warning, ...]:
+        """The §8 checks of a written project's declared targets (every row it holds after the write),
+        after the import's own name_variant warning (manage.py targets shows the same checks)."""
+        written = self.written_input(pk)
+        budget = written.budget.annual if written.budget is not None else None
+        checks = check_targets(TargetsInput(written.scheme, written.indicators, budget, self.year))
+        variants = tuple(w for w in self.evaluation(pk).warnings if w.code == "name_variant")
+        return variants + checks
 
 
 PROJECT_FIELDS = ["unit", "annual_goal", "scheme", "name_variants", "updated_at"]

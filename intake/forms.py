@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from evalsys.lib.xlsx import WorkbookRefused, check_workbook
 from intake.selectors import copy_candidates, default_copy_year, default_scheme_key, title_year, year_note
+from intake.template_workbook import KINDS, SELF_EVALUATION
 from projects.forms import CodeInput
 from projects.models import Project
 from scoring.rules import code_year
@@ -82,6 +83,7 @@ class TemplateForm(forms.Form):
     """The scheme of the blank workbook (GET); the default is the unit's, else national."""
 
     template_scheme = forms.ChoiceField(label="模板的评分方案", choices=scheme_choices, required=False)
+    template_kind = forms.ChoiceField(label="模板的类型", choices=tuple(KINDS.items()), required=False)
 
     def __init__(self, data: Any = None, *, unit: Any) -> None:
         self.year = timezone.localdate().year - 1  # the upload form's default year
@@ -91,7 +93,8 @@ class TemplateForm(forms.Form):
     def service_kwargs(self) -> dict[str, Any]:
         """The chosen scheme, or the default for a missing or unknown one (a download has no error page)."""
         chosen = self.cleaned_data.get("template_scheme") if self.is_valid() else ""
-        return {"scheme_key": chosen or self.default, "year": self.year}
+        kind = self.cleaned_data.get("template_kind") if self.is_valid() else ""
+        return {"scheme_key": chosen or self.default, "year": self.year, "kind": kind or SELF_EVALUATION}
 
 
 class SourceField(forms.ModelChoiceField):

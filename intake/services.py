@@ -23,7 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from indicators.importer import RowError
 from indicators.services import ImportFailed, ImportRefused, ImportReport, workbook_import
 from intake.error_workbook import CellError, errors_annotate
-from intake.template_workbook import template_build, template_filename
+from intake.template_workbook import SELF_EVALUATION, template_build, template_filename
 from scoring.schemes import get_scheme
 
 UPLOAD_DIR = "uploads"
@@ -202,11 +202,12 @@ def upload_errors_workbook(*, refused: PendingUpload) -> tuple[str, bytes]:
     return f"{stem}-错误标注.xlsx", content
 
 
-def template_download(*, scheme_key: str, year: int, unit: Any) -> tuple[str, bytes]:
-    """(file name, bytes) of the blank workbook for `scheme_key`, the example in `unit` (or a sample unit)."""
+def template_download(*, scheme_key: str, year: int, unit: Any, kind: str = SELF_EVALUATION) -> tuple[str, bytes]:
+    """(file name, bytes) of the blank workbook for `scheme_key`, the example in `unit` (or a sample
+    unit): the 自评表, or with `kind` TARGETS the 绩效目标申报表."""
     scheme = get_scheme(scheme_key)
     label = f"{unit.code}-{unit.name}" if unit is not None and unit.code else (unit.name if unit else "")
-    return template_filename(scheme), template_build(scheme=scheme, year=year, unit=label)
+    return template_filename(scheme, kind), template_build(scheme=scheme, year=year, unit=label, kind=kind)
 
 
 def _store(file: UploadedFile, *, year: int, scheme_key: str | None, skip_refused: bool) -> PendingUpload:

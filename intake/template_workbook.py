@@ -1,4 +1,7 @@
-"""A blank 项目支出绩效自评表 in the flat layout of contract.md "Import", for officers to fill.
+"""A blank 项目支出绩效自评表 in the flat layout of contract.md "Import", for officers to fill; its
+targets variant (`kind=TARGETS`) is the 项目支出绩效目标申报表 of contract.md "Targets": the same
+layout with 预算数 (年度资金总额) for the three budget columns and no actual or reason column, which
+the import reads into the targets stage.
 
 One header row (frozen, each header cell with a comment saying what goes in it), drop-downs for
 一级/二级 from the chosen scheme (二级 depends on the row's 一级 through named ranges on a hidden
@@ -34,6 +37,9 @@ DIRECTIONS = ("正向", "反向")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 EXAMPLE_FILL = PatternFill("solid", fgColor="FFF9E5")
 FILE_STEM = "项目支出绩效自评表模板"
+SELF_EVALUATION, TARGETS = "self_evaluation", "targets"  # the two kinds (the stages' keys)
+KINDS = {SELF_EVALUATION: "项目支出绩效自评表", TARGETS: "项目支出绩效目标申报表"}
+TARGETS_SHEET = "项目支出绩效目标申报表"
 NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|]')  # what Windows refuses in a file name
 
 
@@ -68,43 +74,58 @@ COLUMNS = (
     Column("偏差原因分析及改进措施", 36, "未完全达成（得分低于分值）时必须填写原因和改进措施。"),
 )
 
+# the 申报表's columns: one 预算数 (年度资金总额) for the three budget columns, no actual or reason
+TARGET_COLUMNS = (
+    *COLUMNS[:2],
+    Column("预算数", 12, "年度资金总额，单位：万元。"),
+    *COLUMNS[5:12],  # 年度目标 … 度量单位
+    Column("权重", 7, "分值（权重），可暂不填写（系统提示“未设权重”）；填写时各三级指标分值之和应等于方案规定的分值。"),
+    COLUMNS[13],  # 指标方向性
+)
+
 # Example indicators by 二级: (三级, 指标性质, 指标值, 度量单位, 实际完成值, 偏差原因)
 EXAMPLES = {
     "数量指标": ("培训人次", "≥", "500", "人次", "520", ""),
     "质量指标": ("培训合格率", "≥", "90", "%", "88", "部分学员未参加结业考核；下年度加强过程管理。"),
     "时效指标": ("培训完成周期", "≤", "12", "个月", "11", ""),
     "成本指标": ("人均培训成本", "≤", "2000", "元", "2100", "物价上涨，部分场地费用超出预算；下年度提前招标。"),
-    "社会效益指标": ("带动妇女就业", "定性", "明显提升", "", "达成", ""),
+    "社会效益指标": ("带动妇女就业", "定性", "参训妇女实现就业或创业增收", "", "达成", ""),
     "可持续影响指标": ("培训成果持续应用", "定性", "长期有效", "", "达成", ""),
     "服务对象满意度指标": ("参训学员满意度", "≥", "90", "%", "96", ""),
 }
 
 
-def template_filename(scheme: Scheme) -> str:
-    """The download's name: 项目支出绩效自评表模板.xlsx, the scheme named in Chinese when not the default."""
+def template_filename(scheme: Scheme, kind: str = SELF_EVALUATION) -> str:
+    """The download's name: 项目支出绩效自评表模板.xlsx (or 项目支出绩效目标申报表模板.xlsx), the scheme
+    named in Chinese when not the default."""
+    stem = f"{KINDS[kind]}模板"
     if scheme.key == DEFAULT_KEY:
-        return f"{FILE_STEM}.xlsx"
-    return f"{FILE_STEM}（{NOT_IN_FILE_NAMES.sub('-', scheme.label)}）.xlsx"
+        return f"{stem}.xlsx"
+    return f"{stem}（{NOT_IN_FILE_NAMES.sub('-', scheme.label)}）.xlsx"
 
 
-def template_build(*, scheme: Scheme, year: int, unit: str = "") -> bytes:
+def template_build(*, scheme: Scheme, year: int, unit: str = "", kind: str = SELF_EVALUATION) -> bytes:
     """The template as .xlsx bytes; `unit` (CODE-NAME) fills the example's 单位名称."""
+    columns = TARGET_COLUMNS if kind == TARGETS else COLUMNS
     book = Workbook()
     sheet = book.active
-    sheet.title = SHEET
-    _header(sheet)
-    _example(sheet, scheme, year, unit or EXAMPLE_UNIT)
-    _lists(book, sheet, scheme)
+    sheet.title = TARGETS_SHEET if kind == TARGETS else SHEET
+    _header(sheet, columns)
+    _example(sheet, scheme, year, unit or EXAMPLE_UNIT, columns)
+    _lists(book, sheet, scheme, columns)
     out = BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def example_rows(scheme: Scheme) -> list[tuple[str, str, tuple[str, ...], Decimal]]:
-    """(一级, 二级, example cells, weight): up to two 二级 per 一级, sharing the 一级's points."""
+def example_rows(scheme: Scheme, kind: str = SELF_EVALUATION) -> list[tuple[str, str, tuple[str, ...], Decimal]]:
+    """(一级, 二级, example cells, weight): up to two 二级 per 一级, sharing the 一级's points. A
+    declaration's example is complete by §8: its 产出 has 数量 and 成本 (required since 2021)."""
     out = []
     for level1, points in scheme.level1_points:
         names = scheme.level2_for(level1)
+        if kind == TARGETS:  # 数量 and 成本 first
+            names = tuple(sorted(names, key=lambda n: "数量" not in n and n not in scheme.cost_level2))
         chosen = [n for n in names if n in EXAMPLES][:2] or list(names[:1])
         first = (points / len(chosen)).to_integral_value() if len(chosen) > 1 else points
         for index, level2 in enumerate(chosen):
@@ -114,8 +135,8 @@ def example_rows(scheme: Scheme) -> list[tuple[str, str, tuple[str, ...], Decima
     return out
 
 
-def _header(sheet: Worksheet) -> None:
-    for index, column in enumerate(COLUMNS, start=1):
+def _header(sheet: Worksheet, columns: tuple[Column, ...]) -> None:
+    for index, column in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=index, value=column.header)
         cell.font, cell.fill = Font(bold=True), HEADER_FILL
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -125,15 +146,19 @@ def _header(sheet: Worksheet) -> None:
     sheet.row_dimensions[1].height = 30
 
 
-def _example(sheet: Worksheet, scheme: Scheme, year: int, unit: str) -> None:
+def _example(sheet: Worksheet, scheme: Scheme, year: int, unit: str, columns: tuple[Column, ...]) -> None:
     code = f"150000{year % 100:02d}T000000000001"
-    head = [f"{code}-{EXAMPLE_NAME}", unit, 100, 100, 95, "开展妇女创业就业技能培训，带动妇女就业增收。"]
-    for number, (level1, level2, cells, weight) in enumerate(example_rows(scheme)):
+    head = {"项目名称": f"{code}-{EXAMPLE_NAME}", "单位名称": unit, "年初预算数": 100, "全年预算数": 100,
+            "全年执行数": 95, "预算数": 100, "年度目标": "开展妇女创业就业技能培训，带动妇女就业增收。"}  # fmt: skip
+    kind = TARGETS if columns is TARGET_COLUMNS else SELF_EVALUATION
+    for number, (level1, level2, cells, weight) in enumerate(example_rows(scheme, kind)):
         level3, comparator, target, measure, actual, reason = cells
-        project = head if number == 0 else ["", "", None, None, None, ""]
-        row = [*project, level1, level2, level3, comparator, _number(target), measure, _number(weight), "",
-               _number(actual), reason]  # fmt: skip
-        sheet.append(row)
+        values = {"一级指标": level1, "二级指标": level2, "三级指标": level3, "指标性质": comparator,
+                  "指标值": _number(target), "度量单位": measure, "权重": _number(weight), "指标方向性": "",
+                  "实际完成值": _number(actual), "偏差原因分析及改进措施": reason}  # fmt: skip
+        if number == 0:
+            values |= head
+        sheet.append([values.get(c.header) for c in columns])
         for cell in sheet[sheet.max_row]:
             cell.fill = EXAMPLE_FILL
     note = sheet.cell(row=1, column=1).comment
@@ -149,7 +174,7 @@ def _number(value: str | Decimal) -> int | float | str:
     return int(number) if number == number.to_integral_value() else float(number)
 
 
-def _lists(book: Workbook, sheet: Worksheet, scheme: Scheme) -> None:
+def _lists(book: Workbook, sheet: Worksheet, scheme: Scheme, columns: tuple[Column, ...]) -> None:
     """Drop-downs; the 二级 list of a row is the named range of its 一级 (INDEX of a hidden sheet)."""
     lists = book.create_sheet(LISTS)
     lists.sheet_state = "hidden"
@@ -164,7 +189,7 @@ def _lists(book: Workbook, sheet: Worksheet, scheme: Scheme) -> None:
         book.defined_names[f"L2_{index}"] = DefinedName(f"L2_{index}", attr_text=ref)
     book.defined_names["L1"] = DefinedName("L1", attr_text=f"{quote_sheetname(LISTS)}!$A$1:$A${len(level1)}")
     last = ROWS_WITH_LISTS + 1
-    level1_column = _letter("一级指标")
+    level1_column = _letter("一级指标", columns)
     rules = (
         ("一级指标", "L1", "请从下拉列表选择本评分方案的一级指标"),
         (
@@ -176,12 +201,12 @@ def _lists(book: Workbook, sheet: Worksheet, scheme: Scheme) -> None:
         ("指标方向性", f'"{",".join(DIRECTIONS)}"', "请选择 正向 或 反向"),
     )
     for title, formula, error in rules:
-        column = _letter(title)
+        column = _letter(title, columns)
         rule = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
                               errorTitle=title, error=error)  # fmt: skip
         rule.add(f"{column}2:{column}{last}")
         sheet.add_data_validation(rule)
 
 
-def _letter(header: str) -> str:
-    return get_column_letter(next(i for i, c in enumerate(COLUMNS, start=1) if c.header == header))
+def _letter(header: str, columns: tuple[Column, ...]) -> str:
+    return get_column_letter(next(i for i, c in enumerate(columns, start=1) if c.header == header))

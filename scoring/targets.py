@@ -151,7 +151,12 @@ def is_satisfaction(row: _Row) -> bool:
 def not_applicable(ind: IndicatorInput) -> bool:
     """The row says it does not apply: marked so, or its 三级 or target says 不适用 (a target of 无 or /
     counts only with such a 三级, which already says so): it is marked 不适用 and not checked."""
-    return ind.not_applicable or NOT_APPLICABLE in read_text(ind.level3) or NOT_APPLICABLE in read_text(ind.target_text)
+    return ind.not_applicable or says_not_applicable(ind.level3, ind.target_text)
+
+
+def says_not_applicable(level3: str, target: str) -> bool:
+    """The 三级 name or the target says 不适用 (the importer marks such a declared row so)."""
+    return NOT_APPLICABLE in read_text(level3) or NOT_APPLICABLE in read_text(target)
 
 
 def _presence(rows: list[_Row], levels: _Levels, year: int | None) -> list[Warning]:
@@ -188,16 +193,22 @@ def _share(part: Decimal, whole: Decimal) -> str:
     return f"{(part * HUNDRED / whole).quantize(CENT, rounding=ROUND_UP)}%"
 
 
+def is_qualitative(ind: IndicatorInput) -> bool:
+    """A 定性 indicator; a declared `≥` whose value held no number (`≥**`, kept as the text `≥**`) was
+    declared quantitative: it is `unmeasurable`, not 定性."""
+    return ind.comparator == QUALITATIVE and read_text(ind.target_text)[:1] not in _SIGNS
+
+
 def _qualitative_heavy(rows: list[_Row]) -> list[Warning]:
     """定性 indicators carry more than half of the weight, or of the count when no weights are given."""
     inds = [r.ind for r in rows]
     weighted = any(i.weight for i in inds)
     if weighted:
         total = sum((i.weight or ZERO for i in inds), ZERO)
-        part = sum((i.weight or ZERO for i in inds if i.comparator == QUALITATIVE), ZERO)
+        part = sum((i.weight or ZERO for i in inds if is_qualitative(i)), ZERO)
     else:
         total = Decimal(len(inds))
-        part = Decimal(sum(1 for i in inds if i.comparator == QUALITATIVE))
+        part = Decimal(sum(1 for i in inds if is_qualitative(i)))
     if total <= 0 or part <= QUALITATIVE_SHARE * total:
         return []
     if weighted:
@@ -223,7 +234,7 @@ def _vague_left(text: str) -> str:
 def unmeasurable(row: _Row, levels: _Levels) -> str:
     """Why the target cannot be measured ("" when it can): domain.md §8 `unmeasurable`."""
     ind, text = row.ind, _target_words(row.ind)
-    if not _holds_number(ind) and not text:
+    if not _holds_number(ind) and not text.lstrip(_SIGNS):  # blank, or a sign alone (`≥` and no value)
         return "指标值为空，无法衡量是否完成"
     numeric = ind.comparator in QUANTITATIVE or (bool(text) and text[0] in _SIGNS)
     needs_number = numeric or row.level2 in levels.quantity or levels.is_cost(row)

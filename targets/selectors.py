@@ -125,12 +125,13 @@ def _text(row: dict[str, Any] | None) -> str:
 
 
 def project_stage(project: Project) -> tuple[str | None, str | None]:
-    """(stage, status) where the project stands in its year: the latest stage by order that has a
-    row and is not 'recorded' (targets that came with the self-evaluation); (None, None) if none."""
+    """(stage, status) where the project stands in its year: the latest stage by order that has
+    begun, i.e. has a row that is neither 'recorded' (targets that came with the self-evaluation) nor
+    'not_open' (a self-evaluation waiting for its targets); (None, None) if none."""
     states = states_of(project)
     for spec in reversed(ordered()):
         status = states.get(spec.key)
-        if status is not None and status != StageStatus.RECORDED:
+        if status is not None and status not in (StageStatus.RECORDED, StageStatus.NOT_OPEN):
             return spec.key, status
     return None, None
 
@@ -159,21 +160,35 @@ def _target(row: Any) -> str:
     return fmt(row.target)
 
 
+DECLARED_SIGNS = ("≥", "≤", ">", "<", "=")
+
+
 def _weight(value: Decimal | None) -> str | None:
     return None if value is None else pts(value)
 
 
+def _as_declared(row: Any) -> tuple[str, str]:
+    """(comparator, target) as the table declared them: a target that held no number after its sign
+    (`≥` and `**`, kept as the 定性 text `≥**` by the importer) shows its sign again."""
+    text = _target(row)
+    if row.comparator == QUALITATIVE and text[:1] in DECLARED_SIGNS:
+        return text[0], text[1:]
+    return row.comparator, text
+
+
 def targets_json(project: Project) -> dict[str, Any]:
-    """The `targets --json` object of contract.md: numbers as two-decimal strings, like `score --json`."""
+    """The `targets --json` object of contract.md: numbers as two-decimal strings, like `score --json`.
+    A project whose indicators carry no weight at all (weights_missing: most published target tables
+    print none) has `weight` and `total_weight` null."""
     rows = list(project.indicators.all())
-    weights = [r.weight for r in rows if r.weight is not None]
+    weighted = any(r.weight for r in rows)
     stage, status = project_stage(project)
     return {
         "code": project.code, "year": project.year, "stage": stage, "status": status,
-        "total_weight": pts(sum(weights, ZERO)) if weights else None,
+        "total_weight": pts(sum((r.weight for r in rows), ZERO)) if weighted else None,
         "indicators": [
-            {"level1": r.level1, "level2": r.level2, "level3": r.level3, "comparator": r.comparator,
-             "target": _target(r), "unit": r.unit, "weight": _weight(r.weight)}
+            {"level1": r.level1, "level2": r.level2, "level3": r.level3, "comparator": _as_declared(r)[0],
+             "target": _as_declared(r)[1], "unit": r.unit, "weight": _weight(r.weight) if weighted else None}
             for r in rows
         ],
         "checks": [{"code": w.code, "level3": w.indicator, "message": w.message}

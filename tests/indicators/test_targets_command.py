@@ -40,8 +40,8 @@ def test_json_keys_and_values(seed001) -> None:
     data = targets_json(ACTION)
     assert list(data) == KEYS
     assert (data["code"], data["year"], data["total_weight"], data["review"]) == (ACTION, 2021, "90.00", None)
-    # an import gives the project its self-evaluation (draft) and targets recorded with it
-    assert (data["stage"], data["status"]) == ("self_evaluation", "draft")
+    # seed 001 has no actual column: a 绩效目标申报表, whose new projects start in the targets stage
+    assert (data["stage"], data["status"]) == ("targets", "draft")
     assert len(data["indicators"]) == 11
     assert all(list(i) == ["level1", "level2", "level3", "comparator", "target", "unit", "weight"]
                for i in data["indicators"])  # fmt: skip
@@ -80,7 +80,7 @@ def test_the_project_may_be_named_by_its_name(seed001) -> None:
 
 def test_plain_output_is_a_chinese_table(seed001) -> None:
     out = targets(TRAINING, "--year", 2021)
-    assert "阶段：自评 · 草稿" in out
+    assert "阶段：绩效目标 · 草稿" in out
     assert "产出指标 | 数量指标 | 培训(参会)人次 | ≥50人次 | 0.20" in out
     assert "权重合计：0.30" in out
     assert "审核提示 4 条：" in out

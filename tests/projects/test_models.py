@@ -52,7 +52,8 @@ def test_fund_amounts_are_not_negative_and_one_row_per_source(unit_a) -> None:
         ({"comparator": "≤", "direction": "正向"}, True),
         ({"comparator": "≈"}, True),
         ({"comparator": "≥", "target": None}, True),
-        ({"comparator": "定性", "target": None, "target_text": ""}, True),
+        # a blank 定性 target is a declaration's `unmeasurable` check, not a database error (domain.md §8)
+        ({"comparator": "定性", "target": None, "target_text": ""}, False),
         ({"adjusted_score": Decimal("5"), "adjust_reason": ""}, True),
         ({"adjusted_score": Decimal("11"), "adjust_reason": "理由"}, True),
         ({"adjusted_score": Decimal("5"), "adjust_reason": "按审核意见调整"}, False),

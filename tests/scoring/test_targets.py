@@ -229,6 +229,10 @@ def test_unmeasurable_targets(rows, unmeasurable) -> None:
         (qual(""), "指标值为空，无法衡量是否完成"),
         (qual("按月安排", level2="数量指标"), "数量指标的指标值“按月安排”没有数值，无法衡量；请写明数量或金额"),
         (qual("≥较好"), "带比较符号的指标值“≥较好”没有数值，无法衡量；请写明数量或金额"),
+        # a declared `≥` with a blank value (the importer keeps the sign as the text): blank
+        (qual("≥"), "指标值为空，无法衡量是否完成"),
+        (qual(" ≤ "), "指标值为空，无法衡量是否完成"),
+        (qual("≥**"), "带比较符号的指标值“≥**”没有数值，无法衡量；请写明数量或金额"),
     ],
 )
 def test_unmeasurable_says_why_beside_its_row(rows, message) -> None:
@@ -247,6 +251,9 @@ def weighted(*qualitative: str, quantitative: tuple[str, ...] = ()) -> tuple[Tar
     return tuple(rows)
 
 
+SIGNED = tuple(row(f"符号{n}", "定性", None, text=t, level2="质量指标") for n, t in enumerate(("≥**", "＜XX")))
+
+
 @pytest.mark.parametrize(
     ("rows", "heavy"),
     [
@@ -262,6 +269,9 @@ def weighted(*qualitative: str, quantitative: tuple[str, ...] = ()) -> tuple[Tar
         (weighted("10", "10", quantitative=("80", None)), False),  # weights given: a row without one weighs 0
         # a 不适用 row is not checked, so it does not count either way
         ((*weighted(None, quantitative=(None,)), row("不适用", "定性", None, text="/")), False),
+        # a declared `≥` whose value held no number (kept as the text `≥**`) is no 定性 row: 1 of 3
+        ((*weighted(None), *SIGNED), False),
+        ((*weighted(None, None), row("符号", "定性", None, text="≥**", level2="质量指标")), True),  # 2 of 3
     ],
 )
 def test_qualitative_heavy_above_half_of_the_weight_or_count(rows, heavy) -> None:
