@@ -20,9 +20,10 @@ from indicators.models import Indicator
 from indicators.parsing import CellError, Target, parse_actual
 from monitoring.models import MonitoringFund, MonitoringReport, Observation
 from monitoring.selectors import monitoring_input, reports_with_data, year_settings
-from projects.guards import project_guard
+from projects.access import READ_ONLY, require_role, role_of
+from projects.guards import WRITERS, project_guard
 from projects.locks import is_locked, lock_message
-from projects.models import FundSource, Project
+from projects.models import FundSource, Project, Role
 from projects.services import project_touch
 from projects.stages import Part, StageKey
 from projects.workflow import stage_open, year_uses
@@ -111,6 +112,16 @@ def read_entry(row: Indicator, entry: Entry, out: _Read) -> dict[str, Any]:
 # --- the report ---------------------------------------------------------------------------------
 
 
+def not_editable(user: Any, project: Project) -> str:
+    """Why `user` cannot enter `project`'s monitoring now ("" when they can): the page's read-only
+    view says it, and a POST is refused with it (the services check the same again)."""
+    if role_of(user) not in WRITERS:
+        return READ_ONLY
+    if not year_uses(project.year, StageKey.MONITORING):
+        return NOT_USED.format(year=project.year)
+    return lock_message(project, PARTS) if is_locked(project, PARTS) else ""
+
+
 def _check_open(project: Project) -> None:
     if not year_uses(project.year, StageKey.MONITORING):
         raise ValidationError(NOT_USED.format(year=project.year), code="not_used")
@@ -119,10 +130,25 @@ def _check_open(project: Project) -> None:
 
 
 @transaction.atomic
-def monitoring_start(*, project: Project, user: Any) -> MonitoringReport:
+def monitoring_open_year(*, year: int, user: Any) -> int:
+    """The calendar opens the year's monitoring (an admin, 年度安排): every project of `year` without a
+    monitoring stage gets it in 草稿, so its page shows the stage's panel; the number opened. A project
+    made later opens it with its first monitoring save (monitoring_start)."""
+    if user is not None:
+        require_role(user, Role.ADMIN)
+    if not year_uses(year, StageKey.MONITORING):
+        raise ValidationError(NOT_USED.format(year=year), code="not_used")
+    waiting = Project.objects.filter(year=year).exclude(stages__stage=StageKey.MONITORING)
+    waiting = list(waiting.only("pk", "year", "unit"))
+    stage_open(projects=waiting, stage=StageKey.MONITORING)
+    return len(waiting)
+
+
+@transaction.atomic
+def monitoring_start(*, project: Project, user: Any, system: bool = False) -> MonitoringReport:
     """The project's report (made at the year's cut-off month when it has none), and its monitoring
     stage opened (草稿). Only in a year whose calendar uses the monitoring stage."""
-    project_guard(user, project)
+    project_guard(user, project, system=system)
     found = MonitoringReport.objects.filter(project=project).first()
     if found is not None:
         return found
@@ -147,13 +173,15 @@ def monitoring_save(
     entries: Mapping[int, Entry] | None = None,
     executed: Mapping[str, Decimal | None] | None = None,
     month: int | None = None,
+    system: bool = False,
 ) -> MonitoringReport:
     """Save what the officer entered: the report's 纠偏措施, each indicator's entry (by indicator pk)
     and the 1–M月执行数 by fund source (None removes a source's row). All or nothing: every row's
     errors are raised together (ValidationError by "<pk>-<field>"), and nothing is written. `month`
-    overrides the calendar's cut-off month (an import's header), else the calendar's is taken."""
-    project_guard(user, project)
-    report = monitoring_start(project=project, user=user)
+    overrides the calendar's cut-off month (an import's header), else the calendar's is taken.
+    `system`: `user` None is the command line's import (monitoring.importing), every unit."""
+    project_guard(user, project, system=system)
+    report = monitoring_start(project=project, user=user, system=system)
     rows = {row.pk: row for row in Indicator.objects.filter(project=project)}
     if set(entries or {}) - set(rows):
         raise ValidationError(NOT_THIS_PROJECT, code="indicator")

@@ -15,6 +15,7 @@ from django.http import HttpResponseRedirect
 
 from accounts.forms import MembershipForm
 from indicators.models import Indicator
+from monitoring.services import monitoring_open_year
 from projects.forms import ProjectAdminForm
 from projects.listing import apply_filters, grade_choices
 from projects.locks import EDIT_PARTS, is_locked
@@ -529,6 +530,18 @@ class YearPlanAdmin(admin.ModelAdmin):
                     "updated_at"]  # fmt: skip
     list_per_page = PER_PAGE
     ordering = ["-year"]
+
+    actions = ["open_monitoring"]
+
+    @admin.action(description="开始运行监控（为所选年度的项目开放填报）")
+    def open_monitoring(self, request, queryset) -> None:
+        for plan in queryset:
+            try:
+                count = monitoring_open_year(year=plan.year, user=request.user)
+            except ValidationError as error:
+                self.message_user(request, "；".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(request, f"{plan.year} 年度已为 {count} 个项目开始运行监控", messages.SUCCESS)
 
     @admin.display(description="启用的阶段")
     def stage_labels(self, plan: YearPlan) -> str:

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from monitoring.models import MonitoringFund, MonitoringReport, Observation
 from monitoring.readiness import NO_REPORT, monitoring_gaps
-from monitoring.services import CAUSE_WORDS, NOT_USED, Entry, monitoring_save, monitoring_start
+from monitoring.services import CAUSE_WORDS, NOT_USED, Entry, monitoring_open_year, monitoring_save, monitoring_start
 from projects import workflow
 from projects.models import (
     LIGHT_ORDER,
@@ -265,3 +265,34 @@ def test_the_admin_sets_the_bands(client, admin_user) -> None:
         6, 85, 65, 75, 130)  # fmt: skip
     refused = client.post(reverse("admin:projects_yearplan_add"), {**data, "year": 2028, "budget_yellow": "90"})
     assert LIGHT_ORDER in refused.content.decode()
+
+
+def test_the_admin_opens_the_years_monitoring(client, admin_user, project, plan) -> None:
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:projects_yearplan_changelist"),
+                           {"action": "open_monitoring", "_selected_action": [plan.pk]}, follow=True)  # fmt: skip
+    assert "2026 年度已为 1 个项目开始运行监控" in response.content.decode()
+    assert status(project) == StageStatus.DRAFT
+    assert monitoring_open_year(year=2026, user=admin_user) == 0  # once
+    assert not MonitoringReport.objects.exists()  # the report comes with the first save
+
+
+def test_only_an_admin_opens_a_year_that_uses_monitoring(client, officer, admin_user, plan) -> None:
+    with pytest.raises(PermissionDenied):
+        monitoring_open_year(year=2026, user=officer)
+    with pytest.raises(ValidationError) as refused:
+        monitoring_open_year(year=2025, user=admin_user)
+    assert refused.value.messages == [NOT_USED.format(year=2025)]
+    other = YearPlan.objects.create(year=2025)
+    client.force_login(admin_user)
+    response = client.post(reverse("admin:projects_yearplan_changelist"),
+                           {"action": "open_monitoring", "_selected_action": [other.pk]}, follow=True)  # fmt: skip
+    assert NOT_USED.format(year=2025) in response.content.decode()
+
+
+def test_the_command_line_saves_with_the_servers_rights(project) -> None:
+    """An import from the command line (user None) says so with `system`; without it, refused."""
+    with pytest.raises(PermissionDenied):
+        monitoring_save(project=project, user=None, version=project.version, measures="措施")
+    report = monitoring_save(project=project, user=None, version=project.version, measures="措施", system=True)
+    assert report.measures == "措施" and report.history.first().history_user is None
