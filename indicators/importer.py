@@ -6,6 +6,7 @@ column and the fix, e.g. `项目支出绩效表!第12行 指标值：“五十�
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -33,7 +34,8 @@ from indicators.parsing import (
     parse_weight,
     split_code_name,
 )
-from indicators.workbook import PROJECT_FIELDS, SheetRow
+from indicators.workbook import MONITORING_FIELDS, PROJECT_FIELDS, SheetRow, header_month
+from scoring.monitoring import POSSIBILITIES
 from scoring.targets import says_not_applicable
 from scoring.types import Scheme
 
@@ -43,11 +45,27 @@ FIELD_LABELS = {
     "executed": "全年执行数", "goal": "年度目标", "level1": "一级指标", "level2": "二级指标",
     "level3": "三级指标", "comparator": "指标性质", "target": "指标值", "unit_of_measure": "度量单位",
     "weight": "权重", "direction": "指标方向性", "actual": "实际完成值", "reason": "偏差原因分析及改进措施",
+    "to_date": "1-M月执行情况", "executed_to_date": "1-M月执行数", "forecast": "全年预计完成值",
+    "possibility": "完成目标可能性", "cause": "偏差原因类别", "measures": "纠偏措施", "cause_funds": "经费保障",
+    "cause_rules": "制度保障", "cause_staff": "人员保障", "cause_hardware": "硬件条件保障", "cause_other": "其他",
 }  # fmt: skip
+CAUSE_NAMES = {
+    "cause_funds": "经费保障",
+    "cause_rules": "制度保障",
+    "cause_staff": "人员保障",
+    "cause_hardware": "硬件条件保障",
+    "cause_other": "其他",
+}  # fmt: skip  (scoring.monitoring.CAUSES)
+NOT_TICKED = ("", "否", "无", "×", "x", "X", "0", "-", "—", "/", "／")  # a tick column's empty answers
+CAUSE_SPLIT = re.compile(r"[、,，;；/／\s]+")
+BAD_CAUSE = "“{value}”不是偏差原因类别，可选：经费保障、制度保障、人员保障、硬件条件保障、其他（可填多个，用顿号分隔）"
+BAD_POSSIBILITY = "“{value}”不是可选项，完成目标可能性须为：确定能、有可能、完全不可能"
+MONTH_CONFLICT = "截至月份“{value}”与同一项目第{row}行的{first}月不一致"
 MONEY_FIELDS = ("initial", "annual", "executed")
 NO_PROJECT = "为空，且上方没有可归属的项目，请填写项目名称"
 NOT_APPLICABLE = ("不适用", "不涉及", "本年度不适用")  # an actual cell marking the indicator 不适用
 NO_WEIGHT = "为空，请填写权重（分值）"
+NO_WEIGHT_GIVEN = Decimal(-1)  # _weight's answer for a declaration's blank weight (the identity is checked)
 TEXT_TARGET = (
     "“{target}”不是数字，被当作定性目标，而实际完成值“{actual}”是数值：数量目标请把指标值写成数字"
     "（如 ≥50场），定性目标请把实际完成值填为“达成”、“部分达成”或“未达成”"
@@ -111,6 +129,19 @@ class ImportFailed(Exception):
         self.errors = errors
 
 
+@dataclass(frozen=True)
+class Observed:
+    """One indicator's 运行监控 as a 监控表 gives it (contract.md "Monitoring"): texts as written (the
+    monitoring stage reads values as actuals are read), the cause categories in the form's order."""
+
+    to_date: str = ""
+    forecast: str = ""
+    possibility: str = ""
+    causes: tuple[str, ...] = ()
+    reason: str = ""
+    measures: str = ""
+
+
 @dataclass
 class ParsedIndicator:
     sheet: str
@@ -119,11 +150,12 @@ class ParsedIndicator:
     level2: str
     level3: str
     target: Target
-    weight: Decimal
+    weight: Decimal | None  # None: a declaration's blank weight (the stored one stays; a new row's is 0)
     actual: Actual | None
     has_actual: bool
     reason: str | None
     published: Decimal | None = None  # the table's own 得分 (复核 only; the import ignores it)
+    observation: Observed | None = None  # a 监控表's row: what the monitoring stage stores
     not_applicable: bool = False  # the actual cell says 不适用 / 不涉及: no actual, scored as the scheme says
 
 
@@ -151,6 +183,10 @@ class ParsedProject:
     # column; None until a row is read. Its projects start in the targets stage, and what cannot be
     # measured (a blank target, `≥**`, no weights) is kept for the §8 checks instead of refused.
     declaration: bool | None = None
+    # a 监控表: its cut-off month (from `1-M月执行情况`, None when the header names none) and the row of
+    # the header that named it; the budget's 1-M月执行数 is money["executed_to_date"]
+    monitored: bool = False
+    month: tuple[int, int] | None = None
 
     @property
     def label(self) -> str:
@@ -214,6 +250,8 @@ class RowParser:
             return
         self._money(r, project)
         indicator = self._indicator(r, project)
+        if is_monitoring(r):
+            self._month(r, project)
         if indicator is not None:
             declared = is_declaration(r)
             project.declaration = declared if project.declaration is None else project.declaration and declared
@@ -289,7 +327,8 @@ class RowParser:
     def _money(self, r: SheetRow, project: ParsedProject) -> None:
         goal = normalize(self._cell(r, "goal"))
         project.goal = project.goal or goal
-        for src, dst in (("budget", "annual"), ("annual", "annual"), ("initial", "initial"), ("executed", "executed")):
+        for src, dst in (("budget", "annual"), ("annual", "annual"), ("initial", "initial"), ("executed", "executed"),
+                         ("executed_to_date", "executed_to_date")):  # fmt: skip
             raw = self._cell(r, src)
             if raw is None:
                 continue
@@ -365,20 +404,79 @@ class RowParser:
         if len(l3) > LEVEL3_LIMIT:
             self._error(r, "level3", TOO_LONG.format(n=len(l3), limit=LEVEL3_LIMIT))
             return None
-        declared = is_declaration(r)
+        declared = is_lenient(r)  # a 申报表 or a 监控表: what cannot be measured is the checks' to name
         target = self._target(r, l2, declared=declared)
         weight = self._weight(r, declared=declared)
         if target is None or weight is None:
             return None
+        if weight is NO_WEIGHT_GIVEN:
+            weight = None
         has_actual = self._cell(r, "actual") is not None
         not_applicable = _squeezed(self._cell(r, "actual")) in NOT_APPLICABLE or (
             declared and says_not_applicable(l3, target.text)  # a declared row kept as 不适用 (domain.md §8)
         )
         actual = None if not_applicable else self._actual(r, target)
-        reason = normalize(r.values.get("reason")) if "reason" in r.values else None
+        observation = self._observation(r, target) if is_monitoring(r) else None
+        # a 监控表's 偏差原因分析 is the monitoring's, not the year-end reason
+        reason = normalize(r.values.get("reason")) if "reason" in r.values and observation is None else None
         found = ParsedIndicator(r.sheet, r.row, l1, l2, l3, target, weight, actual, has_actual, reason)
         found.not_applicable = not_applicable
+        found.observation = observation
         return found
+
+    # -- a 监控表's columns ---------------------------------------------------------------------
+    def _observation(self, r: SheetRow, target: Target) -> Observed | None:
+        """The row's monitoring; a value that cannot be read, a 完成目标可能性 that is none of the three
+        words, or an unknown cause category is the row's error (the stage reads them as here)."""
+        text = {name: normalize(self._cell(r, name)) for name in ("to_date", "forecast", "possibility", "cause",
+                                                                    "reason", "measures")}  # fmt: skip
+        ok = True
+        text_only = target.is_qualitative or target.is_deadline
+        for name in ("to_date", "forecast"):
+            if text[name] and not (text_only and name == "to_date"):
+                try:
+                    parse_actual(self._cell(r, name), target=target)
+                except CellError as exc:
+                    self._error(r, name, str(exc))
+                    ok = False
+        possibility = "".join(text["possibility"].split())
+        if possibility and possibility not in POSSIBILITIES:
+            self._error(r, "possibility", BAD_POSSIBILITY.format(value=text["possibility"]))
+            ok = False
+        causes = self._causes(r, text["cause"])
+        if causes is None:
+            ok = False
+        if not ok:
+            return None
+        return Observed(text["to_date"], text["forecast"], possibility, causes or (), text["reason"], text["measures"])
+
+    def _causes(self, r: SheetRow, column: str) -> tuple[str, ...] | None:
+        """The cause categories: the 偏差原因类别 column (several, 、-separated; `经费` reads 经费保障) and
+        the five tick columns (any mark but 否/无/×/0/-). None after reporting an unknown one."""
+        chosen: set[str] = set()
+        for word in filter(None, CAUSE_SPLIT.split(column)):
+            name = next((n for n in CAUSE_NAMES.values() if n == word or n.startswith(word.removesuffix("原因"))), None)
+            if name is None:
+                self._error(r, "cause", BAD_CAUSE.format(value=word))
+                return None
+            chosen.add(name)
+        for field_name, name in CAUSE_NAMES.items():
+            if _squeezed(r.values.get(field_name)) not in NOT_TICKED:
+                chosen.add(name)
+        return tuple(n for n in CAUSE_NAMES.values() if n in chosen)
+
+    def _month(self, r: SheetRow, project: ParsedProject) -> None:
+        """The cut-off month the 监控表's header names; two different months for one project are an error."""
+        project.monitored = True
+        header = r.headers.get("to_date") or r.headers.get("executed_to_date") or ""
+        month = header_month(header)
+        if month is None:
+            return
+        if project.month is not None and project.month[0] != month:
+            name = "to_date" if "to_date" in r.headers else "executed_to_date"
+            self._error(r, name, MONTH_CONFLICT.format(value=header, row=project.month[1], first=project.month[0]))
+            return
+        project.month = project.month or (month, r.row)
 
     def _target(self, r: SheetRow, level2: str, *, declared: bool = False) -> Target | None:
         cell, unit = self._cell(r, "target"), normalize(self._cell(r, "unit_of_measure"))
@@ -433,8 +531,8 @@ class RowParser:
 
     def _weight(self, r: SheetRow, *, declared: bool = False) -> Decimal | None:
         raw = self._cell(r, "weight")
-        if raw is None and declared:  # most published target tables print no weights: weights_missing
-            return Decimal(0)
+        if raw is None and declared:  # most published target tables print none: kept, or 0 (weights_missing)
+            return NO_WEIGHT_GIVEN
         if raw is None:
             self._error(r, "weight", NO_WEIGHT)
             return None
@@ -519,7 +617,20 @@ def _find_allowed_form(raw: Any, allowed: tuple[str, ...], suffix: bool) -> str:
 
 
 def is_declaration(r: SheetRow) -> bool:
-    """The row comes from a 绩效目标申报表: its table has no actual column (contract.md "Targets")."""
+    """The row comes from a 绩效目标申报表: its table has no actual column and no monitoring column
+    (contract.md "Targets")."""
+    return "actual" not in r.headers and not is_monitoring(r)
+
+
+def is_monitoring(r: SheetRow) -> bool:
+    """The row comes from a 监控表 (contract.md "Monitoring"): its table has a to-date, forecast or
+    possibility column."""
+    return any(name in r.headers for name in MONITORING_FIELDS)
+
+
+def is_lenient(r: SheetRow) -> bool:
+    """A table without the year end's actual column (a 申报表 or a 监控表): weights may be absent and a
+    target that cannot be measured is kept for the checks."""
     return "actual" not in r.headers
 
 

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from simple_history.utils import bulk_update_with_history
 
 from evalsys.lib.bulk import Blanks, bulk_create_logged
@@ -79,6 +80,7 @@ class ImportReport:
     warnings: list[tuple[str, Warning]] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # projects left out, each with where and why
     previews: list[Any] = field(default_factory=list)  # dry run: indicators.preview.ProjectPreview per project
+    notes: list[str] = field(default_factory=list)  # what the stage apps' import steps did (e.g. 运行监控)
 
     def summary(self) -> str:
         head = "试运行（未写入任何数据）" if self.dry_run else "导入完成"
@@ -90,6 +92,18 @@ class ImportReport:
             f"未变 {self.indicators_unchanged} 条；"
             f"警告 {len(self.warnings)} 条{skipped}"
         )
+
+
+# The stage apps' import steps (dotted paths, registered in their AppConfig.ready: the import knows no
+# app above it): each is called inside the import's transaction, after the projects and indicators are
+# written (a dry run too, rolled back with the rest), as step(writer=, parsed=, user=, month=, report=),
+# and raises ImportFailed with row errors to refuse the whole workbook.
+IMPORT_STEPS: list[str] = []
+
+
+def register_import_step(path: str) -> None:
+    if path not in IMPORT_STEPS:
+        IMPORT_STEPS.append(path)
 
 
 class ImportRefused(ImportFailed):
@@ -108,6 +122,7 @@ def workbook_import(
     skip_refused: bool = False,
     max_rows: int | None = None,
     progress: Callable[[int], None] | None = None,
+    month: int | None = None,
 ) -> ImportReport:
     """Import a workbook atomically: any invalid row raises ImportFailed and writes nothing.
 
@@ -118,6 +133,7 @@ def workbook_import(
     forget). `max_rows` lowers the reader's
     row limit (evalsys.lib.xlsx.MAX_ROWS), as the upload page does to answer within seconds.
     `progress` is told the rows read so far every PROGRESS_ROWS rows (the task worker's import job).
+    `month` overrides the cut-off month a 监控表's header names (`import_workbook --month`).
     """
     scope = import_scope(user)
     scheme = get_scheme(scheme_key or _default_scheme(scope))
@@ -140,6 +156,8 @@ def workbook_import(
             writer = _Writer(year, scheme, scheme_key, report, user, scope=scope, skip_refused=skip_refused)
             stored = preview.stored_read(writer=writer, parsed=projects) if dry_run else None
             ids = writer.write(projects)
+            for step in IMPORT_STEPS:
+                import_string(step)(writer=writer, parsed=writer.admitted, user=user, month=month, report=report)
             report.warnings = [(p.label, w) for p in writer.admitted for w in writer.warnings_of(p)]
             if dry_run:
                 report.previews = preview.project_previews(writer=writer, parsed=writer.admitted, stored=stored,
@@ -165,7 +183,7 @@ def _default_scheme(scope: Unit | None) -> str:
 def _indicator_input(i: ParsedIndicator) -> IndicatorInput:
     t, a = i.target, i.actual
     return IndicatorInput(
-        level1=i.level1, level2=i.level2, level3=i.level3, comparator=t.comparator, weight=i.weight,
+        level1=i.level1, level2=i.level2, level3=i.level3, comparator=t.comparator, weight=i.weight or ZERO,
         target=t.value, target_text=t.text, unit=t.unit, deadline=t.deadline,
         actual=a.value if a else None, actual_text=a.text if a else "", actual_label=a.label if a else "",
         actual_date=a.on_date if a else None, actual_assumed=a.assumed if a else False,
@@ -247,6 +265,8 @@ class _Writer:
         # the stored scores and the preview
         self._inputs: dict[int, EvaluationInput] = {}
         self._evaluations: dict[int, Evaluation] = {}
+        # a stage app's import step's warnings of a written project (a 监控表's: the monitoring's), by pk
+        self.step_warnings: dict[int, tuple[Warning, ...]] = {}
 
     def write(self, parsed: list[ParsedProject]) -> list[int]:
         """Write everything; returns the ids of the projects written."""
@@ -522,6 +542,9 @@ class _Writer:
         declaration (a 绩效目标申报表) has nothing to score yet: its warnings are §8's target checks."""
         if p.declaration:
             return self.declaration_checks(self.pk_of(p))
+        if p.monitored:  # a 监控表 is not scored yet: the monitoring's warnings (missing_reason …)
+            pk = self.pk_of(p)
+            return self._variants(pk) + self.step_warnings.get(pk, ())
         parsed = evaluation_input(p, self.scheme, year=self.year)
         pk = self.pk_of(p)
         if reads_alike(parsed, self.written_input(pk)):
@@ -534,8 +557,11 @@ class _Writer:
         written = self.written_input(pk)
         budget = written.budget.annual if written.budget is not None else None
         checks = check_targets(TargetsInput(written.scheme, written.indicators, budget, self.year))
-        variants = tuple(w for w in self.evaluation(pk).warnings if w.code == "name_variant")
-        return variants + checks
+        return self._variants(pk) + checks
+
+    def _variants(self, pk: int) -> tuple[Warning, ...]:
+        """The import's own name_variant warning of a written project."""
+        return tuple(w for w in self.evaluation(pk).warnings if w.code == "name_variant")
 
 
 PROJECT_FIELDS = ["unit", "annual_goal", "scheme", "name_variants", "updated_at"]
@@ -562,7 +588,11 @@ def _apply_indicator(row: Indicator, item: ParsedIndicator, position: int) -> No
     t = item.target
     row.position = position
     row.comparator, row.target, row.target_text, row.unit = t.comparator, t.value, t.text, t.unit
-    row.deadline, row.sign_assumed, row.weight = t.deadline, t.sign_assumed, item.weight
+    row.deadline, row.sign_assumed = t.deadline, t.sign_assumed
+    if item.weight is not None:  # a declaration's blank weight keeps the stored one (a new row: 0)
+        row.weight = item.weight
+    elif row.weight is None:
+        row.weight = ZERO
     row.direction = direction_of(t.comparator)
     row.drop_unfitting_adjustment()
     if t.comparator != QUALITATIVE and t.deadline is None:

@@ -51,7 +51,41 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "未完成原因分析及改进措施",
     ),
     "score": ("得分", "自评得分", "评分"),  # the published score: only 复核 reads it (分值 is the weight)
+    # a 监控表 (contract.md "Monitoring"); 1-M月执行情况 and 1-M月执行数 are read by MONTH_COLUMN
+    "forecast": (
+        "全年预计完成情况",
+        "全年预计完成值",
+        "全年预计完成",
+        "预计全年完成情况",
+        "预计全年完成值",
+        "全年预计完成数",
+        "全年预计",
+    ),
+    "possibility": ("完成目标可能性", "完成可能性", "目标完成可能性", "实现目标可能性"),
+    "cause": ("偏差原因类别", "偏差原因分类", "原因类别", "偏差类别"),
+    "measures": ("纠偏措施", "拟采取的纠偏措施", "完成目标采取的措施", "纠偏措施及建议"),
+    # the national form's five tick columns under 偏差原因 (often on a second header row)
+    "cause_funds": ("经费保障",),
+    "cause_rules": ("制度保障",),
+    "cause_staff": ("人员保障",),
+    "cause_hardware": ("硬件条件保障",),
+    "cause_other": ("其他", "其他原因"),
 }
+CAUSE_COLUMNS = ("cause_funds", "cause_rules", "cause_staff", "cause_hardware", "cause_other")
+MONITORING_FIELDS = ("to_date", "forecast", "possibility")  # any of them makes the table a 监控表
+# `1-7月执行情况`, `1至7月完成情况`, `截至7月底执行情况`, `1-7月执行数`: the value or the budget to date
+MONTH_COLUMN = re.compile(
+    r"^(?:(?:1|一)\s*[-－—–~～至到]\s*|截至(?:\d{4}年)?|截止(?:\d{4}年)?)(?P<month>\d{1,2}|[一二三四五六七八九十]{1,3})"
+    r"月(?:底|末|份)?(?:累计)?(?P<what>执行情况|完成情况|完成值|实际完成值|执行数|预算执行数|执行金额|实际执行数)$"
+)
+MONTH_FIELDS = {
+    "执行数": "executed_to_date",
+    "预算执行数": "executed_to_date",
+    "执行金额": "executed_to_date",
+    "实际执行数": "executed_to_date",
+}  # fmt: skip  (the rest: "to_date")
+CHINESE_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+                  "十一": 11, "十二": 12}  # fmt: skip
 FIELD_BY_HEADER = {syn: f for f, syns in HEADER_SYNONYMS.items() for syn in syns}
 REQUIRED_HEADERS = ("level1", "level2", "level3", "target")
 _REQUIRED = frozenset(REQUIRED_HEADERS)
@@ -99,7 +133,22 @@ def _header_key(value: str) -> str:
 @lru_cache(maxsize=4096)
 def _field_of_text(value: str) -> str | None:
     """The canonical field a header text names (FIELD_BY_HEADER of its header_key), or None."""
-    return FIELD_BY_HEADER.get(_header_key(value))
+    key = _header_key(value)
+    found = FIELD_BY_HEADER.get(key)
+    if found is None and "月" in key and (month := MONTH_COLUMN.match(key)):
+        return MONTH_FIELDS.get(month["what"], "to_date")
+    return found
+
+
+def header_month(text: str) -> int | None:
+    """The cut-off month a 监控表 header names (`1-7月执行情况` → 7), None when it names none or one
+    outside 1–12."""
+    found = MONTH_COLUMN.match(_header_key(text)) if isinstance(text, str) else None
+    if found is None:
+        return None
+    raw = found["month"]
+    month = int(raw) if raw.isdigit() else CHINESE_MONTHS.get(raw, 0)
+    return month if 1 <= month <= 12 else None
 
 
 @dataclass(frozen=True)
@@ -195,6 +244,7 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]], *, totals: boo
     positions: dict[str, int] = {}
     tree: list[int] = []  # the 一级/二级/三级 columns
     heading: dict[str, Any] = {}  # the 一级/二级 of a template row above, for the next indicator row
+    fresh = False  # the row just read was a header row
     form = _FormReader()
     for number, cells in rows:
         if _is_blank(cells):
@@ -206,10 +256,19 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]], *, totals: boo
             positions = {name: i for i, (name, _) in columns.items()}
             tree = [i for i, (name, _) in columns.items() if name in ("level1", "level2", "level3")]
             heading = {}
+            fresh = True  # the row below may be a second header row (_cause_row)
             continue
         if not columns:
             form.feed(cells, number)
             continue
+        if fresh and (causes := _cause_row(cells)):
+            # the national 监控表 prints the five causes on a second header row under 偏差原因
+            fresh = False
+            columns = {**columns, **causes}
+            headers = {name: text for name, text in columns.values()}
+            positions = {name: i for i, (name, _) in columns.items()}
+            continue
+        fresh = False
         if _is_noise(cells):  # a 二级 alone on its row (not merged) still names the rows below
             heading = _lone_heading(cells, columns) or heading
             continue
@@ -234,6 +293,16 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]], *, totals: boo
             continue
         values, heading = _with_heading(values, heading), {}
         yield SheetRow(title, number, values, headers, dict(form.context), tuple(form.funds), positions)
+
+
+def _cause_row(cells: list[Any]) -> dict[int, tuple[str, str]]:
+    """Column index -> (cause field, text) when at least two cells of `cells` name a cause column."""
+    found = {}
+    for idx, cell in enumerate(cells):
+        name = _field_of_text(cell) if isinstance(cell, str) and len(cell) <= HEADER_LENGTH else None
+        if name in CAUSE_COLUMNS:
+            found[idx] = (name, normalize(cell))
+    return found if len(found) >= 2 else {}
 
 
 def _first_key(cells: list[Any]) -> str:

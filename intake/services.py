@@ -19,11 +19,13 @@ from typing import Any
 from django.conf import settings
 from django.contrib.sessions.backends.base import SessionBase
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 
 from indicators.importer import RowError
 from indicators.services import ImportFailed, ImportRefused, ImportReport, workbook_import
 from intake.error_workbook import CellError, errors_annotate
-from intake.template_workbook import SELF_EVALUATION, template_build, template_filename
+from intake.template_workbook import MONITORING, SELF_EVALUATION, template_build, template_filename
+from projects.models import YearPlan
 from scoring.schemes import get_scheme
 
 UPLOAD_DIR = "uploads"
@@ -204,10 +206,16 @@ def upload_errors_workbook(*, refused: PendingUpload) -> tuple[str, bytes]:
 
 def template_download(*, scheme_key: str, year: int, unit: Any, kind: str = SELF_EVALUATION) -> tuple[str, bytes]:
     """(file name, bytes) of the blank workbook for `scheme_key`, the example in `unit` (or a sample
-    unit): the 自评表, or with `kind` TARGETS the 绩效目标申报表."""
+    unit): the 自评表, with `kind` TARGETS the 绩效目标申报表, with MONITORING the 监控表 of this year at
+    its calendar's cut-off month (年度安排; 7 without one)."""
     scheme = get_scheme(scheme_key)
     label = f"{unit.code}-{unit.name}" if unit is not None and unit.code else (unit.name if unit else "")
-    return template_filename(scheme, kind), template_build(scheme=scheme, year=year, unit=label, kind=kind)
+    month = 7
+    if kind == MONITORING:
+        year = timezone.localdate().year
+        month = YearPlan.objects.filter(year=year).values_list("monitoring_month", flat=True).first() or month
+    content = template_build(scheme=scheme, year=year, unit=label, kind=kind, month=month)
+    return template_filename(scheme, kind), content
 
 
 def _store(file: UploadedFile, *, year: int, scheme_key: str | None, skip_refused: bool) -> PendingUpload:

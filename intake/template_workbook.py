@@ -37,9 +37,16 @@ DIRECTIONS = ("正向", "反向")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 EXAMPLE_FILL = PatternFill("solid", fgColor="FFF9E5")
 FILE_STEM = "项目支出绩效自评表模板"
-SELF_EVALUATION, TARGETS = "self_evaluation", "targets"  # the two kinds (the stages' keys)
-KINDS = {SELF_EVALUATION: "项目支出绩效自评表", TARGETS: "项目支出绩效目标申报表"}
+SELF_EVALUATION, TARGETS, MONITORING = "self_evaluation", "targets", "monitoring"  # the kinds (the stages' keys)
+KINDS = {
+    SELF_EVALUATION: "项目支出绩效自评表",
+    TARGETS: "项目支出绩效目标申报表",
+    MONITORING: "项目支出绩效目标执行监控表",
+}
 TARGETS_SHEET = "项目支出绩效目标申报表"
+MONITORING_SHEET = "项目支出绩效目标执行监控表"
+POSSIBILITIES = ("确定能", "有可能", "完全不可能")  # scoring.monitoring.POSSIBILITIES
+CAUSES = ("经费保障", "制度保障", "人员保障", "硬件条件保障", "其他")  # scoring.monitoring.CAUSES
 NOT_IN_FILE_NAMES = re.compile(r'[\\/:*?"<>|]')  # what Windows refuses in a file name
 
 
@@ -83,6 +90,39 @@ TARGET_COLUMNS = (
     COLUMNS[13],  # 指标方向性
 )
 
+
+def monitoring_columns(month: int) -> tuple[Column, ...]:
+    """The 监控表's columns at cut-off month `month` (contract.md "Monitoring")."""
+    to_date = f"1-{month}月"
+    return (
+        *COLUMNS[:2],
+        COLUMNS[3],  # 全年预算数
+        Column(f"{to_date}执行数", 12, f"1月至{month}月的预算执行数，单位：万元；执行进度 = 执行数 ÷ 全年预算数。"),
+        *COLUMNS[5:13],  # 年度目标 … 权重
+        Column(f"{to_date}执行情况", 14, f"指标截至{month}月底的完成情况：数字（可带单位）；定性指标写文字。"),
+        Column("全年预计完成值", 14, "预计全年能完成的值：数字（可带单位）；定性指标写 达成 / 部分达成 / 未达成。"),
+        Column("完成目标可能性", 12, "从下拉列表选择：确定能、有可能、完全不可能。"),
+        Column(
+            "偏差原因类别",
+            14,
+            "预计完不成时填写：经费保障、制度保障、人员保障、硬件条件保障、其他（可填多个，用顿号分隔）。",
+        ),
+        Column("偏差原因分析", 30, "黄灯、红灯指标须写明偏差原因。"),
+        Column("纠偏措施", 30, "红灯项目须填写纠偏措施。"),
+    )
+
+
+# a 监控表 example by 二级: (1-M月执行情况, 全年预计完成值, 完成目标可能性, 偏差原因类别, 偏差原因分析, 纠偏措施)
+MONITORING_EXAMPLES = {
+    "数量指标": ("260", "500", "确定能", "", "", ""),
+    "质量指标": ("85", "88", "有可能", "人员保障", "部分学员缺课，结业考核通过率偏低。", "增加补课并加强考勤。"),
+    "时效指标": ("7", "12", "确定能", "", "", ""),
+    "成本指标": ("1200", "1950", "确定能", "", "", ""),
+    "社会效益指标": ("已带动就业 120 人", "达成", "确定能", "", "", ""),
+    "可持续影响指标": ("成果已在 3 个旗县推广", "达成", "确定能", "", "", ""),
+    "服务对象满意度指标": ("92", "95", "确定能", "", "", ""),
+}
+
 # Example indicators by 二级: (三级, 指标性质, 指标值, 度量单位, 实际完成值, 偏差原因)
 EXAMPLES = {
     "数量指标": ("培训人次", "≥", "500", "人次", "520", ""),
@@ -104,12 +144,13 @@ def template_filename(scheme: Scheme, kind: str = SELF_EVALUATION) -> str:
     return f"{stem}（{NOT_IN_FILE_NAMES.sub('-', scheme.label)}）.xlsx"
 
 
-def template_build(*, scheme: Scheme, year: int, unit: str = "", kind: str = SELF_EVALUATION) -> bytes:
-    """The template as .xlsx bytes; `unit` (CODE-NAME) fills the example's 单位名称."""
-    columns = TARGET_COLUMNS if kind == TARGETS else COLUMNS
+def template_build(*, scheme: Scheme, year: int, unit: str = "", kind: str = SELF_EVALUATION, month: int = 7) -> bytes:
+    """The template as .xlsx bytes; `unit` (CODE-NAME) fills the example's 单位名称; `month` is a 监控表's
+    cut-off month (the year's calendar's)."""
+    columns = {TARGETS: TARGET_COLUMNS, MONITORING: monitoring_columns(month)}.get(kind, COLUMNS)
     book = Workbook()
     sheet = book.active
-    sheet.title = TARGETS_SHEET if kind == TARGETS else SHEET
+    sheet.title = {TARGETS: TARGETS_SHEET, MONITORING: MONITORING_SHEET}.get(kind, SHEET)
     _header(sheet, columns)
     _example(sheet, scheme, year, unit or EXAMPLE_UNIT, columns)
     _lists(book, sheet, scheme, columns)
@@ -151,13 +192,20 @@ def _example(sheet: Worksheet, scheme: Scheme, year: int, unit: str, columns: tu
     head = {"项目名称": f"{code}-{EXAMPLE_NAME}", "单位名称": unit, "年初预算数": 100, "全年预算数": 100,
             "全年执行数": 95, "预算数": 100, "年度目标": "开展妇女创业就业技能培训，带动妇女就业增收。"}  # fmt: skip
     kind = TARGETS if columns is TARGET_COLUMNS else SELF_EVALUATION
+    to_date = next((c.header.removesuffix("执行情况") for c in columns if c.header.endswith("月执行情况")), "")
     for number, (level1, level2, cells, weight) in enumerate(example_rows(scheme, kind)):
         level3, comparator, target, measure, actual, reason = cells
         values = {"一级指标": level1, "二级指标": level2, "三级指标": level3, "指标性质": comparator,
                   "指标值": _number(target), "度量单位": measure, "权重": _number(weight), "指标方向性": "",
                   "实际完成值": _number(actual), "偏差原因分析及改进措施": reason}  # fmt: skip
+        if to_date:  # a 监控表
+            seen, forecast, possibility, cause, why, measures = MONITORING_EXAMPLES.get(
+                level2, ("60", "100", "确定能", "", "", ""))  # fmt: skip
+            values |= {f"{to_date}执行情况": _number(seen), "全年预计完成值": _number(forecast),
+                       "完成目标可能性": possibility, "偏差原因类别": cause, "偏差原因分析": why,
+                       "纠偏措施": measures}  # fmt: skip
         if number == 0:
-            values |= head
+            values |= head | {f"{to_date}执行数": 60}
         sheet.append([values.get(c.header) for c in columns])
         for cell in sheet[sheet.max_row]:
             cell.fill = EXAMPLE_FILL
@@ -200,7 +248,11 @@ def _lists(book: Workbook, sheet: Worksheet, scheme: Scheme, columns: tuple[Colu
         ("指标性质", f'"{",".join(COMPARATORS)}"', "请选择 ≥ > ≤ < = 或 定性"),
         ("指标方向性", f'"{",".join(DIRECTIONS)}"', "请选择 正向 或 反向"),
     )
+    if any(c.header == "完成目标可能性" for c in columns):
+        rules += (("完成目标可能性", f'"{",".join(POSSIBILITIES)}"', "请选择 确定能、有可能 或 完全不可能"),)
     for title, formula, error in rules:
+        if not any(c.header == title for c in columns):  # a 监控表 prints no 指标方向性
+            continue
         column = _letter(title, columns)
         rule = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True,
                               errorTitle=title, error=error)  # fmt: skip

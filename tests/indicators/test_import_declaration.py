@@ -166,7 +166,7 @@ def test_a_declaration_changes_targets_and_never_actuals(tmp_path) -> None:
     assert (report.projects_updated, report.indicators_updated) == (1, 1)
     project.refresh_from_db()
     row = project.indicators.get(level3="开展手工艺技能培训")
-    assert row.target == Decimal(10) and row.weight == Decimal(0)  # the table printed no weight
+    assert row.target == Decimal(10) and row.weight == Decimal(7)  # the table printed none: the stored one stays
     assert {i.level3: (i.actual, i.actual_text, i.reason) for i in project.indicators.all()} == before
     assert project.status == Status.DRAFT and stage_rows(project)["self_evaluation"] == "draft"
 

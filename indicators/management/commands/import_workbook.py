@@ -19,11 +19,16 @@ class Command(BaseCommand):
         parser.add_argument("--scheme", default=None, help=f"评分方案：{'、'.join(SCHEMES)}（默认 national）")
         parser.add_argument("--dry-run", action="store_true", help="只校验并报告，不写入")
         parser.add_argument("--unit", default="", help="工作簿没有单位列时使用的单位（编码-名称）")
+        parser.add_argument("--month", type=int, default=None,
+                            help="监控表的截至月份（1-12），默认取表头“1-M月执行情况”中的月份")  # fmt: skip
         parser.add_argument("--skip-locked", action="store_true",
                             help="跳过已提交、已审核的项目（列出），只导入其余项目；默认整个工作簿不写入")  # fmt: skip
 
     def handle(self, *args: object, **options: object) -> None:
         scheme = options["scheme"]
+        month = options["month"]
+        if month is not None and not 1 <= int(month) <= 12:  # type: ignore[call-overload]
+            raise CommandError(f"--month {month}：截至月份须在 1 至 12 之间")
         try:
             if scheme:
                 get_scheme(str(scheme))
@@ -32,6 +37,7 @@ class Command(BaseCommand):
                 scheme_key=str(scheme) if scheme else None, dry_run=bool(options["dry_run"]),
                 default_unit=str(options["unit"]), skip_refused=bool(options["skip_locked"]),
                 user=None,  # the command line: the server's own rights, every unit
+                month=int(month) if month is not None else None,  # type: ignore[call-overload]
             )  # fmt: skip
         except UnknownScheme as exc:
             raise CommandError(str(exc)) from exc
@@ -40,6 +46,8 @@ class Command(BaseCommand):
                 self.stderr.write(line)
             raise CommandError(FAILED.format(n=len(exc.errors))) from exc
         self.stdout.write(report.summary())
+        for line in report.notes:
+            self.stdout.write(f"  {line}")
         for line in report.skipped:
             self.stdout.write(f"  跳过 {line}")
         for label, warning in report.warnings:
