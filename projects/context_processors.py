@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from projects.access import role_of, visible_projects
+from projects.access import role_of, visible_projects, visible_units
 from projects.models import Role
 from projects.selectors import todo_counts
 
@@ -29,12 +29,14 @@ def todo_of(request: HttpRequest) -> Any:
     if not hasattr(request, "_evalsys_todo"):
         default = settings.EVALSYS_SUBMISSION_DEADLINE
         request._evalsys_todo = todo_counts(visible_projects(request.user), role=role_of(request.user) or "",
-                                            today=timezone.localdate(), default_deadline=default)  # fmt: skip
+                                            today=timezone.localdate(), default_deadline=default,
+                                            units=visible_units(request.user))  # fmt: skip
     return request._evalsys_todo
 
 
 def todo(request: HttpRequest) -> dict[str, Any]:
-    """The navigation's to-do counts: one aggregate query, made only when a page shows them."""
+    """The navigation's to-do counts: one aggregate query (the targets stage's a part of it), made
+    only when a page shows them."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or role_of(user) is None:
         return {}

@@ -19,10 +19,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 
 from indicators.parsing import normalize
-from projects.access import role_of
+from projects.access import role_of, visible_units
 from projects.forms import YearFilterForm
 from projects.models import Department, Project, ReviewAction, ReviewRound, Role, StageState, Status, Unit
-from projects.stages import StageKey
+from projects.stages import StageKey, StageStatus
 from scoring.labels import WARNING_LABELS
 from scoring.schemes import SCHEMES
 
@@ -59,22 +59,74 @@ WORK = {
     Role.EVALUATOR: (Status.SUBMITTED,),
     Role.ADMIN: (Status.DRAFT, Status.RETURNED, Status.SUBMITTED),
 }
+# the same for the targets stage (its rows in StageState): the officer declares, makes 良's listed
+# changes, revises after 中 and adjusts approved targets; the reviewer reviews what was submitted
+_DECLARING = (StageStatus.DRAFT, StageStatus.RETURNED, StageStatus.REVISING, StageStatus.ADJUSTING)
+TARGETS_WORK = {
+    Role.OFFICER: _DECLARING,
+    Role.EVALUATOR: (StageStatus.SUBMITTED,),
+    Role.ADMIN: (*_DECLARING, StageStatus.SUBMITTED),
+}
+# the stages a page's default year looks at (the project list: every stage its projects are in)
+EVERY_STAGE = (StageKey.SELF_EVALUATION, StageKey.TARGETS)
 
 
-def default_year(user: Any, scope: QuerySet[Project], *, waiting: Iterable[str] | None = None) -> int | None:
-    """The year a page over `scope` (what it may show `user`) opens on without ?year=: the newest
-    year where the user's work waits (a project in a state of `waiting`, by default those of the
-    user's role: WORK), else the newest year of `scope`, else None. One query. Every list, the
-    review queue, the overview and their exports ask here, so one project copied into a new year
-    no longer moves everyone's pages away from the year where their work is."""
-    states = list(WORK.get(role_of(user) or "", ()) if waiting is None else waiting)
-    newest = scope.order_by("-year").values("year")[:1]
-    work = scope.filter(status__in=states).order_by("-year").values("year")[:1] if states else newest
-    # each year by one probe of an index on year (ORDER BY year DESC LIMIT 1), where MAX(…) FILTER
-    # reads every row: two scalar subqueries on one row of the table (none when it is empty)
-    one = Project.objects.order_by().annotate(work=Subquery(work), newest=Subquery(newest))
-    years = one.values("work", "newest").first()
-    return (years["work"] or years["newest"]) if years else None
+def _work(user: Any, scope: QuerySet[Project], stages: Iterable[str], waiting: Iterable[str] | None
+          ) -> dict[str, Any]:  # fmt: skip
+    """Per stage, the newest year of `scope` where the user's work waits, as a subquery (ORDER BY year
+    DESC LIMIT 1, one probe of an index: project_state_warnings for the self-evaluation's mirror on
+    Project, stage_year_status_unit for another stage's rows in the user's units)."""
+    role = role_of(user) or ""
+    out: dict[str, Any] = {}
+    for stage in stages:
+        if stage == StageKey.SELF_EVALUATION:
+            states = list(WORK.get(role, ()) if waiting is None else waiting)
+            rows: QuerySet[Any] = scope.filter(status__in=states)
+        else:
+            states = list(TARGETS_WORK.get(role, ())) if stage == StageKey.TARGETS else []
+            rows = StageState.objects.filter(stage=stage, status__in=states)
+            if scope.query.has_filters():  # every project (an admin's) is no condition
+                rows = rows.filter(project__in=scope.values("pk"))
+            if role != Role.ADMIN:  # the user's units: a range of the index stage_year_status_unit
+                rows = rows.filter(unit__in=visible_units(user).values("pk"))
+        if states:
+            out[f"work_{stage}"] = Subquery(rows.order_by("-year").values("year")[:1])
+    return out
+
+
+def _years(subqueries: dict[str, Any]) -> dict[str, int | None]:
+    """The subqueries' years from one row of the table, in one query (none when it is empty)."""
+    if not subqueries:
+        return {}
+    return Project.objects.order_by().annotate(**subqueries).values(*subqueries).first() or {}
+
+
+def work_year(user: Any, scope: QuerySet[Project], *, stages: Iterable[str] = (StageKey.SELF_EVALUATION,),
+              waiting: Iterable[str] | None = None) -> int | None:  # fmt: skip
+    """The newest year of `scope` (what a page may show `user`) where the user's work waits in one
+    of `stages` (by default the states of the user's role: WORK, TARGETS_WORK; `waiting` replaces
+    the self-evaluation's), else None. One query."""
+    found = [year for year in _years(_work(user, scope, stages, waiting)).values() if year]
+    return max(found) if found else None
+
+
+def default_year(user: Any, scope: QuerySet[Project], *, waiting: Iterable[str] | None = None,
+                 stages: Iterable[str] | None = None) -> int | None:  # fmt: skip
+    """The year a page over `scope` (what it may show `user`) opens on without ?year=: the year
+    whose stage is open for the user, i.e. the newest year where their work waits in one of the
+    page's `stages` (work_year; by default every stage, or the self-evaluation's alone when
+    `waiting` names its states, as the review queue does), else the newest year of `scope`, else
+    None. One query. Every list, the review queue, the overview and their exports ask here, so a
+    project copied into a new year no longer moves everyone's pages away from the year where their
+    work is, and an officer declaring next year's targets opens on that year."""
+    if stages is None:
+        stages = EVERY_STAGE if waiting is None else (StageKey.SELF_EVALUATION,)
+    subqueries = _work(user, scope, stages, waiting)
+    subqueries["newest"] = Subquery(scope.order_by("-year").values("year")[:1])
+    years = _years(subqueries)
+    newest = years.pop("newest", None)
+    found = [year for year in years.values() if year]
+    return max(found) if found else newest
 
 
 def grade_choices() -> list[tuple[str, str]]:

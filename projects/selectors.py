@@ -11,12 +11,12 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, Prefetch, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from indicators.models import Indicator
-from projects.models import Fund, Project, ReviewAction, ReviewRound, Status, YearPlan
-from projects.stages import STAGES, StageKey, status_label
+from projects.models import Fund, Project, ReviewAction, ReviewRound, StageState, Status, Unit, YearPlan
+from projects.stages import STAGES, StageKey, StageStatus, status_label
 from scoring.display import chinese_date
 from scoring.rules import fmt
 
@@ -332,21 +332,31 @@ class Todo:
     returned: int = 0  # 被退回
     to_review: int = 0  # 待审核
     overdue: int = 0  # drafts and returned projects past their year's submission deadline
+    # the targets stage (88号): declarations to write or adjust, to revise (中 or 良), to review
+    targets_to_declare: int = 0
+    targets_to_revise: int = 0
+    targets_to_review: int = 0
 
     # (year, {key: count}) per year with something waiting, newest first: where each link goes
     by_year: tuple[tuple[int, dict[str, int]], ...] = ()
 
     ITEMS = (("to_fill", "待填报"), ("to_submit", "待提交"), ("returned", "被退回"), ("to_review", "待审核"),
-             ("overdue", "已逾期"))  # fmt: skip
-    BY_ROLE = {"officer": ("to_fill", "to_submit", "returned", "overdue"), "evaluator": ("to_review", "overdue"),
-               "admin": ("to_fill", "to_submit", "returned", "to_review", "overdue")}  # fmt: skip
+             ("overdue", "已逾期"), ("targets_to_declare", "绩效目标待申报"),
+             ("targets_to_revise", "绩效目标待修改"), ("targets_to_review", "绩效目标待审核"))  # fmt: skip
+    BY_ROLE = {"officer": ("to_fill", "to_submit", "returned", "overdue", "targets_to_declare", "targets_to_revise"),
+               "evaluator": ("to_review", "overdue", "targets_to_review"),
+               "admin": ("to_fill", "to_submit", "returned", "to_review", "overdue", "targets_to_declare",
+                         "targets_to_revise", "targets_to_review")}  # fmt: skip
     OFFICER_KEYS = ("to_fill", "to_submit", "returned")  # what the navigation's 项目 count adds up
+    TARGETS_KEYS = ("targets_to_declare", "targets_to_revise", "targets_to_review")
 
     @property
     def shown(self) -> list[tuple[str, str, int]]:
-        """(key, label, count) of what this role is shown."""
+        """(key, label, count) of what this role is shown; the targets stage's only where some waits
+        (a province that declares no targets sees the to-do as before)."""
         keys = self.BY_ROLE.get(self.role, ())
-        return [(key, label, getattr(self, key)) for key, label in self.ITEMS if key in keys]
+        return [(key, label, getattr(self, key)) for key, label in self.ITEMS
+                if key in keys and (key not in self.TARGETS_KEYS or getattr(self, key))]  # fmt: skip
 
     @property
     def officer_total(self) -> int:
@@ -385,6 +395,24 @@ class Todo:
         """What waits in the year the navigation's 审核 link opens (the badge matches the queue)."""
         return next((n for _, n in self.years("to_review")), 0)
 
+    @property
+    def targets_keys(self) -> tuple[str, ...]:
+        """The targets counts of this role (the navigation's 绩效目标 badge adds them up)."""
+        return tuple(k for k in self.TARGETS_KEYS if k in self.BY_ROLE.get(self.role, ()))
+
+    @property
+    def targets_total(self) -> int:
+        return sum(getattr(self, key) for key in self.targets_keys)
+
+    @property
+    def targets_year(self) -> int | None:
+        """The newest year where the user's targets work waits: the year the 绩效目标 link opens."""
+        return self.year(*self.targets_keys) if self.targets_keys else None
+
+    @property
+    def targets_year_count(self) -> int:
+        return next((n for _, n in self.years(*self.targets_keys)), 0) if self.targets_keys else 0
+
 
 def submission_deadline(year: int, text: str = DEFAULT_DEADLINE) -> datetime.date:
     """The day by which the self-evaluation of fiscal `year` is due: "MM-DD" of the next year."""
@@ -414,15 +442,19 @@ def overdue_filter(today: datetime.date, default: str) -> Q:
     return Q(status__in=[Status.DRAFT, Status.RETURNED]) & late
 
 
-def todo_counts(scope: QuerySet[Project], *, role: str, today: datetime.date, default_deadline: str) -> Todo:
-    """One aggregate query over the projects `scope` (what the user may see), on stored columns only
+def todo_counts(scope: QuerySet[Project], *, role: str, today: datetime.date, default_deadline: str,
+                units: QuerySet[Unit] | None = None) -> Todo:  # fmt: skip
+    """One query over the projects `scope` (what the user may see), on stored columns only
     (Project.answered is kept by every write path with the totals): no indicator is read. Counted
     per year (a few rows), so each to-do link can carry the year where it waits. Every column it
     reads is in the index project_todo (status, answered, year, unit), so PostgreSQL answers from the
     index alone (COUNT of a column of it, never of the id). The self-evaluation's stage rows
-    (StageState) cannot answer it: 待填报 and 待提交 differ by the project's own answered."""
+    (StageState) cannot answer it: 待填报 and 待提交 differ by the project's own answered. The
+    targets stage's counts are the same query's second part (UNION ALL): its rows of `units` (the
+    units of `scope`; None reads them through `scope`), which the index stage_year_status_unit answers."""
     draft = Q(status=Status.DRAFT)
     waiting = scope.filter(status__in=[Status.DRAFT, Status.RETURNED, Status.SUBMITTED])  # 已审核 waits for nobody
+    none = {key: Value(0, output_field=IntegerField()) for key in Todo.TARGETS_KEYS}
     rows = (
         waiting.order_by()
         .values("year")
@@ -432,13 +464,41 @@ def todo_counts(scope: QuerySet[Project], *, role: str, today: datetime.date, de
             returned=Count("status", filter=Q(status=Status.RETURNED)),
             to_review=Count("status", filter=Q(status=Status.SUBMITTED)),
             overdue=Count("status", filter=overdue_filter(today, default_deadline)),
+            **none,
         )
-        .order_by("-year")
     )
     keys = [key for key, _ in Todo.ITEMS]
-    by_year = tuple((row["year"], {key: row[key] for key in keys}) for row in rows)
+    per_year: dict[int, dict[str, int]] = {}
+    for row in rows.union(_targets_todo(scope, units), all=True):
+        counts = per_year.setdefault(row["year"], dict.fromkeys(keys, 0))
+        for key in keys:
+            counts[key] += row[key]
+    by_year = tuple((year, per_year[year]) for year in sorted(per_year, reverse=True))
     totals = {key: sum(counts[key] for _, counts in by_year) for key in keys}
     return Todo(role, **totals, by_year=by_year)
+
+
+def _targets_todo(scope: QuerySet[Project], units: QuerySet[Unit] | None) -> QuerySet[StageState]:
+    """The targets stage's part of todo_counts, with the self-evaluation's columns as 0."""
+    s = StageStatus
+    rows = StageState.objects.filter(stage=StageKey.TARGETS, status__in=[s.DRAFT, s.ADJUSTING, s.RETURNED,
+                                                                         s.REVISING, s.SUBMITTED])  # fmt: skip
+    if units is None:
+        rows = rows.filter(project__in=scope.values("pk"))
+    elif units.query.has_filters():  # every unit (an admin's) is no condition
+        rows = rows.filter(unit__in=units.values("pk"))
+    zero = {key: Value(0, output_field=IntegerField()) for key in ("to_fill", "to_submit", "returned", "to_review",
+                                                                   "overdue")}  # fmt: skip
+    return (
+        rows.order_by()
+        .values("year")
+        .annotate(
+            **zero,
+            targets_to_declare=Count("status", filter=Q(status__in=[s.DRAFT, s.ADJUSTING])),
+            targets_to_revise=Count("status", filter=Q(status__in=[s.RETURNED, s.REVISING])),
+            targets_to_review=Count("status", filter=Q(status=s.SUBMITTED)),
+        )
+    )
 
 
 TODO_SHOWN = 8  # projects listed under each to-do heading; the count says how many in all
@@ -451,7 +511,7 @@ def todo_projects(
     """The first TODO_SHOWN projects under each heading an officer is shown: one query, whatever
     the number of projects. Evaluators and admins, whose scope is a province, get none: their
     panel's counts link to the list filtered by state, which pages on the server."""
-    keys = {key for key, _, n in todo.shown if n}
+    keys = {key for key, _, n in todo.shown if n and key not in Todo.TARGETS_KEYS}  # those link /targets/ by year
     if not keys or todo.role not in TODO_LISTED_ROLES:
         return {}
     flag = lambda q: ExpressionWrapper(q, output_field=BooleanField())  # noqa: E731

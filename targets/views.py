@@ -1,6 +1,9 @@
-"""The targets review page: the declared tree, the reviews so far, and 88号's form."""
+"""The 绩效目标 pages: the list (with the bulk review of the ticked declarations) and one project's
+review page: the declared tree, the reviews so far, and 88号's form."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,22 +12,25 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.access import require_role, role_of, visible_projects
 from projects.forms import add_service_error
 from projects.guards import REVIEWERS
+from projects.listing import work_year
 from projects.selectors import projects_with_scoring_data
 from projects.stages import StageKey, StageStatus
 from projects.workflow import allowed_actions, states_of
-from review.access import project_for_reviewer
+from review.access import project_for_reviewer, projects_for_reviewer, require_reviewer
 from scoring.targets import check_targets
-from targets.forms import TargetReviewForm
-from targets.models import CRITERIA, TargetReview
+from targets.forms import TargetBulkReviewForm, TargetReviewForm
+from targets.models import CRITERIA, TargetResult, TargetReview
 from targets.selectors import ORDER, declared_targets, declared_years, targets_input
-from targets.services import RESULT_ACTIONS, targets_review
+from targets.services import NO_BULK_GOOD, RESULT_ACTIONS, bulk_candidates, targets_review, targets_review_many
 
 REVIEWED = "已记录绩效目标审核结果：{result}"
+REVIEWED_MANY = "已审核 {n} 个项目的绩效目标，审核结果：{result}"
+REFUSED_MANY = "以下 {n} 个项目未审核（审核期间状态已变化或尚不能审核通过）：{items}"
 PER_PAGE = 50
 
 
@@ -32,21 +38,70 @@ PER_PAGE = 50
 @require_GET
 def targets_list(request: HttpRequest) -> HttpResponse:
     """绩效目标: the declarations the user may see (an officer's unit, an evaluator's units), those
-    waiting for review first; by year and state."""
+    waiting for review first; by year and state. Reviewers tick many to review them at once."""
     require_role(request.user)
+    return _list_page(request, request.GET, TargetBulkReviewForm() if _reviews(request) else None)
+
+
+def _reviews(request: HttpRequest) -> bool:
+    return role_of(request.user) in REVIEWERS
+
+
+def _list_page(request: HttpRequest, data: Any, bulk: TargetBulkReviewForm | None, status: int = 200) -> HttpResponse:
     scope = visible_projects(request.user)
     years = declared_years(scope)
+    # the year where the user's targets work waits (projects.listing.work_year), else the newest declared
+    fallback = work_year(request.user, scope, stages=(StageKey.TARGETS,)) or (years[0] if years else None)
     try:
-        year = int(request.GET.get("year") or (years[0] if years else 0)) or None
+        year = int(data.get("year") or fallback or 0) or None
     except ValueError:
-        year = years[0] if years else None
-    status = request.GET.get("status", "")
-    status = status if status in StageStatus.LABELS else ""
-    page = Paginator(declared_targets(scope, year=year, status=status), PER_PAGE).get_page(request.GET.get("page"))
+        year = fallback
+    state = data.get("status", "")
+    state = state if state in StageStatus.LABELS else ""
+    page = Paginator(declared_targets(scope, year=year, status=state), PER_PAGE).get_page(data.get("page"))
     choices = [(s, StageStatus.LABELS[s]) for s in ORDER]
-    context = {"page": page, "years": years, "year": year, "status": status, "choices": choices,
-               "is_reviewer": role_of(request.user) in REVIEWERS}  # fmt: skip
-    return render(request, "targets/list.html", context)
+    context = {"page": page, "years": years, "year": year, "status": state, "choices": choices,
+               "is_reviewer": _reviews(request), "bulk": bulk, "no_bulk_good": NO_BULK_GOOD,
+               "ticked": bulk.chosen() if bulk is not None else set(), "bulk_states": BULK_STATES}  # fmt: skip
+    return render(request, "targets/list.html", context, status=status)
+
+
+BULK_STATES = (StageStatus.SUBMITTED, StageStatus.REVISING)  # what a bulk result can be given to (优 also to 良's)
+
+
+@login_required
+@require_POST
+def bulk_review(request: HttpRequest) -> HttpResponse:
+    """One result (优, 中, 差) for the ticked declarations: a confirmation listing what it would do,
+    then targets.services.targets_review_many, which names the projects it refused."""
+    require_reviewer(request.user)
+    form = TargetBulkReviewForm(request.POST)
+    if not form.is_valid():
+        return _list_page(request, {"year": request.POST.get("year", "")}, form, status=400)
+    data = form.cleaned_data
+    chosen = projects_for_reviewer(request.user, data["projects"])  # another unit's project: 404
+    criteria = {name: data[name] for name, _ in CRITERIA}
+    if not data["confirm"]:
+        context = {"form": form, "found": bulk_candidates(chosen, data["result"]), "criteria": form_criteria(form),
+                   "result_label": TargetResult(data["result"]).label}  # fmt: skip
+        return render(request, "targets/bulk_confirm.html", context)
+    try:
+        done = targets_review_many(projects=chosen, user=request.user, result=data["result"], criteria=criteria,
+                                   opinion=data["opinion"])  # fmt: skip
+    except ValidationError as error:
+        add_service_error(form, error)
+        return _list_page(request, {"year": data.get("year") or ""}, form, status=400)
+    if done.reviewed:
+        messages.success(request, REVIEWED_MANY.format(n=len(done.reviewed), result=data["result"]))
+    if done.refused:
+        items = "；".join(f"{p.code or p.name}（{'；'.join(why)}）" for p, why in done.refused)
+        messages.error(request, REFUSED_MANY.format(n=len(done.refused), items=items), extra_tags="danger")
+    return redirect(reverse("targets:list") + (f"?year={data['year']}" if data.get("year") else ""))
+
+
+def form_criteria(form: TargetBulkReviewForm) -> list[tuple[str, str]]:
+    """(criterion, shared note) as the confirmation page repeats them."""
+    return [(label, form.cleaned_data[name]) for name, label in CRITERIA]
 
 
 @login_required

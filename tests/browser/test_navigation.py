@@ -43,6 +43,29 @@ def test_the_logout_button_stays_on_screen(page, shots, username, width) -> None
     page.wait_for_url(lambda url: "/login/" in url)
 
 
+def test_the_admins_navigation_is_one_line_at_1280_px(page, shots) -> None:
+    """At 1280 px (the container 1140 px wide) the admin's ten items, their counts (绩效目标's too) and
+    the account part used to wrap 修改密码 and 退出 to a second row (docs/screenshots/project-list.png)."""
+    from projects.models import Unit
+    from tests.targets.test_bulk_review import declaration
+
+    load_demo()
+    unit = Unit.objects.order_by("pk").first()
+    for n in range(12):  # a two-digit 绩效目标 count as well
+        declaration(unit, f"NAV-{n}", year=2027)
+    page.set_viewport_size({"width": 1280, "height": 768})
+    login(page, "admin")
+    brand = page.locator(".navbar-brand").bounding_box()
+    assert page.locator("nav .nav-link").filter(has_text="绩效目标").locator(".nav-todo").inner_text() == "12"
+    for name in ("后台管理", "修改密码"):
+        box = page.locator("nav").get_by_role("link", name=name, exact=True).bounding_box()
+        assert box["y"] < brand["y"] + brand["height"], name  # on the brand's row
+    logout = page.get_by_role("button", name="退出", exact=True)
+    assert logout.bounding_box()["y"] < brand["y"] + brand["height"] and on_screen(page, logout)
+    assert page.locator("nav").bounding_box()["height"] < 60  # one row (two were 100 px)
+    page.screenshot(path=str(shots / "admin-1280.png"))
+
+
 def test_the_skip_link_is_the_first_stop_and_leads_to_the_content(page, shots) -> None:
     load_demo()
     page.set_viewport_size({"width": 1024, "height": 768})
