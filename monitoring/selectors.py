@@ -112,3 +112,22 @@ def monitor_json(project: Project) -> dict[str, Any] | None:
         "light": result.light,
         "warnings": [{"code": w.code, "indicator": w.indicator, "message": w.message} for w in result.warnings],
     }  # fmt: skip
+
+
+# --- the page -----------------------------------------------------------------------------------
+
+
+def entry_context(project: Project, report: MonitoringReport | None, form: Any) -> dict[str, Any]:
+    """The 运行监控 page's context: each indicator row with its inputs and light, the budget by source
+    with its 全年预算数, the lights and warnings as the rules give them now."""
+    result, lights = None, {}
+    if report is not None:
+        result = report_monitoring(report)
+        lights = {row.pk: item for row, item in zip(report.project.indicators.all(), result.indicators, strict=True)}
+    annual = {f.source: f.annual for f in project.funds.all()}
+    return {
+        "project": project, "report": report, "result": result, "form": form,
+        "month": report.month if report is not None else year_settings(project.year)[0],
+        "rows": [(row, fields, lights.get(row.pk)) for row, fields in form.row_fields()],
+        "sources": [(field, annual.get(source)) for source, field in form.source_fields()],
+    }  # fmt: skip
