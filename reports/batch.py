@@ -41,7 +41,7 @@ from evalsys.lib.replica import from_replica
 from projects.access import ADMIN_ONLY, visible_projects
 from projects.guards import projects_guard
 from projects.models import Project, Role
-from reports import services, unit_report
+from reports import declaration, services, unit_report
 from reports.data import ReportData, reports_for
 from reports.models import ExportChunk, ExportJob, Outline
 from reports.selectors import UNIT_REPORT_ROLES, unit_report_texts
@@ -121,6 +121,24 @@ def render_files(project_ids: list[int], fmt: str | Sequence[str]) -> Iterable[t
                 yield member_name(data, f), _rendered(data, f, template)
 
 
+def render_declarations(project_ids: list[int], fmt: str | Sequence[str]) -> Iterable[tuple[str, bytes]]:
+    """(member name, bytes) of each project's 项目支出绩效目标申报表 in each format (docx, xlsx), as
+    render_files: `单位/CODE-名称-绩效目标申报表.xlsx`, services.BATCH_SIZE projects gathered at a time."""
+    fmts = [f for f in declaration.FORMATS if f in (fmt.split(",") if isinstance(fmt, str) else fmt)]
+    for start in range(0, len(project_ids), services.BATCH_SIZE):
+        with from_replica():
+            rows = declaration.declarations_for(project_ids[start : start + services.BATCH_SIZE])
+        for data in rows:
+            for f in fmts:
+                name = f"{services.UNSAFE.sub('_', data.unit)}/{services.declaration_filename(data, f)}"
+                yield name, declaration.render(data, f)
+
+
+def files_of(kind: str) -> Callable[[list[int], str], Iterable[tuple[str, bytes]]]:
+    """What a batch job of `kind` renders: the 申报表 of a targets batch, else the 自评报告."""
+    return render_declarations if kind == ExportJob.Kind.TARGETS else render_files
+
+
 def _rendered(data: ReportData, fmt: str, template: bytes | None) -> bytes:
     """One report; when the admin's Word template fails on it, the Chinese refusal names the project."""
     from reports.docx_template import TemplateProblem  # docxtpl loads with the first Word template
@@ -172,8 +190,10 @@ def merge_zips(target: Path, parts: Iterable[Path]) -> None:
                             out.write(block)
 
 
-def export_to_file(project_ids: list[int], fmt: str, path: Path, *, jobs: int = 1) -> int:
-    """Write every project's report into a zip at `path`, rendered by `jobs` processes.
+def export_to_file(project_ids: list[int], fmt: str, path: Path, *, jobs: int = 1,
+                   kind: str = ExportJob.Kind.BATCH) -> int:  # fmt: skip
+    """Write every project's report (with `kind` TARGETS its 申报表) into a zip at `path`, rendered by
+    `jobs` processes.
 
     The archive is written to a scratch file beside `path` and renamed onto it only once every
     report is in: a child that dies, or any error, leaves `path` as it was and raises
@@ -186,7 +206,7 @@ def export_to_file(project_ids: list[int], fmt: str, path: Path, *, jobs: int = 
     os.close(handle)
     scratch = Path(name)
     try:
-        done = _export(project_ids, fmt, scratch, jobs)
+        done = _export(project_ids, fmt, scratch, jobs, kind)
         os.replace(scratch, path)
     except BrokenProcessPool as exc:
         raise ExportFailed(CHILD_DIED.format(path=path)) from exc
@@ -197,20 +217,21 @@ def export_to_file(project_ids: list[int], fmt: str, path: Path, *, jobs: int = 
     return done
 
 
-def _export(project_ids: list[int], fmt: str, path: Path, jobs: int) -> int:
+def _export(project_ids: list[int], fmt: str, path: Path, jobs: int, kind: str) -> int:
     if jobs <= 1 or len(project_ids) <= 1 or _in_memory_database() or connection.in_atomic_block:
-        return write_zip(path, render_files(project_ids, fmt))
+        return write_zip(path, files_of(kind)(project_ids, fmt))
     size = max(1, min(chunk_size(), -(-len(project_ids) // (jobs * 4))))  # a few chunks per process
     parts = [project_ids[start : start + size] for start in range(0, len(project_ids), size)]
     connections.close_all()  # each child opens its own
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        files = (item for rendered in pool.map(_render_part, parts, [fmt] * len(parts)) for item in rendered)
+        rendered = pool.map(_render_part, parts, [fmt] * len(parts), [kind] * len(parts))
+        files = (item for part in rendered for item in part)
         return write_zip(path, files)
 
 
-def _render_part(project_ids: list[int], fmt: str) -> list[tuple[str, bytes]]:
-    return list(render_files(project_ids, fmt))
+def _render_part(project_ids: list[int], fmt: str, kind: str) -> list[tuple[str, bytes]]:
+    return list(files_of(kind)(project_ids, fmt))
 
 
 def _in_memory_database() -> bool:
@@ -235,7 +256,7 @@ def export_job_create(*, user: Any, scope: str, project_ids: list[int], fmt: str
     """Queue an export: the job and its chunks, one task per chunk on the export queues (a unit
     report is one document: one chunk). A batch is an admin's; a unit report an officer's of its
     unit or an admin's (reports.selectors.unit_report_scope, checked again here)."""
-    if kind == ExportJob.Kind.BATCH:
+    if kind != ExportJob.Kind.UNIT:  # a batch of reports or of 申报表
         projects_guard(user, project_ids, roles=(Role.ADMIN,), denied=ADMIN_ONLY)
     else:
         projects_guard(user, project_ids, roles=(Role.OFFICER, Role.ADMIN), denied=UNIT_REPORT_ROLES)
@@ -245,7 +266,7 @@ def export_job_create(*, user: Any, scope: str, project_ids: list[int], fmt: str
                         filename=filename, kind=kind)  # fmt: skip
         job.full_clean()
         job.save()
-        size = chunk_size() if kind == ExportJob.Kind.BATCH else max(1, len(project_ids))
+        size = chunk_size() if kind != ExportJob.Kind.UNIT else max(1, len(project_ids))
         chunks = [
             ExportChunk(job=job, index=i, project_ids=project_ids[start : start + size])
             for i, start in enumerate(range(0, len(project_ids), size))
@@ -426,7 +447,7 @@ def export_chunk_run(chunk_id: int) -> None:
                 gathered = render_unit_report_file(chunk.project_ids, fmt, progress=lambda n: progress(min(n, last)))
                 path.write_bytes(gathered)
             else:
-                write_zip(path, render_files(chunk.project_ids, chunk.job.fmt), progress=progress)
+                write_zip(path, files_of(chunk.job.kind)(chunk.project_ids, chunk.job.fmt), progress=progress)
             with transaction.atomic():
                 if not _ours(chunk).exists():
                     raise _GivenUp

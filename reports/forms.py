@@ -10,12 +10,21 @@ from indicators.parsing import normalize
 from projects.forms import VersionedForm
 from projects.listing import BAD_CHOICE, ChoiceOfModel, ProjectFilterForm
 from projects.models import Department, Project, Status, Unit
-from reports.models import SECTION_MAX, Narrative, UnitReportText
+from projects.stages import StageKey, StageStatus
+from reports import declaration
+from reports.models import SECTION_MAX, ExportJob, Narrative, UnitReportText
 from reports.outline import quoted
 from reports.services import FORMATS
 from reports.unit_report import unfinished
 
 FORMAT_CHOICES = [("docx", "Word（自评报告）"), ("pdf", "PDF（自评报告）"), ("xlsx", "Excel（自评表）")]
+# what a batch exports: the self-evaluation's 自评报告/自评表, or the targets stage's 申报表
+STAGE_CHOICES = [(StageKey.SELF_EVALUATION, "自评报告（自评表）"), (StageKey.TARGETS, "绩效目标申报表")]
+DECLARATION_FORMAT_CHOICES = [("docx", "Word（绩效目标申报表）"), ("xlsx", "Excel（绩效目标申报表）")]
+# the targets stage's own states, after the self-evaluation's (草稿, 已提交, 已退回, 已审核 are both's)
+TARGET_ONLY_STATUSES = [(s, StageStatus.LABELS[s]) for s in (StageStatus.REVISING, StageStatus.ADJUSTING,
+                                                             StageStatus.REJECTED)]  # fmt: skip
+DECLARATION_FORMATS_ONLY = "绩效目标申报表只能导出 Word 或 Excel"
 NEED_SCOPE = "请至少选择单位、主管部门或年度中的一项"
 SECTION_HELP = f"最多 {SECTION_MAX:,} 字。"
 
@@ -46,15 +55,20 @@ class BatchExportForm(forms.Form):
     ticked) and the lists' filters (grade, warning, search). The page previews the projects with a GET
     of the same fields, and exports them with a POST."""
 
+    stage = forms.ChoiceField(label="导出内容", choices=STAGE_CHOICES, required=False, widget=forms.RadioSelect,
+                              initial=StageKey.SELF_EVALUATION,
+                              error_messages={"invalid_choice": BAD_CHOICE})  # fmt: skip
     year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None,
                                   error_messages={"invalid_choice": BAD_CHOICE})  # fmt: skip
     department = ChoiceOfModel(label="主管部门", queryset=Department.objects.order_by("code", "name"), required=False,
                                empty_label="全部主管部门", error_messages={"invalid_choice": BAD_CHOICE})  # fmt: skip
     unit = ChoiceOfModel(label="单位", queryset=Unit.objects.all(), required=False, empty_label="全部单位",
                          error_messages={"invalid_choice": BAD_CHOICE})  # fmt: skip
-    # which states to export: 已审核 only unless the admin ticks others (none ticked: 已审核)
-    statuses = forms.MultipleChoiceField(label="状态", choices=Status.choices, required=False,
-                                         initial=[Status.APPROVED], widget=forms.CheckboxSelectMultiple)  # fmt: skip
+    # which states to export: 已审核 only unless the admin ticks others (none ticked: 已审核); for the
+    # 申报表, the states of the targets stage
+    statuses = forms.MultipleChoiceField(label="状态", choices=[*Status.choices, *TARGET_ONLY_STATUSES],
+                                         required=False, initial=[Status.APPROVED],
+                                         widget=forms.CheckboxSelectMultiple)  # fmt: skip
     grade = ProjectFilterForm.base_fields["grade"]
     warning = ProjectFilterForm.base_fields["warning"]
     q = ProjectFilterForm.base_fields["q"]
@@ -62,7 +76,7 @@ class BatchExportForm(forms.Form):
     fmt = forms.MultipleChoiceField(label="格式", choices=FORMAT_CHOICES, initial=["docx"], required=False,
                                     widget=forms.CheckboxSelectMultiple)  # fmt: skip
 
-    SCOPE = ("year", "department", "unit", "statuses", "grade", "warning", "q")
+    SCOPE = ("stage", "year", "department", "unit", "statuses", "grade", "warning", "q")
 
     def __init__(self, *args: Any, years: list[int] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
@@ -70,7 +84,7 @@ class BatchExportForm(forms.Form):
         for name in ("year", "department", "unit", "grade", "warning"):
             self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
         self.fields["q"].widget.attrs["class"] = "form-control form-control-sm"
-        for name in ("statuses", "fmt"):
+        for name in ("statuses", "fmt", "stage"):
             self.fields[name].widget.attrs["class"] = "form-check-input"
 
     def clean_q(self) -> str:
@@ -80,9 +94,24 @@ class BatchExportForm(forms.Form):
         data = super().clean()
         if not any(data.get(k) for k in ("year", "department", "unit")):
             raise forms.ValidationError(NEED_SCOPE)
+        data["stage"] = data.get("stage") or StageKey.SELF_EVALUATION
         data["fmt"] = [f for f in FORMATS if f in (data.get("fmt") or ["docx"])]
+        if data["stage"] == StageKey.TARGETS and not set(data["fmt"]) <= set(declaration.FORMATS):
+            self.add_error(None, DECLARATION_FORMATS_ONLY)  # shown above the preview form
         data["statuses"] = data.get("statuses") or [Status.APPROVED]
         return data
+
+    def chosen_stage(self) -> str:
+        """The stage asked for (self-evaluation until the form is valid and says otherwise)."""
+        return (getattr(self, "cleaned_data", None) or {}).get("stage") or StageKey.SELF_EVALUATION
+
+    @property
+    def format_choices(self) -> list[tuple[str, str]]:
+        """The formats the export form offers for the chosen stage."""
+        return DECLARATION_FORMAT_CHOICES if self.chosen_stage() == StageKey.TARGETS else FORMAT_CHOICES
+
+    def job_kind(self) -> str:
+        return ExportJob.Kind.TARGETS if self.chosen_stage() == StageKey.TARGETS else ExportJob.Kind.BATCH
 
     def scope_kwargs(self) -> dict[str, Any]:
         return {k: self.cleaned_data[k] for k in self.SCOPE}

@@ -120,6 +120,7 @@ class ExportJob(models.Model):
     class Kind(models.TextChoices):
         BATCH = "batch", "批量导出（压缩包）"
         UNIT = "unit", "单位评价报告"
+        TARGETS = "targets", "绩效目标申报表（压缩包）"
 
     kind = models.CharField("类型", max_length=8, choices=Kind.choices, default=Kind.BATCH)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.CASCADE)

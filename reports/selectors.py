@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 
 from projects.access import require_role, visible_projects, visible_units
 from projects.listing import (
+    BAD_CHOICE,
     PER_PAGE,
     apply_filters,
     default_year,
@@ -20,10 +21,12 @@ from projects.listing import (
     matching_projects,
     warning_choices,
 )
-from projects.models import Project, Role, Status
+from projects.models import Project, Role, StageState, Status
+from projects.stages import StageKey, StageStatus
 from reports.models import ReportTemplate, UnitReportText
-from reports.summary import Summary, summary_for
+from reports.summary import Summary, TargetsSummary, summary_for, targets_summary_for
 from review.access import reviewable_projects
+from targets.selectors import declared_targets, declared_years
 
 
 def batch_scope(
@@ -36,10 +39,20 @@ def batch_scope(
     grade: str = "",
     warning: str = "",
     q: str = "",
+    stage: str = StageKey.SELF_EVALUATION,
 ) -> tuple[str, list[int]]:
     """(description, project ids) of a batch export, within what `user` may see, in `statuses`
-    (已审核 by default), narrowed by the lists' filters (projects.listing.apply_filters)."""
-    projects = visible_projects(user).filter(status__in=statuses)
+    (已审核 by default) of the self-evaluation, or with `stage` targets of the targets stage (the
+    申报表 of declared targets: never those 随自评填报), narrowed by the lists' filters
+    (projects.listing.apply_filters)."""
+    if stage == StageKey.TARGETS:
+        declared = StageState.objects.filter(stage=StageKey.TARGETS, status__in=statuses).values("project")
+        projects = visible_projects(user).filter(pk__in=declared)
+        labels = [StageStatus.LABELS[s] for s in (*Status.values, *StageStatus.LABELS) if s in statuses]
+        state_words = "绩效目标申报表 · " + "、".join(dict.fromkeys(labels))
+    else:
+        projects = visible_projects(user).filter(status__in=statuses)
+        state_words = "、".join(Status(s).label for s in Status.values if s in statuses)
     words = []
     if year:
         projects, words = projects.filter(year=year), [*words, f"{year}年度"]
@@ -48,7 +61,7 @@ def batch_scope(
     if unit:
         words.append(str(unit))
     projects = apply_filters(projects, department=department, unit=unit, grade=grade, warning=warning, q=q)
-    words.append("、".join(Status(s).label for s in Status.values if s in statuses))
+    words.append(state_words)
     if grade:
         words.append(f"等级：{dict(grade_choices()).get(grade, grade)}")
     if warning:
@@ -65,18 +78,23 @@ class BatchPreview:
 
     scope: str
     page: Any
+    stage: str = StageKey.SELF_EVALUATION
 
     @property
     def projects(self) -> list[Project]:
         return list(self.page.object_list)
 
 
-def batch_preview(scope: str, ids: list[int], page: Any) -> BatchPreview:
-    """One page of the chosen projects: the ids are sliced here, so only 50 rows are loaded."""
+def batch_preview(scope: str, ids: list[int], page: Any, *, stage: str = StageKey.SELF_EVALUATION) -> BatchPreview:
+    """One page of the chosen projects: the ids are sliced here, so only 50 rows are loaded. Each
+    project's `stage_status` is the state the export chose it by (its targets' for the 申报表)."""
     paged = Paginator(ids, PER_PAGE).get_page(page)
     rows = {p.pk: p for p in Project.objects.filter(pk__in=list(paged.object_list)).select_related("unit")}
+    states = dict(StageState.objects.filter(project__in=rows, stage=stage).values_list("project", "status"))
+    for pk, project in rows.items():
+        project.stage_status = StageStatus.LABELS.get(states.get(pk, ""), project.get_status_display())
     paged.object_list = [rows[pk] for pk in paged.object_list if pk in rows]
-    return BatchPreview(scope, paged)
+    return BatchPreview(scope, paged, stage)
 
 
 def _list_summary(form: Any, rows: QuerySet[Project], *, title: str, suffix: str = "") -> Summary:
@@ -144,3 +162,22 @@ def unit_report_text_history(text: Any, limit: int = UNIT_TEXT_HISTORY) -> list[
 def word_template_in_use(outline: str) -> ReportTemplate | None:
     """The admin's active Word template of `outline`, or None (the built-in layout)."""
     return ReportTemplate.objects.filter(outline=outline, active=True).only("name", "outline").first()
+
+
+def targets_list_summary(user: Any, data: Any) -> TargetsSummary:
+    """The 绩效目标 list (targets:list, `stage=targets`) as a 汇总表: the declarations the user may see
+    (never those 随自评填报) of its year (the newest with declarations when none is given, as the page)
+    and its 状态, every page, waiting ones first as the page orders them."""
+    require_role(user)
+    scope = visible_projects(user)
+    years = declared_years(scope)
+    try:
+        year = int(data.get("year") or (years[0] if years else 0)) or None
+    except ValueError:
+        raise BadRequest(f"年度：{BAD_CHOICE}") from None
+    status = data.get("status", "")
+    if status and status not in StageStatus.LABELS:
+        raise BadRequest(f"状态：{BAD_CHOICE}")
+    words = [StageStatus.LABELS[status]] if status else []
+    rows = declared_targets(scope, year=year, status=status)
+    return targets_summary_for(rows, title=f"{year or ''}年度绩效目标汇总表", scope=" · ".join(words))

@@ -13,6 +13,7 @@ from projects.guards import READERS, project_guard
 from projects.models import Project, Unit
 from projects.services import project_touch
 from projects.stages import Part
+from reports import declaration
 from reports.data import ReportData, reports_for
 from reports.models import Narrative, ReportTemplate, UnitReportText
 
@@ -89,6 +90,21 @@ def project_file(*, project: Project, fmt: str, user: Any) -> tuple[str, bytes]:
     data = reports_for(Project.objects.filter(pk=project.pk))[0]
     template = active_template(data.outline) if fmt == "docx" else None
     return filename_for(data, fmt), render(data, fmt, template=template)
+
+
+def declaration_filename(d: declaration.Declaration, fmt: str) -> str:
+    """`CODE-名称-绩效目标申报表.xlsx`."""
+    return f"{UNSAFE.sub('_', d.label)}-{declaration.KIND}.{fmt}"
+
+
+def declaration_file(*, project: Project, fmt: str, user: Any) -> tuple[str, bytes]:
+    """(filename, bytes) of one project's 项目支出绩效目标申报表 (docx or xlsx), for whoever may see the
+    project (`user` None: the command line)."""
+    if fmt not in declaration.FORMATS:
+        raise ValueError(declaration.UNKNOWN_FORMAT.format(fmt=fmt))
+    project_guard(user, project, roles=READERS, system=True)
+    found = declaration.declarations_for([project.pk])[0]
+    return declaration_filename(found, fmt), declaration.render(found, fmt)
 
 
 NARRATIVE_REASON = "修改自评报告文字"

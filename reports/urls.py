@@ -8,6 +8,7 @@ urlpatterns = [
     path("projects/<int:pk>/report.<str:fmt>", views.download, name="download"),
     path("projects/<int:pk>/narrative/", views.narrative, name="narrative"),
     path("projects/<int:pk>/print/", views.project_print, name="print"),
+    path("projects/<int:pk>/targets.<str:fmt>", views.targets_download, name="targets_download"),
     path("lists/projects.xlsx", views.projects_xlsx, name="projects_xlsx"),
     path("lists/review-queue.xlsx", views.queue_xlsx, name="queue_xlsx"),
     path("unit-report/", views.unit_report, name="unit_report"),

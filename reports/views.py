@@ -17,8 +17,11 @@ from projects.forms import YEARS, add_service_error, is_stale
 from projects.listing import default_year, matching_projects, project_list_page, unit_options
 from projects.models import Project, Role, Status, Unit
 from projects.selectors import project_timeline, years_of
+from projects.stages import StageKey
 from reports.batch import export_filename, export_job_create, export_job_retry, unit_report_job_create, worker_alive
 from reports.data import report_for
+from reports.declaration import FORMATS as DECLARATION_FORMATS
+from reports.declaration import KIND as DECLARATION_KIND
 from reports.docx_template import TemplateProblem
 from reports.forms import BatchExportForm, NarrativeForm, UnitReportForm, UnitReportTextForm
 from reports.models import ExportJob, Narrative, UnitReportText
@@ -27,12 +30,21 @@ from reports.selectors import (
     batch_scope,
     project_list_summary,
     review_queue_summary,
+    targets_list_summary,
     unit_report_scope,
     unit_report_text_history,
     unit_report_texts,
 )
-from reports.services import CONTENT_TYPES, FORMATS, narrative_save, project_file, unit_report_text_save
+from reports.services import (
+    CONTENT_TYPES,
+    FORMATS,
+    declaration_file,
+    narrative_save,
+    project_file,
+    unit_report_text_save,
+)
 from reports.summary import render as render_summary
+from reports.summary import render_targets as render_targets_summary
 from reports.unit_report import render as render_unit_report
 from reports.unit_report import unit_report_for
 
@@ -99,7 +111,11 @@ def narrative(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def projects_xlsx(request: HttpRequest) -> HttpResponse:
-    """The project list, with the page's year, as a 汇总表 (what the user may see)."""
+    """The project list, with the page's year, as a 汇总表 (what the user may see); with `stage=targets`
+    the 绩效目标 list's rows (targets:list, its year and 状态)."""
+    if request.GET.get("stage") == StageKey.TARGETS:
+        targets = targets_list_summary(request.user, request.GET)
+        return attachment(render_targets_summary(targets), f"{targets.title}.xlsx", "xlsx")
     summary = project_list_summary(request.user, request.GET)
     return attachment(render_summary(summary), f"{summary.title}.xlsx", "xlsx")
 
@@ -196,12 +212,12 @@ def batch(request: HttpRequest) -> HttpResponse:
         scope, ids = batch_scope(request.user, **form.scope_kwargs())
         if request.method == "POST" and ids:
             job = export_job_create(user=request.user, scope=scope, project_ids=ids, fmt=form.cleaned_data["fmt"],
-                                    filename=batch_filename(form.cleaned_data))  # fmt: skip
+                                    filename=batch_filename(form.cleaned_data), kind=form.job_kind())  # fmt: skip
             return redirect("reports:job", pk=job.pk)
         if not ids:
             form.add_error(None, NO_PROJECTS)
         else:
-            preview = batch_preview(scope, ids, request.GET.get("page"))
+            preview = batch_preview(scope, ids, request.GET.get("page"), stage=form.chosen_stage())
     chosen = form.cleaned_data if asked and hasattr(form, "cleaned_data") else {}
     units, more = unit_options(Unit.objects.all(), chosen.get("department"), chosen.get("unit"))
     context = {"form": form, "jobs": ExportJob.objects.filter(created_by=request.user)[:10], "preview": preview,
@@ -212,10 +228,12 @@ def batch(request: HttpRequest) -> HttpResponse:
 
 
 def batch_filename(chosen: dict) -> str:
-    """2025-140001-自评报告.zip: the year and the unit's code (or name, or the 主管部门's name)."""
+    """2025-140001-自评报告.zip: the year and the unit's code (or name, or the 主管部门's name); a batch of
+    申报表 is 2026-140001-绩效目标申报表.zip."""
     unit, department = chosen.get("unit"), chosen.get("department")
     where = (unit.code or unit.name) if unit else department.name if department else ""
     kind = "自评表" if chosen.get("fmt") == ["xlsx"] else "自评报告"
+    kind = DECLARATION_KIND if chosen.get("stage") == StageKey.TARGETS else kind
     return export_filename(chosen.get("year"), where, kind=kind)
 
 
@@ -258,3 +276,14 @@ def job_file(request: HttpRequest, pk: int) -> FileResponse:
     kind = name.rsplit(".", 1)[-1]
     return FileResponse(export.file.open("rb"), as_attachment=True, filename=name,
                         content_type=CONTENT_TYPES.get(kind, CONTENT_TYPES["zip"]))  # fmt: skip
+
+
+@login_required
+@require_GET
+def targets_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The project's 项目支出绩效目标申报表 as Word or Excel, for whoever may see the project."""
+    if fmt not in DECLARATION_FORMATS:
+        raise Http404("不支持的格式")
+    project = project_for_user(request.user, pk)
+    filename, content = declaration_file(project=project, fmt=fmt, user=request.user)
+    return attachment(content, filename, fmt)

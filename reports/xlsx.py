@@ -37,6 +37,8 @@ CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 LONG_TEXT = 12
 FORMULA_STARTS = ("=", "+", "-", "@")
+CELL_MAX = 32_767  # Excel holds at most this many characters in a cell (more: it "repairs" the file)
+CUT = "……（超出 Excel 单元格长度，以下从略）"
 
 
 def _with_code(grid: Grid, data: ReportData) -> Grid:
@@ -53,26 +55,29 @@ def _is_header(cells: tuple[str, ...]) -> bool:
     return len(texts) >= 2 and not any(NUMBER.fullmatch(t) for t in texts)
 
 
-def _numeric_cells(grid: Grid) -> dict[tuple[int, int], str]:
+def _numeric_cells(grid: Grid, numeric: frozenset[str], amounts: frozenset[str]) -> dict[tuple[int, int], str]:
     """(row, col) -> number format of amounts, weights, scores and rates: data rows under a
-    年初预算数/分值/得分/执行率 header."""
+    `numeric` header (年初预算数/分值/得分 for the 自评表) or a 执行率 header."""
     found: dict[tuple[int, int], str] = {}
     columns: dict[int, str] = {}
     for r, cells in enumerate(grid.rows):
         if r in grid.bold_rows and _is_header(cells):
-            columns = {c: text for c, text in enumerate(cells) if text in NUMERIC_HEADERS | RATE_HEADERS}
+            columns = {c: text for c, text in enumerate(cells) if text in numeric | RATE_HEADERS}
             continue
         for c, header in columns.items():
             if header in RATE_HEADERS and RATE.fullmatch(cells[c]):
                 found[(r, c)] = "0.00%"
             elif header not in RATE_HEADERS and NUMBER.fullmatch(cells[c]):
-                found[(r, c)] = "#,##0.00" if header in AMOUNT_HEADERS else "0.00"
+                found[(r, c)] = "#,##0.00" if header in amounts else "0.00"
     return found
 
 
 def _text(cell: Cell, text: str) -> Cell:
     """Write `text` as a string cell: openpyxl would store "=…" as a live formula. Text that a
-    spreadsheet would read as a formula when edited (= + - @) also gets the quote prefix."""
+    spreadsheet would read as a formula when edited (= + - @) also gets the quote prefix; text past
+    Excel's CELL_MAX characters is cut (with CUT saying so), or Excel would refuse the cell."""
+    if len(text) > CELL_MAX:
+        text = text[: CELL_MAX - len(CUT)] + CUT
     cell.value = text
     cell.data_type = "s"
     if text.startswith(FORMULA_STARTS):
@@ -97,8 +102,7 @@ def _title_rows(ws: Worksheet, grid: Grid, width: int) -> None:
         ws.cell(2, c).font = Font(name=FONT, size=10)
 
 
-def _grid_rows(ws: Worksheet, grid: Grid) -> None:
-    numeric = _numeric_cells(grid)
+def _grid_rows(ws: Worksheet, grid: Grid, numeric: dict[tuple[int, int], str]) -> None:
     for r, cells in enumerate(grid.rows):
         bold = r in grid.bold_rows
         for c, text in enumerate(cells):
@@ -131,16 +135,22 @@ def _page_setup(ws: Worksheet, grid: Grid, width: int) -> None:
     ws.print_area = f"A1:{get_column_letter(width)}{FIRST_GRID_ROW + len(grid.rows) - 1}"
 
 
-def workbook(data: ReportData) -> Workbook:
-    grid = _with_code(annex_grid(data), data)
+def grid_workbook(grid: Grid, *, numeric: frozenset[str] = NUMERIC_HEADERS,
+                  amounts: frozenset[str] = AMOUNT_HEADERS) -> Workbook:  # fmt: skip
+    """A national form's `Grid` as a one-sheet workbook: title and caption rows, the grid with its
+    merges, numbers under its `numeric` headers (`amounts` with thousands separators)."""
     width = len(grid.rows[0])
     wb = Workbook()
     ws = wb.active
     ws.title = grid.title or SHEET_TITLE
     _title_rows(ws, grid, width)
-    _grid_rows(ws, grid)
+    _grid_rows(ws, grid, _numeric_cells(grid, numeric, amounts))
     _page_setup(ws, grid, width)
     return wb
+
+
+def workbook(data: ReportData) -> Workbook:
+    return grid_workbook(_with_code(annex_grid(data), data))
 
 
 def render(data: ReportData) -> bytes:

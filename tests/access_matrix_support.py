@@ -34,8 +34,9 @@ from openpyxl import load_workbook
 from indicators.models import Indicator
 from intake.models import ImportJob
 from library.models import LibraryEntry
-from projects.models import Project, ReviewAction, ReviewRound, Status, YearPlan
+from projects.models import Project, ReviewAction, ReviewRound, StageState, Status, YearPlan
 from projects.scores import projects_rescore
+from projects.stages import StageKey, StageStatus
 from reports.models import ExportJob, ReportTemplate
 from reports.tasks import export_batch
 from tests import factories
@@ -52,6 +53,8 @@ A_PROJECTS = {
     "submitted": (SEED_CODE, 2022, Status.SUBMITTED, "甲单位已提交项目"),
     "approved": (SEED_CODE, 2023, Status.APPROVED, "甲单位已审核项目"),
     "prev": (SEED_CODE, 2021, Status.APPROVED, "甲单位上年项目"),
+    # declaring its targets (targets stage 草稿): the 申报表 download and the 绩效目标 list's export
+    "declared": ("A2600001", 2026, Status.DRAFT, "甲单位申报绩效目标项目"),
 }
 B_PROJECTS = {
     "b_draft": ("B2200001", 2022, Status.DRAFT, "乙单位草稿项目"),
@@ -141,6 +144,7 @@ def build_world() -> World:
     projects = {key: _project(unit_a, users, *spec) for key, spec in A_PROJECTS.items()}
     projects |= {key: _project(unit_b, users, *spec) for key, spec in B_PROJECTS.items()}
     projects_rescore(project_ids=[p.pk for p in projects.values()])
+    StageState.objects.filter(project=projects["declared"], stage=StageKey.TARGETS).update(status=StageStatus.DRAFT)
     draft = projects["draft"]
     job = ExportJob.objects.create(created_by=users["admin"], scope="2022 年度", project_ids=[draft.pk], fmt="xlsx",
                                    state=ExportJob.State.DONE, total=1, done=1, file=JOB_FILE)  # fmt: skip

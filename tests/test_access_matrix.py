@@ -143,6 +143,18 @@ def note_data(world: World, key: str) -> dict[str, Any]:
     return {f"n{world.indicator(key).pk}-text": "请补充宣传材料"}
 
 
+def bulk_review_data(world: World, key: str) -> dict[str, Any]:
+    """A confirmed bulk 优 of one project's targets with the four criteria's shared notes."""
+    notes = {"completeness": "完整", "relevance": "相关", "appropriateness": "适当", "feasibility": "可行"}
+    return {"projects": [world.projects[key].pk], "result": "优", "year": 2022, "confirm": "1", **notes}
+
+
+def monitoring_data(world: World, key: str) -> dict[str, Any]:
+    """The 运行监控 page's form with the project's version and one forecast."""
+    project = world.projects[key]
+    return {"version": project.version, "measures": "加快进度", f"{world.indicator(key).pk}-forecast": "10"}
+
+
 def upload_data(book: str, year: int) -> Data:
     return lambda world, key: {"file": xlsx(world.workbooks[book]), "year": year}
 
@@ -227,7 +239,17 @@ ACCESS: dict[str, Spec] = {
         GP,
         data=constant(result="优", completeness="完整", relevance="相关", appropriateness="适当", feasibility="可行"),
     ),
+    # 批量审核 on /targets/: the units' reviewers, for their own units' projects only (one of another
+    # unit: 404 for the whole request); the world's targets are 随自评填报, so each is refused by state
+    "targets:bulk_review": Spec(REVIEW, P, ok_post=(302,), data=bulk_review_data),
+    # 运行监控: whoever may read the project sees it; the world's 2022 does not use the monitoring stage,
+    # so the page refuses every write (403) with the reason
+    "monitoring:entry": Spec(
+        READ, GP, data=monitoring_data, post={"officer": "403", "evaluator": "403", "admin": "403"}
+    ),
     "reports:download": Spec(READ),
+    # the 项目支出绩效目标申报表 (xlsx here; docx alike): whoever may see the project
+    "reports:targets_download": Spec(READ, target="declared"),
     "reports:narrative": Spec(WRITE, P, data=narrative_data),
     "reports:print": Spec(READ),
     "reports:projects_xlsx": Spec(ANY_ROLE, query="year=2022"),
@@ -273,6 +295,10 @@ ACCESS: dict[str, Spec] = {
     "review:note": Spec(REVIEW, P, "submitted", data=note_data),
     "review:return": Spec(REVIEW, P, "submitted", data=constant(**{"return-reason": "请补充佐证材料"})),
     "review:reopen": Spec(ADMIN_ONLY, P, "approved", data=constant(**{"reopen-reason": "更正执行数"})),
+    # 运行监控总览 and its xlsx: the units' reviewers and admins over their own units (the world has no
+    # monitoring: test_the_monitoring_overview_shows_only_the_users_units gives unit A one); officers 403
+    "monitoring_overview:overview": Spec(REVIEW_LIST),
+    "monitoring_overview:xlsx": Spec(REVIEW_LIST),
     # unit B's officer may upload, but not unit A's rows; confirming without a pending upload is a 400
     "intake:upload": Spec(INTAKE, GP, data=upload_data("new_a", 2022), post={"other_officer": "400"}),
     "intake:confirm": Spec(
@@ -605,6 +631,19 @@ def test_another_users_refused_upload_is_404(client, world, tmp_path) -> None:
     unchanged(world)
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_the_targets_list_export_shows_the_declarations_the_user_may_see(client, world, role: str) -> None:
+    """The lists' export with stage=targets (the 绩效目标 list's rows): unit A's declaration for those
+    who see unit A, none of it for the others."""
+    world.log_in(client, role)
+    response = client.get(reverse("reports:projects_xlsx") + "?stage=targets&year=2026")
+    check(response, ANY_ROLE[role], ACCESS["reports:projects_xlsx"], "GET")
+    if ANY_ROLE[role] == "ok":
+        assert world.projects["declared"].code in text_of(response)
+    close(response)
+    unchanged(world)
+
+
 # --- the approval lock: no write path changes a submitted or approved project ------------------
 
 LOCKED_ROUTES = ("projects:edit", "projects:delete", "projects:submit", "indicators:add", "indicators:update",
@@ -670,3 +709,28 @@ def test_only_staff_log_in_to_the_django_admin(client, world, settings, role: st
         assert index.status_code == 200
     else:
         assert index["Location"].startswith("/admin/login/")
+
+
+# --- the 运行监控 overview: another unit's monitoring never appears --------------------------------
+
+
+@pytest.mark.parametrize("name", ["monitoring_overview:overview", "monitoring_overview:xlsx"])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_monitoring_overview_shows_only_the_users_units(client, world, role: str, name: str) -> None:
+    """Unit A's red project with a red indicator: on the overview and in its export for unit A's
+    reviewer and the admin; unit B's reviewer gets the page without any of it; officers a 403."""
+    from monitoring.models import MonitoringReport, Observation
+
+    draft = world.projects["draft"]
+    report = MonitoringReport.objects.create(project=draft, year=draft.year, unit_id=draft.unit_id, month=7,
+                                             light="red", budget_annual=100, budget_executed=10)  # fmt: skip
+    Observation.objects.create(report=report, indicator=world.indicator("draft"), light="red", causes=["经费保障"],
+                               reason="甲单位的偏差原因")  # fmt: skip
+    world.log_in(client, role)
+    response = client.get(reverse(name))
+    check(response, REVIEW_LIST[role], ACCESS[name], "GET")
+    if REVIEW_LIST[role] == "ok":
+        assert draft.code in text_of(response)
+        if name.endswith("overview"):
+            assert "甲单位的偏差原因" in text_of(response)
+    close(response)
