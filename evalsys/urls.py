@@ -19,6 +19,8 @@ urlpatterns = [
     path("library/", include("library.urls")),
     path("review/", include("review.urls")),
     path("targets/", include("targets.urls")),
+    path("monitoring/", include("monitoring.urls")),  # 运行监控 entry (issue 17)
+    path("monitoring/overview/", include("monitoring.overview_urls")),  # 运行监控总览 (issue 17)
     path("intake/", include("intake.urls")),
     path("recheck/", include("recheck.urls")),
     path("account/", include("accounts.urls")),

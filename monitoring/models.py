@@ -52,7 +52,11 @@ class MonitoringReport(models.Model):
             models.CheckConstraint(condition=Q(month__gte=1, month__lte=12), name="monitoring_month_range"),
         ]
         # the overview: a year's projects by light and unit
-        indexes = [models.Index(fields=["year", "light", "unit"], name="monitoring_year_light_unit")]
+        indexes = [
+            models.Index(fields=["year", "light", "unit"], name="monitoring_year_light_unit"),
+            # the overview's project list: a year's red projects first, the furthest behind first
+            models.Index(fields=["year", "light", "budget_value"], name="monitoring_year_light_value"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} · 1–{self.month}月运行监控"
@@ -107,6 +111,8 @@ class Observation(models.Model):
         verbose_name = verbose_name_plural = "指标监控情况"
         ordering = ["report", "id"]  # created in the tree's order; selectors sort by indicator position
         constraints = [models.UniqueConstraint(fields=["report", "indicator"], name="observation_indicator_unique")]
+        # the overview's counts of blue, yellow and red indicators read these entries only, not the greens
+        indexes = [models.Index(fields=["light", "report"], name="observation_light_report")]
 
     def __str__(self) -> str:
         return f"{self.report} · {self.indicator.level3}"
