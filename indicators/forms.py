@@ -117,8 +117,13 @@ class ActualForm(VersionedForm):
     reason = forms.CharField(label="偏差原因分析及改进措施", required=False,
                              widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
 
-    def __init__(self, data: Any = None, *, indicator: Indicator) -> None:
-        super().__init__(data, prefix=f"a{indicator.pk}", initial=self._initial(indicator))
+    def __init__(self, data: Any = None, *, indicator: Indicator, start_reason: str = "") -> None:
+        """`start_reason`: the 运行监控's cause and measures, offered in an empty reason box (monitoring.carry)."""
+        initial = self._initial(indicator)
+        self.offered = bool(start_reason and not initial["reason"] and not indicator.not_applicable)
+        if self.offered:
+            initial["reason"] = start_reason
+        super().__init__(data, prefix=f"a{indicator.pk}", initial=initial)
         self.indicator = indicator
         field = self.fields["actual"]
         if indicator.comparator == QUALITATIVE:

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from indicators import editing, selectors
 from indicators.forms import ActualForm, IndicatorForm, level2_choices, target_shown
 from indicators.models import Indicator
+from monitoring.carry import MidYear, mid_year_of
 from projects.access import project_for_user
 from projects.forms import VersionedForm, add_service_error, is_stale
 from projects.locks import is_locked, lock_message
@@ -55,6 +56,7 @@ class Row:
     score: IndicatorScore | None = None
     failed: forms.Form | None = None
     checks: tuple[Warning, ...] = ()  # the §8 target checks of this row while the targets are declared
+    mid_year: MidYear | None = None  # the row's 运行监控 at the cut-off month (monitoring.carry)
 
     @cached_property
     def form(self) -> IndicatorForm:
@@ -66,7 +68,9 @@ class Row:
     def actual_form(self) -> ActualForm | None:
         if self.indicator is None:
             return None
-        return _pick(self.failed, ActualForm, self.indicator) or ActualForm(indicator=self.indicator)
+        start = self.mid_year.starting_reason if self.mid_year else ""
+        found = _pick(self.failed, ActualForm, self.indicator)
+        return found or ActualForm(indicator=self.indicator, start_reason=start)
 
     @property
     def target(self) -> str:
@@ -94,7 +98,8 @@ def _context(project: Project, *, failed: forms.Form | None = None, focus: int |
     scheme, indicators = get_scheme(project.scheme), list(project.indicators.all())
     evaluation = project_evaluate(project)
     checks = _target_checks(project)
-    rows = [Row(i, scheme, score, failed, tuple(w for w in checks if w.indicator == i.level3))
+    mid = mid_year_of(project)
+    rows = [Row(i, scheme, score, failed, tuple(w for w in checks if w.indicator == i.level3), mid.get(i.pk))
             for i, score in zip(indicators, evaluation.indicators, strict=True)]  # fmt: skip
     weights, weight_total = selectors.weight_sums(scheme, indicators)
     return {

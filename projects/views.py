@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from monitoring.carry import narrative_start
 from projects.access import (
     can_write,
     project_for_user,
@@ -38,6 +39,7 @@ from projects.forms import (
     is_stale,
 )
 from projects.listing import default_year, project_list_page
+from projects.locks import is_locked
 from projects.models import Project, Role
 from projects.readiness import project_gaps
 from projects.scores import project_evaluate
@@ -58,7 +60,7 @@ from projects.services import (
     project_deletable,
     project_delete_draft,
 )
-from projects.stages import STAGES, Action, StageKey, StageSpec, StageStatus, Transition, status_label
+from projects.stages import STAGES, Action, Part, StageKey, StageSpec, StageStatus, Transition, status_label
 from projects.stages import ordered as stages_ordered
 from projects.templatetags.labels import gap_url
 from projects.workflow import allowed_actions, states_of, transition
@@ -105,12 +107,24 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_delete": can_submit and project_deletable(project),
         "withdraw_form": WithdrawForm(prefix="withdraw"),
         "feedback": officer_feedback(project, evaluation),
-        "narrative_form": NarrativeForm(instance=getattr(project, "narrative", None)),
+        "narrative_form": _narrative_form(project, writable=can_write(request.user, project)),
         "timeline": project_timeline(project),
         "returned": last_return(project),
         "stage_panels": stage_panels(project, offered),
     }
     return render(request, "projects/detail.html", context)
+
+
+def _narrative_form(project: Project, *, writable: bool) -> NarrativeForm:
+    """The 自评报告 text form; while the officer may write it, an empty 存在问题 or 改进措施 starts from the
+    运行监控's causes and measures (monitoring.carry: offered in the box, stored only by a save)."""
+    narrative = getattr(project, "narrative", None)
+    start = {}
+    if writable and not is_locked(project, Part.NARRATIVE):
+        start = {k: v for k, v in narrative_start(project).items() if not getattr(narrative, k, "")}
+    form = NarrativeForm(instance=narrative, initial=start)
+    form.offered = sorted(start)  # type: ignore[attr-defined]
+    return form
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from indicators.models import Indicator
 from indicators.services import indicator_adjust
+from monitoring.carry import MidYear, mid_year_of
 from projects.access import require_role, visible_units
 from projects.forms import add_service_error
 from projects.listing import (
@@ -193,6 +194,7 @@ class Row:
     last_year: LastYear | None = None
     note: ReviewNote | None = None
     note_form: NoteForm | None = None
+    mid_year: MidYear | None = None  # the 运行监控's forecast at the cut-off month (monitoring.carry)
 
 
 def _adjust_form(indicator: Indicator, data: Any = None) -> AdjustForm:
@@ -206,18 +208,19 @@ def _note_form(indicator: Indicator, note: ReviewNote | None, data: Any = None) 
 
 def _rows(project: Project, evaluation: Evaluation, pairs: list[tuple[Indicator, IndicatorScore]],
           bound: dict[int, Any]) -> list[Row]:  # fmt: skip
-    """The rows with their extras, in a fixed number of queries (notes, last year: one each)."""
+    """The rows with their extras, in a fixed number of queries (notes, last year, 运行监控: one each)."""
     warnings: dict[str, list[Warning]] = {}
     for w in evaluation.warnings:
         warnings.setdefault(w.indicator, []).append(w)
     notes = {n.indicator_id: n for n in round_notes(project)}
     before = last_year_rows(project)
+    mid = mid_year_of(project)
     out = []
     for i, s in pairs:
         note, form = notes.get(i.pk), bound.get(i.pk)
         out.append(Row(i, s, form if isinstance(form, AdjustForm) else _adjust_form(i),
                        tuple(warnings.get(i.level3, ())), last_year_of(before.get((i.level1, i.level2, i.level3))),
-                       note, form if isinstance(form, NoteForm) else _note_form(i, note)))  # fmt: skip
+                       note, form if isinstance(form, NoteForm) else _note_form(i, note), mid.get(i.pk)))  # fmt: skip
     return out
 
 
