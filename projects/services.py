@@ -167,7 +167,12 @@ def project_copy_to_year(*, source: Project, year: int, user: Any, code: str | N
         raise ValidationError(message.format(year=year, code=code, name=source.name), code="exists")
     copy = Project(year=year, **{f: getattr(source, f) for f in COPIED_FIELDS})
     copy.code = code
+    # a year whose calendar uses the targets stage starts the copy by declaring them, as project_create
+    declaring = workflow.year_uses(year, StageKey.TARGETS)
+    copy.status = Status.NOT_OPEN if declaring else Status.DRAFT
     copy._change_reason = f"复制自 {source.year} 年度" + (f"（原编码 {source.code}）" if code != source.code else "")
+    if declaring:
+        copy._change_reason += "，申报绩效目标"
     copy._history_user = user
     copy.full_clean()
     copy.save()

@@ -140,3 +140,17 @@ def test_copy_to_next_year_keeps_the_tree_not_the_results(project, officer) -> N
     assert rows["品牌"].actual_label == "" and not copy.funds.exists()
     with pytest.raises(ValidationError, match="已有编码为“W-001”的项目"):
         project_copy_to_year(source=project, year=2023, user=officer)
+
+
+def test_copy_into_a_year_that_declares_targets_starts_by_declaring_them(project, officer) -> None:
+    """Copying last year's project into a year whose calendar uses the targets stage starts its targets
+    in 草稿 and the self-evaluation 未开始, as a project created there (issue 16: the year as stages)."""
+    from projects.models import StageState, YearPlan
+    from projects.services import project_copy_to_year
+
+    YearPlan.objects.create(year=2023, stages=["targets", "self_evaluation"])
+    copy = project_copy_to_year(source=project, year=2023, user=officer)
+    assert copy.status == Status.NOT_OPEN
+    stages = dict(StageState.objects.filter(project=copy).values_list("stage", "status"))
+    assert stages == {"targets": "draft", "self_evaluation": "not_open"}
+    assert copy.history.first().history_change_reason == "复制自 2022 年度，申报绩效目标"
