@@ -11,7 +11,7 @@ from django.db.models import Prefetch, QuerySet
 
 from indicators.models import Indicator
 from monitoring.models import MonitoringReport, Observation
-from projects.models import Project, YearPlan
+from projects.models import FundSource, Project, YearPlan
 from projects.scores import indicator_input
 from scoring.monitoring import Monitoring, MonitoringInput, Thresholds, monitor
 from scoring.monitoring import Observation as ObservationInput
@@ -129,5 +129,5 @@ def entry_context(project: Project, report: MonitoringReport | None, form: Any) 
         "project": project, "report": report, "result": result, "form": form,
         "month": report.month if report is not None else year_settings(project.year)[0],
         "rows": [(row, fields, lights.get(row.pk)) for row, fields in form.row_fields()],
-        "sources": [(field, annual.get(source)) for source, field in form.source_fields()],
+        "sources": [(field, FundSource(source).label, annual.get(source)) for source, field in form.source_fields()],
     }  # fmt: skip

@@ -15,8 +15,10 @@ from monitoring.selectors import entry_context, report_of
 from monitoring.services import monitoring_save, not_editable
 from projects.access import project_for_user
 from projects.forms import add_service_error
+from projects.models import FundSource
 
 SAVED = "运行监控已保存"
+ORDER = list(FundSource.values)  # 当年财政拨款, 上年结转资金, 其他资金, 未分来源: the edit page's order
 
 
 @login_required
@@ -28,7 +30,7 @@ def entry(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(why)
     report = report_of(project)
     rows = list(project.indicators.order_by("position", "id"))
-    sources = [f.source for f in project.funds.all()] or ["fiscal"]
+    sources = [f.source for f in sorted(project.funds.all(), key=lambda f: ORDER.index(f.source))] or [ORDER[0]]
     form = MonitoringForm(request.POST or None, rows=rows, sources=sources, initial=initial_of(report, project.version))
     if request.method == "POST" and form.is_valid():
         try:

@@ -20,3 +20,12 @@ def shown(value: object) -> str:
     if isinstance(value, list | tuple):
         return "、".join(str(v) for v in value)
     return "" if value is None else str(value)
+
+
+BADGES = {"green": "text-bg-success", "yellow": "text-bg-warning", "red": "text-bg-danger", "blue": "text-bg-primary"}
+
+
+@register.filter
+def light_badge(light: str) -> str:
+    """The Bootstrap badge colour of a light (绿灯 green, 黄灯 yellow, 红灯 red, 蓝灯 blue)."""
+    return BADGES.get(light, "text-bg-secondary")
