@@ -96,18 +96,19 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     offered = allowed_actions(request.user, project)  # every stage's steps, asked once
     actions = {step.action for step in offered if step.stage == StageKey.SELF_EVALUATION}
     can_submit = Action.SUBMIT in actions
+    writable = can_write(request.user, project)
     context = {
         "project": project,
         "evaluation": evaluation,
         "funds": fund_rows(list(project.funds.all())),
-        "can_write": can_write(request.user, project),
+        "can_write": writable,
         "can_submit": can_submit,
         "gaps": project_gaps(project, evaluation) if can_submit and not _refused(request) else [],
         "can_withdraw": Action.WITHDRAW in actions and role_of(request.user) == Role.OFFICER,
         "can_delete": can_submit and project_deletable(project),
         "withdraw_form": WithdrawForm(prefix="withdraw"),
         "feedback": officer_feedback(project, evaluation),
-        "narrative_form": _narrative_form(project, writable=can_write(request.user, project)),
+        "narrative_form": _narrative_form(project, writable=writable),
         "timeline": project_timeline(project),
         "returned": last_return(project),
         "stage_panels": stage_panels(project, offered),
