@@ -22,6 +22,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
+from scoring.targets import simplified
+
 __all__ = [
     "COMPARATORS",
     "COST_LEVEL2",
@@ -317,8 +319,9 @@ _POINTS = re.compile(
 
 
 def clean_level_name(text: object, suffix: bool = True) -> str:
-    """Strip a points suffix and a trailing 等; add 指标 when missing (unless suffix=False)."""
-    name = _POINTS.sub("", normalize(text)).replace(" ", "")
+    """Strip a points suffix and a trailing 等; add 指标 when missing (unless suffix=False). Traditional
+    characters read as simplified (`產出指標`: published target tables from Hong Kong-style fonts)."""
+    name = simplified(_POINTS.sub("", normalize(text)).replace(" ", ""))
     name = name.removesuffix("等")
     if suffix and name and not name.endswith("指标"):
         name += "指标"

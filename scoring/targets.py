@@ -72,6 +72,11 @@ _NOT_WORD = re.compile(r"[\W_]")  # punctuation, signs and spaces: not counted a
 _DATED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:\d{1,2}\s*月|底|末|前|之前|以前|内)")
 
 
+def simplified(text: str) -> str:
+    """`text` with the traditional characters of level names and vague words simplified (產出指標 → 产出指标)."""
+    return text.translate(_SIMPLE)
+
+
 def read_text(text: object) -> str:
     """Cell text folded for comparing: half-width, simplified, without any whitespace."""
     return "".join(str(text or "").translate(_WIDTH).translate(_SIMPLE).split())

@@ -231,3 +231,28 @@ def test_the_upload_page_offers_both_templates(client, tmp_path) -> None:
     assert "实际完成值" not in [c.value for c in load_workbook(BytesIO(response.content)).active[1]]
     default = client.get(reverse("intake:template"), {"template_kind": "nonsense"})
     assert "实际完成值" in [c.value for c in load_workbook(BytesIO(default.content)).active[1]]
+
+
+def test_traditional_names_and_the_2015_satisfaction_row_read_as_domain_8_says(tmp_path) -> None:
+    """`產出指標` reads as 产出指标, and the 2015 layout's 社会公众或服务对象满意度指标 is kept under 效益指标
+    where it sits and counts as 满意度 (no `no_satisfaction`); a 2021 deadline in 2022 is stale_date."""
+    header = ["项目名称", "实施单位", "年度资金总额", "年度目标", "一级指标", "二级指标", "三级指标", "指标值"]
+    rows = [
+        ["某某设备购置项目", "某某局", "50万元", "完成设备购置", "產出指標", "數量指標", "购置设备数量", "≥10台"],
+        ["", "", "", "", "", "质量指标", "设备验收合格率", "100%"],
+        ["", "", "", "", "", "时效指标", "完成时间", "2021年12月前"],
+        ["", "", "", "", "", "成本指标", "项目总成本(≤**万元)", "≤50万元"],
+        ["", "", "", "", "效益指标", "社会效益指标", "提升服务能力", "显著提升"],
+        ["", "", "", "", "", "社会公众或服务对象满意度指标", "群众满意度", "≥90%"],
+    ]
+    workbook_import(path=table(tmp_path / "2015.xlsx", rows, header), year=2022, user=None)
+    data = targets_json("某某设备购置项目", 2022)
+    assert next((i["level1"], i["level2"]) for i in data["indicators"]) == ("产出指标", "数量指标")
+    assert data["indicators"][-1]["level2"] == "社会公众或服务对象满意度指标"
+    assert [(c["code"], c["level3"]) for c in data["checks"]] == [
+        ("weights_missing", ""),
+        ("stale_date", "完成时间"),
+        ("template_text", "项目总成本(≤**万元)"),
+        ("cost_is_budget", "项目总成本(≤**万元)"),
+        ("unmeasurable", "提升服务能力"),
+    ]
