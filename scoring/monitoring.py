@@ -153,6 +153,9 @@ def forecast_input(obs: Observation) -> IndicatorInput:
                    actual_unit="", reason="")  # fmt: skip
 
 
+NOMINAL_WEIGHT = HUNDRED  # the weight a row without one is judged on (its light follows its share)
+
+
 def over_run(obs: Observation, th: Thresholds) -> bool:
     """A 正向 quantitative forecast at or above `over_run`% of a positive target (the target was
     probably set too low)."""
@@ -163,13 +166,16 @@ def over_run(obs: Observation, th: Thresholds) -> bool:
 
 
 def indicator_light(obs: Observation, scheme: Scheme, th: Thresholds) -> IndicatorLight:
-    score = score_indicator(forecast_input(obs), scheme)
+    score = judged = score_indicator(forecast_input(obs), scheme)
     weight = obs.target.weight
+    if weight <= 0:  # no weight given (most published 监控表): the forecast is judged as a share of 100
+        weight = NOMINAL_WEIGHT
+        judged = score_indicator(replace(forecast_input(obs), weight=weight), scheme)
     if obs.possibility == IMPOSSIBLE:
         light, why = RED, "完成目标可能性为“完全不可能”"
-    elif score.computed * HUNDRED < th.indicator_red * weight:
+    elif judged.computed * HUNDRED < th.indicator_red * weight:
         light, why = RED, f"预计得分低于分值的 {fmt(th.indicator_red)}%"
-    elif score.computed < weight or obs.possibility != CERTAIN:
+    elif judged.computed < weight or obs.possibility != CERTAIN:
         light, why = YELLOW, "预计不能得满分或完成目标可能性不是“确定能”"
     elif over_run(obs, th):
         light, why = BLUE, f"预计完成值达到目标的 {fmt(th.over_run)}% 及以上，目标可能设置偏低"

@@ -188,7 +188,7 @@ INDICATORS = [
     (qual("部分达成"), "6.00", RED),
     (qual("未达成"), "0.00", RED),
     (obs(None), "0.00", RED),  # nothing forecast
-    (obs(None, row=target(weight="0")), "0.00", GREEN),  # a weightless row: full weight, no forecast to over-run
+    (obs(None, row=target(weight="0")), "0.00", RED),  # a weightless row is judged on a nominal 100: nothing forecast
     (obs("200", row=target(weight="0")), "0.00", BLUE),
 ]
 
@@ -440,3 +440,25 @@ def test_green_means_the_full_weight_and_certain(observation):
         assert item.score.computed == observation.target.weight and observation.possibility == CERTAIN
     if item.light == BLUE:
         assert observation.target.comparator in ("≥", ">")
+
+
+# --- a row without a weight (most published 监控表 print none) ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("forecast", "possibility", "light"),
+    [
+        ("450", CERTAIN, YELLOW),  # 90% of the target: 90 of a nominal 100, short of full
+        ("79", CERTAIN, RED),  # 79% of the target: below 80% of the weight
+        ("80", CERTAIN, YELLOW),  # exactly 80%: not red
+        ("100", CERTAIN, GREEN),
+        ("100", POSSIBLE, YELLOW),
+        ("120", CERTAIN, BLUE),
+        ("450", IMPOSSIBLE, RED),
+    ],
+)
+def test_a_row_without_a_weight_is_judged_by_its_share(forecast, possibility, light) -> None:
+    t = "500" if forecast == "450" else "100"
+    item = project(obs(forecast, possibility, row=target(t=t, weight="0"))).indicators[0]
+    assert item.light == light
+    assert item.score.computed == 0  # the score printed is the row's own (no weight: 0)
