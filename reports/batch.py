@@ -41,7 +41,7 @@ from evalsys.lib.replica import from_replica
 from projects.access import ADMIN_ONLY, visible_projects
 from projects.guards import projects_guard
 from projects.models import Project, Role
-from reports import declaration, services, unit_report
+from reports import declaration, monitoring_report, monitoring_table, services, unit_report
 from reports.data import ReportData, reports_for
 from reports.models import ExportChunk, ExportJob, Outline
 from reports.selectors import UNIT_REPORT_ROLES, unit_report_texts
@@ -134,8 +134,24 @@ def render_declarations(project_ids: list[int], fmt: str | Sequence[str]) -> Ite
                 yield name, declaration.render(data, f)
 
 
+def render_monitoring(project_ids: list[int], fmt: str | Sequence[str]) -> Iterable[tuple[str, bytes]]:
+    """(member name, bytes) of each monitored project's 监控表 (xlsx) and 监控报告 (docx, pdf), as
+    render_files: `单位/CODE-名称-监控表.xlsx`, services.BATCH_SIZE projects gathered at a time."""
+    fmts = formats_of(fmt) if isinstance(fmt, str) else list(fmt)
+    for start in range(0, len(project_ids), services.BATCH_SIZE):
+        with from_replica():
+            sheets = monitoring_table.monitoring_sheets(project_ids[start : start + services.BATCH_SIZE])
+        for sheet in sheets:
+            for f in fmts:
+                name = f"{services.UNSAFE.sub('_', sheet.unit)}/{services.monitoring_filename(sheet, f)}"
+                yield name, services.monitoring_render(sheet, f)
+
+
 def files_of(kind: str) -> Callable[[list[int], str], Iterable[tuple[str, bytes]]]:
-    """What a batch job of `kind` renders: the 申报表 of a targets batch, else the 自评报告."""
+    """What a batch job of `kind` renders: the 申报表 of a targets batch, the 监控表 and 监控报告 of a
+    monitoring batch, else the 自评报告."""
+    if kind == ExportJob.Kind.MONITORING:
+        return render_monitoring
     return render_declarations if kind == ExportJob.Kind.TARGETS else render_files
 
 
@@ -256,7 +272,7 @@ def export_job_create(*, user: Any, scope: str, project_ids: list[int], fmt: str
     """Queue an export: the job and its chunks, one task per chunk on the export queues (a unit
     report is one document: one chunk). A batch is an admin's; a unit report an officer's of its
     unit or an admin's (reports.selectors.unit_report_scope, checked again here)."""
-    if kind != ExportJob.Kind.UNIT:  # a batch of reports or of 申报表
+    if kind not in ONE_DOCUMENT:  # a batch of reports, of 申报表 or of 监控表
         projects_guard(user, project_ids, roles=(Role.ADMIN,), denied=ADMIN_ONLY)
     else:
         projects_guard(user, project_ids, roles=(Role.OFFICER, Role.ADMIN), denied=UNIT_REPORT_ROLES)
@@ -266,7 +282,7 @@ def export_job_create(*, user: Any, scope: str, project_ids: list[int], fmt: str
                         filename=filename, kind=kind)  # fmt: skip
         job.full_clean()
         job.save()
-        size = chunk_size() if kind != ExportJob.Kind.UNIT else max(1, len(project_ids))
+        size = chunk_size() if kind not in ONE_DOCUMENT else max(1, len(project_ids))
         chunks = [
             ExportChunk(job=job, index=i, project_ids=project_ids[start : start + size])
             for i, start in enumerate(range(0, len(project_ids), size))
@@ -296,6 +312,31 @@ def render_unit_report_file(project_ids: list[int], fmt: str, progress: Callable
     texts = unit_report_texts(first.unit, first.year)
     data = unit_report.unit_report_for(projects, unit=first.unit.name, texts=texts, progress=progress)
     return unit_report.render(data, fmt)
+
+
+def monitoring_unit_job_create(*, user: Any, unit: Any, year: int, project_ids: list[int], fmt: str) -> ExportJob:
+    """Queue a unit's 运行监控报告 of `year` over many projects (one document: one chunk)."""
+    scope = f"{year}年度 · {unit.name} · 运行监控报告 · {len(project_ids)}个项目"
+    name = export_filename(year, unit.code or unit.name, kind="运行监控报告", suffix=fmt)
+    return export_job_create(user=user, scope=scope, project_ids=project_ids, fmt=fmt, filename=name,
+                             kind=ExportJob.Kind.MONITORING_UNIT)  # fmt: skip
+
+
+def render_monitoring_unit_file(project_ids: list[int], fmt: str,
+                                progress: Callable[[int], None] | None = None) -> bytes:  # fmt: skip
+    """The 运行监控报告 of one unit's projects of a year (checked when the job was made), as they are now."""
+    first = Project.objects.filter(pk__in=project_ids).select_related("unit").order_by("pk").first()
+    if first is None:
+        raise ValueError(NOTHING_LEFT)
+    data = services.monitoring_unit_for(project_ids, unit=first.unit, year=first.year, progress=progress)
+    return monitoring_report.render_unit(data, fmt)
+
+
+# the kinds that make one document (a unit's report), and how each renders it
+ONE_DOCUMENT = {
+    ExportJob.Kind.UNIT: render_unit_report_file,
+    ExportJob.Kind.MONITORING_UNIT: render_monitoring_unit_file,
+}
 
 
 def _enqueue(chunk_id: int, index: int) -> None:
@@ -439,12 +480,13 @@ def export_chunk_run(chunk_id: int) -> None:
             raise _GivenUp
         _progress(chunk.job_id)
 
-    unit = chunk.job.kind == ExportJob.Kind.UNIT
+    unit = chunk.job.kind in ONE_DOCUMENT
     try:
         with _scratch(f"chunk-{chunk.job_id}-{chunk.index}-") as path:
             if unit:  # one document: gathering moves the progress on (to one short of all), then it is rendered
                 fmt, last = formats_of(chunk.job.fmt)[0], max(0, len(chunk.project_ids) - 1)
-                gathered = render_unit_report_file(chunk.project_ids, fmt, progress=lambda n: progress(min(n, last)))
+                render_document = ONE_DOCUMENT[chunk.job.kind]
+                gathered = render_document(chunk.project_ids, fmt, progress=lambda n: progress(min(n, last)))
                 path.write_bytes(gathered)
             else:
                 write_zip(path, files_of(chunk.job.kind)(chunk.project_ids, chunk.job.fmt), progress=progress)
@@ -478,7 +520,7 @@ def export_job_assemble(job_id: int) -> None:
         remote = iter(downloaded)
         try:
             parts = [Path(c.file.path) if _local(c) else next(remote) for c in chunks]
-            if job.kind == ExportJob.Kind.UNIT:  # one document, kept as it is
+            if job.kind in ONE_DOCUMENT:  # one document, kept as it is
                 with parts[0].open("rb") as handle:
                     job.file.save(f"export-{job.pk}.{formats_of(job.fmt)[0]}", File(handle), save=False)
             else:

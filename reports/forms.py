@@ -19,8 +19,14 @@ from reports.unit_report import unfinished
 
 FORMAT_CHOICES = [("docx", "Word（自评报告）"), ("pdf", "PDF（自评报告）"), ("xlsx", "Excel（自评表）")]
 # what a batch exports: the self-evaluation's 自评报告/自评表, or the targets stage's 申报表
-STAGE_CHOICES = [(StageKey.SELF_EVALUATION, "自评报告（自评表）"), (StageKey.TARGETS, "绩效目标申报表")]
+STAGE_CHOICES = [(StageKey.SELF_EVALUATION, "自评报告（自评表）"), (StageKey.TARGETS, "绩效目标申报表"),
+                 (StageKey.MONITORING, "运行监控（监控表、监控报告）")]  # fmt: skip
 DECLARATION_FORMAT_CHOICES = [("docx", "Word（绩效目标申报表）"), ("xlsx", "Excel（绩效目标申报表）")]
+MONITORING_FORMAT_CHOICES = [
+    ("docx", "Word（运行监控报告）"),
+    ("pdf", "PDF（运行监控报告）"),
+    ("xlsx", "Excel（监控表）"),
+]
 # the targets stage's own states, after the self-evaluation's (草稿, 已提交, 已退回, 已审核 are both's)
 TARGET_ONLY_STATUSES = [(s, StageStatus.LABELS[s]) for s in (StageStatus.REVISING, StageStatus.ADJUSTING,
                                                              StageStatus.REJECTED)]  # fmt: skip
@@ -108,10 +114,14 @@ class BatchExportForm(forms.Form):
     @property
     def format_choices(self) -> list[tuple[str, str]]:
         """The formats the export form offers for the chosen stage."""
-        return DECLARATION_FORMAT_CHOICES if self.chosen_stage() == StageKey.TARGETS else FORMAT_CHOICES
+        stage = self.chosen_stage()
+        if stage == StageKey.MONITORING:
+            return MONITORING_FORMAT_CHOICES
+        return DECLARATION_FORMAT_CHOICES if stage == StageKey.TARGETS else FORMAT_CHOICES
 
     def job_kind(self) -> str:
-        return ExportJob.Kind.TARGETS if self.chosen_stage() == StageKey.TARGETS else ExportJob.Kind.BATCH
+        kinds = {StageKey.TARGETS: ExportJob.Kind.TARGETS, StageKey.MONITORING: ExportJob.Kind.MONITORING}
+        return kinds.get(self.chosen_stage(), ExportJob.Kind.BATCH)
 
     def scope_kwargs(self) -> dict[str, Any]:
         return {k: self.cleaned_data[k] for k in self.SCOPE}

@@ -121,6 +121,8 @@ class ExportJob(models.Model):
         BATCH = "batch", "批量导出（压缩包）"
         UNIT = "unit", "单位评价报告"
         TARGETS = "targets", "绩效目标申报表（压缩包）"
+        MONITORING = "monitor", "运行监控表和报告（压缩包）"
+        MONITORING_UNIT = "monunit", "单位运行监控报告"
 
     kind = models.CharField("类型", max_length=8, choices=Kind.choices, default=Kind.BATCH)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发起人", on_delete=models.CASCADE)

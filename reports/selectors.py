@@ -28,6 +28,8 @@ from reports.summary import Summary, TargetsSummary, summary_for, targets_summar
 from review.access import reviewable_projects
 from targets.selectors import declared_targets, declared_years
 
+STAGE_WORDS = {StageKey.TARGETS: "绩效目标申报表", StageKey.MONITORING: "运行监控"}
+
 
 def batch_scope(
     user: Any,
@@ -45,11 +47,13 @@ def batch_scope(
     (已审核 by default) of the self-evaluation, or with `stage` targets of the targets stage (the
     申报表 of declared targets: never those 随自评填报), narrowed by the lists' filters
     (projects.listing.apply_filters)."""
-    if stage == StageKey.TARGETS:
-        declared = StageState.objects.filter(stage=StageKey.TARGETS, status__in=statuses).values("project")
-        projects = visible_projects(user).filter(pk__in=declared)
+    if stage in STAGE_WORDS:  # the stage's own state (a 运行监控 only once something is entered)
+        chosen = StageState.objects.filter(stage=stage, status__in=statuses).values("project")
+        projects = visible_projects(user).filter(pk__in=chosen)
+        if stage == StageKey.MONITORING:
+            projects = projects.filter(monitoring_report__isnull=False)
         labels = [StageStatus.LABELS[s] for s in (*Status.values, *StageStatus.LABELS) if s in statuses]
-        state_words = "绩效目标申报表 · " + "、".join(dict.fromkeys(labels))
+        state_words = f"{STAGE_WORDS[stage]} · " + "、".join(dict.fromkeys(labels))
     else:
         projects = visible_projects(user).filter(status__in=statuses)
         state_words = "、".join(Status(s).label for s in Status.values if s in statuses)

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
 
+from monitoring.models import MonitoringReport
 from projects.guards import READERS, project_guard
 from projects.models import Project, Unit
 from projects.services import project_touch
 from projects.stages import Part
-from reports import declaration
+from reports import declaration, monitoring_report, monitoring_table
 from reports.data import ReportData, reports_for
 from reports.models import Narrative, ReportTemplate, UnitReportText
 
@@ -165,3 +168,59 @@ def unit_report_text_save(*, unit: Unit, year: int, version: int, texts: Mapping
     except IntegrityError as exc:  # another first save of the same unit and year came first
         raise ValidationError(UNIT_TEXT_STALE, code="stale") from exc
     return text
+
+
+# --- 运行监控: the 监控表 and the 监控报告 (reports.monitoring_table, reports.monitoring_report) ---------
+
+NOT_MONITORED = "该项目尚未填报运行监控"
+NO_MONITORING = "{unit}{year}年度没有填报运行监控的项目"
+
+
+def monitoring_filename(sheet: monitoring_table.MonitoringSheet, fmt: str) -> str:
+    """`CODE-名称-监控表.xlsx`, `CODE-名称-运行监控报告.docx`."""
+    kind = monitoring_table.KIND if fmt == "xlsx" else monitoring_report.KIND
+    return f"{UNSAFE.sub('_', sheet.label)}-{kind}.{fmt}"
+
+
+def monitoring_render(sheet: monitoring_table.MonitoringSheet, fmt: str) -> bytes:
+    """The 监控表 (xlsx) or the 监控报告 (docx, pdf) of one project."""
+    if fmt == "xlsx":
+        return monitoring_table.render_xlsx(sheet)
+    return monitoring_report.render_project(sheet, fmt, today=timezone.localdate())
+
+
+def monitoring_file(*, project: Project, fmt: str, user: Any) -> tuple[str, bytes]:
+    """(filename, bytes) of one project's 监控表 or 监控报告, for whoever may see the project (`user`
+    None: the command line); Http404 when the project has no monitoring."""
+    if fmt not in FORMATS:
+        raise ValueError(UNKNOWN_FORMAT.format(fmt=fmt))
+    project_guard(user, project, roles=READERS, system=True)
+    found = monitoring_table.monitoring_sheets([project.pk])
+    if not found:
+        raise Http404(NOT_MONITORED)
+    return monitoring_filename(found[0], fmt), monitoring_render(found[0], fmt)
+
+
+def monitoring_unit_ids(*, unit: Unit, year: int) -> list[int]:
+    """The projects of `unit` in `year` that have a monitoring (their ids, by code)."""
+    rows = MonitoringReport.objects.filter(unit=unit, year=year).order_by("project__code", "project")
+    return list(rows.values_list("project", flat=True))
+
+
+def monitoring_unit_for(project_ids: list[int], *, unit: Unit, year: int,
+                        progress: Callable[[int], None] | None = None) -> monitoring_report.UnitMonitoring:  # fmt: skip
+    """A unit's 运行监控报告 of `year` over `project_ids` (its monitored projects: the caller checked
+    the user), red projects first, naming the projects of the year not yet monitored."""
+    sheets: list[monitoring_table.MonitoringSheet] = []
+    for start in range(0, len(project_ids), BATCH_SIZE):
+        sheets += monitoring_table.monitoring_sheets(project_ids[start : start + BATCH_SIZE])
+        if progress:
+            progress(len(sheets))
+    if not sheets:
+        raise Http404(NO_MONITORING.format(unit=unit.name, year=year))
+    waiting = Project.objects.filter(unit=unit, year=year, monitoring_report__isnull=True).order_by("code", "pk")
+    shown = [p.code + "-" + p.name if p.code else p.name for p in waiting[: monitoring_report.NOT_MONITORED_SHOWN]]
+    return monitoring_report.UnitMonitoring(
+        unit=unit.name, year=year, sheets=tuple(monitoring_report.red_first(sheets)), missing=tuple(shown),
+        missing_count=waiting.count(), generated_on=timezone.localdate(),
+    )  # fmt: skip

@@ -18,13 +18,23 @@ from projects.listing import default_year, matching_projects, project_list_page,
 from projects.models import Project, Role, Status, Unit
 from projects.selectors import project_timeline, years_of
 from projects.stages import StageKey
-from reports.batch import export_filename, export_job_create, export_job_retry, unit_report_job_create, worker_alive
+from reports.batch import (
+    ONE_DOCUMENT,
+    export_filename,
+    export_job_create,
+    export_job_retry,
+    monitoring_unit_job_create,
+    unit_report_job_create,
+    worker_alive,
+)
 from reports.data import report_for
 from reports.declaration import FORMATS as DECLARATION_FORMATS
 from reports.declaration import KIND as DECLARATION_KIND
 from reports.docx_template import TemplateProblem
 from reports.forms import BatchExportForm, NarrativeForm, UnitReportForm, UnitReportTextForm
 from reports.models import ExportJob, Narrative, UnitReportText
+from reports.monitoring_report import FORMATS as MONITORING_UNIT_FORMATS
+from reports.monitoring_report import render_unit as render_monitoring_unit
 from reports.selectors import (
     batch_preview,
     batch_scope,
@@ -39,6 +49,9 @@ from reports.services import (
     CONTENT_TYPES,
     FORMATS,
     declaration_file,
+    monitoring_file,
+    monitoring_unit_for,
+    monitoring_unit_ids,
     narrative_save,
     project_file,
     unit_report_text_save,
@@ -229,11 +242,12 @@ def batch(request: HttpRequest) -> HttpResponse:
 
 def batch_filename(chosen: dict) -> str:
     """2025-140001-自评报告.zip: the year and the unit's code (or name, or the 主管部门's name); a batch of
-    申报表 is 2026-140001-绩效目标申报表.zip."""
+    申报表 is 2026-140001-绩效目标申报表.zip, of 监控表 and 监控报告 2026-140001-运行监控.zip."""
     unit, department = chosen.get("unit"), chosen.get("department")
     where = (unit.code or unit.name) if unit else department.name if department else ""
     kind = "自评表" if chosen.get("fmt") == ["xlsx"] else "自评报告"
     kind = DECLARATION_KIND if chosen.get("stage") == StageKey.TARGETS else kind
+    kind = "运行监控" if chosen.get("stage") == StageKey.MONITORING else kind
     return export_filename(chosen.get("year"), where, kind=kind)
 
 
@@ -241,7 +255,7 @@ def own_job(request: HttpRequest, pk: int, **lookup: str) -> ExportJob:
     """A job of the user's: batch exports are an admin's, unit reports an officer's or an admin's."""
     if require_role(request.user, Role.ADMIN, Role.OFFICER) == Role.ADMIN:
         return get_object_or_404(ExportJob, pk=pk, created_by=request.user, **lookup)
-    found = ExportJob.objects.filter(pk=pk, created_by=request.user, kind=ExportJob.Kind.UNIT, **lookup).first()
+    found = ExportJob.objects.filter(pk=pk, created_by=request.user, kind__in=ONE_DOCUMENT, **lookup).first()
     if found is None:  # as before unit report jobs: the export pages are an admin's
         raise PermissionDenied(ADMIN_ONLY)
     return found
@@ -287,3 +301,36 @@ def targets_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     project = project_for_user(request.user, pk)
     filename, content = declaration_file(project=project, fmt=fmt, user=request.user)
     return attachment(content, filename, fmt)
+
+
+@login_required
+@require_GET
+def monitoring_download(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The project's 项目支出绩效目标执行监控表 (xlsx) or 运行监控报告 (docx, pdf), for whoever may see the
+    project; a project without a monitoring is a 404."""
+    if fmt not in FORMATS:
+        raise Http404("不支持的格式")
+    project = project_for_user(request.user, pk)
+    filename, content = monitoring_file(project=project, fmt=fmt, user=request.user)
+    return attachment(content, filename, fmt)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def monitoring_unit(request: HttpRequest, unit: int, year: int, fmt: str) -> HttpResponse:
+    """A unit's 运行监控报告 of `year` (its officers and admins, as the 自评 unit report): in the response
+    when it covers few projects, else the page offers it as a job (a POST makes it)."""
+    unit_report_scope(request.user)  # evaluators: 403
+    chosen = get_object_or_404(visible_units(request.user), pk=unit)
+    if fmt not in MONITORING_UNIT_FORMATS or not YEARS[0] <= year <= YEARS[1]:
+        raise Http404("不支持的格式或年度")
+    ids = monitoring_unit_ids(unit=chosen, year=year)
+    if len(ids) <= unit_report_inline_max():
+        data = monitoring_unit_for(ids, unit=chosen, year=year)
+        name = export_filename(year, chosen.code or chosen.name, kind="运行监控报告", suffix=fmt)
+        return attachment(render_monitoring_unit(data, fmt), name, fmt)
+    if request.method == "POST":
+        job = monitoring_unit_job_create(user=request.user, unit=chosen, year=year, project_ids=ids, fmt=fmt)
+        return redirect("reports:job", pk=job.pk)
+    context = {"unit": chosen, "year": year, "fmt": fmt, "count": len(ids), "inline_max": unit_report_inline_max()}
+    return render(request, "reports/monitoring_unit.html", context)
