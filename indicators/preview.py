@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from evalsys.lib.bulk import Blanks
 from indicators.importer import ParsedIndicator, ParsedProject
 from indicators.models import Indicator
 from projects.models import Fund, FundSource, Project, Unit
@@ -142,22 +143,32 @@ def stored_read(*, writer: Any, parsed: list[ParsedProject]) -> Stored:
 
 def project_previews(*, writer: Any, parsed: list[ParsedProject], stored: Stored, year: int) -> list[ProjectPreview]:
     """The previews of `parsed` (the admitted projects), in workbook order."""
-    return [_project_preview(writer, p, stored, year) for p in parsed]
+    blanks = _Blanks(Blanks(Project), Blanks(Fund), Blanks(Unit))
+    return [_project_preview(writer, p, stored, year, blanks) for p in parsed]
+
+
+@dataclass(frozen=True)
+class _Blanks:
+    """New unsaved instances, made as Model(...) makes them but a thousand times over (evalsys.lib.bulk)."""
+
+    project: Blanks
+    fund: Blanks
+    unit: Blanks
 
 
 # --- one project ----------------------------------------------------------------------------
 
 
-def _project_preview(writer: Any, p: ParsedProject, stored: Stored, year: int) -> ProjectPreview:
+def _project_preview(writer: Any, p: ParsedProject, stored: Stored, year: int, blanks: _Blanks) -> ProjectPreview:
     before = stored.projects.get(id(p))
-    unit = stored.units.get(p.unit_code or p.unit_name) or Unit(code=p.unit_code, name=p.unit_name)
-    after = copy.copy(before) if before else Project(unit=unit, year=year, code=p.code, name=p.name,
-                                                     scheme=writer.scheme.key)  # fmt: skip
+    unit = stored.units.get(p.unit_code or p.unit_name) or blanks.unit.new(code=p.unit_code, name=p.unit_name)
+    after = copy.copy(before) if before else blanks.project.new({"unit": unit}, year=year, code=p.code, name=p.name,
+                                                                scheme=writer.scheme.key)  # fmt: skip
     writer._apply_project(after, p, unit)
     old_rows = stored.indicators.get(before.pk, []) if before else []
     old_funds = stored.funds.get(before.pk, []) if before else []
     pairs = _merged_rows(p, old_rows, writer.rows_of(p))
-    funds = _merged_funds(writer, p, old_funds)
+    funds = _merged_funds(writer, p, old_funds, blanks.fund)
     ev = _evaluation(writer, writer.pk_of(p), after, [new for _, new, _ in pairs], funds)
     # a declaration (绩效目标申报表) is read for §8's target checks, as the import reports it
     warnings = writer.declaration_checks(writer.pk_of(p)) if p.declaration else ev.warnings
@@ -187,11 +198,11 @@ def _merged_rows(
     return out + [(old, old, None) for old in by_key.values()]
 
 
-def _merged_funds(writer: Any, p: ParsedProject, old: list[Fund]) -> list[Fund]:
+def _merged_funds(writer: Any, p: ParsedProject, old: list[Fund], blank: Blanks) -> list[Fund]:
     rows = writer._wanted_funds(p, old)
     if rows is None:
         return old
-    return [Fund(source=source, **values) for source, values in rows.items()]
+    return [blank.new(source=source, **values) for source, values in rows.items()]
 
 
 def _evaluation_input(

@@ -153,7 +153,8 @@ def workbook_import(
     report = ImportReport(dry_run=dry_run)
     try:
         with transaction.atomic():
-            writer = _Writer(year, scheme, scheme_key, report, user, scope=scope, skip_refused=skip_refused)
+            writer = _Writer(year, scheme, scheme_key, report, user, scope=scope, skip_refused=skip_refused,
+                             history=not dry_run)  # fmt: skip
             stored = preview.stored_read(writer=writer, parsed=projects) if dry_run else None
             ids = writer.write(projects)
             for step in IMPORT_STEPS:
@@ -249,9 +250,12 @@ class _Writer:
     """
 
     def __init__(self, year: int, scheme: Scheme, scheme_key: str | None, report: ImportReport, user: Any, *,
-                 scope: Unit | None, skip_refused: bool) -> None:  # fmt: skip
+                 scope: Unit | None, skip_refused: bool, history: bool = True) -> None:  # fmt: skip
         self.year, self.scheme, self.scheme_key, self.report = year, scheme, scheme_key, report
         self.user, self.reason, self.scope, self.skip_refused = user, IMPORT_REASON, scope, skip_refused
+        # False for a dry run: its writes are rolled back, so the projects', funds' and indicators' own
+        # history rows are not written (nothing in the import or its steps reads them back)
+        self.history = history
         self.admitted: list[ParsedProject] = []
         self._holders: dict[str, list[Project]] = {}  # stored projects of the workbook's codes, any year
         self._created: list[Project] = []
@@ -399,10 +403,9 @@ class _Writer:
                 if _project_values(project) != before:
                     changed.append(project)
             result[id(p)] = project
-        bulk_create_logged(new, Project, reason=self.reason, user=self.user)
+        bulk_create_logged(new, Project, reason=self.reason, user=self.user, history=self.history)
         stages_start(new)  # bulk_create sends no post_save: the new projects' stage rows
-        bulk_update_with_history(changed, Project, PROJECT_FIELDS, batch_size=UPDATE_BATCH,
-                                 default_change_reason=self.reason, default_user=self.user)  # fmt: skip
+        self._update(changed, Project, PROJECT_FIELDS)
         self._created = new
         self.report.projects_created += len(new)
         return result, {x.pk for x in [*new, *changed]}
@@ -429,11 +432,19 @@ class _Writer:
             replace.append(project.pk)
             new += [Fund(project=project, source=s, **values) for s, values in rows.items()]
         Fund.objects.filter(project_id__in=replace).delete()
-        bulk_create_logged(new, Fund, reason=self.reason, user=self.user)
+        bulk_create_logged(new, Fund, reason=self.reason, user=self.user, history=self.history)
         self._funds_of = {pk: rows for pk, rows in existing.items() if pk not in replace}
         for fund in new:
             self._funds_of.setdefault(fund.project_id, []).append(fund)
         return set(replace)
+
+    def _update(self, rows: list[Any], model: type[Project] | type[Indicator], names: list[str]) -> None:
+        """bulk_update_with_history of changed rows (their history rows, but in a dry run)."""
+        if not self.history:
+            model._default_manager.bulk_update(rows, names, batch_size=UPDATE_BATCH)
+            return
+        bulk_update_with_history(rows, model, names, batch_size=UPDATE_BATCH, default_change_reason=self.reason,
+                                 default_user=self.user)  # fmt: skip
 
     @staticmethod
     def indicator_values(row: Indicator) -> tuple:
@@ -494,9 +505,8 @@ class _Writer:
                     else:
                         self.report.indicators_unchanged += 1
                 rows.append(row)
-        bulk_create_logged(new, Indicator, reason=self.reason, user=self.user)
-        bulk_update_with_history(changed, Indicator, INDICATOR_FIELDS, batch_size=UPDATE_BATCH,
-                                 default_change_reason=self.reason, default_user=self.user)  # fmt: skip
+        bulk_create_logged(new, Indicator, reason=self.reason, user=self.user, history=self.history)
+        self._update(changed, Indicator, INDICATOR_FIELDS)
         self.report.indicators_created += len(new)
         self.report.indicators_updated += len(changed)
         self._projects_by_pk = {projects[id(p)].pk: projects[id(p)] for p in parsed}

@@ -10,6 +10,7 @@ than through the ORM's per-value preparation. Other databases take simple_histor
 from __future__ import annotations
 
 import datetime
+import inspect
 import io
 import json
 from collections.abc import Callable, Sequence
@@ -20,6 +21,9 @@ from operator import attrgetter
 from typing import Any
 
 from django.db import connection, models
+from django.db.models import signals
+from django.db.models.base import ModelState
+from django.db.models.fields.related_descriptors import ForeignKeyDeferredAttribute
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -73,25 +77,33 @@ def _converter(field: models.Field) -> Callable[[Any], str]:
     return lambda value: _text(field.get_db_prep_save(value, connection))
 
 
-def bulk_create_logged(objs: Sequence[models.Model], model: type[models.Model], *, reason: str, user: Any) -> None:
-    """Insert `objs` and a "+" history row for each (who, when, why), as bulk_create_with_history."""
+def bulk_create_logged(objs: Sequence[models.Model], model: type[models.Model], *, reason: str, user: Any,
+                       history: bool = True) -> None:  # fmt: skip
+    """Insert `objs` and a "+" history row for each (who, when, why), as bulk_create_with_history.
+
+    `history` False inserts the rows alone: for writes that are rolled back (an import's dry run)."""
     if not objs:
         return
     if connection.vendor != "postgresql":
-        bulk_create_with_history(list(objs), model, default_change_reason=reason, default_user=user)
+        if history:
+            bulk_create_with_history(list(objs), model, default_change_reason=reason, default_user=user)
+        else:
+            model._default_manager.bulk_create(list(objs))
         return
     fields = [f for f in model._meta.concrete_fields]
     _prepare(objs, fields)
     _assign_keys(model, objs)
-    values = {f.attname: _column(objs, f) for f in fields}
-    _copy(model._meta.db_table, fields, [values[f.attname] for f in fields])
-    history = model.history.model  # type: ignore[attr-defined]
+    texts: dict[tuple[str, Any], list[str]] = {}  # (attname, converter) -> the column as COPY text
+    _copy(model._meta.db_table, fields, [_column(objs, f) for f in fields], texts)
+    if not history:
+        return
+    history_model = model.history.model  # type: ignore[attr-defined]
     now, user_id = timezone.now(), getattr(user, "pk", None)
     extra = {"history_date": now, "history_change_reason": reason, "history_type": "+", "history_user_id": user_id}
-    columns = [f for f in history._meta.concrete_fields if f.attname != "history_id"]
+    columns = [f for f in history_model._meta.concrete_fields if f.attname != "history_id"]
     same = {name: _Same(value, len(objs)) for name, value in extra.items()}
-    _copy(history._meta.db_table, columns, [same.get(f.attname) or values.get(f.attname) or _column(objs, f)
-                                            for f in columns])  # fmt: skip
+    # the history row repeats the row's values: each column converted once, for both tables
+    _copy(history_model._meta.db_table, columns, [same.get(f.attname) or _Lazy(objs, f) for f in columns], texts)
 
 
 class Blanks:
@@ -110,6 +122,14 @@ class Blanks:
         self.index = {f.attname: i for i, f in enumerate(fields)}
         self.fresh = [(i, f) for i, f in enumerate(fields) if f.has_default() and callable(f.default)]
         self.relations = {f.name: f for f in fields if f.is_relation}
+        self.attnames = [f.attname for f in fields]
+        # Model.__init__ with every field positional, when no init signal has a receiver, is a fresh
+        # state and each value set; on a fresh instance (nothing cached) a foreign key's attribute only
+        # stores its value, so with no other data descriptor among the fields the values go in at once
+        self.quick = not (signals.pre_init.has_listeners(model) or signals.post_init.has_listeners(model)) and all(
+            type(d) is ForeignKeyDeferredAttribute or not hasattr(type(d), "__set__")
+            for d in (inspect.getattr_static(model, name, None) for name in self.attnames)
+        )
 
     def new(self, related: dict[str, models.Model] | None = None, **values: Any) -> models.Model:
         """An instance with `values` (attnames) set and `related` objects ({field name: object}) cached."""
@@ -118,7 +138,12 @@ class Blanks:
             args[i] = field.get_default()
         for name, value in values.items():
             args[self.index[name]] = value
-        obj = self.model(*args)
+        if self.quick:
+            obj = self.model.__new__(self.model)
+            obj._state = ModelState()
+            obj.__dict__.update(zip(self.attnames, args, strict=True))
+        else:
+            obj = self.model(*args)
         for name, value in (related or {}).items():  # as `name=value` would: the key, and the object cached
             field = self.relations[name]
             setattr(obj, field.attname, value.pk)
@@ -162,11 +187,12 @@ def bulk_update_columns(objs: Sequence[models.Model], model: type[models.Model],
 def _prepare(objs: Sequence[models.Model], fields: list[models.Field]) -> None:
     """What bulk_create does before writing: auto_now values and the instances' state."""
     timed = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    alias = connection.alias  # read once: the connection proxy looks it up in a thread-local each time
     for obj in objs:
         for field in timed:
             setattr(obj, field.attname, field.pre_save(obj, add=True))
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = alias
 
 
 def _assign_keys(model: type[models.Model], objs: Sequence[models.Model]) -> None:
@@ -184,13 +210,24 @@ def _assign_keys(model: type[models.Model], objs: Sequence[models.Model]) -> Non
             setattr(obj, pk.attname, key)
 
 
-def _copy(table: str, fields: list[models.Field], columns: list[Any]) -> None:
-    """COPY the rows given column by column: each a list of values, or _Same (one value for all)."""
+def _copy(table: str, fields: list[models.Field], columns: list[Any],
+          converted: dict[tuple[str, Any], list[str]] | None = None) -> None:  # fmt: skip
+    """COPY the rows given column by column: each a list of values, _Same (one value for all) or
+    _Lazy (the objects' attribute, read only when `converted`, the columns already converted by
+    (attname, converter), does not hold it)."""
     texts: list[Any] = []
     for field, values in zip(fields, columns, strict=True):
         convert = _converter(field)
-        texts.append(repeat(convert(values.value), values.count) if isinstance(values, _Same)
-                     else list(map(convert, values)))  # fmt: skip
+        if isinstance(values, _Same):
+            texts.append(repeat(convert(values.value), values.count))
+            continue
+        key = (field.attname, convert)
+        found = converted.get(key) if converted is not None else None
+        if found is None:
+            found = _convert(convert, values.values() if isinstance(values, _Lazy) else values)
+            if converted is not None:
+                converted[key] = found
+        texts.append(found)
     lines = list(map("\t".join, zip(*texts, strict=True)))
     buffer = io.StringIO("\n".join(lines) + "\n" if lines else "")
     quote = connection.ops.quote_name
@@ -201,12 +238,39 @@ def _copy(table: str, fields: list[models.Field], columns: list[Any]) -> None:
         cursor.cursor.copy_expert(f"COPY {quote(table)} ({names}) FROM STDIN", buffer)
 
 
+def _convert(convert: Callable[[Any], str], values: list[Any]) -> list[str]:
+    """list(map(convert, values)); a column of text all at once: the values themselves when none
+    holds a character COPY escapes (most), else the column escaped in one pass."""
+    if convert is not _text or not values:
+        return list(map(convert, values))
+    try:
+        joined = "\0".join(values)  # every value a str (None or another type: one by one)
+    except TypeError:
+        return list(map(convert, values))
+    if "\0" in joined:  # a value holds the separator: one by one (PostgreSQL refuses it anyway)
+        return list(map(convert, values))
+    if not any(c in joined for c in "\\\t\n\r"):
+        return [str(v) for v in values]
+    return joined.translate(_ESCAPES).split("\0")
+
+
 @dataclass(frozen=True)
 class _Same:
     """One value for every row of a column (the history rows' who, when and why): converted once."""
 
     value: Any
     count: int
+
+
+@dataclass(frozen=True)
+class _Lazy:
+    """The objects' values of a field, read when needed."""
+
+    objs: Sequence[models.Model]
+    field: models.Field
+
+    def values(self) -> list[Any]:
+        return _column(self.objs, self.field)
 
 
 def _column(objs: Sequence[models.Model], field: models.Field) -> list[Any]:
