@@ -34,7 +34,7 @@ from indicators.parsing import (
     parse_weight,
     split_code_name,
 )
-from indicators.workbook import MONITORING_FIELDS, PROJECT_FIELDS, SheetRow, header_month
+from indicators.workbook import HAS_TEXT, MONITORING_FIELDS, PROJECT_FIELDS, SheetRow, header_month
 from scoring.monitoring import POSSIBILITIES
 from scoring.targets import says_not_applicable
 from scoring.types import Scheme
@@ -219,6 +219,11 @@ class RowParser:
         self.state = _State()
         self._row: SheetRow | None = None  # the row whose cells with text are in _texts
         self._texts: dict[str, Any] = {}
+        # the table's kind (is_monitoring, is_declaration, is_lenient) of the last headers seen: the rows
+        # under one header share its dict
+        self._headers: dict[str, str] | None = None
+        self._kinds = (False, False, False)
+        self._level_names: tuple[Scheme, tuple[str, ...], dict[str, tuple[str, ...]]] | None = None
 
     # -- errors ------------------------------------------------------------------------------
     def _error(self, r: SheetRow, name: str, message: str) -> None:
@@ -231,13 +236,24 @@ class RowParser:
 
     def _texts_of(self, r: SheetRow) -> dict[str, Any]:
         if r is not self._row:
-            self._row, self._texts = r, {k: v for k, v in r.values.items() if normalize(v)}
+            self._row, self._texts = r, {k: v for k, v in r.values.items() if HAS_TEXT[v]}
         return self._texts
+
+    def _kind(self, r: SheetRow) -> tuple[bool, bool, bool]:
+        """(is_monitoring(r), is_declaration(r), is_lenient(r)), once per header."""
+        if r.headers is not self._headers:
+            self._headers, self._kinds = r.headers, (is_monitoring(r), is_declaration(r), is_lenient(r))
+        return self._kinds
+
+    def _levels(self) -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+        """The scheme's 一级 names and 二级 names by 一级 (scheme.level1_names, level2_for), once."""
+        if self._level_names is None or self._level_names[0] is not self.scheme:
+            self._level_names = (self.scheme, self.scheme.level1_names, {})
+        return self._level_names[1], self._level_names[2]
 
     def _any_cell(self, r: SheetRow, names: tuple[str, ...]) -> bool:
         """any(self._cell(r, name) for name in names): a cell of 0 counts as none, as it always has."""
-        texts = self._texts_of(r)
-        return any(texts.get(name) for name in names)
+        return any(map(self._texts_of(r).get, names))
 
     # -- rows --------------------------------------------------------------------------------
     def feed(self, r: SheetRow) -> None:
@@ -250,10 +266,10 @@ class RowParser:
             return
         self._money(r, project)
         indicator = self._indicator(r, project)
-        if is_monitoring(r):
+        monitoring, declared, _ = self._kind(r)
+        if monitoring:
             self._month(r, project)
         if indicator is not None:
-            declared = is_declaration(r)
             project.declaration = declared if project.declaration is None else project.declaration and declared
             key = (indicator.level1, indicator.level2, indicator.level3)
             first = project.indicators.get(key)
@@ -325,11 +341,12 @@ class RowParser:
 
     # -- money -------------------------------------------------------------------------------
     def _money(self, r: SheetRow, project: ParsedProject) -> None:
-        goal = normalize(self._cell(r, "goal"))
+        texts = self._texts_of(r)  # self._cell(r, name) is texts.get(name)
+        goal = normalize(texts.get("goal"))
         project.goal = project.goal or goal
         for src, dst in (("budget", "annual"), ("annual", "annual"), ("initial", "initial"), ("executed", "executed"),
                          ("executed_to_date", "executed_to_date")):  # fmt: skip
-            raw = self._cell(r, src)
+            raw = texts.get(src)
             if raw is None:
                 continue
             try:
@@ -386,11 +403,14 @@ class RowParser:
     def _indicator(self, r: SheetRow, project: ParsedProject) -> ParsedIndicator | None:
         if not self._any_cell(r, INDICATOR_FIELDS):
             return None
-        l1 = self._level(r, "level1", self.scheme.level1_names, self.state.levels[0])
+        level1_names, level2_names = self._levels()
+        l1 = self._level(r, "level1", level1_names, self.state.levels[0])
         if l1 is None:
             self._error(r, "level1", "为空，请填写一级指标")
             return None
-        l2 = self._level(r, "level2", self.scheme.level2_for(l1), self.state.levels[1]) if l1 != INVALID else None
+        if l1 != INVALID and l1 not in level2_names:
+            level2_names[l1] = self.scheme.level2_for(l1)
+        l2 = self._level(r, "level2", level2_names[l1], self.state.levels[1]) if l1 != INVALID else None
         if l2 is None and l1 != INVALID:
             self._error(r, "level2", "为空，请填写二级指标")
         # rows below a bad 一级/二级 inherit it: they are not reported again
@@ -404,7 +424,8 @@ class RowParser:
         if len(l3) > LEVEL3_LIMIT:
             self._error(r, "level3", TOO_LONG.format(n=len(l3), limit=LEVEL3_LIMIT))
             return None
-        declared = is_lenient(r)  # a 申报表 or a 监控表: what cannot be measured is the checks' to name
+        # `declared`: lenient, a 申报表 or a 监控表 (what cannot be measured is the checks' to name)
+        monitoring, _, declared = self._kind(r)
         target = self._target(r, l2, declared=declared)
         weight = self._weight(r, declared=declared)
         if target is None or weight is None:
@@ -416,7 +437,7 @@ class RowParser:
             declared and says_not_applicable(l3, target.text)  # a declared row kept as 不适用 (domain.md §8)
         )
         actual = None if not_applicable else self._actual(r, target)
-        observation = self._observation(r, target) if is_monitoring(r) else None
+        observation = self._observation(r, target) if monitoring else None
         # a 监控表's 偏差原因分析 is the monitoring's, not the year-end reason
         reason = normalize(r.values.get("reason")) if "reason" in r.values and observation is None else None
         found = ParsedIndicator(r.sheet, r.row, l1, l2, l3, target, weight, actual, has_actual, reason)

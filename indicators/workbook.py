@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import filterfalse
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -167,10 +169,42 @@ class SheetRow:
     cells: tuple[Any, ...] = ()  # a total row's every cell, for its label and a printed grade
 
 
+MEMO_SIZE = 1 << 16  # distinct cell values remembered by each _Memo (cleared when full)
+
+
+class _Memo(dict):  # type: ignore[type-arg]
+    """cell value -> fact(value), each distinct value computed once. Only for facts that agree on
+    values a dict takes for one key (1, 1.0 and True are one key): every fact below gives a number, a
+    boolean and a date the same answer. Bounded: cleared when MEMO_SIZE values are held."""
+
+    def __init__(self, fact: Any) -> None:
+        super().__init__()
+        self.fact = fact
+
+    def __missing__(self, key: Any) -> Any:
+        if len(self) >= MEMO_SIZE:
+            self.clear()
+        found = self[key] = self.fact(key)
+        return found
+
+
+# the facts of a cell the row checks ask, once per distinct value: its header field (None for any
+# number), its header_key ("" for any number), whether it holds text (always for a number), whether
+# it shows nothing (never for a number), whether it names a total, is a template's placeholder or
+# starts a breakdown (never for a number)
+_FIELD_OF = _Memo(lambda c: _field_of_text(c) if isinstance(c, str) and len(c) <= HEADER_LENGTH else None)
+_KEY_OF = _Memo(lambda c: header_key(c))
+_FILLED = HAS_TEXT = _Memo(lambda c: bool(normalize(c)))  # HAS_TEXT[value]: bool(normalize(value)), memoised
+_BLANK = _Memo(lambda c: c is None or (isinstance(c, str) and not c.strip()))  # nothing shown
+_TOTAL_OF = _Memo(lambda c: header_key(c).startswith(TOTAL_ROW))  # names a 合计/小计/总分 row
+_PLACEHOLDER_OF = _Memo(lambda c: PLACEHOLDER.fullmatch(normalize(c)) is not None)
+_BREAKDOWN_OF = _Memo(lambda c: normalize(c).startswith("其中"))
+
+
 def _header_map(cells: list[Any]) -> dict[int, tuple[str, str]]:
     """Column index -> (field, header text) when `cells` is an indicator header row, else {}."""
-    # FIELD_BY_HEADER.get(header_key(cell)) of every cell of every row, memoised per text
-    names = [_field_of_text(c) if isinstance(c, str) and len(c) <= HEADER_LENGTH else None for c in cells]
+    # FIELD_BY_HEADER.get(header_key(cell)) of every cell of every row, memoised per value
+    names = [_FIELD_OF[c] for c in cells]
     if not _REQUIRED.issubset(names):  # a data row (most rows): nothing more to look at
         return {}
     found: dict[int, tuple[str, str]] = {}
@@ -181,16 +215,19 @@ def _header_map(cells: list[Any]) -> dict[int, tuple[str, str]]:
     return found if all(f in fields for f in REQUIRED_HEADERS) else {}
 
 
-def _is_blank(cells: list[Any]) -> bool:
-    return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
+def _filled_set(cells: list[Any]) -> set[Any]:
+    """The row's different non-blank values (none: the row is blank)."""
+    return set(filterfalse(_BLANK.__getitem__, cells))
 
 
-def _is_noise(cells: list[Any]) -> bool:
+def _is_noise(cells: list[Any], raw: set[Any] | None = None) -> bool:
     """Titles (项目支出绩效表, 单位：万元, 表15) and page numbers (- 147 -): one text alone on its row.
 
-    Merged titles span every column once filled, so they also count as one text.
+    Merged titles span every column once filled, so they also count as one text. `raw`: the row's
+    _filled_set when the caller has it.
     """
-    raw = {c for c in cells if not (c is None or (isinstance(c, str) and not c.strip()))}
+    if raw is None:
+        raw = _filled_set(cells)
     if len(raw) > 3:  # several different values: a data row, without normalising them all
         return False
     return len({normalize(c) for c in raw}) == 1
@@ -246,8 +283,10 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]], *, totals: boo
     heading: dict[str, Any] = {}  # the 一级/二级 of a template row above, for the next indicator row
     fresh = False  # the row just read was a header row
     form = _FormReader()
+    take = _Columns({})
     for number, cells in rows:
-        if _is_blank(cells):
+        raw = _filled_set(cells)
+        if not raw:  # a blank row
             continue
         header = _header_map(cells)
         if header:  # shared by the rows below it, built once
@@ -255,6 +294,7 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]], *, totals: boo
             headers = {name: text for name, text in columns.values()}
             positions = {name: i for i, (name, _) in columns.items()}
             tree = [i for i, (name, _) in columns.items() if name in ("level1", "level2", "level3")]
+            take = _Columns(columns)
             heading = {}
             fresh = True  # the row below may be a second header row (_cause_row)
             continue
@@ -267,9 +307,10 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]], *, totals: boo
             columns = {**columns, **causes}
             headers = {name: text for name, text in columns.values()}
             positions = {name: i for i, (name, _) in columns.items()}
+            take = _Columns(columns)
             continue
         fresh = False
-        if _is_noise(cells):  # a 二级 alone on its row (not merged) still names the rows below
+        if _is_noise(cells, raw):  # a 二级 alone on its row (not merged) still names the rows below
             heading = _lone_heading(cells, columns) or heading
             continue
         first = _first_key(cells)
@@ -277,15 +318,14 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]], *, totals: boo
             continue
         if _is_total(cells, tree, first):
             if totals:
-                values = {name: cells[i] if i < len(cells) else None for i, (name, _) in columns.items()}
-                yield SheetRow(title, number, values, headers, dict(form.context), tuple(form.funds), positions,
+                yield SheetRow(title, number, take(cells), headers, dict(form.context), tuple(form.funds), positions,
                                kind="total", cells=tuple(cells))  # fmt: skip
             continue
         if _restarts_form(cells):
             columns, form = {}, _FormReader()
             form.feed(cells, number)
             continue
-        values = {name: cells[i] if i < len(cells) else None for i, (name, _) in columns.items()}
+        values = take(cells)
         if _is_template(values):  # carries its 一级/二级 to the rows below that leave them blank
             heading = {name: values[name] for name in ("level1", "level2") if normalize(values.get(name))}
             continue
@@ -293,6 +333,24 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]], *, totals: boo
             continue
         values, heading = _with_heading(values, heading), {}
         yield SheetRow(title, number, values, headers, dict(form.context), tuple(form.funds), positions)
+
+
+class _Columns:
+    """A row's values by field under a header: {field: cell} (None past the row's last cell)."""
+
+    def __init__(self, columns: dict[int, tuple[str, str]]) -> None:
+        self.names = [name for name, _ in columns.values()]
+        self.indexes = list(columns)
+        self.width = max(self.indexes, default=-1) + 1
+        self.get = itemgetter(*self.indexes) if len(self.indexes) > 1 else None
+
+    def __call__(self, cells: list[Any]) -> dict[str, Any]:
+        if self.get is None:  # fewer than two columns (never under a header): one by one
+            pairs = zip(self.names, self.indexes, strict=True)
+            return {name: cells[i] if i < len(cells) else None for name, i in pairs}
+        if len(cells) < self.width:
+            cells = [*cells, *[None] * (self.width - len(cells))]
+        return dict(zip(self.names, self.get(cells), strict=True))
 
 
 def _cause_row(cells: list[Any]) -> dict[int, tuple[str, str]]:
@@ -307,14 +365,16 @@ def _cause_row(cells: list[Any]) -> dict[int, tuple[str, str]]:
 
 def _first_key(cells: list[Any]) -> str:
     """The header_key of the row's first cell with text ("" when none)."""
-    return next((header_key(c) for c in cells if normalize(c)), "")
+    for c in cells:
+        if _FILLED[c]:
+            return _KEY_OF[c]
+    return ""
 
 
 def _is_total(cells: list[Any], tree: list[int], first: str) -> bool:
     """总分 / 合计 rows at the foot of an indicator block: in a `tree` column or the `first` text."""
-    keys = [header_key(cells[i]) for i in tree if i < len(cells)]
-    keys.append(first)
-    return any(k.startswith(TOTAL_ROW) for k in keys)
+    width = len(cells)
+    return any(_TOTAL_OF[cells[i]] for i in tree if i < width) or first.startswith(TOTAL_ROW)
 
 
 @lru_cache(maxsize=1024)
@@ -329,14 +389,14 @@ def _is_template(values: dict[str, Any]) -> bool:
 
     Such rows carry a 一级 or 二级 name (often merged down from above) and nothing else.
     """
-    if not any(normalize(values.get(name)) for name in ("level1", "level2")):
+    if not any(_FILLED[values.get(name)] for name in ("level1", "level2")):
         return False
-    return all(PLACEHOLDER.fullmatch(normalize(values.get(name))) for name in INDICATOR_CELLS)
+    return all(_PLACEHOLDER_OF[values.get(name)] for name in INDICATOR_CELLS)
 
 
 def _is_breakdown(values: dict[str, Any]) -> bool:
     """`其中…` rows without 分值: a breakdown of the weighted row above, already counted in it."""
-    return normalize(values.get("level3")).startswith("其中") and not normalize(values.get("weight"))
+    return _BREAKDOWN_OF[values.get("level3")] and not _FILLED[values.get("weight")]
 
 
 def _lone_heading(cells: list[Any], columns: dict[int, tuple[str, str]]) -> dict[str, Any]:
@@ -362,7 +422,7 @@ def _with_heading(values: dict[str, Any], heading: dict[str, Any]) -> dict[str, 
 
 def _restarts_form(cells: list[Any]) -> bool:
     """A 项目名称 label after an indicator block starts the next form on the same sheet."""
-    keys = [header_key(c) for c in cells[:2]]
+    keys = [_KEY_OF[c] for c in cells[:2]]
     return "项目名称" in keys and len([c for c in cells if normalize(c)]) >= 2
 
 
