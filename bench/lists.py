@@ -1,13 +1,16 @@
 """Benchmark: the lists that grow, at 500, 5,000 and 50,000 projects (issue 10, "Lists that stay flat").
 
-For each size it seeds a fresh throw-away database (units of 50 projects × 12 indicators, every
-state, stored totals and warnings as the engine leaves them), then requests each list page through
-Django's test client and prints the median server time, the SQL query count and the page size.
-The last table is the ratio of each figure at the largest size to the smallest: flat lists give
-about 1. Run on PostgreSQL for figures that mean something:
+For each size it seeds a throw-away database of its own (units of 50 projects × 12 indicators,
+every state, stored totals and warnings as the engine leaves them), then requests each list page
+through Django's test client, one request per size in turn (interleaved: a shared machine's load
+falls on every size alike), and prints the median server time, the SQL query count and the page
+size. The last table is the ratio of each figure at the largest size to the smallest: flat lists
+give about 1. Run on PostgreSQL for figures that mean something:
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/lists.py
     .venv/bin/python bench/lists.py --sizes 500,5000 --runs 9      # quicker
+    ... bench/lists.py --sizes 500,50000 --keep     # leaves evalsys_bench_lists500/50000 for EXPLAIN
+    ... bench/lists.py --sizes 500,50000 --reuse    # measures them again (migrated), without seeding
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import argparse
 import os
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,13 +34,13 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from bench.pages import YEAR, seed  # noqa: E402
-from bench.throwaway import on_test_database  # noqa: E402
 from projects.models import Membership, Project, Role  # noqa: E402
 from projects.scores import projects_rescore  # noqa: E402
 
@@ -83,28 +87,103 @@ def measure(client: Client, url: str, runs: int) -> tuple[float, int, int, int]:
         start = time.perf_counter()
         client.get(url)
         times.append(time.perf_counter() - start)
-    return statistics.median(times), len(queries), len(response.content), response.status_code
+    return statistics.median(times) if times else 0.0, len(queries), len(response.content), response.status_code
 
 
-def run_size(size: int, runs: int, results: dict[str, list[tuple[int, float, int, int]]]) -> None:
-    _, evaluator, _ = seed(size // PER_UNIT, PER_UNIT)
+def seeded(size: int) -> None:
+    """Seed `size` projects into the current database as every write path leaves them."""
+    seed(size // PER_UNIT, PER_UNIT)
     ids = list(Project.objects.values_list("pk", flat=True))
     projects_rescore(project_ids=ids)  # stored totals, grades and warning codes, as every write path leaves them
     admin = get_user_model().objects.create_user("bench_admin", password="bench-pass-2026", is_staff=True,
                                                  is_superuser=True)  # fmt: skip
     Membership.objects.create(user=admin, role=Role.ADMIN)
-    department = Project.objects.values_list("unit__department", flat=True).first()
     if connection.vendor == "postgresql":  # what autovacuum does in production after a bulk load
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
-    print(f"\n{size} projects ({connection.vendor}):")
+
+
+def logged_in(size: int) -> list[tuple[str, Client, str]]:
+    """The pages of the current database, each with a client logged in there (its session lives there)."""
+    users = get_user_model().objects
+    admin, evaluator = users.get(username="bench_admin"), users.get(username="bench_evaluator")
+    department = Project.objects.values_list("unit__department", flat=True).first()
+    out = []
     for name, user, url in pages(admin, evaluator, department):
         client = Client()
         client.force_login(user)
-        median, queries, size_bytes, status = measure(client, url, runs)
-        results.setdefault(name, []).append((size, median, queries, size_bytes))
-        print(f"  {name:<24} median {median * 1000:7.1f} ms  queries {queries:3d}  {size_bytes / 1024:6.1f} KB"
-              f"  (HTTP {status})")  # fmt: skip
+        out.append((name, client, url))
+    return out
+
+
+def use(name: str) -> None:
+    """Point the connection at database `name` (connected outside any timed request)."""
+    connection.close()
+    connection.settings_dict["NAME"] = name
+    connection.ensure_connection()
+
+
+def databases(sizes: list[int], *, reuse: bool) -> tuple[dict[int, str], str]:
+    """{size: database name} of every size, seeded (or, with `reuse`, kept from an earlier --keep run and
+    migrated), and the configured database's name to go back to."""
+    db = settings.DATABASES["default"]
+    original = db["NAME"]
+    names = {}
+    for size in sizes:
+        sqlite = db["ENGINE"].endswith("sqlite3")
+        name = str(Path(tempfile.gettempdir()) / f"evalsys-bench-lists{size}.sqlite3") if sqlite else \
+            f"evalsys_bench_lists{size}"  # fmt: skip
+        if reuse and _exists(name, sqlite):
+            use(name)
+            call_command("migrate", verbosity=0)
+        else:
+            db["TEST"]["NAME"] = name
+            connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
+            seeded(size)
+        names[size] = connection.settings_dict["NAME"]
+    return names, original
+
+
+def _exists(name: str, sqlite: bool) -> bool:
+    if sqlite:
+        return Path(name).exists()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        return cursor.fetchone() is not None
+
+
+def interleaved(names: dict[int, str], runs: int) -> dict[str, list[tuple[int, float, int, int]]]:
+    """Each page at every size, one request per size in turn (round robin): load on a shared machine
+    falls on every size alike, so the ratios hold where the absolute times drift."""
+    clients = {}
+    for size, name in names.items():
+        use(name)
+        clients[size] = logged_in(size)
+    results: dict[str, list[tuple[int, float, int, int]]] = {}
+    for i, (page, _, _) in enumerate(clients[next(iter(names))]):
+        times: dict[int, list[float]] = {size: [] for size in names}
+        first: dict[int, tuple[int, int, int]] = {}
+        for size, name in names.items():
+            use(name)
+            _, client, url = clients[size][i]
+            if SLOWEST:
+                print(f"  {page} at {size}:")
+            _, queries, size_bytes, status = measure(client, url, 0)
+            first[size] = (queries, size_bytes, status)
+        for _ in range(runs):
+            for size, name in names.items():
+                use(name)
+                _, client, url = clients[size][i]
+                start = time.perf_counter()
+                client.get(url)
+                times[size].append(time.perf_counter() - start)
+        for size in names:
+            queries, size_bytes, status = first[size]
+            median = statistics.median(times[size])
+            results.setdefault(page, []).append((size, median, queries, size_bytes))
+            print(f"  {page:<24} {size:>6}  median {median * 1000:7.1f} ms  queries {queries:3d}"
+                  f"  {size_bytes / 1024:6.1f} KB  (HTTP {status})")  # fmt: skip
+    return results
 
 
 def main() -> None:
@@ -112,6 +191,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="500,5000,50000", help="project counts, comma-separated")
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--slowest", type=int, default=0, help="print the N slowest SQL statements of each page")
+    parser.add_argument("--keep", action="store_true", help="keep the seeded databases (for EXPLAIN, or --reuse)")
+    parser.add_argument("--reuse", action="store_true", help="measure the databases a --keep run left (migrated)")
     args = parser.parse_args()
     global SLOWEST
     SLOWEST = args.slowest
@@ -119,9 +200,17 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["testserver"]
     setup_test_environment()
     sizes = [int(s) for s in args.sizes.split(",")]
-    results: dict[str, list[tuple[int, float, int, int]]] = {}
-    for size in sizes:
-        on_test_database(f"lists{size}", lambda size=size: run_size(size, args.runs, results))
+    names, original = databases(sizes, reuse=args.reuse)
+    try:
+        print(f"\n{', '.join(map(str, sizes))} projects ({connection.vendor}), interleaved, {args.runs} runs:")
+        results = interleaved(names, args.runs)
+    finally:
+        if args.keep:
+            print("\nkept: " + ", ".join(names.values()))
+        else:
+            for name in names.values():
+                use(name)
+                connection.creation.destroy_test_db(original, verbosity=0)
     if len(sizes) > 1:
         print(f"\nratio {sizes[-1]} : {sizes[0]} projects (flat = 1.0)")
         for name, rows in results.items():

@@ -16,12 +16,12 @@ from typing import Any
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
 from indicators.parsing import normalize
 from projects.access import role_of, visible_units
 from projects.forms import YearFilterForm
-from projects.models import Department, Project, ReviewAction, ReviewRound, Role, StageState, Status, Unit
+from projects.models import Department, Project, ReviewAction, ReviewRound, Role, StageState, StateCount, Status, Unit
 from projects.stages import StageKey, StageStatus
 from scoring.labels import WARNING_LABELS
 from scoring.schemes import SCHEMES
@@ -314,10 +314,9 @@ PROJECT_FILTERS = ("grade", "warning", "q")
 
 
 def list_counts(rows: QuerySet[Project], form: ProjectFilterForm, *, units: QuerySet[Unit]) -> ListCounts:
-    """The total and the count of each 状态 of the list (every filter but 状态): from the
-    self-evaluation's stage rows of `units` (the units whose projects `rows` holds), which the
-    index stage_year_status_unit answers alone; through `rows` (one aggregate) when a filter reads
-    the project's own columns (等级, 提示, 搜索)."""
+    """The total and the count of each 状态 of the list (every filter but 状态): from the kept
+    counts of the self-evaluation in `units` (the units whose projects `rows` holds: stage_counts);
+    through `rows` (one aggregate) when a filter reads the project's own columns (等级, 提示, 搜索)."""
     chosen = form.chosen()
     if any(chosen.get(name) for name in PROJECT_FILTERS):
         counted = rows.order_by().values_list("status").annotate(n=Count("*"))
@@ -330,10 +329,10 @@ def list_counts(rows: QuerySet[Project], form: ProjectFilterForm, *, units: Quer
 
 
 def stage_counts(units: QuerySet[Unit], *, year: int | None, department: Any = None, unit: Any = None,
-                 status: str = "") -> QuerySet[StageState]:  # fmt: skip
+                 status: str = "") -> QuerySet[StateCount]:  # fmt: skip
     """(状态, count) of the self-evaluations of `year` in `units` (narrowed to a 主管部门, a unit, a
-    状态): one GROUP BY over the stage table's index (stage, year, status, unit), no project read."""
-    rows = StageState.objects.filter(stage=StageKey.SELF_EVALUATION, year=year)
+    状态): the sums of the kept counts (projects.counts: a few rows per unit), no project read."""
+    rows = StateCount.objects.filter(stage=StageKey.SELF_EVALUATION, year=year)
     if units.query.has_filters():  # every unit (an admin's) is no condition
         rows = rows.filter(unit__in=units.values("pk"))
     if department:
@@ -342,7 +341,7 @@ def stage_counts(units: QuerySet[Unit], *, year: int | None, department: Any = N
         rows = rows.filter(unit=unit)
     if status:
         rows = rows.filter(status=status)
-    return rows.order_by().values_list("status").annotate(n=Count("*"))
+    return rows.order_by().values_list("status").annotate(n=Sum("n"))
 
 
 def ordered(rows: QuerySet[Project], sort: str, sorts: dict[str, tuple[str, tuple[str, ...]]] = SORTS

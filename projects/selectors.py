@@ -11,11 +11,11 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, Prefetch, Q, QuerySet, Value
+from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.expressions import RawSQL
 
 from indicators.models import Indicator
-from projects.models import Fund, Project, ReviewAction, ReviewRound, StageState, Status, Unit, YearPlan
+from projects.models import Fund, Project, ReviewAction, ReviewRound, StageState, StateCount, Status, Unit, YearPlan
 from projects.stages import STAGES, StageKey, StageStatus, status_label
 from scoring.display import chinese_date
 from scoring.rules import fmt
@@ -444,14 +444,56 @@ def overdue_filter(today: datetime.date, default: str) -> Q:
 
 def todo_counts(scope: QuerySet[Project], *, role: str, today: datetime.date, default_deadline: str,
                 units: QuerySet[Unit] | None = None) -> Todo:  # fmt: skip
-    """One query over the projects `scope` (what the user may see), on stored columns only
-    (Project.answered is kept by every write path with the totals): no indicator is read. Counted
-    per year (a few rows), so each to-do link can carry the year where it waits. Every column it
-    reads is in the index project_todo (status, answered, year, unit), so PostgreSQL answers from the
-    index alone (COUNT of a column of it, never of the id). The self-evaluation's stage rows
-    (StageState) cannot answer it: 待填报 and 待提交 differ by the project's own answered. The
-    targets stage's counts are the same query's second part (UNION ALL): its rows of `units` (the
-    units of `scope`; None reads them through `scope`), which the index stage_year_status_unit answers."""
+    """What waits for the user in the projects `scope` (what the user may see), per year (a few
+    rows), so each to-do link can carry the year where it waits; one query, no indicator read.
+    With `units` (the units of `scope`, as the navigation passes them) it adds up the kept counts of
+    those units (projects.counts: the self-evaluation by status and Project.answered, which splits
+    待填报 from 待提交, and the targets stage by status): a few rows per unit, however many projects.
+    Without, it counts `scope`'s projects and their targets rows (_todo_counted)."""
+    due = (today, default_deadline)
+    rows = _todo_counted(scope, *due) if units is None else _todo_kept(units, *due)
+    keys = [key for key, _ in Todo.ITEMS]
+    per_year: dict[int, dict[str, int]] = {}
+    for row in rows:
+        counts = per_year.setdefault(row["year"], dict.fromkeys(keys, 0))
+        for key in keys:
+            counts[key] += row[key]
+    by_year = tuple((year, per_year[year]) for year in sorted(per_year, reverse=True))
+    totals = {key: sum(counts[key] for _, counts in by_year) for key in keys}
+    return Todo(role, **totals, by_year=by_year)
+
+
+def _todo_kept(units: QuerySet[Unit], today: datetime.date, default_deadline: str) -> Any:
+    """todo_counts' rows per year from the kept counts (StateCount) of `units`."""
+    s, self_evaluation, targets = StageStatus, Q(stage=StageKey.SELF_EVALUATION), Q(stage=StageKey.TARGETS)
+    rows = StateCount.objects.filter(
+        self_evaluation & Q(status__in=[Status.DRAFT, Status.RETURNED, Status.SUBMITTED])  # 已审核 waits for nobody
+        | targets & Q(status__in=[s.DRAFT, s.ADJUSTING, s.RETURNED, s.REVISING, s.SUBMITTED]),
+        n__gt=0,
+    )
+    if units.query.has_filters():  # every unit (an admin's) is no condition
+        rows = rows.filter(unit__in=units.values("pk"))
+    total = lambda q: Sum("n", filter=q, default=0)  # noqa: E731
+    draft = self_evaluation & Q(status=Status.DRAFT)
+    return (
+        rows.order_by()
+        .values("year")
+        .annotate(
+            to_fill=total(draft & Q(answered=False)),
+            to_submit=total(draft & Q(answered=True)),
+            returned=total(self_evaluation & Q(status=Status.RETURNED)),
+            to_review=total(self_evaluation & Q(status=Status.SUBMITTED)),
+            overdue=total(self_evaluation & overdue_filter(today, default_deadline)),
+            targets_to_declare=total(targets & Q(status__in=[s.DRAFT, s.ADJUSTING])),
+            targets_to_revise=total(targets & Q(status__in=[s.RETURNED, s.REVISING])),
+            targets_to_review=total(targets & Q(status=s.SUBMITTED)),
+        )
+    )
+
+
+def _todo_counted(scope: QuerySet[Project], today: datetime.date, default_deadline: str) -> Any:
+    """todo_counts' rows per year counted from `scope`'s projects (the index project_todo) and, as
+    the same query's second part (UNION ALL), their targets stage rows."""
     draft = Q(status=Status.DRAFT)
     waiting = scope.filter(status__in=[Status.DRAFT, Status.RETURNED, Status.SUBMITTED])  # 已审核 waits for nobody
     none = {key: Value(0, output_field=IntegerField()) for key in Todo.TARGETS_KEYS}
@@ -467,37 +509,23 @@ def todo_counts(scope: QuerySet[Project], *, role: str, today: datetime.date, de
             **none,
         )
     )
-    keys = [key for key, _ in Todo.ITEMS]
-    per_year: dict[int, dict[str, int]] = {}
-    for row in rows.union(_targets_todo(scope, units), all=True):
-        counts = per_year.setdefault(row["year"], dict.fromkeys(keys, 0))
-        for key in keys:
-            counts[key] += row[key]
-    by_year = tuple((year, per_year[year]) for year in sorted(per_year, reverse=True))
-    totals = {key: sum(counts[key] for _, counts in by_year) for key in keys}
-    return Todo(role, **totals, by_year=by_year)
-
-
-def _targets_todo(scope: QuerySet[Project], units: QuerySet[Unit] | None) -> QuerySet[StageState]:
-    """The targets stage's part of todo_counts, with the self-evaluation's columns as 0."""
     s = StageStatus
-    rows = StageState.objects.filter(stage=StageKey.TARGETS, status__in=[s.DRAFT, s.ADJUSTING, s.RETURNED,
-                                                                         s.REVISING, s.SUBMITTED])  # fmt: skip
-    if units is None:
-        rows = rows.filter(project__in=scope.values("pk"))
-    elif units.query.has_filters():  # every unit (an admin's) is no condition
-        rows = rows.filter(unit__in=units.values("pk"))
+    waiting_targets = [s.DRAFT, s.ADJUSTING, s.RETURNED, s.REVISING, s.SUBMITTED]
+    targets = StageState.objects.filter(
+        stage=StageKey.TARGETS, project__in=scope.values("pk"), status__in=waiting_targets
+    )
     zero = {key: Value(0, output_field=IntegerField()) for key in ("to_fill", "to_submit", "returned", "to_review",
                                                                    "overdue")}  # fmt: skip
-    return (
-        rows.order_by()
+    return rows.union(
+        targets.order_by()
         .values("year")
         .annotate(
             **zero,
             targets_to_declare=Count("status", filter=Q(status__in=[s.DRAFT, s.ADJUSTING])),
             targets_to_revise=Count("status", filter=Q(status__in=[s.RETURNED, s.REVISING])),
             targets_to_review=Count("status", filter=Q(status=s.SUBMITTED)),
-        )
+        ),
+        all=True,
     )
 
 

@@ -1,6 +1,6 @@
-"""Where the lists' counts come from (issue 16 §1): the self-evaluation's stage rows for the common
-case, the projects themselves when a filter reads their own columns; the years of a scope by a
-loose index scan. Results equal what counting the projects gives."""
+"""Where the lists' counts come from (issue 16 §1): the kept counts (StateCount, kept by triggers:
+projects.counts) for the common case, the projects themselves when a filter reads their own columns;
+the years of a scope by a loose index scan. Results equal what counting the projects gives."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from projects import counts
 from projects.access import visible_projects, visible_units
-from projects.models import Project, StageState, Status
+from projects.models import Project, StageState, StateCount, Status
 from projects.selectors import years_of
 from tests import factories
 
@@ -29,7 +30,8 @@ def bulk(unit, n: int, *, prefix: str, year: int = 2025) -> list[Project]:
 def counting(client, **params) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(LIST, {"year": 2025, **params}).status_code == 200
-    return [q["sql"] for q in captured if "COUNT(" in q["sql"] and '"to_fill"' not in q["sql"]]  # the to-do's aside
+    counted = [q["sql"] for q in captured if "COUNT(" in q["sql"] or "SUM(" in q["sql"]]
+    return [sql for sql in counted if '"to_fill"' not in sql and "monitoring_" not in sql]  # the to-do's aside
 
 
 def test_bulk_created_projects_have_their_stage_rows(unit_a) -> None:
@@ -48,7 +50,8 @@ def test_each_role_counts_its_own_units_from_the_stage_rows(client, request, uni
     user = request.getfixturevalue(who)
     client.force_login(user)
     sql = counting(client)
-    assert len(sql) == 1 and "projects_stagestate" in sql[0] and "projects_project" not in sql[0]
+    assert len(sql) == 1 and "projects_statecount" in sql[0]
+    assert "projects_project" not in sql[0] and "projects_stagestate" not in sql[0]
     page = client.get(LIST, {"year": 2025}).content.decode()
     expected = visible_projects(user).filter(year=2025).count()
     assert f"共 {expected} 个项目" in page
@@ -78,3 +81,47 @@ def test_years_of_a_scope_newest_first(officer, unit_a, unit_b) -> None:
     assert years_of(visible_projects(officer)) == [2025, 2023, 2021]
     assert years_of(Project.objects.filter(unit__in=visible_units(officer)).filter(year__lt=2023)) == [2021]
     assert years_of(Project.objects.none()) == []
+
+
+def kept() -> set[tuple]:
+    rows = StateCount.objects.filter(n__gt=0).values_list("stage", "year", "status", "unit", "answered", "n")
+    return set(rows)
+
+
+def recounted() -> set[tuple]:
+    before = kept()
+    counts.rebuild(connection)
+    after = kept()
+    assert before == after, "the triggers' counts differ from a recount"
+    return after
+
+
+def test_every_writer_keeps_the_counts(unit_a, unit_b) -> None:
+    made = bulk(unit_a, 8, prefix="K")  # bulk_create, then stages_start's INSERT ... SELECT
+    factories.project(unit=unit_b, code="K-one")  # save()
+    assert ("self_evaluation", 2025, Status.DRAFT, unit_a.pk, False, 2) in recounted()
+    assert ("targets", 2025, "recorded", unit_a.pk, False, 8) in recounted()
+    factories.set_status(Project.objects.filter(pk__in=[p.pk for p in made[:3]]), Status.APPROVED)  # update()
+    Project.objects.filter(pk=made[4].pk).update(answered=True, unit=unit_b, year=2024)
+    StageState.objects.filter(project=made[5], stage="targets").update(status="submitted")
+    Project.objects.filter(pk=made[6].pk).delete()  # its stage rows go first (Django's cascade)
+    found = recounted()
+    assert ("self_evaluation", 2024, Status.DRAFT, unit_b.pk, True, 1) in found
+    assert ("targets", 2025, "submitted", unit_a.pk, False, 1) in found
+    assert sum(n for stage, *_, n in found if stage == "self_evaluation") == 8
+
+
+def test_the_to_do_from_the_kept_counts_equals_counting_the_projects(officer, evaluator, admin_user, unit_a,
+                                                                     unit_b) -> None:  # fmt: skip
+    import datetime
+
+    from projects.selectors import todo_counts
+
+    bulk(unit_a, 9, prefix="A")
+    bulk(unit_b, 6, prefix="B", year=2022)
+    Project.objects.filter(code__in=["A001", "B002"]).update(answered=True)
+    for user, role in ((officer, "officer"), (evaluator, "evaluator"), (admin_user, "admin")):
+        args = {"role": role, "today": datetime.date(2026, 1, 10), "default_deadline": "03-31"}
+        fast = todo_counts(visible_projects(user), units=visible_units(user), **args)
+        slow = todo_counts(visible_projects(user), **args)
+        assert fast == slow
