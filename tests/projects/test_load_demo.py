@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.contrib.auth import authenticate
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from indicators.models import Indicator
+from projects.demo import STAGE_YEAR, YEAR
 from projects.models import Membership, Project, Role, Status
 
 pytestmark = pytest.mark.django_db
@@ -45,8 +47,8 @@ def test_demo_users_can_log_in_with_their_roles(rf) -> None:
 def test_demo_has_projects_in_every_state_in_two_units() -> None:
     load()
     # every state of the self-evaluation (the demo's year declares no targets: none is 未开始)
-    assert set(Project.objects.values_list("status", flat=True)) == set(Status.values) - {Status.NOT_OPEN}
-    assert Project.objects.values("unit").distinct().count() == 2
+    assert set(evaluated().values_list("status", flat=True)) == set(Status.values) - {Status.NOT_OPEN}
+    assert evaluated().values("unit").distinct().count() == 2
 
 
 def test_demo_is_idempotent() -> None:
@@ -115,7 +117,7 @@ def test_each_state_has_the_rounds_that_lead_to_it() -> None:
     expected = {Status.DRAFT: [], Status.SUBMITTED: [ReviewAction.SUBMIT],
                 Status.RETURNED: [ReviewAction.SUBMIT, ReviewAction.RETURN],
                 Status.APPROVED: [ReviewAction.SUBMIT, ReviewAction.APPROVE]}  # fmt: skip
-    for project in Project.objects.all():
+    for project in evaluated():
         assert list(project.rounds.order_by("created_at").values_list("action", flat=True)) == expected[project.status]
 
 
@@ -125,7 +127,7 @@ def test_submitted_returned_and_approved_demo_projects_are_complete() -> None:
     from projects.readiness import submission_gaps
 
     load()
-    for project in Project.objects.exclude(status=Status.DRAFT):
+    for project in evaluated().exclude(status=Status.DRAFT):
         assert submission_gaps(project) == [], project
         assert all(i.actual_text for i in project.indicators.all())
         assert project.narrative.problems and project.narrative.introduction
@@ -137,7 +139,7 @@ def test_reloading_the_demo_keeps_one_set_of_rounds() -> None:
     load()
     count = ReviewRound.objects.count()
     load()
-    assert ReviewRound.objects.count() == count == 5
+    assert ReviewRound.objects.count() == count == 6  # 5 of the self-evaluation, 1 of a declaration
 
 
 def test_the_demo_projects_stage_rows_say_what_their_status_and_rounds_say() -> None:
@@ -146,9 +148,33 @@ def test_the_demo_projects_stage_rows_say_what_their_status_and_rounds_say() -> 
     from projects.models import ReviewRound, StageState
 
     load()
-    Project.objects.update(status=Status.APPROVED)  # changed meanwhile: a rerun puts both back
+    evaluated().update(status=Status.APPROVED)  # changed meanwhile: a rerun puts both back
     load()
-    for state in StageState.objects.filter(stage="self_evaluation").select_related("project"):
+    for state in StageState.objects.filter(stage="self_evaluation", year=YEAR).select_related("project"):
         last = ReviewRound.objects.filter(project=state.project).aggregate(n=Max("number"))["n"] or 0
         assert (state.status, state.round) == (state.project.status, last), state.project.code
-    assert set(StageState.objects.filter(stage="targets").values_list("status", flat=True)) == {"recorded"}
+    assert set(StageState.objects.filter(stage="targets", year=YEAR).values_list("status", flat=True)) == {"recorded"}
+
+
+def evaluated() -> Any:
+    """The demo's self-evaluation year (the stage year's projects are declarations and a monitoring)."""
+    return Project.objects.filter(year=YEAR)
+
+
+def test_the_stage_year_shows_a_declaration_under_review_one_with_faults_and_a_monitoring() -> None:
+    from projects.models import StageState, YearPlan
+
+    load()
+    assert YearPlan.objects.get(year=STAGE_YEAR).stages == ["targets", "monitoring", "self_evaluation"]
+    stages = {(s.project.code, s.stage): s.status for s in StageState.objects.filter(year=STAGE_YEAR)
+              .select_related("project")}  # fmt: skip
+    assert stages[("15000026T000000000910", "targets")] == "submitted"
+    assert stages[("15000026T000000007460", "targets")] == "draft"
+    assert stages[("15000026T000000000920", "monitoring")] == "draft"
+    out = StringIO()
+    call_command("monitor", "15000026T000000000920", "--year", str(STAGE_YEAR), "--json", stdout=out)
+    data = json.loads(out.getvalue())
+    assert (data["budget"]["value"], data["light"]) == ("51.43", "red")
+    assert {i["light"] for i in data["indicators"]} == {"yellow", "green", "blue", "red"}
+    load()  # a rerun leaves the submitted declaration as it is
+    assert StageState.objects.get(project__code="15000026T000000000910", stage="targets").status == "submitted"
