@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 
 from indicators.parsing import CellError, parse_amount
+from monitoring.models import Rectification
 from monitoring.services import Entry
 from projects.models import FundSource
 from scoring.monitoring import CAUSES, POSSIBILITIES
@@ -103,3 +104,53 @@ def initial_of(report: Any, version: int) -> dict[str, Any]:
     for f in report.funds.all():
         out[f"executed-{f.source}"] = format(f.executed, "f")
     return out
+
+
+# --- 整改 (monitoring.rectification) --------------------------------------------------------------
+# Fields are not required here: the services refuse an empty one with its Chinese error, keyed by the
+# field, and the page shows it at the input with what was typed (one rule, one message).
+
+
+def _box(label: str, rows: int = 3) -> forms.CharField:
+    return forms.CharField(label=label, required=False, max_length=4000,
+                           widget=forms.Textarea(attrs={"rows": rows, "class": "form-control"}))  # fmt: skip
+
+
+class RectificationOpenForm(forms.Form):
+    """需要整改: the reviewer's 整改要求和建议 and the 暂缓拨款 recommendation."""
+
+    requirement = _box("整改要求和建议")
+    hold_funds = forms.BooleanField(label="建议暂缓拨款", required=False,
+                                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))  # fmt: skip
+    hold_reason = _box("暂缓拨款理由", rows=2)
+
+
+class RectificationAnswerForm(forms.Form):
+    answer = _box("整改结果")
+
+
+class RectificationReviewForm(forms.Form):
+    """The reviewer's close (note optional) or return (note required) of an answer."""
+
+    note = _box("说明", rows=2)
+
+
+STATUS_CHOICES = [("", "全部状态"), *[(s.value, s.label) for s in Rectification.Status]]
+
+
+class RectificationFilterForm(forms.Form):
+    year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
+    status = forms.ChoiceField(label="状态", required=False, choices=STATUS_CHOICES)
+
+    def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [("", "全部年度"), *[(y, f"{y}年度") for y in years]]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+    def chosen(self) -> dict[str, Any]:
+        if not self.is_bound:
+            return {"year": None, "status": ""}
+        self.is_valid()  # cleaned_data keeps the fields that are valid: a stale year alone is dropped
+        data = self.cleaned_data
+        return {"year": data.get("year"), "status": data.get("status") or ""}

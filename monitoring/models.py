@@ -4,6 +4,7 @@ stored on every save (monitoring.services) for the overview's counts over many p
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -116,3 +117,57 @@ class Observation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} · {self.indicator.level3}"
+
+
+class Rectification(models.Model):
+    """One 整改 item of a submitted monitoring (domain.md §8): the reviewer's 整改要求和建议 (and maybe a
+    暂缓拨款 recommendation for a red project), the officer's 整改结果, the reviewer's close. States:
+    open → answered → closed, and answered → open when the reviewer returns the answer with a note.
+    Written only by monitoring.rectification, which keeps who and when of each step here and why in
+    the history."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "待整改"
+        ANSWERED = "answered", "待确认"
+        CLOSED = "closed", "已关闭"
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="rectifications")
+    report = models.ForeignKey(MonitoringReport, verbose_name="运行监控", on_delete=models.CASCADE,
+                               related_name="rectifications")  # fmt: skip
+    # the project's year and unit, kept here so the to-do and the list read this table's index alone
+    year = models.PositiveSmallIntegerField("年度")
+    unit = models.ForeignKey(Unit, verbose_name="实施单位", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.OPEN)
+    requirement = models.TextField("整改要求和建议")
+    hold_funds = models.BooleanField("建议暂缓拨款", default=False)
+    hold_reason = models.TextField("暂缓拨款理由", blank=True)
+    answer = models.TextField("整改结果", blank=True)
+    note = models.TextField("退回或关闭说明", blank=True)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT,
+                                  related_name="+")  # fmt: skip
+    opened_at = models.DateTimeField("提出时间")
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="答复人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    answered_at = models.DateTimeField("答复时间", null=True, blank=True)
+    returned_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="退回人", null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    returned_at = models.DateTimeField("退回时间", null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="关闭人", null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    closed_at = models.DateTimeField("关闭时间", null=True, blank=True)
+    history = audit_history(verbose_name="整改修改记录")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "整改事项"
+        ordering = ["-opened_at", "-id"]
+        constraints = [
+            # 暂缓拨款 is recommended with its reason
+            models.CheckConstraint(
+                condition=Q(hold_funds=False) | ~Q(hold_reason=""), name="rectification_hold_reason"
+            ),
+        ]
+        # the to-do (counts per year of open or answered items of some units) and the list
+        indexes = [models.Index(fields=["status", "year", "unit"], name="rectification_status_year_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.project} · 整改（{self.get_status_display()}）"

@@ -21,6 +21,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from monitoring.models import MonitoringReport, Observation
+from monitoring.rectification import open_rectifications
 from monitoring.selectors import DEFAULT_MONTH, year_settings
 from projects.access import visible_projects, visible_units
 from projects.models import Department, Unit
@@ -365,8 +366,8 @@ class Overview:
     causes: tuple[CauseGroup, ...]
     flagged: int  # yellow and red indicators
     chart: DeviationChart
-    # 整改 (issue 17 "Submission and review"): the open 整改 items of these projects go here once the
-    # 整改 model exists (another helper's); None until then, and the page shows no section for it
+    # 整改 (issue 17 "Submission and review"): the not yet closed 整改 items of these projects, oldest
+    # first (monitoring.rectification.open_rectifications); None: the page shows no section for it
     rectifications: Any = None
     cause_shown: int = CAUSE_SHOWN
     cause_pool: int = CAUSE_POOL
@@ -386,7 +387,8 @@ def overview(user: Any, *, year: int | None, department: Department | None = Non
     causes, flagged = cause_groups(reports, user)
     time_progress = (Decimal(month) * 100 / MONTHS).quantize(CENT, rounding=ROUND_HALF_UP)
     return Overview(year, month, time_progress, departments, total, units, unit_count, projects, causes, flagged,
-                    deviation_chart(departments, total, time_progress=time_progress))  # fmt: skip
+                    deviation_chart(departments, total, time_progress=time_progress),
+                    open_rectifications(reports))  # fmt: skip
 
 
 def export_rows(user: Any, *, year: int | None, department: Department | None = None, unit: Unit | None = None,

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
+from monitoring.rectification import rectification_todo_items
 from projects.access import role_of, visible_projects, visible_units
 from projects.models import Role
 from projects.selectors import todo_counts
@@ -40,4 +41,6 @@ def todo(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or role_of(user) is None:
         return {}
-    return {"todo": SimpleLazyObject(lambda: todo_of(request))}
+    return {"todo": SimpleLazyObject(lambda: todo_of(request)),
+            # 整改 (运行监控): its own query, made only where the to-do panel shows it (not by the navigation)
+            "rectify_todo": SimpleLazyObject(lambda: rectification_todo_items(user))}  # fmt: skip

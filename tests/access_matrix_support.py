@@ -75,7 +75,8 @@ ROUNDS = {
     Status.APPROVED: [ReviewAction.SUBMIT, ReviewAction.APPROVE],
     Status.DRAFT: [],
 }
-SNAPSHOT_APPS = {"auth", "admin", "axes", "projects", "indicators", "intake", "reports", "django_tasks_database"}
+SNAPSHOT_APPS = {"auth", "admin", "axes", "projects", "indicators", "intake", "reports", "django_tasks_database",
+                 "monitoring"}  # fmt: skip
 TEMPLATE_FILE, JOB_FILE = "report_templates/access-matrix.docx", "exports/access-matrix.zip"
 
 

@@ -250,6 +250,15 @@ ACCESS: dict[str, Spec] = {
     "reports:download": Spec(READ),
     # the 项目支出绩效目标申报表 (xlsx here; docx alike): whoever may see the project
     "reports:targets_download": Spec(READ, target="declared"),
+    # the 监控表 and the 运行监控报告 (xlsx here): whoever may see the project; the world has no monitoring
+    # (a 404 for everyone): test_the_monitoring_downloads_follow_the_project gives unit A one
+    "reports:monitoring_download": Spec(READ | {"officer": "404", "evaluator": "404", "admin": "404"}),
+    # a unit's 运行监控报告 of a year: its officers and admins, as the unit report (none monitored: 404)
+    "reports:monitoring_unit": Spec(
+        INTAKE | {"officer": "404", "other_officer": "404", "admin": "404"},
+        GP,
+        args=lambda w, k: {"unit": w.projects[k].unit_id, "year": 2022, "fmt": "docx"},
+    ),
     "reports:narrative": Spec(WRITE, P, data=narrative_data),
     "reports:print": Spec(READ),
     "reports:projects_xlsx": Spec(ANY_ROLE, query="year=2022"),
@@ -299,6 +308,17 @@ ACCESS: dict[str, Spec] = {
     # monitoring: test_the_monitoring_overview_shows_only_the_users_units gives unit A one); officers 403
     "monitoring_overview:overview": Spec(REVIEW_LIST),
     "monitoring_overview:xlsx": Spec(REVIEW_LIST),
+    # 整改: whoever may read the project sees its items; 需要整改 is the reviewers' (an officer 403), and
+    # the world's monitoring is not submitted, so theirs is refused by the service (400);
+    # test_rectifications_follow_the_project gives unit A a submitted one
+    "monitoring:rectifications": Spec(
+        READ,
+        GP,
+        data=constant(action="open", requirement="九月底前完成采购"),
+        post={"officer": "403", "evaluator": "400", "admin": "400"},
+    ),
+    # the 整改 items of the user's units (another unit's officer or reviewer is shown none of unit A's)
+    "monitoring:rectification_list": Spec(ANY_ROLE, query="year=2022"),
     # unit B's officer may upload, but not unit A's rows; confirming without a pending upload is a 400
     "intake:upload": Spec(INTAKE, GP, data=upload_data("new_a", 2022), post={"other_officer": "400"}),
     "intake:confirm": Spec(
@@ -734,3 +754,61 @@ def test_the_monitoring_overview_shows_only_the_users_units(client, world, role:
         if name.endswith("overview"):
             assert "甲单位的偏差原因" in text_of(response)
     close(response)
+
+
+# --- the 监控表 and 运行监控报告 downloads: a unit A project's monitoring, never another unit's -----------
+
+
+@pytest.mark.parametrize("name", ["reports:monitoring_download", "reports:monitoring_unit"])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_monitoring_downloads_follow_the_project(client, world, role: str, name: str) -> None:
+    """Unit A's monitored project: its 监控表 for whoever may see the project, the unit's 运行监控报告 for
+    its officer and the admin; unit B's users a 404, the evaluators of the unit report a 403."""
+    from monitoring.models import MonitoringReport
+
+    draft = world.projects["draft"]
+    MonitoringReport.objects.create(
+        project=draft, year=draft.year, unit_id=draft.unit_id, month=7, measures="甲单位措施"
+    )
+    expected = (READ if name == "reports:monitoring_download" else INTAKE | {"other_officer": "404"})[role]
+    args = [draft.pk, "xlsx"] if name == "reports:monitoring_download" else [draft.unit_id, 2022, "docx"]
+    world.log_in(client, role)
+    response = client.get(reverse(name, args=args))
+    check(response, expected, ACCESS[name], "GET")
+    if expected == "ok":
+        assert response.content[:2] == b"PK"
+    close(response)
+
+
+# --- 整改: a unit A project's items, never another unit's -------------------------------------------
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_rectifications_follow_the_project(client, world, role: str) -> None:
+    """Unit A's submitted monitoring with an open item: its page for whoever may read the project, the
+    answer for its officer (and the admin), the list of the user's units; unit B's users a 404 and none
+    of it in their list; a reviewer's answer a 403."""
+    from monitoring.models import MonitoringReport, Rectification
+    from projects.models import StageState
+    from projects.stages import StageKey, StageStatus
+
+    draft = world.projects["draft"]
+    report = MonitoringReport.objects.create(project=draft, year=draft.year, unit_id=draft.unit_id, month=7)
+    StageState.objects.create(project=draft, stage=StageKey.MONITORING, status=StageStatus.SUBMITTED,
+                              year=draft.year, unit_id=draft.unit_id)  # fmt: skip
+    item = Rectification.objects.create(project=draft, report=report, year=draft.year, unit_id=draft.unit_id,
+                                        requirement="甲单位的整改要求", opened_by=world.users["admin"],
+                                        opened_at=report.created_at)  # fmt: skip
+    world.log_in(client, role)
+    page = reverse("monitoring:rectifications", args=[draft.pk])
+    check(client.get(page), READ[role], ACCESS["monitoring:rectifications"], "GET")
+    answer = client.post(page, {"action": "answer", "item": item.pk, "answer": "已整改"})
+    expected = (WRITE | {"evaluator": "403"})[role]
+    check(answer, expected, ACCESS["monitoring:rectifications"], "POST")
+    item.refresh_from_db()
+    assert item.status == (Rectification.Status.ANSWERED if expected == "ok" else Rectification.Status.OPEN)
+    listed = client.get(reverse("monitoring:rectification_list"), {"year": draft.year})
+    if READ[role] == "ok":
+        assert "甲单位的整改要求" in text_of(listed)
+    elif role in ("other_officer", "evaluator_b"):
+        assert listed.status_code == 200 and "甲单位的整改要求" not in text_of(listed)
