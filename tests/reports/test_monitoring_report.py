@@ -228,3 +228,15 @@ def test_the_batch_exports_the_monitored_projects_files(client, admin_user, unit
     )
     book = load_workbook(io.BytesIO(archive.read(f"{folder_b}/15000026T000000000801-绿灯项目1-监控表.xlsx"))).active
     assert book["A1"].value == TITLE
+
+
+def test_the_panel_and_the_page_offer_the_downloads(client, monitored, officer, evaluator) -> None:
+    links = [reverse("reports:monitoring_download", args=[monitored.pk, fmt]) for fmt in ("xlsx", "docx", "pdf")]
+    unit_link = reverse("reports:monitoring_unit", args=[monitored.unit_id, 2026, "docx"])
+    client.force_login(officer)
+    for page in ("projects:detail", "monitoring:entry"):
+        text = client.get(reverse(page, args=[monitored.pk])).content.decode()
+        assert all(link in text for link in links) and unit_link in text, page
+    client.force_login(evaluator)
+    text = client.get(reverse("monitoring:entry", args=[monitored.pk])).content.decode()
+    assert all(link in text for link in links) and unit_link not in text  # the unit report is not a reviewer's
