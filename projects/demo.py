@@ -256,21 +256,21 @@ def load_demo() -> list[str]:
     return lines
 
 
-# --- the next year as stages: declarations (绩效目标) and a mid-year 运行监控 ---------------------------
+# --- a year as stages: declarations (绩效目标) and a mid-year 运行监控 ---------------------------
 
-STAGE_YEAR = YEAR + 1
+STAGE_YEAR = YEAR - 1  # a year before the evaluated one, so "next year" stays free for copies
 UNIT_A, UNIT_B = "140001-内蒙古自治区妇女联合会", "140002-内蒙古妇女干部学校"
 DECLARED = ["项目名称", "单位名称", "预算数", "年度目标", "一级指标", "二级指标", "三级指标", "指标性质", "指标值",
             "度量单位", "权重"]  # fmt: skip
 # unit A declares a complete set (submitted for review); unit B a draft with §8's usual faults
 DECLARATIONS = (
-    [f"15000026T000000000910-北疆布丝瑰创业就业行动（{STAGE_YEAR}）", UNIT_A, 900, GOAL, "产出指标", "数量指标",
+    [f"15000024T000000000910-北疆布丝瑰创业就业行动（{STAGE_YEAR}）", UNIT_A, 900, GOAL, "产出指标", "数量指标",
      "开展手工艺技能培训", "≥", 9, "期", 20],
     ["", "", None, "", "产出指标", "质量指标", "培训合格率", "≥", 90, "%", 15],
     ["", "", None, "", "产出指标", "成本指标", "人均培训成本", "≤", 2000, "元", 15],
     ["", "", None, "", "效益指标", "社会效益指标", "促进妇女就业增收", "≥", 300, "人", 30],
     ["", "", None, "", "满意度指标", "服务对象满意度指标", "参训学员满意度", "≥", 90, "%", 10],
-    [f"15000026T000000007460-妇女干部培训（{STAGE_YEAR}）", UNIT_B, 44, "提升妇女干部履职能力。", "产出指标",
+    [f"15000024T000000007460-妇女干部培训（{STAGE_YEAR}）", UNIT_B, 44, "提升妇女干部履职能力。", "产出指标",
      "数量指标", "培训人次", "≥", "", "人次", None],
     ["", "", None, "", "效益指标", "社会效益指标", "履职能力", "定性", "稳步提高", "", None],
     ["", "", None, "", "满意度指标", "服务对象满意度指标", "参训人员满意度", "≥", "**", "%", None],
@@ -280,7 +280,7 @@ MONITORED = ["项目名称", "单位名称", "全年预算数", "1-7月执行数
              "偏差原因分析", "纠偏措施"]  # fmt: skip
 # domain.md §8's worked example: 1,000 万元, 300 by July (v 51.43, red), one indicator of each light
 MONITORING = (
-    [f"15000026T000000000920-妇女创业就业技能培训（{STAGE_YEAR}）", UNIT_A, 1000, 300, "产出指标", "数量指标",
+    [f"15000024T000000000920-妇女创业就业技能培训（{STAGE_YEAR}）", UNIT_A, 1000, 300, "产出指标", "数量指标",
      "培训人次", "≥", 500, "人次", 30, "200", "450", "有可能", "经费保障", "资金拨付滞后，两期培训推迟",
      "申请调度资金，8月起加开两期"],
     ["", "", None, None, "产出指标", "成本指标", "人均培训成本", "≤", 2000, "元", 20, "1500", "1900", "确定能", "",
@@ -313,7 +313,7 @@ def _stage_year(users: dict[str, object]) -> None:
             book.save(f"{folder}/{name}.xlsx")
             # a re-run leaves what moved on (the declaration already submitted) as it is
             workbook_import(path=f"{folder}/{name}.xlsx", year=STAGE_YEAR, user=None, skip_refused=True)
-    declared = Project.objects.filter(year=STAGE_YEAR, code="15000026T000000000910")
+    declared = Project.objects.filter(year=STAGE_YEAR, code="15000024T000000000910")
     if StageState.objects.filter(project__in=declared, stage=StageKey.TARGETS, status=StageStatus.DRAFT).exists():
         with transaction.atomic():
             transition(projects=list(declared), action=Action.SUBMIT, user=users["officer_a"],

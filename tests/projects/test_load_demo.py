@@ -168,13 +168,13 @@ def test_the_stage_year_shows_a_declaration_under_review_one_with_faults_and_a_m
     assert YearPlan.objects.get(year=STAGE_YEAR).stages == ["targets", "monitoring", "self_evaluation"]
     stages = {(s.project.code, s.stage): s.status for s in StageState.objects.filter(year=STAGE_YEAR)
               .select_related("project")}  # fmt: skip
-    assert stages[("15000026T000000000910", "targets")] == "submitted"
-    assert stages[("15000026T000000007460", "targets")] == "draft"
-    assert stages[("15000026T000000000920", "monitoring")] == "draft"
+    assert stages[("15000024T000000000910", "targets")] == "submitted"
+    assert stages[("15000024T000000007460", "targets")] == "draft"
+    assert stages[("15000024T000000000920", "monitoring")] == "draft"
     out = StringIO()
-    call_command("monitor", "15000026T000000000920", "--year", str(STAGE_YEAR), "--json", stdout=out)
+    call_command("monitor", "15000024T000000000920", "--year", str(STAGE_YEAR), "--json", stdout=out)
     data = json.loads(out.getvalue())
     assert (data["budget"]["value"], data["light"]) == ("51.43", "red")
     assert {i["light"] for i in data["indicators"]} == {"yellow", "green", "blue", "red"}
     load()  # a rerun leaves the submitted declaration as it is
-    assert StageState.objects.get(project__code="15000026T000000000910", stage="targets").status == "submitted"
+    assert StageState.objects.get(project__code="15000024T000000000910", stage="targets").status == "submitted"
