@@ -523,6 +523,10 @@ class _Writer:
     def project(self, pk: int) -> Project:
         return self._projects_by_pk[pk]
 
+    def funds_of(self, pk: int) -> list[Fund]:
+        """The fund rows of a written project after the write."""
+        return self._funds_of.get(pk, [])
+
     def rows_of(self, p: ParsedProject) -> list[Indicator]:
         """The rows of `p`'s indicators as written, in workbook order."""
         return self._rows_of[id(p)]

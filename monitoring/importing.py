@@ -94,7 +94,7 @@ def _executed(writer: Any, p: ParsedProject, pk: int) -> dict[str, Any] | None:
     amount = p.money_value("executed_to_date")
     if amount is None:
         return None
-    sources = {f.source for f in writer._funds_of.get(pk, [])}
+    sources = {f.source for f in writer.funds_of(pk)}
     return {sources.pop() if len(sources) == 1 else FundSource.UNSPLIT: amount}
 
 

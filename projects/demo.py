@@ -9,12 +9,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal as D
+from tempfile import TemporaryDirectory
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from openpyxl import Workbook
 
 from indicators.models import Indicator, direction_of
+from indicators.services import workbook_import
 from projects.models import (
     Department,
     Fund,
@@ -296,12 +299,6 @@ def _stage_year(users: dict[str, object]) -> None:
     """STAGE_YEAR uses the targets and monitoring stages (年度安排); its declarations and one project's
     monitoring come in through the real import (the same reading, checks, locks and lights as a
     user's), so the demo shows the 绩效目标 list, its review queue and the 运行监控 overview."""
-    from tempfile import TemporaryDirectory
-
-    from openpyxl import Workbook
-
-    from indicators.services import workbook_import
-
     stages = [StageKey.TARGETS, StageKey.MONITORING, StageKey.SELF_EVALUATION]
     YearPlan.objects.update_or_create(year=STAGE_YEAR, defaults={"stages": stages, "monitoring_month": 7})
     with TemporaryDirectory() as folder:

@@ -28,6 +28,7 @@ from reports.text import CleanText
 from reports.xlsx import grid_workbook
 from scoring.display import amount, chinese_date
 from scoring.rules import fmt, pts
+from scoring.targets import declared_sign
 from scoring.types import QUALITATIVE, ZERO
 
 TITLE = "项目支出绩效目标申报表"
@@ -38,7 +39,6 @@ INDICATOR_HEADER = ("绩效指标", "一级指标", "二级指标", "三级指�
 FUNDS_HEADER = "预算数"  # the importer's name of a funds block's amount column (全年预算数)
 SOURCES = (("其中：当年财政拨款", FundSource.FISCAL), ("上年结转资金", FundSource.CARRYOVER),
            ("其他资金", FundSource.OTHER))  # fmt: skip
-SIGNS = ("≥", "≤", ">", "<", "=")  # a 定性 target kept as `≥**` by the import shows its sign again
 NO_INDICATORS = "（尚未设置绩效指标）"
 UNKNOWN_FORMAT = "绩效目标申报表不支持格式“{fmt}”，可选：docx、xlsx"
 
@@ -86,9 +86,7 @@ def declared_target(row: Any) -> tuple[str, str]:
     number; a 定性 target that kept its sign (`≥**`) shows the sign again (as `targets --json`)."""
     if row.comparator == QUALITATIVE or row.deadline is not None or row.target is None:
         text = row.target_text or (f"{chinese_date(row.deadline)}前" if row.deadline is not None else "")
-        if row.comparator == QUALITATIVE and text[:1] in SIGNS:
-            return text[0], text[1:]
-        return row.comparator, text
+        return declared_sign(row.comparator, text)
     return row.comparator, fmt(row.target)
 
 

@@ -198,6 +198,17 @@ def _share(part: Decimal, whole: Decimal) -> str:
     return f"{(part * HUNDRED / whole).quantize(CENT, rounding=ROUND_UP)}%"
 
 
+DECLARED_SIGNS = ("≥", "≤", ">", "<", "=")  # the signs the importer puts before a kept text (`≥**`)
+
+
+def declared_sign(comparator: str, text: str) -> tuple[str, str]:
+    """(comparator, target) as the table declared them: a target that held no number after its sign,
+    kept by the importer as the 定性 text `≥**`, shows its sign again (`≥`, `**`)."""
+    if comparator == QUALITATIVE and text[:1] in DECLARED_SIGNS:
+        return text[0], text[1:]
+    return comparator, text
+
+
 def is_qualitative(ind: IndicatorInput) -> bool:
     """A 定性 indicator; a declared `≥` whose value held no number (`≥**`, kept as the text `≥**`) was
     declared quantitative: it is `unmeasurable`, not 定性."""

@@ -18,7 +18,7 @@ from projects.stages import Action, StageKey, StageStatus, ordered
 from projects.workflow import states_of
 from scoring.rules import fmt, pts
 from scoring.schemes import get_scheme
-from scoring.targets import TargetsInput, check_targets
+from scoring.targets import TargetsInput, check_targets, declared_sign
 from scoring.types import QUALITATIVE, ZERO
 from targets.models import TargetReview
 
@@ -160,20 +160,13 @@ def _target(row: Any) -> str:
     return fmt(row.target)
 
 
-DECLARED_SIGNS = ("≥", "≤", ">", "<", "=")
-
-
 def _weight(value: Decimal | None) -> str | None:
     return None if value is None else pts(value)
 
 
 def _as_declared(row: Any) -> tuple[str, str]:
-    """(comparator, target) as the table declared them: a target that held no number after its sign
-    (`≥` and `**`, kept as the 定性 text `≥**` by the importer) shows its sign again."""
-    text = _target(row)
-    if row.comparator == QUALITATIVE and text[:1] in DECLARED_SIGNS:
-        return text[0], text[1:]
-    return row.comparator, text
+    """(comparator, target) as the table declared them (scoring.targets.declared_sign)."""
+    return declared_sign(row.comparator, _target(row))
 
 
 def targets_json(project: Project) -> dict[str, Any]:
@@ -187,9 +180,10 @@ def targets_json(project: Project) -> dict[str, Any]:
         "code": project.code, "year": project.year, "stage": stage, "status": status,
         "total_weight": pts(sum((r.weight for r in rows), ZERO)) if weighted else None,
         "indicators": [
-            {"level1": r.level1, "level2": r.level2, "level3": r.level3, "comparator": _as_declared(r)[0],
-             "target": _as_declared(r)[1], "unit": r.unit, "weight": _weight(r.weight) if weighted else None}
+            {"level1": r.level1, "level2": r.level2, "level3": r.level3, "comparator": comparator, "target": target,
+             "unit": r.unit, "weight": _weight(r.weight) if weighted else None}
             for r in rows
+            for comparator, target in [_as_declared(r)]
         ],
         "checks": [{"code": w.code, "level3": w.indicator, "message": w.message}
                    for w in check_targets(targets_input(project))],
