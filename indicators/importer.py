@@ -187,6 +187,8 @@ class ParsedProject:
     # the header that named it; the budget's 1-M月执行数 is money["executed_to_date"]
     monitored: bool = False
     month: tuple[int, int] | None = None
+    measures: str = ""  # a 监控表's whole-project 纠偏措施 (the form's label row above or below the indicators)
+    department_code: str = ""  # 主管部门及代码's code (`101-市教育局`, `[101]市教育局`)
 
     @property
     def label(self) -> str:
@@ -294,7 +296,7 @@ class RowParser:
         code = normalize_code(normalize(source.get("project_code")) or code)
         unit_code, unit_name = split_code_name(normalize(source.get("unit")) or self.default_unit)
         unit_code = normalize(source.get("unit_code")) or unit_code
-        department = split_code_name(normalize(source.get("department")))[1]
+        department = department_name(source.get("department"))
         return code, name or code, unit_code, unit_name or "未指定单位", department
 
     def _project(self, r: SheetRow) -> ParsedProject | None:
@@ -313,6 +315,8 @@ class RowParser:
             self.projects[key] = project
         else:
             self._check_same(r, project, ident)
+        if department and not project.department_code:
+            project.department_code = department_code((r.values if has_own else r.context).get("department"))
         if project is not self.state.project:
             self.state.levels = ("", "")
         self.state.project = project
@@ -344,6 +348,8 @@ class RowParser:
         texts = self._texts_of(r)  # self._cell(r, name) is texts.get(name)
         goal = normalize(texts.get("goal"))
         project.goal = project.goal or goal
+        if r.context and not project.measures and HAS_TEXT[measures := r.context.get("measures")]:
+            project.measures = str(measures).strip()  # as written (its full-width punctuation kept)
         for src, dst in (("budget", "annual"), ("annual", "annual"), ("initial", "initial"), ("executed", "executed"),
                          ("executed_to_date", "executed_to_date")):  # fmt: skip
             raw = texts.get(src)
@@ -491,6 +497,8 @@ class RowParser:
         project.monitored = True
         header = r.headers.get("to_date") or r.headers.get("executed_to_date") or ""
         month = header_month(header)
+        if month is None and r.context.get("month_header"):  # the form's funds block: 1-M月执行数
+            month = header_month(header := r.context["month_header"])
         if month is None:
             return
         if project.month is not None and project.month[0] != month:
@@ -603,6 +611,32 @@ class RowParser:
             project.annual_assumed = True
         elif executed is not None and "initial" not in project.bad_money:
             project.money["annual"] = (Decimal(0), executed[1])
+
+
+# 主管部门及代码: `101-市教育局`, `[101]市教育局`, `101 市教育局`, `市教育局（101）` (codes of 3 digits and more)
+_DEPARTMENT = (
+    re.compile(r"[\[【]\s*(?P<code>[0-9A-Za-z]{2,})\s*[\]】]\s*(?P<name>\S.*)"),
+    re.compile(r"(?P<code>[0-9][0-9A-Za-z]{1,})\s*[-—–‐‑\s]\s*(?P<name>[^\d\s].*)"),
+    re.compile(r"(?P<name>.*\S)\s*[(（]\s*(?P<code>[0-9][0-9A-Za-z]{1,})\s*[)）]"),
+)
+
+
+def _department(cell: Any) -> tuple[str, str]:
+    text = normalize(cell)
+    for pattern in _DEPARTMENT:
+        if found := pattern.fullmatch(text):
+            return found["code"], found["name"].strip()
+    return split_code_name(text)
+
+
+def department_name(cell: Any) -> str:
+    """The 主管部门's name without its code (`101-市教育局` → 市教育局)."""
+    return _department(cell)[1]
+
+
+def department_code(cell: Any) -> str:
+    """The 主管部门's code when the cell prints one (`[101]市教育局` → 101), else ""."""
+    return _department(cell)[0]
 
 
 def _squeezed(cell: Any) -> str:

@@ -374,8 +374,16 @@ class _Writer:
     def _new_units(self, parsed: list[ParsedProject], units: dict[str, Unit]) -> dict[str, Unit]:
         wanted = {p.unit_code or p.unit_name: p for p in parsed if (p.unit_code or p.unit_name) not in units}
         names = {p.department for p in wanted.values() if p.department}
+        # 主管部门及代码: a department is found by its code first (its name may be written otherwise), then its name
+        codes = {p.department: p.department_code for p in wanted.values() if p.department and p.department_code}
+        by_code = {d.code: d for d in Department.objects.filter(code__in=set(codes.values()))} if codes else {}
         departments = {d.name: d for d in Department.objects.filter(name__in=names)}
-        new_departments = [Department(name=n) for n in sorted(names - departments.keys())]
+        departments |= {n: by_code[c] for n, c in codes.items() if c in by_code}
+        uncoded = {codes[d.name]: d for d in departments.values() if not d.code and d.name in codes}
+        for code, d in uncoded.items():  # a stored department without a code takes the workbook's
+            d.code = code
+        Department.objects.bulk_update(list(uncoded.values()), ["code"])
+        new_departments = [Department(name=n, code=codes.get(n, "")) for n in sorted(names - departments.keys())]
         Department.objects.bulk_create(new_departments)
         departments |= {d.name: d for d in new_departments}
         new = [Unit(code=p.unit_code, name=p.unit_name, department=departments.get(p.department))

@@ -63,6 +63,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
         "全年预计完成数",
         "全年预计",
     ),
+    "to_date": ("半年度指标执行情况", "半年度执行情况", "半年指标执行情况"),  # the month: the funds' 1-M月执行数
     "possibility": ("完成目标可能性", "完成可能性", "目标完成可能性", "实现目标可能性"),
     "cause": ("偏差原因类别", "偏差原因分类", "原因类别", "偏差类别"),
     "measures": ("纠偏措施", "拟采取的纠偏措施", "完成目标采取的措施", "纠偏措施及建议"),
@@ -96,7 +97,13 @@ PROJECT_FIELDS = ("project", "project_code", "unit", "unit_code", "department")
 # Labels of the national 自评表's key-value block above the indicator block.
 FORM_LABELS = {"项目名称": "project", "项目编码": "project_code", "主管部门": "department",
                "实施单位": "unit", "单位名称": "unit", "专项资金名称": "project", "县级主管部门": "department",
-               "项目实施单位": "unit"}  # fmt: skip
+               "项目实施单位": "unit", "主管部门及代码": "department", "主管部门及编码": "department",
+               "主管部门名称及代码": "department", "主管部门名称及编码": "department",
+               "主管部门代码及名称": "department", "项目执行单位": "unit", "实施单位及代码": "unit",
+               # a 监控表's whole-project 纠偏措施 (above the indicator block, or a row below it: PROJECT_MEASURES)
+               "项目纠偏措施": "measures", "纠偏措施": "measures", "拟采取的纠偏措施": "measures",
+               "纠偏措施及建议": "measures", "相关建议或举措": "measures", "整体纠偏措施": "measures"}  # fmt: skip
+PROJECT_MEASURES = frozenset(k for k, v in FORM_LABELS.items() if v == "measures")
 WHOLE_BUDGET = "部门"  # 部门整体支出绩效自评表: no 项目名称, the 部门's whole budget is what is evaluated
 FUND_ROWS = {"年度资金总额": "total", "资金总额": "total", "合计": "total", "总额": "total",
              "年度财政资金总额": "total",
@@ -106,11 +113,16 @@ FUND_ROWS = {"年度资金总额": "total", "资金总额": "total", "合计": "
 FUND_COLUMNS = {"年初预算数": "initial", "年初预算": "initial", "全年预算数": "annual", "全年预算": "annual",
                 "调整后预算数": "annual", "调整预算数": "annual", "预算数": "annual", "全年执行数": "executed",
                 "全年执行": "executed", "预算执行数": "executed", "执行数": "executed"}  # fmt: skip
+# 财政拨款's own parts (`其中：一般公共预算`): read as 当年财政拨款 when the block prints no 财政拨款 row of its
+# own, left out when it does (they are already in it)
+FISCAL_PARTS = ("一般公共预算", "一般公共预算拨款", "当年一般公共预算拨款", "一般公共预算资金", "政府性基金",
+                "政府性基金预算", "政府性基金预算拨款", "国有资本经营预算", "国有资本经营预算拨款")  # fmt: skip
 
 BRACKETS = re.compile(r"[（(【\[].*?[）)】\]]")
 TOTAL_ROW = ("总分", "合计", "总计", "小计", "自评得分", "得分合计")
 # The first cell of the rows printed below a form's indicator block (Sichuan's 2023 form and others).
-FOOTER_ROW = ("评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "填表人", "填报人", "审核人", "说明")
+FOOTER_ROW = ("评价结论", "存在问题", "改进措施", "项目负责人", "财务负责人", "填表人", "填报人", "审核人", "说明",
+              "偏差或不能完成目标原因分析", "项目偏差原因分析")  # fmt: skip
 # What a 三级 or value cell holds in a printed template row: `……`, `/`, `-`, an empty `指标2:`.
 PLACEHOLDER = re.compile(r"(?:指标\s*\d+\s*[:：.、]?)?[\s/／…．.\-—–]*")
 INDICATOR_CELLS = ("level3", "comparator", "target", "unit_of_measure", "weight", "actual")
@@ -241,16 +253,26 @@ class _FormReader:
         self.funds: list[tuple[str, int, dict[str, Any], dict[str, int]]] = []
         self._fund_cols: dict[int, str] = {}
         self._score_col: int | None = None  # the funds header's 得分 (复核 reads the budget score)
+        self._fiscal = False  # the block printed a 财政拨款 row (its 其中 parts are not read then)
 
     def feed(self, cells: list[Any], number: int) -> None:
         keys = [header_key(c) for c in cells]
         self._labels(cells, keys)
-        cols = {i: FUND_COLUMNS[k] for i, k in enumerate(keys) if k in FUND_COLUMNS}
-        if "annual" in cols.values():
+        cols = {i: name for i, k in enumerate(keys) if (name := _fund_column(k))}
+        # a funds header: 全年预算数, or a 监控表's 年初预算数 beside its 1-M月执行数 (no 全年预算数 printed)
+        if "annual" in cols.values() or {"initial", "executed_to_date"} <= set(cols.values()):
             self._fund_cols = cols
+            # the 1-M月执行数 header names the cut-off month when the indicator block's does not
+            month = next((normalize(cells[i]) for i, name in cols.items() if name == "executed_to_date"), None)
+            if month:
+                self.context["month_header"] = month
             self._score_col = next((i for i, k in enumerate(keys) if k in HEADER_SYNONYMS["score"]), None)
             return
-        source = next((FUND_ROWS[k.removeprefix("其中")] for k in keys if k.removeprefix("其中") in FUND_ROWS), None)
+        source = _fund_row(keys)
+        if source == "fiscal_part":  # in 财政拨款 when the block has that row, else 财政拨款 itself
+            source = None if self._fiscal else "fiscal"
+        elif source == "fiscal":
+            self._fiscal = True
         if source == "total" and self._score_col is not None and self._score_col < len(cells):
             self.context["budget_score"] = cells[self._score_col]
         if source and self._fund_cols:
@@ -266,9 +288,29 @@ class _FormReader:
             value = next((c for c in cells[i + 1 :] if normalize(c) and normalize(c) != normalize(cells[i])), None)
             if value is not None and header_key(value) not in FORM_LABELS:
                 if name == "project":  # a new form starts: forget the previous one's funds
-                    self.funds, self._fund_cols = [], {}
+                    self.funds, self._fund_cols, self._fiscal = [], {}, False
+                    self.context.pop("measures", None)
                     self.context.pop("budget_score", None)
                 self.context[name] = value
+
+
+def _fund_column(key: str) -> str | None:
+    """The funds block's column a header key names: FUND_COLUMNS, or a 监控表's `1-M月执行数`."""
+    found = FUND_COLUMNS.get(key)
+    if found is None and "月" in key and (month := MONTH_COLUMN.match(key)):
+        return MONTH_FIELDS.get(month["what"])
+    return found
+
+
+def _fund_row(keys: list[str]) -> str | None:
+    """The source a funds row names (FUND_ROWS, or "fiscal_part" for FISCAL_PARTS), None for another row."""
+    for key in keys:
+        key = key.removeprefix("其中")
+        if key in FUND_ROWS:
+            return FUND_ROWS[key]
+        if key in FISCAL_PARTS:
+            return "fiscal_part"
+    return None
 
 
 def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]], *, totals: bool = False) -> Iterator[SheetRow]:
@@ -284,13 +326,14 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]], *, totals: boo
     fresh = False  # the row just read was a header row
     form = _FormReader()
     take = _Columns({})
+    header_cells: list[Any] = []
     for number, cells in rows:
         raw = _filled_set(cells)
         if not raw:  # a blank row
             continue
         header = _header_map(cells)
         if header:  # shared by the rows below it, built once
-            columns = header
+            columns, header_cells = header, cells
             headers = {name: text for name, text in columns.values()}
             positions = {name: i for i, (name, _) in columns.items()}
             tree = [i for i, (name, _) in columns.items() if name in ("level1", "level2", "level3")]
@@ -304,7 +347,14 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]], *, totals: boo
         if fresh and (causes := _cause_row(cells)):
             # the national 监控表 prints the five causes on a second header row under 偏差原因
             fresh = False
+            # a merged 偏差原因 over the ticks was read as the reason column: the reason is the header's
+            # next column of that name (偏差原因分析), if any
+            displaced = {columns[i][0] for i in causes if i in columns and columns[i][0] not in CAUSE_COLUMNS}
             columns = {**columns, **causes}
+            for name in displaced:
+                later = next((i for i, c in enumerate(header_cells) if i not in columns and _FIELD_OF[c] == name), None)
+                if later is not None:
+                    columns[later] = (name, normalize(header_cells[later]))
             headers = {name: text for name, text in columns.values()}
             positions = {name: i for i, (name, _) in columns.items()}
             take = _Columns(columns)
@@ -314,6 +364,12 @@ def read_sheet(title: str, rows: Iterable[tuple[int, list[Any]]], *, totals: boo
             heading = _lone_heading(cells, columns) or heading
             continue
         first = _first_key(cells)
+        if first in PROJECT_MEASURES:  # a 监控表's whole-project 纠偏措施 printed below its indicator block
+            text = next((c for c in cells if _FILLED[c] and _KEY_OF[c] != first), None)
+            if text is not None:
+                form.context["measures"] = text
+                yield SheetRow(title, number, {}, headers, dict(form.context), tuple(form.funds), positions)
+            continue
         if _is_footer(first):
             continue
         if _is_total(cells, tree, first):

@@ -11,8 +11,8 @@ is the 自评表's (`reports.xlsx.grid_workbook`: text cells never formulas, mer
 The workbook imports back (`import_workbook`, contract.md "Monitoring"): 项目名称 (`CODE-NAME`),
 实施单位 (`CODE-NAME`), the funds block under its 全年预算数 header, the indicator table's 一级指标 /
 二级指标 / 三级指标 / 指标性质 / 年度指标值 / 度量单位 / 权重 and its monitoring columns with the tick row
-under 偏差原因. The budget's 1–M月执行数 is also a column of the indicator table (merged down its
-rows), where the reader takes a project's amount to date.
+under 偏差原因, the project's 纠偏措施, and 主管部门及代码 (`CODE-NAME`). The budget's 1–M月执行数 is read
+from the funds block, by source.
 """
 
 from __future__ import annotations
@@ -119,6 +119,7 @@ class MonitoringSheet(CleanText):
     lines: tuple[WatchLine, ...]
     warnings: tuple[str, ...]  # the rules' messages (what still blocks 提交)
     bands: tuple[str, str] = ("80", "60")  # the year's budget green and yellow bands
+    department_label: str = ""  # 主管部门及代码: CODE-NAME (the name alone when it has no code)
 
     @property
     def label(self) -> str:
@@ -190,6 +191,7 @@ def sheet_of(report: MonitoringReport, result: Monitoring, thresholds: Threshold
     return MonitoringSheet(
         code=project.code, name=project.name, year=project.year, unit=str(unit), unit_name=unit.name,
         department=unit.department.name if unit.department else "", month=result.month,
+        department_label=str(unit.department) if unit.department else "",
         time_progress=pts(result.time_progress), budget_annual=amount(b.annual), budget_executed=amount(b.executed),
         budget_progress=pts(b.progress), budget_value=pts(b.value), budget_light=b.light, light=result.light,
         funds=_funds(report), goal=project.annual_goal, measures=report.measures, lines=lines,
@@ -226,11 +228,11 @@ def indicator_header(month: int) -> tuple[str, ...]:
     period = f"1-{month}月"
     return ("绩效指标", "一级指标", "二级指标", "三级指标", "指标性质", "年度指标值", "度量单位", "权重",
             f"{period}执行情况", "全年预计完成情况", *["偏差原因"] * len(CAUSES), "完成目标可能性", "偏差原因分析",
-            "纠偏措施", "监控结果", f"{period}执行数（万元）")  # fmt: skip
+            "纠偏措施", "监控结果")  # fmt: skip
 
 
 WIDTH = len(indicator_header(7))
-WIDTHS = (6, 8, 9, 16, 5, 9, 6, 5, 10, 10, 4, 4, 4, 5, 4, 8, 16, 16, 6, 9)
+WIDTHS = (6, 8, 9, 16, 5, 9, 6, 5, 10, 10, 4, 4, 4, 5, 4, 8, 16, 16, 8)
 
 
 class _Rows:
@@ -266,7 +268,7 @@ class _Rows:
                 self.rows[r][c] = ""
 
 
-BUDGET_SPANS = ((4, 5), (6, 7), (8, 9), (10, 11), (12, 13), (14, 15), (16, 17), (18, WIDTH - 1))
+BUDGET_SPANS = ((4, 5), (6, 7), (8, 9), (10, 11), (12, 13), (14, 15), (16, 16), (17, WIDTH - 1))
 
 
 def _budget(g: _Rows, s: MonitoringSheet) -> None:
@@ -296,7 +298,7 @@ def _indicators(g: _Rows, s: MonitoringSheet) -> None:
         ticks = tuple(TICK if cause in line.causes else "" for cause in CAUSES)
         cells = ("", line.level1, line.level2, line.level3, line.comparator, line.target, line.unit, line.weight,
                  line.to_date, line.forecast, *ticks, line.possibility, line.reason, line.measures,
-                 line.light_label, s.budget_executed if i == 0 else "")  # fmt: skip
+                 line.light_label)  # fmt: skip
         r = g.add({(c, c): text for c, text in enumerate(cells)})
         last = i == len(s.lines) - 1
         if last or s.lines[i + 1].level1 != line.level1:
@@ -308,17 +310,21 @@ def _indicators(g: _Rows, s: MonitoringSheet) -> None:
             start2 = r + 1
     if not s.lines:
         g.add({(1, WIDTH - 1): NO_INDICATORS})
-    end = len(g.rows) - 1
-    g.down(0, 0, top, end)
-    if s.lines:
-        g.down(WIDTH - 1, WIDTH - 1, top + 2, end)
+    g.down(0, 0, top, len(g.rows) - 1)
 
 
 def monitoring_grid(s: MonitoringSheet) -> Grid:
     """The 监控表 as a bordered table with its merges (title and caption printed above it)."""
     g = _Rows()
     g.add({(0, 0): "项目名称", (1, WIDTH - 1): s.label})
-    g.add({(0, 0): "主管部门", (1, 8): s.department, (9, 10): "实施单位", (11, WIDTH - 1): s.unit})
+    g.add(
+        {
+            (0, 0): "主管部门及代码",
+            (1, 8): s.department_label or s.department,
+            (9, 10): "实施单位",
+            (11, WIDTH - 1): s.unit,
+        }
+    )
     _budget(g, s)
     g.add({(0, 0): "年度总体目标", (1, WIDTH - 1): s.goal})
     g.add({(0, 0): "项目纠偏措施", (1, WIDTH - 1): s.measures})
@@ -346,7 +352,7 @@ def render_xlsx(s: MonitoringSheet) -> bytes:
     """The 监控表 of `s` as .xlsx bytes (landscape A4, fit to the page's width)."""
     grid = monitoring_grid(s)
     period = f"{s.period}执行数"
-    amounts = frozenset({"年初预算数", "全年预算数", period, f"{period}（万元）"})
+    amounts = frozenset({"年初预算数", "全年预算数", period})
     book = grid_workbook(grid, numeric=amounts | {"权重", "执行进度/时间进度"}, amounts=amounts)
     ws = book.active
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
