@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from simple_history.utils import bulk_update_with_history
 
-from evalsys.lib.bulk import Blanks, bulk_create_logged
+from evalsys.lib.bulk import Blanks, assign_keys, bulk_create_logged
 from evalsys.lib.collector import collector_paused
 from evalsys.lib.xlsx import WorkbookRefused
 from indicators import preview
@@ -28,7 +28,13 @@ from projects.access import import_scope
 from projects.guards import REVIEWERS, REVIEWERS_ONLY, projects_guard
 from projects.locks import is_locked, lock_message, states_load
 from projects.models import Department, Fund, FundSource, Project, Status, Unit
-from projects.scores import evaluation_input_of, indicator_input, projects_rescore, projects_store_evaluations
+from projects.scores import (
+    evaluation_apply,
+    evaluation_input_of,
+    indicator_input,
+    projects_rescore,
+    projects_store_evaluations,
+)
 from projects.selectors import scheme_for_unit
 from projects.services import CODE_TAKEN, code_lock
 from projects.stages import Part
@@ -164,9 +170,10 @@ def workbook_import(
                 report.previews = preview.project_previews(writer=writer, parsed=writer.admitted, stored=stored,
                                                            year=year)  # fmt: skip
                 transaction.set_rollback(True)
-            else:  # the rows just written, scored in memory: nothing is read back
-                projects_store_evaluations(evaluated=[(writer.project(pk), writer.evaluation(pk)) for pk in ids],
-                                           copy=True)  # fmt: skip
+            else:  # the rows just written, scored in memory: nothing is read back (new projects: inserted so)
+                created = writer.created_keys
+                projects_store_evaluations(evaluated=[(writer.project(pk), writer.evaluation(pk)) for pk in ids
+                                                      if pk not in created], copy=True)  # fmt: skip
     except IntegrityError as exc:  # another import created the same project meanwhile
         raise ImportFailed([CONCURRENT]) from exc
     return report
@@ -282,9 +289,11 @@ class _Writer:
         projects, touched = self._projects(parsed, units, found)
         touched |= self._funds(parsed, projects)
         touched |= self._indicators(parsed, projects)
-        if touched:
-            Project.objects.filter(pk__in=touched).update(version=F("version") + 1, updated_at=timezone.now())
-        self.report.projects_updated = len(touched - {p.pk for p in self._created})
+        self._insert_created()
+        created = {p.pk for p in self._created}
+        if touched - created:
+            Project.objects.filter(pk__in=touched - created).update(version=F("version") + 1, updated_at=timezone.now())
+        self.report.projects_updated = len(touched - created)
         self.report.projects_unchanged = len(parsed) - self.report.projects_created - self.report.projects_updated
         return sorted(touched)
 
@@ -411,12 +420,24 @@ class _Writer:
                 if _project_values(project) != before:
                     changed.append(project)
             result[id(p)] = project
-        bulk_create_logged(new, Project, reason=self.reason, user=self.user, history=self.history)
-        stages_start(new)  # bulk_create sends no post_save: the new projects' stage rows
+        # new projects get their keys now and are inserted after their rows (_insert_created), with
+        # their scores: the foreign keys are checked at commit (Django makes them deferred)
+        assign_keys(Project, new)
         self._update(changed, Project, PROJECT_FIELDS)
         self._created = new
         self.report.projects_created += len(new)
         return result, {x.pk for x in [*new, *changed]}
+
+    def _insert_created(self) -> None:
+        """Insert the new projects with their version and stored scores (the evaluation of the rows
+        just written, made once and shared with the warnings), then their stage rows: one INSERT and
+        no UPDATE of a fresh row (each UPDATE of the projects table rewrites every index of the row)."""
+        new = self._created
+        for project in new:
+            project.version += 1
+            evaluation_apply(project, self.evaluation(project.pk))
+        bulk_create_logged(new, Project, reason=self.reason, user=self.user, history=self.history)
+        stages_start(new)  # bulk_create sends no post_save: the new projects' stage rows
 
     def _apply_project(self, project: Project, p: ParsedProject, unit: Unit) -> None:
         project.unit = unit
@@ -525,6 +546,11 @@ class _Writer:
         return {row.project_id for row in [*new, *changed]}
 
     # -- the written rows, scored once ----------------------------------------------------------
+    @property
+    def created_keys(self) -> set[int]:
+        """The keys of the projects this import created."""
+        return {p.pk for p in self._created}
+
     def pk_of(self, p: ParsedProject) -> int:
         return self._pk_of[id(p)]
 

@@ -128,12 +128,18 @@ def projects_store_evaluations(*, evaluated: list[tuple[Any, Evaluation]], copy:
     of the rows it has just written, made once: nothing is read back or scored twice)."""
     changed = []
     for project, ev in evaluated:
-        project.score_total, project.score_grade = ev.total, ev.grade
-        project.execution_rate = ev.budget.rate if ev.budget else None
-        project.warning_count = len(ev.warnings)
-        project.warning_codes = warning_codes(ev)
-        project.answered = all_answered(ev)
-        project.scored = has_actuals(ev)
+        evaluation_apply(project, ev)
         changed.append(project)
     bulk_update_columns(changed, Project, STORED, copy=copy)  # COPY and one UPDATE on PostgreSQL for many
     return len(changed)
+
+
+def evaluation_apply(project: Any, ev: Evaluation) -> None:
+    """Set `project`'s STORED fields from its evaluation, unsaved (the import's new projects are
+    inserted with them: no UPDATE follows their INSERT)."""
+    project.score_total, project.score_grade = ev.total, ev.grade
+    project.execution_rate = ev.budget.rate if ev.budget else None
+    project.warning_count = len(ev.warnings)
+    project.warning_codes = warning_codes(ev)
+    project.answered = all_answered(ev)
+    project.scored = has_actuals(ev)

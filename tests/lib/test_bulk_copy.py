@@ -71,3 +71,28 @@ def test_rows_are_inserted_with_or_without_their_history(unit_a, history) -> Non
         "指标0", "指标1", "指标2"
     ]  # fmt: skip
     assert Indicator.history.count() - before == (3 if history else 0)
+
+
+@pytest.mark.django_db
+def test_keys_continue_after_the_last_one_ever_used(unit_a) -> None:
+    """A deleted row's key is not given again (AUTOINCREMENT's rule on SQLite, the sequence's on
+    PostgreSQL), and the rows inserted get consecutive fresh keys read back as written."""
+    project = factories.project(unit=unit_a, code="K1", year=2025)
+    blank = Blanks(Indicator)
+
+    def rows(n: int, tag: str) -> list[Indicator]:
+        return [blank.new({"project": project}, level1="产出指标", level2="数量指标", level3=f"{tag}{i}",
+                          comparator="≥", target=Decimal(i), weight=Decimal("2.50"), direction="正向")
+                for i in range(n)]  # fmt: skip
+
+    first = rows(3, "a")
+    bulk_create_logged(first, Indicator, reason="导入工作簿", user=None)
+    top = max(r.pk for r in first)
+    Indicator.objects.filter(pk=top).delete()
+    second = rows(2, "b")
+    bulk_create_logged(second, Indicator, reason="导入工作簿", user=None)
+    assert min(r.pk for r in second) > top
+    stored = {r.pk: (r.level3, r.target, r.weight) for r in Indicator.objects.filter(pk__in=[r.pk for r in second])}
+    assert stored == {r.pk: (r.level3, r.target, r.weight) for r in second}
+    history = Indicator.history.filter(id__in=[r.pk for r in second])
+    assert sorted(history.values_list("history_type", "history_change_reason")) == [("+", "导入工作簿")] * 2
