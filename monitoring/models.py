@@ -14,6 +14,12 @@ from projects.models import MONEY, MONTH_RANGE, FundSource, Project, Unit, audit
 from scoring.monitoring import BLUE, GREEN, LIGHT_LABELS, POSSIBILITIES, RED, YELLOW
 
 LIGHTS = [(key, LIGHT_LABELS[key]) for key in (GREEN, YELLOW, RED, BLUE)]
+# 偏差原因 categories (scoring.monitoring.CAUSES, then none cited) as the stored counts' column suffixes
+CAUSE_COLUMNS = {"经费保障": "funds", "制度保障": "rules", "人员保障": "staff", "硬件条件保障": "facilities",
+                 "其他": "other", "": "none"}  # fmt: skip
+# a report's indicators by light and its yellow and red ones by category (monitoring.counts)
+COUNTED = ["ind_red", "ind_yellow", "ind_blue",
+           *(f"{light}_{suffix}" for light in (RED, YELLOW) for suffix in CAUSE_COLUMNS.values())]  # fmt: skip
 RATE = {"max_digits": 22, "decimal_places": 2}  # as Project.execution_rate: amounts below 1e14 over 0.01
 
 
@@ -38,11 +44,29 @@ class MonitoringReport(models.Model):
     budget_value = models.DecimalField("执行进度/时间进度", default=0, editable=False, **RATE)
     # the distinct warning codes as ",code,code," (as Project.warning_codes)
     warning_codes = models.CharField("提示类型", max_length=200, blank=True, default="", editable=False)
+    # the indicators by light and the yellow and red ones by 偏差原因 category (an indicator citing two
+    # counts under each; `_none`: none cited), stored with the lights (monitoring.counts.report_counts):
+    # what the overview adds up per unit (MonitoringCount) instead of reading the observations
+    ind_red = models.PositiveIntegerField("红灯指标数", default=0, editable=False)
+    ind_yellow = models.PositiveIntegerField("黄灯指标数", default=0, editable=False)
+    ind_blue = models.PositiveIntegerField("蓝灯指标数", default=0, editable=False)
+    red_funds = models.PositiveIntegerField("红灯·经费保障", default=0, editable=False)
+    red_rules = models.PositiveIntegerField("红灯·制度保障", default=0, editable=False)
+    red_staff = models.PositiveIntegerField("红灯·人员保障", default=0, editable=False)
+    red_facilities = models.PositiveIntegerField("红灯·硬件条件保障", default=0, editable=False)
+    red_other = models.PositiveIntegerField("红灯·其他", default=0, editable=False)
+    red_none = models.PositiveIntegerField("红灯·未填写原因", default=0, editable=False)
+    yellow_funds = models.PositiveIntegerField("黄灯·经费保障", default=0, editable=False)
+    yellow_rules = models.PositiveIntegerField("黄灯·制度保障", default=0, editable=False)
+    yellow_staff = models.PositiveIntegerField("黄灯·人员保障", default=0, editable=False)
+    yellow_facilities = models.PositiveIntegerField("黄灯·硬件条件保障", default=0, editable=False)
+    yellow_other = models.PositiveIntegerField("黄灯·其他", default=0, editable=False)
+    yellow_none = models.PositiveIntegerField("黄灯·未填写原因", default=0, editable=False)
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     history = audit_history(
         excluded_fields=["updated_at", "light", "budget_light", "budget_annual", "budget_executed", "budget_progress",
-                         "budget_value", "warning_codes"],
+                         "budget_value", "warning_codes", *COUNTED],
         verbose_name="运行监控修改记录",
     )  # fmt: skip
 
@@ -57,7 +81,12 @@ class MonitoringReport(models.Model):
             models.Index(fields=["year", "light", "unit"], name="monitoring_year_light_unit"),
             # the overview's project list: a year's red projects first, the furthest behind first
             models.Index(fields=["year", "light", "budget_value"], name="monitoring_year_light_value"),
-        ]
+            # the overview's yellow and red indicators: the reports that have some, the furthest behind first
+            models.Index(fields=["year", "budget_value", "id"], condition=Q(ind_red__gt=0),
+                         name="monitoring_year_red_value"),
+            models.Index(fields=["year", "budget_value", "id"], condition=Q(ind_yellow__gt=0),
+                         name="monitoring_year_yellow_value"),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return f"{self.project} · 1–{self.month}月运行监控"
@@ -171,3 +200,43 @@ class Rectification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} · 整改（{self.get_status_display()}）"
+
+
+class MonitoringCount(models.Model):
+    """A unit's reports of one year and light, added up: how many, their budget's sums and their
+    indicators' counts (MonitoringReport.COUNTED): what the overview's counts per 主管部门 and unit,
+    its chart and its 偏差原因 categories read, a few rows per unit instead of a year's reports.
+
+    Written only by the database's triggers on monitoring_monitoringreport (monitoring.counts,
+    migration 0004), on every insert, delete and change of a counted column, whoever writes it. A
+    key whose reports all left keeps its row at n = 0."""
+
+    year = models.PositiveSmallIntegerField("年度")
+    unit = models.ForeignKey(Unit, verbose_name="实施单位", on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+")  # fmt: skip
+    light = models.CharField("监控结果", max_length=8)
+    n = models.IntegerField("项目数", default=0)
+    budget_annual = models.DecimalField("全年预算数（万元）", default=0, **MONEY)
+    budget_executed = models.DecimalField("1–M月执行数（万元）", default=0, **MONEY)
+    ind_red = models.IntegerField("红灯指标数", default=0)
+    ind_yellow = models.IntegerField("黄灯指标数", default=0)
+    ind_blue = models.IntegerField("蓝灯指标数", default=0)
+    red_funds = models.IntegerField("红灯·经费保障", default=0)
+    red_rules = models.IntegerField("红灯·制度保障", default=0)
+    red_staff = models.IntegerField("红灯·人员保障", default=0)
+    red_facilities = models.IntegerField("红灯·硬件条件保障", default=0)
+    red_other = models.IntegerField("红灯·其他", default=0)
+    red_none = models.IntegerField("红灯·未填写原因", default=0)
+    yellow_funds = models.IntegerField("黄灯·经费保障", default=0)
+    yellow_rules = models.IntegerField("黄灯·制度保障", default=0)
+    yellow_staff = models.IntegerField("黄灯·人员保障", default=0)
+    yellow_facilities = models.IntegerField("黄灯·硬件条件保障", default=0)
+    yellow_other = models.IntegerField("黄灯·其他", default=0)
+    yellow_none = models.IntegerField("黄灯·未填写原因", default=0)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "运行监控计数"
+        constraints = [models.UniqueConstraint(fields=["year", "unit", "light"], name="monitoring_count_key")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.unit_id} {self.light}: {self.n}"

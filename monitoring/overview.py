@@ -2,11 +2,16 @@
 the projects red first, the budget's 执行总体偏离度 per 主管部门 and the yellow and red indicators by
 偏差原因 category.
 
-Everything is read from the lights stored on each save (MonitoringReport.light and budget sums,
-Observation.light) with GROUP BY over their indexes: a fixed number of queries whatever the number
-of projects, and a page of bounded size (UNITS_SHOWN units, PER_PAGE projects, CAUSE_SHOWN
-indicators per category). Counts go by the report's copy of the project's unit (its index); the
-rows listed also ask the project's own unit, so another unit's project is never shown.
+Every count is read from MonitoringCount (monitoring.counts): each unit's reports of the year added
+up per light by the database's triggers, with their budget's sums, blue indicators and yellow and
+red indicators by 偏差原因 category, so a page adds up a few rows per unit, never a year's reports or
+observations. The lists read ranges of indexes: the projects by light and 执行进度/时间进度
+(monitoring_year_light_value), the reports with red or yellow indicators by the same (the partial
+indexes monitoring_year_red_value and _yellow_value), then those reports' observations. A fixed
+number of queries whatever the number of projects, and a page of bounded size (UNITS_SHOWN units,
+PER_PAGE projects, CAUSE_SHOWN indicators per category). Counts go by the report's copy of the
+project's unit; the rows listed also ask the project's own unit, so another unit's project is never
+shown.
 """
 
 from __future__ import annotations
@@ -17,17 +22,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
-from monitoring.models import MonitoringReport, Observation
+from monitoring.models import CAUSE_COLUMNS, MonitoringCount, MonitoringReport, Observation
 from monitoring.rectification import open_rectifications
 from monitoring.selectors import DEFAULT_MONTH, year_settings
 from projects.access import visible_projects, visible_units
 from projects.models import Department, Unit
 from projects.selectors import years_of
 from scoring.monitoring import (
-    BLUE,
     CAUSES,
     GREEN,
     LIGHT_LABELS,
@@ -45,8 +50,7 @@ PER_PAGE = 50
 UNITS_SHOWN = 50  # the units with the most red projects; the others are counted, not listed
 CAUSE_SHOWN = 20  # indicators listed per 偏差原因 category (all of them are counted)
 CAUSE_POOL = 300  # the first yellow and red indicators (red first) the categories list from
-# yellow and red: the last two of the four stored lights in text order (blue < green < red < yellow),
-# so one range of the index observation_light_report, read in (light, report) order without a sort
+# yellow and red: the last two of the four stored lights in text order (blue < green < red < yellow)
 FLAGGED = Q(light__gte=RED)
 NO_CAUSE = ""  # a yellow or red indicator without a category (missing_reason): listed after the five
 
@@ -55,7 +59,16 @@ def reports_in(user: Any, *, year: int | None, department: Department | None = N
                unit: Unit | None = None) -> QuerySet[MonitoringReport]:  # fmt: skip
     """The reports of `year` that `user` may see (projects.access.visible_units: the units whose
     projects they read), narrowed to a 主管部门 or a unit: a range of monitoring_year_light_unit."""
-    rows = MonitoringReport.objects.filter(year=year)
+    return _scoped(MonitoringReport.objects.filter(year=year), user, department=department, unit=unit)
+
+
+def counts_in(user: Any, *, year: int | None, department: Department | None = None,
+              unit: Unit | None = None) -> QuerySet[MonitoringCount]:  # fmt: skip
+    """The same reports added up (MonitoringCount): a few rows per unit, the keys left empty out."""
+    return _scoped(MonitoringCount.objects.filter(year=year, n__gt=0), user, department=department, unit=unit)
+
+
+def _scoped(rows: QuerySet[Any], user: Any, *, department: Department | None, unit: Unit | None) -> QuerySet[Any]:
     units = visible_units(user)
     if units.query.has_filters():  # every unit (an admin's) is no condition
         rows = rows.filter(unit__in=units.values("pk"))
@@ -122,28 +135,24 @@ def _sum_lights(found: Iterable[tuple[str, int]], blue: int) -> Lights:
     return Lights(by[RED], by[YELLOW], by[GREEN], blue)
 
 
-def department_groups(reports: QuerySet[MonitoringReport], *, month: int, lines: Thresholds
+def department_groups(counts: QuerySet[MonitoringCount], *, month: int, lines: Thresholds
                       ) -> tuple[tuple[Group, ...], Group]:  # fmt: skip
     """Per 主管部门 (by code and name) and in total: projects by light, blue indicators and the
-    budget's sums. Two queries (reports by 主管部门 and light; blue observations by 主管部门)."""
-    rows = (reports.order_by().values_list("unit__department", "unit__department__code", "unit__department__name",
-                                           "light")
-            .annotate(n=Count("*"), annual=Sum("budget_annual"), executed=Sum("budget_executed")))  # fmt: skip
-    blue = dict(
-        Observation.objects.filter(report__in=reports.values("pk"), light=BLUE)
-        .order_by()
-        .values_list("report__unit__department")
-        .annotate(n=Count("*"))
-    )
+    budget's sums. One query over the units' counts (counts_in)."""
+    rows = (counts.order_by().values_list("unit__department", "unit__department__code", "unit__department__name",
+                                          "light")
+            .annotate(n=Sum("n"), annual=Sum("budget_annual"), executed=Sum("budget_executed"),
+                      blue=Sum("ind_blue")))  # fmt: skip
     found: dict[int | None, dict[str, Any]] = {}
-    for pk, code, name, light, n, annual, executed in rows:
+    for pk, code, name, light, n, annual, executed, blue in rows:
         group = found.setdefault(pk, {"code": code or "", "name": name or _("未设置主管部门"), "lights": [],
-                                      "annual": ZERO, "executed": ZERO})  # fmt: skip
+                                      "annual": ZERO, "executed": ZERO, "blue": 0})  # fmt: skip
         group["lights"].append((light, n))
         group["annual"] += annual or ZERO
         group["executed"] += executed or ZERO
+        group["blue"] += blue or 0
     groups = tuple(
-        Group(pk, g["code"], g["name"], _sum_lights(g["lights"], blue.get(pk, 0)),
+        Group(pk, g["code"], g["name"], _sum_lights(g["lights"], g["blue"]),
               _budget(g["annual"], g["executed"], month, lines))
         for pk, g in sorted(found.items(), key=lambda item: (item[1]["code"], item[1]["name"]))
     )  # fmt: skip
@@ -154,26 +163,22 @@ def department_groups(reports: QuerySet[MonitoringReport], *, month: int, lines:
     return groups, total
 
 
-def unit_groups(reports: QuerySet[MonitoringReport], *, month: int, lines: Thresholds,
+def unit_groups(counts: QuerySet[MonitoringCount], *, month: int, lines: Thresholds,
                 limit: int = UNITS_SHOWN) -> tuple[tuple[Group, ...], int]:  # fmt: skip
     """The `limit` units with the most red (then yellow) projects, and how many units have reports:
-    three queries (the units' counts, their number, their blue indicators)."""
-    counts = {f"n_{light}": Count("pk", filter=Q(light=light)) for light in PROJECT_LIGHTS}
+    one or two queries over the units' counts (counts_in)."""
+    by_light = {f"n_{light}": Coalesce(Sum("n", filter=Q(light=light)), 0) for light in (RED, YELLOW)}
     rows = list(
-        reports.order_by()
+        counts.order_by()
         .values("unit", "unit__code", "unit__name")
-        .annotate(**counts, annual=Sum("budget_annual"), executed=Sum("budget_executed"))
+        .annotate(**by_light, n_green=Coalesce(Sum("n", filter=~Q(light__in=(RED, YELLOW))), 0),
+                  annual=Sum("budget_annual"), executed=Sum("budget_executed"), blue=Sum("ind_blue"))
         .order_by("-n_red", "-n_yellow", "unit__code", "unit__name", "unit")[:limit]
-    )
-    number = reports.order_by().values("unit").distinct().count() if len(rows) == limit else len(rows)
-    blue = dict(
-        Observation.objects.filter(report__in=reports.filter(unit__in=[r["unit"] for r in rows]).values("pk"),
-                                   light=BLUE)
-        .order_by().values_list("report__unit").annotate(n=Count("*"))
-    ) if rows else {}  # fmt: skip
+    )  # fmt: skip
+    number = counts.order_by().values("unit").distinct().count() if len(rows) == limit else len(rows)
     groups = tuple(
         Group(r["unit"], r["unit__code"], r["unit__name"],
-              Lights(r["n_red"], r["n_yellow"], r["n_green"], blue.get(r["unit"], 0)),
+              Lights(r["n_red"], r["n_yellow"], r["n_green"], r["blue"] or 0),
               _budget(r["annual"], r["executed"], month, lines))
         for r in rows
     )  # fmt: skip
@@ -243,32 +248,57 @@ class CauseGroup:
         return self.red + self.yellow
 
 
-def cause_groups(reports: QuerySet[MonitoringReport], user: Any, *, shown: int = CAUSE_SHOWN, pool: int = CAUSE_POOL
-                 ) -> tuple[tuple[CauseGroup, ...], int]:  # fmt: skip
+def cause_groups(reports: QuerySet[MonitoringReport], user: Any, *, counts: QuerySet[Any] | None = None,
+                 shown: int = CAUSE_SHOWN, pool: int = CAUSE_POOL) -> tuple[tuple[CauseGroup, ...], int]:  # fmt: skip
     """Per category (in the national form's order, then NO_CAUSE), how many yellow and red indicators
     of `reports` cite it (one indicator may cite several) and up to `shown` of them; and how many
-    yellow and red indicators there are. Three queries: one GROUP BY over the stored categories (a JSON
-    list in CAUSES order, so at most 32 distinct values), and the first `pool` yellow and red
-    indicators' keys, red first and the furthest behind first (sorted on the report's column, so the
-    database joins the scope's rows, however few, instead of walking the whole light index for them),
-    then those rows, which the categories list from."""
-    flagged = Observation.objects.filter(FLAGGED, report__in=reports.values("pk"))
-    combos = list(flagged.order_by().values_list("causes", "light").annotate(n=Count("*")))
-    keys = _shown(flagged, user, "report__project").order_by("light", "report__budget_value", "report_id", "pk")
-    ids = list(keys.values_list("pk", flat=True)[:pool])  # the keys alone: no indicator row joined to sort
-    loaded = Observation.objects.filter(pk__in=ids).select_related("indicator", "report__project",
-                                                                    "report__project__unit")  # fmt: skip
-    by_pk = {o.pk: o for o in loaded}
-    first = [by_pk[pk] for pk in ids if pk in by_pk]
+    yellow and red indicators there are. The counts are one sum over `counts` (the units' counts,
+    counts_in; without it the reports' own stored counts), the rows the first `pool` yellow and red
+    indicators, red first and the furthest behind first (flagged_first), which the categories list
+    from."""
+    columns = [f"{light}_{suffix}" for light in (RED, YELLOW) for suffix in CAUSE_COLUMNS.values()]
+    sums = (counts if counts is not None else reports).aggregate(
+        **{c: Coalesce(Sum(c), 0) for c in (*columns, "ind_red", "ind_yellow")}
+    )
+    first = flagged_first(reports, user, pool)
     groups = []
     for cause in (*CAUSES, NO_CAUSE):
-        citing = [(light, n) for causes, light, n in combos if (cause in causes if cause else not causes)]
-        if not citing:
+        red, yellow = (sums[f"{light}_{CAUSE_COLUMNS[cause]}"] for light in (RED, YELLOW))
+        if not red and not yellow:
             continue
         rows = [o for o in first if (cause in o.causes if cause else not o.causes)][:shown]
-        groups.append(CauseGroup(cause, sum(n for light, n in citing if light == RED),
-                                 sum(n for light, n in citing if light == YELLOW), tuple(rows)))  # fmt: skip
-    return tuple(groups), sum(n for *_, n in combos)
+        groups.append(CauseGroup(cause, red, yellow, tuple(rows)))
+    return tuple(groups), sums["ind_red"] + sums["ind_yellow"]
+
+
+def flagged_first(reports: QuerySet[MonitoringReport], user: Any, pool: int = CAUSE_POOL) -> list[Observation]:
+    """The first `pool` red, then yellow, indicators of `reports` whose project `user` may read: by
+    their report's 执行进度/时间进度 (the furthest behind first), report and row. For each light, the
+    first reports that have such indicators (their stored counts; a range of the light's partial
+    index), as many as cover what is still wanted, then those reports' indicators of that light
+    (observation_light_report); at most five queries."""
+    wanted: list[int] = []
+    for light in (RED, YELLOW):
+        need = pool - len(wanted)
+        if need <= 0:
+            break
+        column = f"ind_{light}"
+        keys = _shown(reports.filter(**{f"{column}__gt": 0}), user, "project").order_by("budget_value", "pk")
+        chosen, covered = [], 0
+        for pk, n in keys.values_list("pk", column)[:need]:
+            chosen.append(pk)
+            covered += n
+            if covered >= need:
+                break
+        if not chosen:
+            continue
+        order = {pk: i for i, pk in enumerate(chosen)}
+        found = Observation.objects.filter(light=light, report__in=chosen).values_list("report_id", "pk")
+        wanted += [pk for _, pk in sorted(found, key=lambda r: (order[r[0]], r[1]))][:need]
+    loaded = Observation.objects.filter(pk__in=wanted).select_related("indicator", "report__project",
+                                                                       "report__project__unit")  # fmt: skip
+    by_pk = {o.pk: o for o in loaded}
+    return [by_pk[pk] for pk in wanted if pk in by_pk]
 
 
 # --- the page -----------------------------------------------------------------------------------
@@ -380,11 +410,12 @@ def overview(user: Any, *, year: int | None, department: Department | None = Non
     the filters; `light` narrows the project list only. A fixed number of queries."""
     month, lines = year_settings(year) if year else (DEFAULT_MONTH, Thresholds())
     reports = reports_in(user, year=year, department=department, unit=unit)
-    departments, total = department_groups(reports, month=month, lines=lines)
-    units, unit_count = unit_groups(reports, month=month, lines=lines)
+    counts = counts_in(user, year=year, department=department, unit=unit)
+    departments, total = department_groups(counts, month=month, lines=lines)
+    units, unit_count = unit_groups(counts, month=month, lines=lines)
     listed = RedFirst(reports, user, total.lights, [light] if light else PROJECT_LIGHTS)
     projects = Paginator(listed, PER_PAGE).get_page(page)
-    causes, flagged = cause_groups(reports, user)
+    causes, flagged = cause_groups(reports, user, counts=counts)
     time_progress = (Decimal(month) * 100 / MONTHS).quantize(CENT, rounding=ROUND_HALF_UP)
     return Overview(year, month, time_progress, departments, total, units, unit_count, projects, causes, flagged,
                     deviation_chart(departments, total, time_progress=time_progress),
@@ -395,5 +426,6 @@ def export_rows(user: Any, *, year: int | None, department: Department | None = 
                 light: str = "") -> list[MonitoringReport]:  # fmt: skip
     """The overview's project list whole (the xlsx export), in the page's order."""
     reports = reports_in(user, year=year, department=department, unit=unit)
-    counts = _sum_lights(reports.order_by().values_list("light").annotate(n=Count("*")), 0)
-    return RedFirst(reports, user, counts, [light] if light else PROJECT_LIGHTS).all()
+    counts = counts_in(user, year=year, department=department, unit=unit)
+    by_light = _sum_lights(counts.order_by().values_list("light").annotate(n=Sum("n")), 0)
+    return RedFirst(reports, user, by_light, [light] if light else PROJECT_LIGHTS).all()

@@ -8,22 +8,24 @@ Values to date and forecasts take the same tolerant reading as year-end actuals
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from indicators.models import Indicator
 from indicators.parsing import CellError, Target, parse_actual
+from monitoring.counts import COUNTED, report_counts
 from monitoring.models import MonitoringFund, MonitoringReport, Observation
 from monitoring.selectors import monitoring_input, reports_with_data, year_settings
 from projects.access import READ_ONLY, require_role, role_of
 from projects.guards import WRITERS, project_guard
 from projects.locks import is_locked, lock_message
-from projects.models import FundSource, Project, Role
+from projects.models import FundSource, Project, Role, YearPlan
 from projects.services import project_touch
 from projects.stages import Part, StageKey
 from projects.workflow import stage_open, year_uses
@@ -133,7 +135,7 @@ def _check_open(project: Project) -> None:
 def monitoring_open_year(*, year: int, user: Any) -> int:
     """The calendar opens the year's monitoring (an admin, 年度安排): every project of `year` without a
     monitoring stage gets it in 草稿, so its page shows the stage's panel; the number opened. A project
-    made later opens it with its first monitoring save (monitoring_start)."""
+    made later gets it when it is made (the plan's monitoring_opened_at; projects.workflow.stages_start)."""
     if user is not None:
         require_role(user, Role.ADMIN)
     if not year_uses(year, StageKey.MONITORING):
@@ -141,6 +143,8 @@ def monitoring_open_year(*, year: int, user: Any) -> int:
     waiting = Project.objects.filter(year=year).exclude(stages__stage=StageKey.MONITORING)
     waiting = list(waiting.only("pk", "year", "unit"))
     stage_open(projects=waiting, stage=StageKey.MONITORING)
+    # a project made from now on gets the stage with its others (projects.workflow.stages_start)
+    YearPlan.objects.filter(year=year, monitoring_opened_at__isnull=True).update(monitoring_opened_at=timezone.now())
     return len(waiting)
 
 
@@ -250,21 +254,99 @@ def _save_fund(report: MonitoringReport, source: str, amount: Decimal | None, us
 
 def report_recompute(report: MonitoringReport) -> Monitoring:
     """Compute the lights from the rows and store them on the report and its observations."""
-    fresh = reports_with_data().get(pk=report.pk)
-    result = monitor(monitoring_input(fresh))
+    (result,) = reports_recompute(report_ids=[report.pk]).values()
+    report.light, report.budget_light = result.light, result.budget.light
+    return result
+
+
+STORED = ["light", "budget_light", "budget_annual", "budget_executed", "budget_progress", "budget_value",
+          "warning_codes", *COUNTED]  # fmt: skip
+
+
+def reports_recompute(*, report_ids: Iterable[int]) -> dict[int, Monitoring]:
+    """Compute the lights of these reports from their rows (the project's targets and budget, the
+    year's thresholds, the entries) and store them, with the counts the overview adds up, on each
+    report and its observations: a fixed number of queries per 200 reports. Each report's result."""
+    ids = sorted(set(report_ids))
+    out: dict[int, Monitoring] = {}
+    years: dict[int, Any] = {}
+    for start in range(0, len(ids), 200):
+        reports, observations = [], []
+        for fresh in reports_with_data().filter(pk__in=ids[start : start + 200]):
+            if fresh.year not in years:
+                years[fresh.year] = year_settings(fresh.year)[1]
+            result = out[fresh.pk] = monitor(monitoring_input(fresh, years[fresh.year]))
+            observations += _store(fresh, result)
+            reports.append(fresh)
+        MonitoringReport.objects.bulk_update(reports, STORED)
+        Observation.objects.bulk_update(observations, ["light", "forecast_score"], batch_size=500)
+    return out
+
+
+def _store(report: MonitoringReport, result: Monitoring) -> list[Observation]:
+    """Set `report`'s stored columns from `result`; its observations whose light or score changed."""
     b = result.budget
     codes = sorted({w.code for w in result.warnings})
-    MonitoringReport.objects.filter(pk=report.pk).update(
-        light=result.light, budget_light=b.light, budget_annual=b.annual, budget_executed=b.executed,
-        budget_progress=b.progress, budget_value=b.value, warning_codes=f",{','.join(codes)}," if codes else "",
-    )  # fmt: skip
-    found = {o.indicator_id: o for o in fresh.observations.all()}
-    changed = []
-    for item, row in zip(result.indicators, fresh.project.indicators.all(), strict=True):
+    report.light, report.budget_light, report.budget_annual, report.budget_executed = (
+        result.light, b.light, b.annual, b.executed)  # fmt: skip
+    report.budget_progress, report.budget_value = b.progress, b.value
+    report.warning_codes = f",{','.join(codes)}," if codes else ""
+    found = {o.indicator_id: o for o in report.observations.all()}
+    lights, changed = [], []
+    for item, row in zip(result.indicators, report.project.indicators.all(), strict=True):
         o = found.get(row.pk)
-        if o is not None and (o.light, o.forecast_score) != (item.light, item.score.computed):
+        if o is None:
+            continue
+        lights.append((item.light, o.causes))
+        if (o.light, o.forecast_score) != (item.light, item.score.computed):
             o.light, o.forecast_score = item.light, item.score.computed
             changed.append(o)
-    Observation.objects.bulk_update(changed, ["light", "forecast_score"])
-    report.light, report.budget_light = result.light, b.light
-    return result
+    for name, value in report_counts(lights).items():
+        setattr(report, name, value)
+    return changed
+
+
+# --- keeping the stored lights with what they are computed from ----------------------------------
+
+
+def projects_lights_refresh(*, project_ids: Iterable[int]) -> int:
+    """Store again the lights of these projects' reports: their targets or budget changed (called by
+    projects.scores.projects_rescore after every such edit, in its transaction). The reports refreshed."""
+    ids = list(MonitoringReport.objects.filter(project__in=list(project_ids)).values_list("pk", flat=True))
+    return len(reports_recompute(report_ids=ids)) if ids else 0
+
+
+def import_lights_refresh(*, writer: Any, parsed: list[Any], user: Any, month: int | None, report: Any) -> None:
+    """The import's step after the 监控表's (indicators.services.IMPORT_STEPS): the reports of the
+    projects it wrote without monitoring columns (a 自评表 or 申报表 may change their targets and budget)
+    are stored again; a 监控表's own were, by monitoring_save."""
+    projects_lights_refresh(project_ids=[writer.pk_of(p) for p in parsed if not getattr(p, "monitored", False)])
+
+
+THRESHOLDS = ("budget_green", "budget_yellow", "indicator_red", "over_run")
+
+
+def plan_loaded(sender: Any, instance: Any, raw: bool = False, **_: Any) -> None:
+    """pre_save of a YearPlan: the light bands stored before this save (None for a new plan)."""
+    if raw:
+        return
+    before = type(instance).objects.filter(pk=instance.pk).values_list(*THRESHOLDS).first() if instance.pk else None
+    instance._thresholds_before = before
+
+
+def plan_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **_: Any) -> None:
+    """post_save of a YearPlan: when its light bands changed (or a plan came for a year that had
+    reports lit by the defaults), every report of the year is lit again, in the same transaction."""
+    if raw:
+        return
+    now = tuple(Decimal(getattr(instance, name)) for name in THRESHOLDS)
+    before = getattr(instance, "_thresholds_before", None)
+    if before is not None and tuple(Decimal(v) for v in before) == now:
+        return
+    year_lights_refresh(year=instance.year)
+
+
+def year_lights_refresh(*, year: int) -> int:
+    """Store again the lights of every report of `year` (its thresholds changed): 200 reports a round."""
+    ids = list(MonitoringReport.objects.filter(year=year).values_list("pk", flat=True))
+    return len(reports_recompute(report_ids=ids)) if ids else 0

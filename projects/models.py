@@ -398,6 +398,9 @@ class YearPlan(models.Model):
         validators=[MinValueValidator(1, MONTH_RANGE), MaxValueValidator(12, MONTH_RANGE)],
     )
     monitoring_due = models.DateField("运行监控截止日期", null=True, blank=True)
+    # when an admin opened the year's monitoring (monitoring.services.monitoring_open_year): a project
+    # made after that gets its monitoring stage with its other stages (projects.workflow.stages_start)
+    monitoring_opened_at = models.DateTimeField("运行监控开始时间", null=True, blank=True, editable=False)
     # the 运行监控 light bands (domain.md §8; scoring.monitoring.Thresholds), in percent: the national defaults
     budget_green = models.DecimalField(
         "预算执行绿灯线（%）", default=80, help_text="执行进度/时间进度 × 100 不低于此值为绿灯", **LIGHT_LINE

@@ -8,6 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.utils.module_loading import import_string
+
 from evalsys.lib.bulk import bulk_update_columns
 from projects.models import Project
 from projects.selectors import projects_with_scoring_data
@@ -109,13 +111,29 @@ def warning_codes(ev: Evaluation) -> str:
     return f",{','.join(codes)}," if codes else ""
 
 
+# What else is stored from a project's targets and budget, kept by the app that stores it (dotted paths
+# of f(project_ids=...), registered in its AppConfig.ready: this layer imports no app above it): each
+# is called by projects_rescore, inside the caller's transaction, after the edit is written. The
+# import calls its own steps instead (indicators.services.IMPORT_STEPS).
+RESCORED: list[str] = []
+
+
+def register_rescored(path: str) -> None:
+    if path not in RESCORED:
+        RESCORED.append(path)
+
+
 def projects_rescore(*, project_ids: list[int]) -> int:
-    """Recompute and store the totals of these projects (a fixed number of queries per 500)."""
+    """Recompute and store the totals of these projects (a fixed number of queries per 500), and what
+    the stage apps store from the same rows (RESCORED: the 运行监控's lights)."""
     changed = []
     for start in range(0, len(project_ids), 500):
         for project in projects_with_scoring_data(Project.objects.filter(pk__in=project_ids[start : start + 500])):
             changed.append((project, evaluation_input(project)))
-    return projects_store_scores(evaluated=changed)
+    stored = projects_store_scores(evaluated=changed)
+    for path in RESCORED:
+        import_string(path)(project_ids=project_ids)
+    return stored
 
 
 def projects_store_scores(*, evaluated: list[tuple[Any, EvaluationInput]], copy: bool | None = None) -> int:

@@ -222,12 +222,18 @@ def stages_start(projects: Iterable[Project]) -> None:
     project that starts by declaring its targets (Project.status 未开始: projects.services.project_create
     in a year whose calendar uses the targets stage) gets its targets in 草稿 and its self-evaluation
     未开始; every other its self-evaluation in its own status and its targets as recorded with it
-    (StageStatus.RECORDED). Two INSERT ... SELECT per 500 projects (an import of 1,000 new projects
-    builds no row objects); a project that has a stage's row keeps it.
+    (StageStatus.RECORDED). A project of a year whose calendar uses the monitoring stage and whose
+    monitoring an admin has opened (YearPlan.monitoring_opened_at) gets it in 草稿 as well, as the
+    year's other projects got it then. One query for the years and two or three INSERT ... SELECT per
+    500 projects (an import of 1,000 new projects builds no row objects); a project that has a
+    stage's row keeps it.
     """
-    ids = [p.pk for p in projects if p.pk is not None]
+    items = [p for p in projects if p.pk is not None]
+    ids = [p.pk for p in items]
     if not ids:
         return
+    plans = YearPlan.objects.filter(year__in={p.year for p in items}, monitoring_opened_at__isnull=False)
+    monitored = sorted(year for year, stages in plans.values_list("year", "stages") if StageKey.MONITORING in stages)
     quote = connection.ops.quote_name
     state, project = quote(StageState._meta.db_table), quote(Project._meta.db_table)
     columns = "project_id, stage, status, round, version, year, unit_id, opened_at, updated_at"
@@ -237,15 +243,18 @@ def stages_start(projects: Iterable[Project]) -> None:
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             marks = ", ".join(["%s"] * len(chunk))
-            for stage, status, extra in (
-                (StageKey.SELF_EVALUATION, "p.status", []),
-                (StageKey.TARGETS, targets, [StageStatus.NOT_OPEN, StageStatus.DRAFT, StageStatus.RECORDED]),
-            ):
+            years = ", ".join(["%s"] * len(monitored))
+            for stage, status, extra, where in (
+                (StageKey.SELF_EVALUATION, "p.status", [], ("", [])),
+                (StageKey.TARGETS, targets, [StageStatus.NOT_OPEN, StageStatus.DRAFT, StageStatus.RECORDED], ("", [])),
+                *([(StageKey.MONITORING, "%s", [StageStatus.DRAFT], (f"AND p.year IN ({years}) ", monitored))]
+                  if monitored else []),
+            ):  # fmt: skip
                 cursor.execute(
                     f"INSERT INTO {state} ({columns}) SELECT p.id, %s, {status}, 0, 0, p.year, p.unit_id, %s, %s "
-                    f"FROM {project} p WHERE p.id IN ({marks}) AND NOT EXISTS "
+                    f"FROM {project} p WHERE p.id IN ({marks}) {where[0]}AND NOT EXISTS "
                     f"(SELECT 1 FROM {state} s WHERE s.project_id = p.id AND s.stage = %s)",
-                    [stage, *extra, now, now, *chunk, stage],
+                    [stage, *extra, now, now, *chunk, *where[1], stage],
                 )
 
 

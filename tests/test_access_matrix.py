@@ -739,6 +739,7 @@ def test_only_staff_log_in_to_the_django_admin(client, world, settings, role: st
 def test_the_monitoring_overview_shows_only_the_users_units(client, world, role: str, name: str) -> None:
     """Unit A's red project with a red indicator: on the overview and in its export for unit A's
     reviewer and the admin; unit B's reviewer gets the page without any of it; officers a 403."""
+    from monitoring.counts import recount
     from monitoring.models import MonitoringReport, Observation
 
     draft = world.projects["draft"]
@@ -746,6 +747,7 @@ def test_the_monitoring_overview_shows_only_the_users_units(client, world, role:
                                              light="red", budget_annual=100, budget_executed=10)  # fmt: skip
     Observation.objects.create(report=report, indicator=world.indicator("draft"), light="red", causes=["经费保障"],
                                reason="甲单位的偏差原因")  # fmt: skip
+    recount([report.pk])  # the report's counts of its indicators, as report_recompute stores them
     world.log_in(client, role)
     response = client.get(reverse(name))
     check(response, REVIEW_LIST[role], ACCESS[name], "GET")

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from monitoring.counts import recount
 from monitoring.models import MonitoringReport, Observation
 from monitoring.overview import CAUSE_SHOWN, Lights, cause_groups, deviation_chart, overview
 from monitoring.services import Entry, monitoring_save
@@ -36,8 +37,12 @@ def report(project: Project, light: str, *, annual: str = "100", executed: str =
 
 
 def observe(rep: MonitoringReport, light: str, *, causes=(), reason: str = "", level3: str = "") -> Observation:
+    """An indicator's observation with its light stored, and its report's counts as report_recompute
+    leaves them (monitoring.counts.recount)."""
     row = factories.indicator(rep.project, level3=level3 or f"指标{Observation.objects.count()}")
-    return Observation.objects.create(report=rep, indicator=row, light=light, causes=list(causes), reason=reason)
+    made = Observation.objects.create(report=rep, indicator=row, light=light, causes=list(causes), reason=reason)
+    recount([rep.pk])
+    return made
 
 
 @pytest.fixture
