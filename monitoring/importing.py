@@ -28,7 +28,7 @@ from indicators.importer import FIELD_LABELS, ImportFailed, ParsedProject
 from indicators.services import FUND_SOURCES
 from monitoring.models import MonitoringFund, MonitoringReport, Observation
 from monitoring.selectors import year_settings
-from monitoring.services import NEGATIVE, PARTS, SAVED_REASON, Entry, _Read, read_entry, report_recompute
+from monitoring.services import NEGATIVE, PARTS, SAVED_REASON, Entry, _Read, read_entry, reports_recompute
 from projects.access import role_of
 from projects.guards import projects_guard
 from projects.locks import lock_message, states_load, unlocked
@@ -49,7 +49,7 @@ FIELD_COLUMNS = {"to_date": "to_date", "forecast": "forecast", "possibility": "p
 def monitoring_import(*, writer: Any, parsed: list[ParsedProject], user: Any, month: int | None, report: Any) -> None:
     """Store the monitoring of every 监控表 project of the import (see the module's docstring): what the
     entry page's monitoring_save does for one project, for all of them in a fixed number of queries per
-    table (the lights: report_recompute, per report)."""
+    table (the lights: reports_recompute, per 200 reports)."""
     monitored = [p for p in parsed if p.monitored]
     if not monitored:
         return
@@ -64,8 +64,9 @@ def monitoring_import(*, writer: Any, parsed: list[ParsedProject], user: Any, mo
     reports = _reports(writer, wanted, month, user)
     _observations(writer, wanted, reports, user)
     _funds(writer, wanted, reports, user)
+    lights = reports_recompute(report_ids=[r.pk for r in reports.values()])
     for pk, saved in reports.items():
-        writer.step_warnings[pk] = report_recompute(saved).warnings
+        writer.step_warnings[pk] = lights[saved.pk].warnings
     months = sorted({r.month for r in reports.values()})
     report.notes.append(DONE.format(n=len(monitored), months="、".join(str(m) for m in months)))
 

@@ -226,3 +226,38 @@ def test_a_funds_block_reads_any_month_to_date_header(header) -> None:
 @pytest.mark.parametrize("header", ["1-7月执行率", "全年预计执行数", "1-7月执行情况", "执行进度/时间进度"])
 def test_a_funds_block_leaves_other_month_headers(header) -> None:
     assert _fund_column(header_key(header)) is None
+
+
+# --- scale: the monitoring step writes every project at once ----------------------------------------
+
+
+def flat(path: Path, projects: int) -> Path:
+    header = ["项目名称", "单位名称", "全年预算数", "1-7月执行数", "一级指标", "二级指标", "三级指标", "指标性质",
+              "指标值", "度量单位", "权重", "1-7月执行情况", "全年预计完成值", "完成目标可能性", "偏差原因类别",
+              "偏差原因分析", "纠偏措施"]  # fmt: skip
+    rows = [header]
+    for n in range(projects):
+        rows += [
+            [f"Q{n:05d}-规模项目{n}", f"{300000 + n % 3}-规模单位{n % 3}", 1000, 300 + n, "产出指标", "数量指标",
+             "培训人次", "≥", 500, "人次", 50, 200, 450, "有可能", "经费保障", "资金拨付滞后", "加快拨付"],
+            ["", "", "", "", "满意度指标", "服务对象满意度指标", "满意度", "≥", 90, "%", 50, "", 80, "完全不可能",
+             "其他", "调查推迟", "补做调查"],
+        ]  # fmt: skip
+    return save(rows, path)
+
+
+def test_the_monitoring_step_queries_do_not_grow_with_projects(tmp_path) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(projects: int, year: int) -> int:
+        path = flat(tmp_path / f"flat{projects}.xlsx", projects)
+        with CaptureQueriesContext(connection) as ctx:
+            call_command("import_workbook", str(path), "--year", str(year), stdout=StringIO())
+        return len(ctx)
+
+    count(3, 2020)  # the units, year plans and caches of a first import
+    small, large = count(4, 2021), count(16, 2022)
+    assert small == large
+    assert MonitoringReport.objects.filter(year=2022).count() == 16
+    assert monitor("Q00015", 2022)["budget"]["executed"] == "315.00"
