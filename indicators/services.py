@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from simple_history.utils import bulk_update_with_history
 
-from evalsys.lib.bulk import Blanks, assign_keys, bulk_create_logged
+from evalsys.lib.bulk import Blanks, Pending, assign_keys, bulk_create_logged
 from evalsys.lib.collector import collector_paused
 from evalsys.lib.xlsx import WorkbookRefused
 from indicators import preview
@@ -278,6 +278,8 @@ class _Writer:
         self._evaluations: dict[int, Evaluation] = {}
         # a stage app's import step's warnings of a written project (a 监控表's: the monitoring's), by pk
         self.step_warnings: dict[int, tuple[Warning, ...]] = {}
+        self._parsed_inputs: dict[int, EvaluationInput] = {}  # id(parsed) -> what the workbook says, scored
+        self._pending = Pending([])  # the indicators' COPY while the rows are scored
 
     def write(self, parsed: list[ParsedProject]) -> list[int]:
         """Write everything; returns the ids of the projects written."""
@@ -288,7 +290,11 @@ class _Writer:
         units |= self._new_units(parsed, units)
         projects, touched = self._projects(parsed, units, found)
         touched |= self._funds(parsed, projects)
-        touched |= self._indicators(parsed, projects)
+        try:
+            touched |= self._indicators(parsed, projects)
+            self._score(parsed)  # while the indicators' COPY runs (no query)
+        finally:
+            self._pending.wait()
         self._insert_created()
         created = {p.pk for p in self._created}
         if touched - created:
@@ -428,6 +434,17 @@ class _Writer:
         self.report.projects_created += len(new)
         return result, {x.pk for x in [*new, *changed]}
 
+    def _score(self, parsed: list[ParsedProject]) -> None:
+        """The new projects' evaluations (_insert_created stores them), and the scoring input of what
+        the workbook says of each project (warnings_of compares it with the written rows): all in
+        memory, made while the server writes the indicators. Other evaluations are made when asked."""
+        created = self.created_keys
+        for p in parsed:
+            if (pk := self.pk_of(p)) in created:
+                self.evaluation(pk)
+            if not (p.declaration or p.monitored):
+                self._parsed_inputs[id(p)] = evaluation_input(p, self.scheme, year=self.year)
+
     def _insert_created(self) -> None:
         """Insert the new projects with their version and stored scores (the evaluation of the rows
         just written, made once and shared with the warnings), then their stage rows: one INSERT and
@@ -448,9 +465,10 @@ class _Writer:
         project.name_variants = list(dict.fromkeys(variants))
 
     def _funds(self, parsed: list[ParsedProject], projects: dict[int, Project]) -> set[int]:
-        ids = [projects[id(p)].pk for p in parsed]
+        created = self.created_keys  # none stored yet: only the others' rows are read
+        ids = [pk for p in parsed if (pk := projects[id(p)].pk) not in created]
         existing: dict[int, list[Fund]] = {}
-        for fund in Fund.objects.filter(project_id__in=ids):
+        for fund in Fund.objects.filter(project_id__in=ids) if ids else ():
             existing.setdefault(fund.project_id, []).append(fund)
         replace, new = [], []
         for p in parsed:
@@ -460,12 +478,14 @@ class _Writer:
                 continue
             replace.append(project.pk)
             new += [Fund(project=project, source=s, **values) for s, values in rows.items()]
-        Fund.objects.filter(project_id__in=replace).delete()
+        if stale := [pk for pk in replace if pk in existing]:
+            Fund.objects.filter(project_id__in=stale).delete()
         bulk_create_logged(new, Fund, reason=self.reason, user=self.user, history=self.history)
-        self._funds_of = {pk: rows for pk, rows in existing.items() if pk not in replace}
+        replaced = set(replace)
+        self._funds_of = {pk: rows for pk, rows in existing.items() if pk not in replaced}
         for fund in new:
             self._funds_of.setdefault(fund.project_id, []).append(fund)
-        return set(replace)
+        return replaced
 
     def _update(self, rows: list[Any], model: type[Project] | type[Indicator], names: list[str]) -> None:
         """bulk_update_with_history of changed rows (their history rows, but in a dry run)."""
@@ -514,8 +534,10 @@ class _Writer:
         return {FundSource.UNSPLIT: values}
 
     def _indicators(self, parsed: list[ParsedProject], projects: dict[int, Project]) -> set[int]:
-        ids = [projects[id(p)].pk for p in parsed]
-        found = {(i.project_id, i.level1, i.level2, i.level3): i for i in Indicator.objects.filter(project_id__in=ids)}
+        created = self.created_keys  # none stored yet: only the others' rows are read
+        ids = [pk for p in parsed if (pk := projects[id(p)].pk) not in created]
+        stored = Indicator.objects.filter(project_id__in=ids) if ids else ()
+        found = {(i.project_id, i.level1, i.level2, i.level3): i for i in stored}
         new, changed, blank = [], [], Blanks(Indicator)
         for p in parsed:
             project = projects[id(p)]
@@ -534,8 +556,10 @@ class _Writer:
                     else:
                         self.report.indicators_unchanged += 1
                 rows.append(row)
-        bulk_create_logged(new, Indicator, reason=self.reason, user=self.user, history=self.history)
         self._update(changed, Indicator, INDICATOR_FIELDS)
+        # the server inserts and indexes the rows while this thread scores them (_insert_created waits)
+        self._pending = bulk_create_logged(new, Indicator, reason=self.reason, user=self.user, history=self.history,
+                                           overlap=True)  # fmt: skip
         self.report.indicators_created += len(new)
         self.report.indicators_updated += len(changed)
         self._projects_by_pk = {projects[id(p)].pk: projects[id(p)] for p in parsed}
@@ -593,7 +617,7 @@ class _Writer:
         if p.monitored:  # a 监控表 is not scored yet: the monitoring's warnings (missing_reason …)
             pk = self.pk_of(p)
             return self._variants(pk) + self.step_warnings.get(pk, ())
-        parsed = evaluation_input(p, self.scheme, year=self.year)
+        parsed = self._parsed_inputs.get(id(p)) or evaluation_input(p, self.scheme, year=self.year)
         pk = self.pk_of(p)
         if reads_alike(parsed, self.written_input(pk)):
             return self.evaluation(pk).warnings

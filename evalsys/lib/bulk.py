@@ -15,6 +15,7 @@ import datetime
 import inspect
 import io
 import json
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -80,32 +81,69 @@ def _converter(field: models.Field) -> Callable[[Any], str]:
 
 
 def bulk_create_logged(objs: Sequence[models.Model], model: type[models.Model], *, reason: str, user: Any,
-                       history: bool = True) -> None:  # fmt: skip
+                       history: bool = True, overlap: bool = False) -> Pending:  # fmt: skip
     """Insert `objs` and a "+" history row for each (who, when, why), as bulk_create_with_history.
 
-    `history` False inserts the rows alone: for writes that are rolled back (an import's dry run)."""
+    `history` False inserts the rows alone: for writes that are rolled back (an import's dry run).
+    `overlap` True on PostgreSQL sends the COPY from a worker thread while the caller goes on with
+    work that needs no query (the server inserts and indexes meanwhile, on another core): the caller
+    must call the returned Pending's wait() before the connection's next use, also on error."""
     if not objs:
-        return
+        return Pending([])
     if connection.vendor not in ("postgresql", "sqlite"):
         if history:
             bulk_create_with_history(list(objs), model, default_change_reason=reason, default_user=user)
         else:
             model._default_manager.bulk_create(list(objs))
-        return
+        return Pending([])
     fields = [f for f in model._meta.concrete_fields]
     _prepare(objs, fields)
     assign_keys(model, objs)
+    later: list[Callable[[Any], None]] | None = [] if overlap and connection.vendor == "postgresql" else None
     texts: dict[tuple[str, Any], list[Any]] = {}  # (attname, converter) -> the column as written
-    _copy(model._meta.db_table, fields, [_column(objs, f) for f in fields], texts)
-    if not history:
-        return
-    history_model = model.history.model  # type: ignore[attr-defined]
-    now, user_id = timezone.now(), getattr(user, "pk", None)
-    extra = {"history_date": now, "history_change_reason": reason, "history_type": "+", "history_user_id": user_id}
-    columns = [f for f in history_model._meta.concrete_fields if f.attname != "history_id"]
-    same = {name: _Same(value, len(objs)) for name, value in extra.items()}
-    # the history row repeats the row's values: each column converted once, for both tables
-    _copy(history_model._meta.db_table, columns, [same.get(f.attname) or _Lazy(objs, f) for f in columns], texts)
+    _copy(model._meta.db_table, fields, [_column(objs, f) for f in fields], texts, later=later)
+    if history:
+        history_model = model.history.model  # type: ignore[attr-defined]
+        now, user_id = timezone.now(), getattr(user, "pk", None)
+        extra = {"history_date": now, "history_change_reason": reason, "history_type": "+",
+                 "history_user_id": user_id}  # fmt: skip
+        columns = [f for f in history_model._meta.concrete_fields if f.attname != "history_id"]
+        same = {name: _Same(value, len(objs)) for name, value in extra.items()}
+        # the history row repeats the row's values: each column converted once, for both tables
+        values = [same.get(f.attname) or _Lazy(objs, f) for f in columns]
+        _copy(history_model._meta.db_table, columns, values, texts, later=later)
+    return Pending(later or [])
+
+
+class Pending:
+    """COPY statements sent by a worker thread while the caller computes (bulk_create_logged's
+    `overlap`): the thread uses the driver's connection, which serialises any other use of it, and
+    wait() joins it and raises its error as Django's (an IntegrityError stays one)."""
+
+    def __init__(self, work: list[Callable[[Any], None]]) -> None:
+        self._error: BaseException | None = None
+        self._thread: threading.Thread | None = None
+        if work:
+            connection.ensure_connection()
+            self._thread = threading.Thread(target=self._run, args=(connection.connection, work), daemon=True)
+            self._thread.start()
+
+    def _run(self, raw: Any, work: list[Callable[[Any], None]]) -> None:
+        try:
+            with raw.cursor() as cursor:
+                for step in work:
+                    step(cursor)
+        except BaseException as exc:  # raised again by wait(), in the caller's thread
+            self._error = exc
+
+    def wait(self) -> None:
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            error, self._error = self._error, None
+            with connection.wrap_database_errors:
+                raise error
 
 
 class Blanks:
@@ -260,10 +298,12 @@ def _sqlite_column(field: models.Field, values: list[Any]) -> list[Any]:
 
 
 def _copy(table: str, fields: list[models.Field], columns: list[Any],
-          converted: dict[tuple[str, Any], list[Any]] | None = None) -> None:  # fmt: skip
+          converted: dict[tuple[str, Any], list[Any]] | None = None, *,
+          later: list[Callable[[Any], None]] | None = None) -> None:  # fmt: skip
     """Insert the rows given column by column: each a list of values, _Same (one value for all) or
     _Lazy (the objects' attribute, read only when `converted`, the columns already converted by
-    (attname, converter), does not hold it). COPY on PostgreSQL, executemany on SQLite."""
+    (attname, converter), does not hold it). COPY on PostgreSQL, executemany on SQLite. With `later`
+    (PostgreSQL), the COPY is prepared and appended to it as a step for a driver cursor, not sent."""
     if connection.vendor == "sqlite":
         _sqlite_insert(table, fields, columns, converted)
         return
@@ -284,10 +324,14 @@ def _copy(table: str, fields: list[models.Field], columns: list[Any],
     buffer = io.StringIO("\n".join(lines) + "\n" if lines else "")
     quote = connection.ops.quote_name
     names = ", ".join(quote(f.column) for f in fields)
+    statement = f"COPY {quote(table)} ({names}) FROM STDIN"
+    if later is not None:
+        later.append(lambda cursor: cursor.copy_expert(statement, buffer))
+        return
     # The raw driver cursor bypasses Django's error translation: a unique violation (two imports
     # creating the same project at once) must reach callers as django.db.IntegrityError.
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.cursor.copy_expert(f"COPY {quote(table)} ({names}) FROM STDIN", buffer)
+        cursor.cursor.copy_expert(statement, buffer)
 
 
 def _sqlite_insert(table: str, fields: list[models.Field], columns: list[Any],

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.db.models import signals
 from hypothesis import given
 from hypothesis import strategies as st
@@ -96,3 +97,24 @@ def test_keys_continue_after_the_last_one_ever_used(unit_a) -> None:
     assert stored == {r.pk: (r.level3, r.target, r.weight) for r in second}
     history = Indicator.history.filter(id__in=[r.pk for r in second])
     assert sorted(history.values_list("history_type", "history_change_reason")) == [("+", "导入工作簿")] * 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_overlapped_insert_reports_its_error_as_django_does(unit_a) -> None:
+    """`overlap` sends the COPY from a worker thread on PostgreSQL (elsewhere it runs at once): the
+    rows are there after wait(), and a unique violation arrives as django.db.IntegrityError."""
+    project = factories.project(unit=unit_a, code="O1", year=2025)
+    blank = Blanks(Indicator)
+
+    def rows(names: list[str]) -> list[Indicator]:
+        return [blank.new({"project": project}, level1="产出指标", level2="数量指标", level3=name, comparator="≥",
+                          target=Decimal(1), weight=Decimal(5), direction="正向") for name in names]  # fmt: skip
+
+    with transaction.atomic():
+        pending = bulk_create_logged(rows(["甲", "乙"]), Indicator, reason="导入工作簿", user=None, overlap=True)
+        pending.wait()
+        assert Indicator.objects.filter(project=project).count() == 2
+    with pytest.raises(IntegrityError), transaction.atomic():
+        pending = bulk_create_logged(rows(["丙", "甲"]), Indicator, reason="导入工作簿", user=None, overlap=True)
+        pending.wait()
+    assert sorted(Indicator.objects.filter(project=project).values_list("level3", flat=True)) == ["乙", "甲"]
