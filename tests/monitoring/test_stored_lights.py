@@ -13,7 +13,7 @@ import pytest
 from django.db import connection
 from openpyxl import Workbook
 
-from indicators.editing import Definition, indicator_update
+from indicators.editing import Definition, indicator_delete, indicator_update
 from indicators.parsing import Target
 from indicators.services import workbook_import
 from monitoring import counts
@@ -94,6 +94,15 @@ def test_a_budget_edit_relights_the_project(project, officer, admin_user) -> Non
     assert (report.budget_annual, report.budget_value, report.light) == (D("700.00"), D("73.47"), "yellow")
     data = overview(admin_user, year=YEAR)
     assert data.total.lights == Lights(yellow=1, blue=1) and data.total.budget.value == D("73.47")
+    assert live_counts() == rebuilt_counts()
+
+
+def test_removing_an_indicator_takes_its_light_off_the_counts(project, officer, admin_user) -> None:
+    project = monitored(project, officer)
+    row = project.indicators.get(level3="培训人数")  # the blue one
+    indicator_delete(indicator=row, version=project.version, user=officer)
+    assert lights(admin_user)[0] == Lights(red=1)
+    assert MonitoringReport.objects.get(project=project).ind_blue == 0
     assert live_counts() == rebuilt_counts()
 
 
