@@ -10,7 +10,7 @@ give about 1. Run on PostgreSQL for figures that mean something:
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/lists.py
     .venv/bin/python bench/lists.py --sizes 500,5000 --runs 9      # quicker
     ... bench/lists.py --sizes 500,50000 --keep     # leaves evalsys_bench_lists500/50000 for EXPLAIN
-    ... bench/lists.py --sizes 500,50000 --reuse    # measures them again (migrated), without seeding
+    ... bench/lists.py --sizes 500,50000 --reuse    # measures them again (migrated), without seeding; keeps them
 """
 
 from __future__ import annotations
@@ -36,19 +36,24 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Case, F, Value, When  # noqa: E402
+from django.db.models.functions import Mod  # noqa: E402
+from django.db.models.lookups import Exact  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from bench.pages import YEAR, seed  # noqa: E402
-from projects.models import Membership, Project, Role  # noqa: E402
+from projects.models import Membership, Project, Role, StageState  # noqa: E402
 from projects.scores import projects_rescore  # noqa: E402
+from projects.stages import StageKey, StageStatus  # noqa: E402
 
 PER_UNIT = 50
 
 
 def pages(admin: object, evaluator: object, department: int) -> list[tuple[str, object, str]]:
     lst, queue, batch = reverse("projects:list"), reverse("review:queue"), reverse("reports:batch")
+    targets = reverse("targets:list")
     return [
         ("admin project list", admin, f"{lst}?year={YEAR}"),
         ("  filtered+sorted, p.3", admin, f"{lst}?year={YEAR}&department={department}&warning=any&sort=-total&page=3"),
@@ -57,6 +62,8 @@ def pages(admin: object, evaluator: object, department: int) -> list[tuple[str, 
         ("review queue", evaluator, f"{queue}?year={YEAR}"),
         ("  queue sorted, p.10", evaluator, f"{queue}?year={YEAR}&sort=-warnings&page=10"),
         ("batch-export picker", admin, f"{batch}?year={YEAR}&statuses=approved"),
+        ("targets list", evaluator, f"{targets}?year={YEAR}"),
+        ("  targets by state, p.3", admin, f"{targets}?year={YEAR}&status=approved&page=3"),
         ("admin change list", admin, reverse("admin:projects_project_changelist") + f"?year={YEAR}"),
         ("admin indicators", admin, reverse("admin:indicators_indicator_changelist")),
     ]
@@ -98,9 +105,26 @@ def seeded(size: int) -> None:
     admin = get_user_model().objects.create_user("bench_admin", password="bench-pass-2026", is_staff=True,
                                                  is_superuser=True)  # fmt: skip
     Membership.objects.create(user=admin, role=Role.ADMIN)
+    declared()
     if connection.vendor == "postgresql":  # what autovacuum does in production after a bulk load
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+
+
+# the targets stage's states the seeded year's declarations cycle through (most approved, some waiting)
+DECLARED = [StageStatus.APPROVED, StageStatus.SUBMITTED, StageStatus.APPROVED, StageStatus.RETURNED,
+            StageStatus.APPROVED, StageStatus.REVISING, StageStatus.DRAFT, StageStatus.ADJUSTING]  # fmt: skip
+
+
+def declared() -> bool:
+    """Give the seeded year's targets-stage rows declarations in every state (the seed leaves them
+    随自评填报), so the 绩效目标 list has a year of rows; whether it had to (a kept database may have them)."""
+    rows = StageState.objects.filter(stage=StageKey.TARGETS, year=YEAR)
+    if rows.exclude(status=StageStatus.RECORDED).exists():
+        return False
+    key = Mod(F("project_id"), len(DECLARED))
+    rows.update(status=Case(*(When(Exact(key, n), then=Value(s)) for n, s in enumerate(DECLARED))))
+    return True
 
 
 def logged_in(size: int) -> list[tuple[str, Client, str]]:
@@ -136,6 +160,9 @@ def databases(sizes: list[int], *, reuse: bool) -> tuple[dict[int, str], str]:
         if reuse and _exists(name, sqlite):
             use(name)
             call_command("migrate", verbosity=0)
+            if declared() and not sqlite:  # a database kept before the targets list was measured
+                with connection.cursor() as cursor:
+                    cursor.execute("VACUUM ANALYZE")
         else:
             db["TEST"]["NAME"] = name
             connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
@@ -205,7 +232,7 @@ def main() -> None:
         print(f"\n{', '.join(map(str, sizes))} projects ({connection.vendor}), interleaved, {args.runs} runs:")
         results = interleaved(names, args.runs)
     finally:
-        if args.keep:
+        if args.keep or args.reuse:  # a reused database stays for the next --reuse
             print("\nkept: " + ", ".join(names.values()))
         else:
             for name in names.values():

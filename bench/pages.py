@@ -106,7 +106,7 @@ def insert(model: type, rows: list) -> None:
         return
     fields = list(model._meta.concrete_fields)
     bulk._prepare(rows, fields)
-    bulk._assign_keys(model, rows)
+    bulk.assign_keys(model, rows)
     bulk._copy(model._meta.db_table, fields, [bulk._column(rows, f) for f in fields])
 
 

@@ -309,29 +309,34 @@ class ListCounts:
                 if value != Status.NOT_OPEN or self.by_status.get(value)]  # fmt: skip
 
 
-# filters on the project's own columns: a list filtered by one of them counts through Project
+# filters on the project's own columns: a list filtered by one of them counts through Project (提示
+# only by its type: 有提示 and 无提示 are kept in the counts, StateCount.warned)
 PROJECT_FILTERS = ("grade", "warning", "q")
+WARNED = {ANY_WARNING: True, NO_WARNING: False}
 
 
 def list_counts(rows: QuerySet[Project], form: ProjectFilterForm, *, units: QuerySet[Unit]) -> ListCounts:
     """The total and the count of each 状态 of the list (every filter but 状态): from the kept
-    counts of the self-evaluation in `units` (the units whose projects `rows` holds: stage_counts);
-    through `rows` (one aggregate) when a filter reads the project's own columns (等级, 提示, 搜索)."""
+    counts of the self-evaluation in `units` (the units whose projects `rows` holds: stage_counts),
+    有提示 and 无提示 included; through `rows` (one aggregate) when a filter reads the project's own
+    columns (等级, a type of 提示, 搜索)."""
     chosen = form.chosen()
-    if any(chosen.get(name) for name in PROJECT_FILTERS):
+    warned = WARNED.get(chosen.get("warning") or "")
+    if any(chosen.get(name) for name in PROJECT_FILTERS if name != "warning" or warned is None):
         counted = rows.order_by().values_list("status").annotate(n=Count("*"))
     else:
         counted = stage_counts(units, year=form.chosen_year(), department=chosen.get("department"),
-                               unit=chosen.get("unit"), status=form.fixed_status)  # fmt: skip
+                               unit=chosen.get("unit"), status=form.fixed_status, warned=warned)  # fmt: skip
     by_status = dict(counted)
     return ListCounts(sum(by_status.values()), {value: by_status.get(value, 0) for value, _ in Status.choices},
                       chosen.get("status") or "")  # fmt: skip
 
 
 def stage_counts(units: QuerySet[Unit], *, year: int | None, department: Any = None, unit: Any = None,
-                 status: str = "") -> QuerySet[StateCount]:  # fmt: skip
+                 status: str = "", warned: bool | None = None) -> QuerySet[StateCount]:  # fmt: skip
     """(状态, count) of the self-evaluations of `year` in `units` (narrowed to a 主管部门, a unit, a
-    状态): the sums of the kept counts (projects.counts: a few rows per unit), no project read."""
+    状态, those with or without 提示): the sums of the kept counts (projects.counts: a few rows per
+    unit), no project read."""
     rows = StateCount.objects.filter(stage=StageKey.SELF_EVALUATION, year=year)
     if units.query.has_filters():  # every unit (an admin's) is no condition
         rows = rows.filter(unit__in=units.values("pk"))
@@ -341,6 +346,8 @@ def stage_counts(units: QuerySet[Unit], *, year: int | None, department: Any = N
         rows = rows.filter(unit=unit)
     if status:
         rows = rows.filter(status=status)
+    if warned is not None:
+        rows = rows.filter(warned=warned)
     return rows.order_by().values_list("status").annotate(n=Sum("n"))
 
 

@@ -225,6 +225,9 @@ class Project(models.Model):
             models.Index(fields=["status", "answered", "year", "unit"], name="project_todo"),
             # the review queue (one state) sorted by 提示: a page reads its offset's entries, not the year's
             models.Index(fields=["year", "status", "warning_count", "id"], name="project_state_warnings"),
+            # the lists sorted by 总分 (ascending; the descending order, NULLS LAST, and the search's
+            # trigram indexes are PostgreSQL's own: migration 0022)
+            models.Index(fields=["year", "score_total", "id"], name="project_year_total"),
         ]
 
     def __str__(self) -> str:
@@ -329,7 +332,11 @@ class StageState(models.Model):
         verbose_name = verbose_name_plural = "阶段状态"
         ordering = ["project", "stage"]
         constraints = [models.UniqueConstraint(fields=["project", "stage"], name="stage_state_unique")]
-        indexes = [models.Index(fields=["stage", "year", "status", "unit"], name="stage_year_status_unit")]
+        indexes = [
+            models.Index(fields=["stage", "year", "status", "unit"], name="stage_year_status_unit"),
+            # the 绩效目标 list: each state's rows newest first (targets.selectors.DeclaredPaginator)
+            models.Index(fields=["stage", "year", "status", "-updated_at", "id"], name="stage_year_status_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project} · {self.get_stage_display()} · {self.get_status_display()}"
@@ -343,7 +350,8 @@ class StateCount(models.Model):
     delete and change of the rows counted, whoever writes them (the workflow, imports, the admin, a
     queryset's update()): the self-evaluation from Project (its status, the stage's mirror, and
     answered, which splits 待填报 from 待提交), every other stage from its StageState rows (answered
-    False). A key whose projects all left keeps its row at n = 0.
+    False), warned splitting those with any 提示 (the lists' 有提示/无提示 filter). A key whose projects
+    all left keeps its row at n = 0.
     """
 
     stage = models.CharField("阶段", max_length=24)
@@ -352,11 +360,12 @@ class StateCount(models.Model):
     unit = models.ForeignKey(Unit, verbose_name="实施单位", on_delete=models.DO_NOTHING, db_constraint=False,
                              related_name="+")  # fmt: skip
     answered = models.BooleanField("已全部填报", default=False)
+    warned = models.BooleanField("有提示", default=False)
     n = models.IntegerField("项目数", default=0)
 
     class Meta:
         verbose_name = verbose_name_plural = "状态计数"
-        constraints = [models.UniqueConstraint(fields=["stage", "year", "status", "unit", "answered"],
+        constraints = [models.UniqueConstraint(fields=["stage", "year", "status", "unit", "answered", "warned"],
                                                name="state_count_key")]  # fmt: skip
 
     def __str__(self) -> str:

@@ -174,7 +174,7 @@ def targets_list_summary(user: Any, data: Any) -> TargetsSummary:
     and its 状态, every page, waiting ones first as the page orders them."""
     require_role(user)
     scope = visible_projects(user)
-    years = declared_years(scope)
+    years = declared_years(visible_units(user))
     try:
         year = int(data.get("year") or (years[0] if years else 0)) or None
     except ValueError:

@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
-from django.db.models import Case, Value, When
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from indicators.models import Indicator
-from projects.models import Project, ReviewRound, StageState
+from projects.models import Project, ReviewRound, StageState, StateCount, Unit
 from projects.scores import indicator_input
 from projects.stages import Action, StageKey, StageStatus, ordered
 from projects.workflow import states_of
@@ -208,11 +210,75 @@ def declared_targets(scope: Any, *, year: int | None, status: str = "") -> Any:
         rows = rows.filter(year=year)
     if status:
         rows = rows.filter(status=status)
-    order = Case(*(When(status=s, then=Value(n)) for n, s in enumerate(ORDER)), default=Value(len(ORDER)))
-    return rows.select_related("project", "unit").order_by(order, "-updated_at", "pk")
+    return rows.select_related("project", "unit").order_by(_ORDER_KEY, "-updated_at", "pk")
 
 
-def declared_years(scope: Any) -> list[int]:
-    years = StageState.objects.filter(stage=StageKey.TARGETS, project__in=scope.values("pk"))
-    years = years.exclude(status=StageStatus.RECORDED).order_by("-year").values_list("year", flat=True)
-    return list(dict.fromkeys(years))
+# ORDER as a sort key: states outside it (none today) last
+_ORDER_KEY = Case(*(When(status=s, then=Value(n)) for n, s in enumerate(ORDER)), default=Value(len(ORDER)))
+
+
+def declared_years(units: QuerySet[Unit]) -> list[int]:
+    """The years with declarations (not 随自评填报) in `units`, newest first: from the kept counts
+    (StateCount, a few rows per unit and year), no stage row read."""
+    return list(_declared_counts(units).filter(n__gt=0).order_by("-year").values_list("year", flat=True).distinct())
+
+
+def declared_counts(units: QuerySet[Unit], *, year: int | None, status: str = "") -> dict[str, int]:
+    """{状态: count} of the declarations in `units` for `year` (narrowed to `status`), from the kept
+    counts: what the list's pages are cut from (DeclaredPaginator)."""
+    rows = _declared_counts(units)
+    if year is not None:
+        rows = rows.filter(year=year)
+    if status:
+        rows = rows.filter(status=status)
+    return {s: n for s, n in rows.order_by().values_list("status").annotate(total=Sum("n")) if n}
+
+
+def _declared_counts(units: QuerySet[Unit]) -> QuerySet[StateCount]:
+    rows = StateCount.objects.filter(stage=StageKey.TARGETS).exclude(status=StageStatus.RECORDED)
+    if units.query.has_filters():  # every unit (an admin's) is no condition
+        rows = rows.filter(unit__in=units.values("pk"))
+    return rows
+
+
+def declared_in(units: QuerySet[Unit], *, year: int | None, status: str = "") -> QuerySet[StageState]:
+    """declared_targets by `units` (what the user may see, as declared_counts counts them), unordered."""
+    rows = StageState.objects.filter(stage=StageKey.TARGETS).exclude(status=StageStatus.RECORDED)
+    if units.query.has_filters():
+        rows = rows.filter(unit__in=units.values("pk"))
+    if year is not None:
+        rows = rows.filter(year=year)
+    if status:
+        rows = rows.filter(status=status)
+    return rows
+
+
+class DeclaredPaginator(Paginator):
+    """The list's pages in declared_targets' order (ORDER, then -updated_at, pk) without sorting a
+    year's rows: told the count of each 状态 (declared_counts), a page is the slice of one or two
+    states' rows, each read in the order of the index stage_year_status_updated, and its rows come
+    in one query (the states' slices as subqueries), whatever the number of declarations."""
+
+    def __init__(self, rows: QuerySet[StageState], per_page: int, *, counts: dict[str, int]) -> None:
+        super().__init__(rows, per_page)
+        self.counts = counts
+
+    @cached_property
+    def count(self) -> int:
+        return sum(self.counts.values())
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        others = sorted(set(self.counts) - set(ORDER))
+        wanted, start = Q(pk__in=[]), 0
+        for states in [*([s] for s in ORDER), others]:
+            n = sum(self.counts.get(s, 0) for s in states)
+            low, high = max(bottom, start), min(top, start + n)
+            if low < high:
+                rows = self.object_list.filter(status__in=states).order_by("-updated_at", "pk")
+                wanted |= Q(pk__in=rows.values("pk")[low - start : high - start])
+            start += n
+        shown = self.object_list.filter(wanted).select_related("project", "unit")
+        return self._get_page(shown.order_by(_ORDER_KEY, "-updated_at", "pk"), number, self)

@@ -8,13 +8,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from projects.access import require_role, role_of, visible_projects
+from projects.access import require_role, role_of, visible_projects, visible_units
 from projects.forms import add_service_error
 from projects.guards import REVIEWERS
 from projects.listing import work_year
@@ -25,7 +24,7 @@ from review.access import project_for_reviewer, projects_for_reviewer, require_r
 from scoring.targets import check_targets
 from targets.forms import TargetBulkReviewForm, TargetReviewForm
 from targets.models import CRITERIA, TargetResult, TargetReview
-from targets.selectors import ORDER, declared_targets, declared_years, targets_input
+from targets.selectors import ORDER, DeclaredPaginator, declared_counts, declared_in, declared_years, targets_input
 from targets.services import NO_BULK_GOOD, RESULT_ACTIONS, bulk_candidates, targets_review, targets_review_many
 
 REVIEWED = "已记录绩效目标审核结果：{result}"
@@ -48,22 +47,31 @@ def _reviews(request: HttpRequest) -> bool:
 
 
 def _list_page(request: HttpRequest, data: Any, bulk: TargetBulkReviewForm | None, status: int = 200) -> HttpResponse:
-    scope = visible_projects(request.user)
-    years = declared_years(scope)
-    # the year where the user's targets work waits (projects.listing.work_year), else the newest declared
-    fallback = work_year(request.user, scope, stages=(StageKey.TARGETS,)) or (years[0] if years else None)
+    units = visible_units(request.user)
+    years = declared_years(units)
     try:
-        year = int(data.get("year") or fallback or 0) or None
+        year = int(data.get("year") or 0) or _fallback(request, years)
     except ValueError:
-        year = fallback
+        year = _fallback(request, years)
     state = data.get("status", "")
     state = state if state in StageStatus.LABELS else ""
-    page = Paginator(declared_targets(scope, year=year, status=state), PER_PAGE).get_page(data.get("page"))
+    # the page's rows cut from the kept counts of each 状态: no count or sort of the year's rows
+    counts = declared_counts(units, year=year, status=state)
+    paginator = DeclaredPaginator(declared_in(units, year=year, status=state), PER_PAGE, counts=counts)
+    page = paginator.get_page(data.get("page"))
     choices = [(s, StageStatus.LABELS[s]) for s in ORDER]
     context = {"page": page, "years": years, "year": year, "status": state, "choices": choices,
                "is_reviewer": _reviews(request), "bulk": bulk, "no_bulk_good": NO_BULK_GOOD,
                "ticked": bulk.chosen() if bulk is not None else set(), "bulk_states": BULK_STATES}  # fmt: skip
     return render(request, "targets/list.html", context, status=status)
+
+
+def _fallback(request: HttpRequest, years: list[int]) -> int | None:
+    """The year without ?year=: where the user's targets work waits (projects.listing.work_year),
+    else the newest declared."""
+    return work_year(request.user, visible_projects(request.user), stages=(StageKey.TARGETS,)) or (
+        years[0] if years else None
+    )
 
 
 BULK_STATES = (StageStatus.SUBMITTED, StageStatus.REVISING)  # what a bulk result can be given to (优 also to 良's)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -83,16 +84,18 @@ def test_years_of_a_scope_newest_first(officer, unit_a, unit_b) -> None:
     assert years_of(Project.objects.none()) == []
 
 
-def kept() -> set[tuple]:
-    rows = StateCount.objects.filter(n__gt=0).values_list("stage", "year", "status", "unit", "answered", "n")
+def kept(*, warned: bool = False) -> set[tuple]:
+    """The kept counts per (stage, year, status, unit, answered), with or without their split by 提示."""
+    key = ["stage", "year", "status", "unit", "answered", *(["warned"] if warned else [])]
+    rows = StateCount.objects.values_list(*key).annotate(total=Sum("n")).filter(total__gt=0)
     return set(rows)
 
 
 def recounted() -> set[tuple]:
-    before = kept()
+    before, split = kept(), kept(warned=True)
     counts.rebuild(connection)
     after = kept()
-    assert before == after, "the triggers' counts differ from a recount"
+    assert (before, split) == (after, kept(warned=True)), "the triggers' counts differ from a recount"
     return after
 
 
@@ -109,6 +112,36 @@ def test_every_writer_keeps_the_counts(unit_a, unit_b) -> None:
     assert ("self_evaluation", 2024, Status.DRAFT, unit_b.pk, True, 1) in found
     assert ("targets", 2025, "submitted", unit_a.pk, False, 1) in found
     assert sum(n for stage, *_, n in found if stage == "self_evaluation") == 8
+
+
+def test_the_counts_split_by_warnings_follow_the_stored_warnings(unit_a) -> None:
+    made = bulk(unit_a, 4, prefix="W")
+    Project.objects.filter(pk__in=[made[0].pk, made[1].pk]).update(warning_count=2)  # as a rescore writes them
+    Project.objects.filter(pk=made[0].pk).update(warning_count=3)  # still warned: no move
+    recounted()
+    assert split() == {(Status.DRAFT, True): 1, (Status.SUBMITTED, True): 1, (Status.RETURNED, False): 1,
+                       (Status.APPROVED, False): 1}  # fmt: skip
+    Project.objects.filter(pk=made[1].pk).update(warning_count=0)
+    assert (Status.SUBMITTED, False) in split()
+    recounted()
+
+
+def split() -> dict[tuple[str, bool], int]:
+    """The self-evaluation's kept counts by (状态, warned)."""
+    return {(status, warned): n for stage, _, status, _, _, warned, n in kept(warned=True) if stage != "targets"}
+
+
+@pytest.mark.parametrize(("warning", "codes"), [("any", ["V000", "V002"]), ("none", ["V001", "V003"])])
+def test_the_warning_filter_counts_from_the_kept_counts(client, admin_user, unit_a, warning, codes) -> None:
+    made = bulk(unit_a, 4, prefix="V")
+    Project.objects.filter(pk__in=[made[0].pk, made[2].pk]).update(warning_count=1, warning_codes=",missing_reason,")
+    client.force_login(admin_user)
+    sql = counting(client, warning=warning)
+    assert len(sql) == 1 and "projects_statecount" in sql[0] and "projects_project" not in sql[0]
+    page = client.get(LIST, {"year": 2025, "warning": warning}).content.decode()
+    assert "共 2 个项目" in page and all(code in page for code in codes)
+    by_type = counting(client, warning="missing_reason")  # a type of 提示: counted through the projects
+    assert len(by_type) == 1 and "projects_project" in by_type[0]
 
 
 def test_the_to_do_from_the_kept_counts_equals_counting_the_projects(officer, evaluator, admin_user, unit_a,
