@@ -85,9 +85,10 @@ def bulk_create_logged(objs: Sequence[models.Model], model: type[models.Model], 
     """Insert `objs` and a "+" history row for each (who, when, why), as bulk_create_with_history.
 
     `history` False inserts the rows alone: for writes that are rolled back (an import's dry run).
-    `overlap` True on PostgreSQL sends the COPY from a worker thread while the caller goes on with
-    work that needs no query (the server inserts and indexes meanwhile, on another core): the caller
-    must call the returned Pending's wait() before the connection's next use, also on error."""
+    `overlap` True sends the statements from a worker thread while the caller goes on with work that
+    needs no query: PostgreSQL's server inserts and indexes meanwhile, on another core, and SQLite
+    writes its pages with the GIL released. The caller must call the returned Pending's wait() before
+    the connection's next use, also on error."""
     if not objs:
         return Pending([])
     if connection.vendor not in ("postgresql", "sqlite"):
@@ -99,7 +100,7 @@ def bulk_create_logged(objs: Sequence[models.Model], model: type[models.Model], 
     fields = [f for f in model._meta.concrete_fields]
     _prepare(objs, fields)
     assign_keys(model, objs)
-    later: list[Callable[[Any], None]] | None = [] if overlap and connection.vendor == "postgresql" else None
+    later: list[Callable[[Any], None]] | None = [] if overlap else None
     texts: dict[tuple[str, Any], list[Any]] = {}  # (attname, converter) -> the column as written
     _copy(model._meta.db_table, fields, [_column(objs, f) for f in fields], texts, later=later)
     if history:
@@ -116,9 +117,9 @@ def bulk_create_logged(objs: Sequence[models.Model], model: type[models.Model], 
 
 
 class Pending:
-    """COPY statements sent by a worker thread while the caller computes (bulk_create_logged's
-    `overlap`): the thread uses the driver's connection, which serialises any other use of it, and
-    wait() joins it and raises its error as Django's (an IntegrityError stays one)."""
+    """Statements (COPY, or SQLite's executemany) sent by a worker thread while the caller computes
+    (bulk_create_logged's `overlap`): the thread uses the driver's connection, which serialises any
+    other use of it, and wait() joins it and raises its error as Django's (an IntegrityError stays one)."""
 
     def __init__(self, work: list[Callable[[Any], None]]) -> None:
         self._error: BaseException | None = None
@@ -129,12 +130,16 @@ class Pending:
             self._thread.start()
 
     def _run(self, raw: Any, work: list[Callable[[Any], None]]) -> None:
+        cursor = None
         try:
-            with raw.cursor() as cursor:
-                for step in work:
-                    step(cursor)
+            cursor = raw.cursor()
+            for step in work:
+                step(cursor)
         except BaseException as exc:  # raised again by wait(), in the caller's thread
             self._error = exc
+        finally:
+            if cursor is not None:
+                cursor.close()
 
     def wait(self) -> None:
         if self._thread is not None:
@@ -305,7 +310,7 @@ def _copy(table: str, fields: list[models.Field], columns: list[Any],
     (attname, converter), does not hold it). COPY on PostgreSQL, executemany on SQLite. With `later`
     (PostgreSQL), the COPY is prepared and appended to it as a step for a driver cursor, not sent."""
     if connection.vendor == "sqlite":
-        _sqlite_insert(table, fields, columns, converted)
+        _sqlite_insert(table, fields, columns, converted, later)
         return
     texts: list[Any] = []
     for field, values in zip(fields, columns, strict=True):
@@ -335,8 +340,10 @@ def _copy(table: str, fields: list[models.Field], columns: list[Any],
 
 
 def _sqlite_insert(table: str, fields: list[models.Field], columns: list[Any],
-                   converted: dict[tuple[str, Any], list[Any]] | None) -> None:  # fmt: skip
-    """_copy on SQLite: one INSERT prepared once and executed for every row (executemany)."""
+                   converted: dict[tuple[str, Any], list[Any]] | None,
+                   later: list[Callable[[Any], None]] | None = None) -> None:  # fmt: skip
+    """_copy on SQLite: one INSERT prepared once and executed for every row (executemany); with
+    `later`, appended to it as a step for the driver's cursor (SQLite releases the GIL as it writes)."""
     values: list[Any] = []
     for field, column in zip(fields, columns, strict=True):
         if isinstance(column, _Same):
@@ -351,9 +358,14 @@ def _sqlite_insert(table: str, fields: list[models.Field], columns: list[Any],
         values.append(found)
     quote = connection.ops.quote_name
     names = ", ".join(quote(f.column) for f in fields)
+    rows = list(zip(*values, strict=True))
+    if later is not None:  # the driver's own placeholders
+        statement = f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['?'] * len(fields))})"
+        later.append(lambda cursor: cursor.executemany(statement, rows))
+        return
     marks = ", ".join(["%s"] * len(fields))
     with connection.cursor() as cursor:  # Django's cursor: its errors arrive as django.db errors
-        cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", list(zip(*values, strict=True)))
+        cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})", rows)
 
 
 def _convert(convert: Callable[[Any], str], values: list[Any]) -> list[str]:

@@ -101,8 +101,8 @@ def test_keys_continue_after_the_last_one_ever_used(unit_a) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_an_overlapped_insert_reports_its_error_as_django_does(unit_a) -> None:
-    """`overlap` sends the COPY from a worker thread on PostgreSQL (elsewhere it runs at once): the
-    rows are there after wait(), and a unique violation arrives as django.db.IntegrityError."""
+    """`overlap` sends the inserts from a worker thread (COPY on PostgreSQL, executemany on SQLite):
+    the rows are there after wait(), and a unique violation arrives as django.db.IntegrityError."""
     project = factories.project(unit=unit_a, code="O1", year=2025)
     blank = Blanks(Indicator)
 
