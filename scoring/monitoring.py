@@ -121,10 +121,14 @@ def worst(lights: Iterable[str]) -> str:
     return min((GREEN, *lights), key=RANK.__getitem__)
 
 
+# Printed forms' other words for the three (黄石市's 监控表 offers 确定能 / 有可能 / 不可能)
+POSSIBILITY_SYNONYMS = {"不可能": IMPOSSIBLE}
+
+
 def read_possibility(text: str) -> str:
     """完成目标可能性 as one of the three words, "" for anything else (the caller says POSSIBILITY_WORDS)."""
     word = "".join(str(text).split())
-    return word if word in POSSIBILITIES else ""
+    return word if word in POSSIBILITIES else POSSIBILITY_SYNONYMS.get(word, "")
 
 
 # --- the budget ---------------------------------------------------------------------------------

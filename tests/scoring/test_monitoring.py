@@ -360,6 +360,8 @@ def test_words():
     assert POSSIBILITY_WORDS == "完成目标可能性须为：确定能、有可能、完全不可能"
     assert read_possibility(" 确定 能\n") == CERTAIN
     assert read_possibility("完全不可能") == IMPOSSIBLE
+    assert read_possibility(" 不 可能") == IMPOSSIBLE  # 黄石市's form: 确定能 / 有可能 / 不可能
+    assert read_possibility("不") == ""
     assert read_possibility("可能") == ""
     assert read_possibility("") == ""
     assert read_possibility(None) == ""  # type: ignore[arg-type]
