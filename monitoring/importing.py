@@ -27,8 +27,8 @@ from evalsys.lib.bulk import bulk_create_logged
 from indicators.importer import FIELD_LABELS, ImportFailed, ParsedProject
 from indicators.services import FUND_SOURCES
 from monitoring.models import MonitoringFund, MonitoringReport, Observation
-from monitoring.selectors import year_settings
-from monitoring.services import NEGATIVE, PARTS, SAVED_REASON, Entry, _Read, read_entry, reports_recompute
+from monitoring.selectors import Loaded, year_settings
+from monitoring.services import NEGATIVE, PARTS, SAVED_REASON, Entry, _Read, read_entry, reports_light
 from projects.access import role_of
 from projects.guards import projects_guard
 from projects.locks import lock_message, states_load, unlocked
@@ -49,7 +49,7 @@ FIELD_COLUMNS = {"to_date": "to_date", "forecast": "forecast", "possibility": "p
 def monitoring_import(*, writer: Any, parsed: list[ParsedProject], user: Any, month: int | None, report: Any) -> None:
     """Store the monitoring of every 监控表 project of the import (see the module's docstring): what the
     entry page's monitoring_save does for one project, for all of them in a fixed number of queries per
-    table (the lights: reports_recompute, per 200 reports)."""
+    table (the lights: reports_light, from the rows in memory)."""
     monitored = [p for p in parsed if p.monitored]
     if not monitored:
         return
@@ -62,9 +62,14 @@ def monitoring_import(*, writer: Any, parsed: list[ParsedProject], user: Any, mo
     wanted = _read_all(writer, monitored, pks)
     _claim(writer, monitored, pks)
     reports = _reports(writer, wanted, month, user)
-    _observations(writer, wanted, reports, user)
-    _funds(writer, wanted, reports, user)
-    lights = reports_recompute(report_ids=[r.pk for r in reports.values()])
+    observations = _observations(writer, wanted, reports, user)
+    funds = _funds(writer, wanted, reports, user)
+    # every row the lights read is in memory: the writer's indicators and funds, the rows just stored
+    lights = reports_light(loaded=[
+        Loaded(report, writer.project(pk), writer.stored_rows(pk), writer.funds_of(pk),
+               observations.get(report.pk, []), funds.get(report.pk, []))
+        for pk, report in reports.items()
+    ])  # fmt: skip
     for pk, saved in reports.items():
         writer.step_warnings[pk] = lights[saved.pk].warnings
     months = sorted({r.month for r in reports.values()})
@@ -135,8 +140,10 @@ def _reports(writer: Any, wanted: dict[int, tuple], month: int | None, user: Any
     return found
 
 
-def _observations(writer: Any, wanted: dict[int, tuple], reports: dict[int, MonitoringReport], user: Any) -> None:
-    """Each entry stored as the entry page stores it (new, changed, or left when the same)."""
+def _observations(writer: Any, wanted: dict[int, tuple], reports: dict[int, MonitoringReport],
+                  user: Any) -> dict[int, list[Observation]]:  # fmt: skip
+    """Each entry stored as the entry page stores it (new, changed, or left when the same); every
+    observation of each report after the write, by report pk."""
     found = {(o.report_id, o.indicator_id): o for o in Observation.objects.filter(report__in=reports.values())}
     new, changed, names, errors = [], [], set(), []
     for pk, (p, values, _) in wanted.items():
@@ -161,10 +168,13 @@ def _observations(writer: Any, wanted: dict[int, tuple], reports: dict[int, Moni
         raise ImportFailed(errors)
     bulk_create_logged(new, Observation, reason=SAVED_REASON, user=user, history=writer.history)
     _update(writer, changed, Observation, sorted(names), user)
+    return _by_report([*found.values(), *new])
 
 
-def _funds(writer: Any, wanted: dict[int, tuple], reports: dict[int, MonitoringReport], user: Any) -> None:
-    """The 1-M月执行数 by source (a source the workbook leaves out keeps what is stored)."""
+def _funds(writer: Any, wanted: dict[int, tuple], reports: dict[int, MonitoringReport],
+           user: Any) -> dict[int, list[MonitoringFund]]:  # fmt: skip
+    """The 1-M月执行数 by source (a source the workbook leaves out keeps what is stored); every fund row
+    of each report after the write, by report pk."""
     found = {(f.report_id, f.source): f for f in MonitoringFund.objects.filter(report__in=reports.values())}
     new, changed = [], []
     for pk, (_, _, executed) in wanted.items():
@@ -178,6 +188,14 @@ def _funds(writer: Any, wanted: dict[int, tuple], reports: dict[int, MonitoringR
                 changed.append(fund)
     bulk_create_logged(new, MonitoringFund, reason=SAVED_REASON, user=user, history=writer.history)
     _update(writer, changed, MonitoringFund, ["executed"], user)
+    return _by_report([*found.values(), *new])
+
+
+def _by_report(rows: list[Any]) -> dict[int, list[Any]]:
+    out: dict[int, list[Any]] = {}
+    for row in rows:
+        out.setdefault(row.report_id, []).append(row)
+    return out
 
 
 def _update(writer: Any, rows: list[Any], model: Any, names: list[str], user: Any) -> None:

@@ -4,6 +4,7 @@ a later API share."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -61,11 +62,36 @@ def observation_input(row: Any, found: Observation | None) -> ObservationInput:
 def monitoring_input(report: MonitoringReport, thresholds: Thresholds | None = None) -> MonitoringInput:
     """The pure rules' input: every indicator of the project (with its observation, if any), the
     project's 全年预算数 (its funds) and the 1–M月执行数 of every source."""
-    project = report.project
-    found = {o.indicator_id: o for o in report.observations.all()}
-    rows = tuple(observation_input(row, found.get(row.pk)) for row in project.indicators.all())
-    annual = sum((f.annual for f in project.funds.all()), ZERO)
-    executed = sum((f.executed for f in report.funds.all()), ZERO)
+    return monitoring_input_of(Loaded.of(report), thresholds)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A report with the rows its lights are computed from: its project, the project's indicators
+    (in the tree's order) and funds, the report's observations and funds."""
+
+    report: MonitoringReport
+    project: Project
+    rows: list[Any]
+    project_funds: list[Any]
+    observations: list[Observation]
+    report_funds: list[Any]
+
+    @classmethod
+    def of(cls, report: MonitoringReport) -> Loaded:
+        """From a report read with reports_with_data (its prefetched rows)."""
+        project = report.project
+        return cls(report, project, list(project.indicators.all()), list(project.funds.all()),
+                   list(report.observations.all()), list(report.funds.all()))  # fmt: skip
+
+
+def monitoring_input_of(loaded: Loaded, thresholds: Thresholds | None = None) -> MonitoringInput:
+    """monitoring_input from rows the caller holds (the 监控表 import: nothing read back)."""
+    project, report = loaded.project, loaded.report
+    found = {o.indicator_id: o for o in loaded.observations}
+    rows = tuple(observation_input(row, found.get(row.pk)) for row in loaded.rows)
+    annual = sum((f.annual for f in loaded.project_funds), ZERO)
+    executed = sum((f.executed for f in loaded.report_funds), ZERO)
     lines = thresholds if thresholds is not None else year_settings(project.year)[1]
     return MonitoringInput(get_scheme(project.scheme), report.month, annual, executed, rows, report.measures, lines)
 

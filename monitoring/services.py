@@ -22,7 +22,7 @@ from indicators.models import Indicator
 from indicators.parsing import CellError, Target, parse_actual
 from monitoring.counts import COUNTED, report_counts
 from monitoring.models import MonitoringFund, MonitoringReport, Observation
-from monitoring.selectors import monitoring_input, reports_with_data, year_settings
+from monitoring.selectors import Loaded, monitoring_input_of, reports_with_data, year_settings
 from projects.access import READ_ONLY, require_role, role_of
 from projects.guards import WRITERS, project_guard
 from projects.locks import is_locked, lock_message
@@ -270,39 +270,49 @@ def reports_recompute(*, report_ids: Iterable[int]) -> dict[int, Monitoring]:
     report and its observations: a fixed number of queries per 200 reports. Each report's result."""
     ids = sorted(set(report_ids))
     out: dict[int, Monitoring] = {}
-    years: dict[int, Any] = {}
     for start in range(0, len(ids), 200):
-        reports, observations = [], []
-        for fresh in reports_with_data().filter(pk__in=ids[start : start + 200]):
-            if fresh.year not in years:
-                years[fresh.year] = year_settings(fresh.year)[1]
-            result = out[fresh.pk] = monitor(monitoring_input(fresh, years[fresh.year]))
-            observations += _store(fresh, result)
-            reports.append(fresh)
-        # COPY and one UPDATE on PostgreSQL, one prepared UPDATE on SQLite (Django's CASE WHEN per row
-        # and field was two thirds of a 1,000-project 监控表's import)
-        bulk_update_columns(reports, MonitoringReport, STORED)
-        bulk_update_columns(observations, Observation, ["light", "forecast_score"])
+        batch = reports_with_data().filter(pk__in=ids[start : start + 200])
+        out |= reports_light(loaded=[Loaded.of(report) for report in batch])
     return out
 
 
-def _store(report: MonitoringReport, result: Monitoring) -> list[Observation]:
-    """Set `report`'s stored columns from `result`; its observations whose light or score changed."""
-    b = result.budget
+def reports_light(*, loaded: list[Loaded]) -> dict[int, Monitoring]:
+    """reports_recompute for reports whose rows the caller holds (the 监控表 import has just written
+    them): compute and store the lights, nothing read back. Each report's result."""
+    out: dict[int, Monitoring] = {}
+    years: dict[int, Any] = {}
+    reports, observations = [], []
+    for item in loaded:
+        year = item.project.year
+        if year not in years:
+            years[year] = year_settings(year)[1]
+        result = out[item.report.pk] = monitor(monitoring_input_of(item, years[year]))
+        observations += _store(item, result)
+        reports.append(item.report)
+    # COPY and one UPDATE on PostgreSQL, one prepared UPDATE on SQLite (Django's CASE WHEN per row
+    # and field was two thirds of a 1,000-project 监控表's import)
+    bulk_update_columns(reports, MonitoringReport, STORED)
+    bulk_update_columns(observations, Observation, ["light", "forecast_score"])
+    return out
+
+
+def _store(item: Loaded, result: Monitoring) -> list[Observation]:
+    """Set the report's stored columns from `result`; its observations whose light or score changed."""
+    report, b = item.report, result.budget
     codes = sorted({w.code for w in result.warnings})
     report.light, report.budget_light, report.budget_annual, report.budget_executed = (
         result.light, b.light, b.annual, b.executed)  # fmt: skip
     report.budget_progress, report.budget_value = b.progress, b.value
     report.warning_codes = f",{','.join(codes)}," if codes else ""
-    found = {o.indicator_id: o for o in report.observations.all()}
+    found = {o.indicator_id: o for o in item.observations}
     lights, changed = [], []
-    for item, row in zip(result.indicators, report.project.indicators.all(), strict=True):
+    for light, row in zip(result.indicators, item.rows, strict=True):
         o = found.get(row.pk)
         if o is None:
             continue
-        lights.append((item.light, o.causes))
-        if (o.light, o.forecast_score) != (item.light, item.score.computed):
-            o.light, o.forecast_score = item.light, item.score.computed
+        lights.append((light.light, o.causes))
+        if (o.light, o.forecast_score) != (light.light, light.score.computed):
+            o.light, o.forecast_score = light.light, light.score.computed
             changed.append(o)
     for name, value in report_counts(lights).items():
         setattr(report, name, value)
