@@ -292,12 +292,22 @@ _SQLITE_PLAIN_FIELDS = {
     "OneToOneField", "DecimalField", "BooleanField",
 }  # fmt: skip
 _SQLITE_PLAIN_VALUES = {str, int, bool, Decimal, type(None)}
+_SQLITE_TEMPORAL = {"DateField", "DateTimeField", "TimeField"}
+
+
+def _sqlite_plain(kind: type) -> bool:
+    """A plain type, or a choices enum's (a str or int subclass): the ORM passes such a member as it is,
+    or as its int, and the driver binds either as its str or int value."""
+    return kind in _SQLITE_PLAIN_VALUES or issubclass(kind, str | int)
 
 
 def _sqlite_column(field: models.Field, values: list[Any]) -> list[Any]:
     """A column's values as the ORM would pass them to SQLite's driver: a column of plain values of a
     plain field as it is, any other through the field's own get_db_prep_save (dates, JSON, enums)."""
-    if field.get_internal_type() in _SQLITE_PLAIN_FIELDS and {type(v) for v in values} <= _SQLITE_PLAIN_VALUES:
+    kind, types = field.get_internal_type(), {type(v) for v in values}
+    if kind in _SQLITE_PLAIN_FIELDS and all(map(_sqlite_plain, types)):
+        return values
+    if kind in _SQLITE_TEMPORAL and types <= {type(None)}:  # a column of NULLs: prepared, each stays None
         return values
     return [field.get_db_prep_save(v, connection) for v in values]
 

@@ -3,17 +3,20 @@ built without Model.__init__, and an insert without history rows."""
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.db.models import signals
 from hypothesis import given
 from hypothesis import strategies as st
 
-from evalsys.lib.bulk import Blanks, _convert, _decimal, _text, bulk_create_logged
+from evalsys.lib.bulk import Blanks, _convert, _decimal, _sqlite_column, _text, bulk_create_logged
 from indicators.models import Indicator
-from projects.models import Project
+from monitoring.models import Observation
+from projects.models import Project, Status
 from tests import factories
 
 cells = st.one_of(st.none(), st.integers(), st.text(alphabet=st.sampled_from("a中 \\\t\n\rN\0"), max_size=6))
@@ -118,3 +121,23 @@ def test_an_overlapped_insert_reports_its_error_as_django_does(unit_a) -> None:
         pending = bulk_create_logged(rows(["丙", "甲"]), Indicator, reason="导入工作簿", user=None, overlap=True)
         pending.wait()
     assert sorted(Indicator.objects.filter(project=project).values_list("level3", flat=True)) == ["乙", "甲"]
+
+
+@pytest.mark.parametrize("model", [Indicator, Project, Observation])
+def test_a_column_is_passed_to_sqlite_as_the_orm_prepares_it(model) -> None:
+    """_sqlite_column's shortcuts (plain values, choices members, NULL dates) give what each field's
+    get_db_prep_save gives, column by column, for the values an import writes."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's path (PostgreSQL's COPY writes text: test_other_columns_convert_value_by_value)")
+    samples = [None, "文本", 7, True, Decimal("1.50"), Status.DRAFT, datetime.date(2025, 7, 31), ["经费保障"]]
+    for field in model._meta.concrete_fields:
+        for value in samples:
+            if isinstance(value, datetime.date) and field.get_internal_type() == "DateTimeField":
+                continue  # a date is not a moment
+            try:
+                if value is not None and field.to_python(value) != value:
+                    continue  # a value of another type than the field's: the import never gives one
+                expected = [field.get_db_prep_save(value, connection), field.get_db_prep_save(None, connection)]
+            except (TypeError, ValueError, ValidationError, AttributeError):
+                continue  # a value the field never takes
+            assert _sqlite_column(field, [value, None]) == expected, (field.name, value)
