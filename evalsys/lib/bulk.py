@@ -118,15 +118,21 @@ def bulk_create_logged(objs: Sequence[models.Model], model: type[models.Model], 
 
 class Pending:
     """Statements (COPY, or SQLite's executemany) sent by a worker thread while the caller computes
-    (bulk_create_logged's `overlap`): the thread uses the driver's connection, which serialises any
-    other use of it, and wait() joins it and raises its error as Django's (an IntegrityError stays one)."""
+    (bulk_create_logged's `overlap`); wait() joins it and raises its error as Django's (an
+    IntegrityError stays one). Until then the connection is the thread's: any query the caller's
+    thread makes meanwhile, through Django or this module, first waits for the thread to finish
+    (an execute wrapper), so an unplanned query costs the overlap, never the statements' order."""
 
     def __init__(self, work: list[Callable[[Any], None]]) -> None:
         self._error: BaseException | None = None
         self._thread: threading.Thread | None = None
+        self._guard: Any = None
         if work:
             connection.ensure_connection()
             self._thread = threading.Thread(target=self._run, args=(connection.connection, work), daemon=True)
+            self._guard = connection.execute_wrapper(self._before_query)
+            self._guard.__enter__()
+            _pending().append(self)
             self._thread.start()
 
     def _run(self, raw: Any, work: list[Callable[[Any], None]]) -> None:
@@ -141,14 +147,41 @@ class Pending:
             if cursor is not None:
                 cursor.close()
 
-    def wait(self) -> None:
+    def _before_query(self, execute: Callable, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self._join()
+        return execute(sql, params, many, context)
+
+    def _join(self) -> None:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+
+    def wait(self) -> None:
+        self._join()
+        if self._guard is not None:
+            self._guard.__exit__(None, None, None)
+            self._guard = None
+            _pending().remove(self)
         if self._error is not None:
             error, self._error = self._error, None
             with connection.wrap_database_errors:
                 raise error
+
+
+_LOCAL = threading.local()  # per thread, as Django's connections are
+
+
+def _pending() -> list[Pending]:
+    """This thread's overlapped inserts not yet waited for."""
+    if not hasattr(_LOCAL, "pending"):
+        _LOCAL.pending = []
+    return _LOCAL.pending
+
+
+def _settle() -> None:
+    """Let this thread's overlapped inserts finish before this module sends a statement of its own."""
+    for pending in list(_pending()):
+        pending._join()
 
 
 class Blanks:
@@ -345,6 +378,7 @@ def _copy(table: str, fields: list[models.Field], columns: list[Any],
         return
     # The raw driver cursor bypasses Django's error translation: a unique violation (two imports
     # creating the same project at once) must reach callers as django.db.IntegrityError.
+    _settle()  # the raw cursor passes no execute wrapper
     with connection.cursor() as cursor, connection.wrap_database_errors:
         cursor.cursor.copy_expert(statement, buffer)
 

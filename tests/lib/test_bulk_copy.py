@@ -141,3 +141,21 @@ def test_a_column_is_passed_to_sqlite_as_the_orm_prepares_it(model) -> None:
             except (TypeError, ValueError, ValidationError, AttributeError):
                 continue  # a value the field never takes
             assert _sqlite_column(field, [value, None]) == expected, (field.name, value)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_query_during_an_overlapped_insert_waits_for_it(unit_a) -> None:
+    """A query made before wait() (none is planned) runs after the worker's inserts, and sees them."""
+    project = factories.project(unit=unit_a, code="O2", year=2025)
+    blank = Blanks(Indicator)
+    rows = [blank.new({"project": project}, level1="产出指标", level2="数量指标", level3=f"w{i}", comparator="≥",
+                      target=Decimal(1), weight=Decimal(5), direction="正向") for i in range(200)]  # fmt: skip
+    with transaction.atomic():
+        pending = bulk_create_logged(rows, Indicator, reason="导入工作簿", user=None, overlap=True)
+        assert Indicator.objects.filter(project=project).count() == 200
+        more = [blank.new({"project": project}, level1="产出指标", level2="数量指标", level3="x", comparator="≥",
+                          target=Decimal(1), weight=Decimal(5), direction="正向")]  # fmt: skip
+        bulk_create_logged(more, Indicator, reason="导入工作簿", user=None)  # this module's own statements too
+        pending.wait()
+    assert Indicator.objects.filter(project=project).count() == 201
+    assert Indicator.history.filter(id__in=[r.pk for r in [*rows, *more]]).count() == 201
