@@ -32,7 +32,7 @@ def counting(client, **params) -> list[str]:
     with CaptureQueriesContext(connection) as captured:
         assert client.get(LIST, {"year": 2025, **params}).status_code == 200
     counted = [q["sql"] for q in captured if "COUNT(" in q["sql"] or "SUM(" in q["sql"]]
-    return [sql for sql in counted if '"to_fill"' not in sql and "monitoring_" not in sql]  # the to-do's aside
+    return [sql for sql in counted if '"todo_n"' not in sql and "monitoring_" not in sql]  # the to-do's aside
 
 
 def test_bulk_created_projects_have_their_stage_rows(unit_a) -> None:
@@ -158,3 +158,26 @@ def test_the_to_do_from_the_kept_counts_equals_counting_the_projects(officer, ev
         fast = todo_counts(visible_projects(user), units=visible_units(user), **args)
         slow = todo_counts(visible_projects(user), **args)
         assert fast == slow
+
+
+@pytest.mark.parametrize("every_unit", [True, False])
+def test_an_evaluators_to_do_is_one_query_and_exact_whether_they_review_every_unit_or_some(
+    evaluator, unit_a, unit_b, every_unit, django_assert_num_queries
+) -> None:
+    import datetime
+
+    from projects.selectors import todo_counts
+
+    bulk(unit_a, 9, prefix="A")
+    bulk(unit_b, 6, prefix="B", year=2022)
+    other = factories.unit(code="149999", name="别的单位")
+    bulk(other, 5, prefix="S")
+    Project.objects.filter(code__in=["A001", "B002", "S003"]).update(answered=True)
+    if every_unit:  # the evaluator's units are every unit: the kept counts are read without a unit condition
+        evaluator.membership.review_units.add(other)
+    args = {"role": "evaluator", "today": datetime.date(2026, 1, 10), "default_deadline": "03-31"}
+    scope, units = visible_projects(evaluator), visible_units(evaluator)
+    with django_assert_num_queries(1):
+        fast = todo_counts(scope, units=units, **args)
+    assert fast == todo_counts(visible_projects(evaluator), **args)
+    assert fast.to_review == visible_projects(evaluator).filter(status=Status.SUBMITTED).count()
