@@ -28,7 +28,7 @@ MODULES = (
     "scoring/recheck.py",
     "scoring/targets.py",
     "scoring/monitoring.py",
-    "indicators/parsing.py",
+    "evalsys/lib/parsing.py",
 )
 
 # mutmut 3.8.1's exit codes (mutmut/stats.py): tests failed = killed; SIGXCPU or 36/255 = timeout

@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 
+from evalsys.lib.parsing import Actual, Target, same_unit
 from indicators.models import MAX_PER_PROJECT, TOO_MANY, Indicator, direction_of
-from indicators.parsing import Actual, Target, same_unit
 from projects.guards import project_guard, projects_guard
 from projects.models import Project
 from projects.scores import projects_rescore

@@ -1,6 +1,6 @@
 """Forms of the indicator editor: one row of the tree, and one indicator's actual and reason.
 
-Input is read by indicators.parsing, so 全角 digits, thousands separators and a trailing % are
+Input is read by evalsys.lib.parsing, so 全角 digits, thousands separators and a trailing % are
 accepted, and anything else is refused with a Chinese message at the field.
 """
 
@@ -13,9 +13,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
+from evalsys.lib.parsing import Actual, CellError, Target, parse_actual, parse_target, parse_weight
 from indicators.editing import Definition
 from indicators.models import Comparator, Indicator
-from indicators.parsing import Actual, CellError, Target, parse_actual, parse_target, parse_weight
 from projects.forms import VersionedForm
 from scoring.rules import fmt
 from scoring.types import QUALITATIVE, QUALITATIVE_LABELS, Scheme
@@ -41,7 +41,7 @@ def _style(form: forms.Form) -> None:
 
 
 def target_of(row: Indicator) -> Target:
-    """The stored target as indicators.parsing reads it."""
+    """The stored target as evalsys.lib.parsing reads it."""
     return Target(row.comparator, row.target, row.target_text, row.unit, row.deadline, row.sign_assumed)
 
 

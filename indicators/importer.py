@@ -13,8 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from evalsys.lib.codes import normalize_code
-from indicators.models import MAX_PER_PROJECT, TOO_MANY
-from indicators.parsing import (
+from evalsys.lib.parsing import (
     MAX_AMOUNT,
     MAX_TEXT,
     MAX_UNIT,
@@ -34,6 +33,7 @@ from indicators.parsing import (
     parse_weight,
     split_code_name,
 )
+from indicators.models import MAX_PER_PROJECT, TOO_MANY
 from indicators.workbook import HAS_TEXT, MONITORING_FIELDS, PROJECT_FIELDS, SheetRow, header_month
 from scoring.monitoring import POSSIBILITIES
 from scoring.targets import says_not_applicable

@@ -17,8 +17,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from evalsys.lib.parsing import normalize
 from evalsys.lib.xlsx import read_sheets
-from indicators.parsing import normalize
 
 # Canonical field -> header texts that name it (after `header_key`).
 HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {

@@ -21,7 +21,7 @@ from scoring.schemes import DEFAULT_KEY
 def copy_candidates(user: Any, year: int) -> QuerySet[Project]:
     """`user`'s projects of year−1 that have no counterpart in `year`.
 
-    A counterpart is what projects.services.project_copy_to_year treats as a clash: the same code
+    A counterpart is what indicators.copying.project_copy_to_year treats as a clash: the same code
     in `year`, or, for an uncoded project, the same name within the same unit.
     """
     same_code = Project.objects.filter(year=year, code=OuterRef("code"))

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from indicators.copying import project_copy_to_year
 from indicators.services import NOTHING_LEFT
 from intake.error_workbook import AnnotationRefused
 from intake.forms import CopyForm, TemplateForm, UploadForm
@@ -32,7 +33,6 @@ from intake.services import (
 )
 from projects.access import import_scope as intake_scope
 from projects.forms import add_service_error
-from projects.services import project_copy_to_year
 from reports.batch import worker_alive
 
 

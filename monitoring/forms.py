@@ -10,7 +10,7 @@ from typing import Any
 
 from django import forms
 
-from indicators.parsing import CellError, parse_amount
+from evalsys.lib.parsing import CellError, parse_amount
 from monitoring.models import Rectification
 from monitoring.services import Entry
 from projects.models import FundSource

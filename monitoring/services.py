@@ -4,7 +4,7 @@ one lock rule, projects.locks.is_locked(project, Part.MONITORING), refuses a loc
 called), keeps the history (who, when, why) and stores the lights again (report_recompute).
 
 Values to date and forecasts take the same tolerant reading as year-end actuals
-(indicators.parsing.parse_actual: units, signs, 全角, 定性 words, dates)."""
+(evalsys.lib.parsing.parse_actual: units, signs, 全角, 定性 words, dates)."""
 
 from __future__ import annotations
 
@@ -18,8 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from evalsys.lib.bulk import bulk_update_columns
+from evalsys.lib.parsing import CellError, Target, parse_actual
 from indicators.models import Indicator
-from indicators.parsing import CellError, Target, parse_actual
 from monitoring.counts import COUNTED, report_counts
 from monitoring.models import MonitoringFund, MonitoringReport, Observation
 from monitoring.selectors import Loaded, monitoring_input_of, reports_with_data, year_settings

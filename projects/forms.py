@@ -12,7 +12,7 @@ from django.forms.models import fields_for_model
 from evalsys.lib.codes import normalize_code
 
 # parsing is plain standard-library code (no models): the one place numbers are read the Chinese way.
-from indicators.parsing import CellError, amount_number, normalize, parse_amount, parse_decimal
+from evalsys.lib.parsing import CellError, amount_number, normalize, parse_amount, parse_decimal
 from projects.editing import BASIC_FIELDS, FundAmounts
 from projects.models import NAME_YEAR_TAKEN, Fund, FundSource, Project, Unit
 from projects.selectors import scheme_for_unit

@@ -18,7 +18,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 
-from indicators.parsing import normalize
+from evalsys.lib.parsing import normalize
 from projects.access import role_of, visible_units
 from projects.forms import YearFilterForm
 from projects.models import Department, Project, ReviewAction, ReviewRound, Role, StageState, StateCount, Status, Unit

@@ -1,4 +1,5 @@
-"""Writes for projects: the self-evaluation's steps, the check against lost updates, codes, copies.
+"""Writes for projects: the self-evaluation's steps, the check against lost updates, codes (the copy into
+another year, which writes the indicator tree, is indicators.copying).
 
 The steps of every stage are data (projects.stages) taken by one function (projects.workflow.transition);
 the self-evaluation's are: 草稿/已退回 → 已提交 (officer, when nothing is missing: projects.readiness) →
@@ -19,7 +20,7 @@ from django.db.models import F
 
 from evalsys.lib.codes import normalize_code
 from projects import workflow
-from projects.access import IMPORTERS_ONLY, OFFICERS_ONLY
+from projects.access import OFFICERS_ONLY
 from projects.guards import project_guard, unit_guard
 from projects.models import Project, ReviewAction, Status, Unit
 from projects.scores import projects_rescore
@@ -103,8 +104,6 @@ def evaluation_reopen(*, project: Project, user: Any, reason: str) -> Project:
     return evaluation_transition(projects=[project], action=ReviewAction.REOPEN, user=user, reason=reason)[0]
 
 
-COPY_EXISTS = "{year} 年度已有项目“{name}”，不能重复复制"
-COPY_CODE_EXISTS = "{year} 年度已有编码为“{code}”的项目，不能重复复制；如新年度的编码不同，请在“新年度的项目编码”中填写"
 CODE_TAKEN = (
     "项目编码“{code}”属于单位“{unit}”（{year} 年度项目“{name}”），一个编码只属于一个单位，不能用于本单位的项目；"
     "请核对编码，如确属本单位请联系管理员处理"
@@ -141,48 +140,6 @@ def code_check_owner(*, code: str, unit: Unit | None, exclude_pk: int | None = N
     if holder is not None:
         message = CODE_TAKEN.format(code=holder.code, unit=holder.unit, year=holder.year, name=holder.name)
         raise ValidationError({"code": [ValidationError(message, code="code_taken")]})
-
-
-COPIED_FIELDS = ("unit", "code", "name", "attribute", "overall_goal", "annual_goal", "scheme")
-TREE_FIELDS = ("position", "level1", "level2", "level3", "comparator", "target", "target_text", "unit", "deadline",
-               "sign_assumed", "weight", "direction")  # fmt: skip
-
-
-@transaction.atomic
-def project_copy_to_year(*, source: Project, year: int, user: Any, code: str | None = None) -> Project:
-    """Start `year` from `source`: basics, goals and the indicator tree with its targets and
-    weights; no funds, actuals, reasons, scores or review history (they belong to a year).
-    `code` is the new year's 项目编码 (None keeps `source`'s; a new year often brings a new code)."""
-    from indicators.models import Indicator  # indicators builds on projects
-
-    project_guard(user, source, denied=IMPORTERS_ONLY)  # the source's unit's officer, or an admin
-
-    code = normalize_code(source.code if code is None else code)
-    clash = Project.objects.filter(year=year, unit=source.unit, name=source.name, code="")
-    if code:
-        code_check_owner(code=code, unit=source.unit)
-        clash = Project.objects.filter(year=year, code=code)
-    if clash.exists():
-        message = COPY_CODE_EXISTS if code else COPY_EXISTS
-        raise ValidationError(message.format(year=year, code=code, name=source.name), code="exists")
-    copy = Project(year=year, **{f: getattr(source, f) for f in COPIED_FIELDS})
-    copy.code = code
-    # a year whose calendar uses the targets stage starts the copy by declaring them, as project_create
-    declaring = workflow.year_uses(year, StageKey.TARGETS)
-    copy.status = Status.NOT_OPEN if declaring else Status.DRAFT
-    copy._change_reason = f"复制自 {source.year} 年度" + (f"（原编码 {source.code}）" if code != source.code else "")
-    if declaring:
-        copy._change_reason += "，申报绩效目标"
-    copy._history_user = user
-    copy.full_clean()
-    copy.save()
-    rows = [Indicator(project=copy, **{f: getattr(i, f) for f in TREE_FIELDS}) for i in source.indicators.all()]
-    from simple_history.utils import bulk_create_with_history
-
-    bulk_create_with_history(rows, Indicator, default_user=user, default_change_reason=f"复制自 {source.year} 年度")
-
-    projects_rescore(project_ids=[copy.pk])
-    return copy
 
 
 @transaction.atomic

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from indicators.timeline import project_history_rows, project_timeline, timeline_entries
 from monitoring.carry import narrative_start
 from projects.access import (
     can_write,
@@ -46,10 +47,7 @@ from projects.scores import project_evaluate
 from projects.selectors import (
     fund_rows,
     last_return,
-    project_history_rows,
-    project_timeline,
     projects_with_scoring_data,
-    timeline_entries,
     todo_projects,
     years_of,
 )

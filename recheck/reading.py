@@ -11,8 +11,8 @@ import re
 from decimal import Decimal
 from typing import Any
 
+from evalsys.lib.parsing import CellError, clean_level_name, normalize, parse_decimal
 from indicators.importer import INVALID, ParsedIndicator, ParsedProject, RowError, RowParser
-from indicators.parsing import CellError, clean_level_name, normalize, parse_decimal
 from indicators.workbook import PROJECT_FIELDS, SheetRow, header_key
 from scoring.recheck import PublishedRow, PublishedSum, PublishedTable
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 
-from indicators.parsing import normalize
+from evalsys.lib.parsing import normalize
 from projects.forms import VersionedForm
 from projects.listing import BAD_CHOICE, ChoiceOfModel, ProjectFilterForm
 from projects.models import Department, Project, Status, Unit

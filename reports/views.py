@@ -12,11 +12,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from indicators.timeline import project_timeline
 from projects.access import ADMIN_ONLY, project_for_user, require_role, role_of, visible_units
 from projects.forms import YEARS, add_service_error, is_stale
 from projects.listing import default_year, matching_projects, project_list_page, unit_options
 from projects.models import Project, Role, Status, Unit
-from projects.selectors import project_timeline, years_of
+from projects.selectors import years_of
 from projects.stages import StageKey
 from reports.batch import (
     ONE_DOCUMENT,
@@ -37,6 +38,7 @@ from reports.monitoring_report import FORMATS as MONITORING_UNIT_FORMATS
 from reports.monitoring_report import render_unit as render_monitoring_unit
 from reports.selectors import (
     batch_preview,
+    batch_projects,
     batch_scope,
     project_list_summary,
     review_queue_summary,
@@ -222,15 +224,18 @@ def batch(request: HttpRequest) -> HttpResponse:
     form = BatchExportForm(data if asked else None, initial=initial, years=years)
     preview = None
     if asked and form.is_valid():
-        scope, ids = batch_scope(request.user, **form.scope_kwargs())
-        if request.method == "POST" and ids:
-            job = export_job_create(user=request.user, scope=scope, project_ids=ids, fmt=form.cleaned_data["fmt"],
-                                    filename=batch_filename(form.cleaned_data), kind=form.job_kind())  # fmt: skip
-            return redirect("reports:job", pk=job.pk)
-        if not ids:
+        if request.method == "POST":
+            scope, ids = batch_scope(request.user, **form.scope_kwargs())
+            if ids:
+                job = export_job_create(user=request.user, scope=scope, project_ids=ids, fmt=form.cleaned_data["fmt"],
+                                        filename=batch_filename(form.cleaned_data), kind=form.job_kind())  # fmt: skip
+                return redirect("reports:job", pk=job.pk)
+        else:  # the preview pages the projects: a count and 50 rows, not every id
+            scope, projects = batch_projects(request.user, **form.scope_kwargs())
+            preview = batch_preview(scope, projects, request.GET.get("page"), stage=form.chosen_stage())
+        if preview is None or not preview.page.paginator.count:
             form.add_error(None, NO_PROJECTS)
-        else:
-            preview = batch_preview(scope, ids, request.GET.get("page"), stage=form.chosen_stage())
+            preview = None
     chosen = form.cleaned_data if asked and hasattr(form, "cleaned_data") else {}
     units, more = unit_options(Unit.objects.all(), chosen.get("department"), chosen.get("unit"))
     context = {"form": form, "jobs": ExportJob.objects.filter(created_by=request.user)[:10], "preview": preview,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from indicators.parsing import CellError, normalize, parse_decimal
+from evalsys.lib.parsing import CellError, normalize, parse_decimal
 from projects.listing import BAD_CHOICE, ChoiceOfModel
 from projects.models import Department
 from projects.services import REASON_REQUIRED

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from indicators.models import Indicator
 from indicators.services import indicator_adjust
+from indicators.timeline import project_timeline
 from monitoring.carry import MidYear, mid_year_of
 from projects.access import require_role, visible_units
 from projects.forms import add_service_error
@@ -33,7 +34,7 @@ from projects.listing import (
 )
 from projects.models import Project, Role, Status
 from projects.readiness import project_gaps
-from projects.selectors import DEFAULT_DEADLINE, fund_rows, project_timeline
+from projects.selectors import DEFAULT_DEADLINE, fund_rows
 from projects.services import evaluation_reopen, evaluation_return
 from projects.stages import Action, StageKey
 from projects.workflow import allowed_actions

@@ -7,9 +7,9 @@ characters, one character left, 50%) and word lists are §8's, tried on the six 
 tables of domain-evidence §11.
 
 Names are read as at year end (domain.md §1: points suffix, trailing 等, a 项目 prefix, 指标 added
-or dropped to match the scheme) and traditional characters as simplified (`產出指標`). The reading
-is this module's own small copy of indicators.parsing's: scoring sits below indicators in the
-layers (.importlinter), so it cannot import it.
+or dropped to match the scheme) and traditional characters as simplified (`產出指標`,
+evalsys.lib.parsing.simplified). The rest of the reading is this module's own small copy of
+evalsys.lib.parsing's (read_text, _POINTS).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_UP, Decimal
 
+from evalsys.lib.parsing import simplified
 from scoring.rules import fmt
 from scoring.types import CENT, HUNDRED, POSITIVE, QUALITATIVE, QUANTITATIVE, ZERO, IndicatorInput, Scheme, Warning
 
@@ -54,14 +55,10 @@ AMOUNT_UNITS = {"": Decimal(1), "万元": Decimal(1), "万": Decimal(1), "元": 
 
 # --- reading names ------------------------------------------------------------------------
 
-# full-width ASCII as half-width, the ideographic space as a space (as indicators.parsing.normalize)
+# full-width ASCII as half-width, the ideographic space as a space (as evalsys.lib.parsing.normalize)
 _WIDTH: dict[int, int | str | None] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _WIDTH[0x3000] = " "
-# the traditional forms of the characters the level names and vague words use (產出指標, 穩步提高)
-_TRADITIONAL = "產標數質時經濟會態環響續滿務對眾衆決過項資實際達節約業財組織績價級較顯穩鞏強"
-_SIMPLIFIED = "产标数质时经济会态环响续满务对众众决过项资实际达节约业财组织绩价级较显稳巩强"
-_SIMPLE = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
-_POINTS = re.compile(  # a points suffix: `(50分)` `（50）` `【分值：50分】` ` 50分` (indicators.parsing._POINTS)
+_POINTS = re.compile(  # a points suffix: `(50分)` `（50）` `【分值：50分】` ` 50分` (evalsys.lib.parsing._POINTS)
     r"(?:[(\[【〔](?:分值|权重)?:?\d+(?:\.\d+)?分?[)\]】〕]|:?\d+(?:\.\d+)?分)$"
 )
 _VAGUE = re.compile("|".join(VAGUE_WORDS))
@@ -72,14 +69,9 @@ _NOT_WORD = re.compile(r"[\W_]")  # punctuation, signs and spaces: not counted a
 _DATED_YEAR = re.compile(r"((?:19|20)\d{2})\s*年\s*(?:\d{1,2}\s*月|底|末|前|之前|以前|内)")
 
 
-def simplified(text: str) -> str:
-    """`text` with the traditional characters of level names and vague words simplified (產出指標 → 产出指标)."""
-    return text.translate(_SIMPLE)
-
-
 def read_text(text: object) -> str:
     """Cell text folded for comparing: half-width, simplified, without any whitespace."""
-    return "".join(str(text or "").translate(_WIDTH).translate(_SIMPLE).split())
+    return "".join(simplified(str(text or "").translate(_WIDTH)).split())
 
 
 def read_level(name: object, allowed: Iterable[str] = ()) -> str:

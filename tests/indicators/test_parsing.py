@@ -1,4 +1,4 @@
-"""Tests for indicators.parsing: pure functions, no database, no Django."""
+"""Tests for evalsys.lib.parsing: pure functions, no database, no Django."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indicators.parsing import (
+from evalsys.lib.parsing import (
     COMPARATORS,
     LEVEL1,
     LEVEL2,
@@ -1005,13 +1005,13 @@ def test_compound_units_and_bare_numbers_read_alike(target, actual, unit, value)
 
 @pytest.mark.parametrize(("cell", "value"), [("150万", "150"), ("125.25 万元", "125.25"), ("1,200.5万元", "1200.5")])
 def test_amounts_may_carry_their_unit_of_wan_yuan(cell, value) -> None:
-    from indicators.parsing import parse_amount
+    from evalsys.lib.parsing import parse_amount
 
     assert parse_amount(cell) == D(value)
 
 
 def test_an_amount_in_yuan_asks_for_wan_yuan() -> None:
-    from indicators.parsing import parse_amount
+    from evalsys.lib.parsing import parse_amount
 
     with pytest.raises(CellError, match="“150元”：金额以万元为单位，请换算为万元后填写数字"):
         parse_amount("150元")

@@ -1,4 +1,4 @@
-"""Tables that catch a wrong reading in indicators/parsing.py (issue 8 part 5, found by mutation testing).
+"""Tables that catch a wrong reading in evalsys/lib/parsing.py (issue 8 part 5, found by mutation testing).
 
 The classes the older tests left open: the exact limits (500 characters, 40 for a unit, 100 points,
 10¹¹ for values, 10¹² 万元) and their messages, rounding to what is stored (half up), `10 分`
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.parsing import (
+from evalsys.lib.parsing import (
     COST_LEVEL2,
     LEVEL2,
     Actual,

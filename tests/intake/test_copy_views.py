@@ -6,9 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from indicators.copying import COPY_EXISTS
 from indicators.models import Indicator
 from projects.models import Project
-from projects.services import COPY_EXISTS
 from tests import factories
 
 pytestmark = pytest.mark.django_db

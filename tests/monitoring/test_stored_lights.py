@@ -13,8 +13,9 @@ import pytest
 from django.db import connection
 from openpyxl import Workbook
 
+from evalsys.lib.parsing import Target
+from indicators.copying import project_copy_to_year
 from indicators.editing import Definition, indicator_delete, indicator_update
-from indicators.parsing import Target
 from indicators.services import workbook_import
 from monitoring import counts
 from monitoring.models import MonitoringCount, MonitoringReport, Observation
@@ -22,7 +23,7 @@ from monitoring.overview import NO_CAUSE, Lights, overview
 from monitoring.services import Entry, monitoring_open_year, monitoring_save
 from projects.editing import FundAmounts, project_update
 from projects.models import FundSource, Project, StageState, YearPlan
-from projects.services import project_copy_to_year, project_create
+from projects.services import project_create
 from projects.stages import StageKey, StageStatus
 from tests import factories
 

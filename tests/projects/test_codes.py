@@ -15,12 +15,14 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from indicators.copying import project_copy_to_year
 from indicators.services import ImportRefused, workbook_import
+from indicators.timeline import project_timeline
 from projects.editing import BASICS_REASON
 from projects.forms import CODE_CONFIRM_NEEDED, CODE_REASON_NEEDED
 from projects.models import CODE_YEAR_TAKEN, Project, ReviewAction, ReviewRound, Status
 from projects.scores import projects_rescore
-from projects.services import CODE_TAKEN, DELETE_REASON, project_copy_to_year
+from projects.services import CODE_TAKEN, DELETE_REASON
 from tests import factories
 from tests.indicators.test_import_trust import UNIT_A, workbook
 
@@ -140,8 +142,6 @@ def test_officer_corrects_the_code_with_history(client, officer, project_a) -> N
 
 def test_a_corrected_code_is_on_the_timeline(client, officer, project_a) -> None:
     """The history row was written but the timeline (which lists tracked fields only) left it out."""
-    from projects.selectors import project_timeline
-
     client.force_login(officer)
     client.post(edit_url(project_a), edit_data(project_a, code="A-002"))
     entries = project_timeline(Project.objects.get(pk=project_a.pk))

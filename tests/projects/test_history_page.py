@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from indicators.models import Indicator
+from indicators.timeline import KIND, TRACKED, project_history_rows, project_timeline, timeline_entries
 from projects.models import Fund, Project, ReviewAction, ReviewRound
-from projects.selectors import KIND, TRACKED, project_history_rows, project_timeline, timeline_entries
 from tests import factories
 
 pytestmark = pytest.mark.django_db

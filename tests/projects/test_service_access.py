@@ -14,15 +14,15 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from evalsys.lib.parsing import Target
 from indicators import editing
+from indicators.copying import project_copy_to_year
 from indicators.models import Indicator
-from indicators.parsing import Target
 from indicators.services import ImportFailed, indicator_adjust, workbook_import
 from projects.editing import project_update
 from projects.models import Fund, Project, ReviewRound, Status
 from projects.services import (
     SubmissionBlocked,
-    project_copy_to_year,
     project_create,
     project_delete_draft,
     project_set_code,

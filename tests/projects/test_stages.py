@@ -145,8 +145,8 @@ def test_a_project_moved_to_another_unit_takes_its_stage_rows_along(unit_a, unit
 
 
 def test_with_approved_targets_the_editor_keeps_the_tree_and_takes_the_actuals(unit_a, officer) -> None:
+    from evalsys.lib.parsing import Actual
     from indicators.editing import indicator_delete, indicator_set_actual
-    from indicators.parsing import Actual
 
     project = factories.project(unit=unit_a, code="S-9")
     row = factories.indicator(project, level3="培训人次")

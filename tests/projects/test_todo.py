@@ -68,8 +68,8 @@ def test_an_admins_deadline_replaces_the_default(world, officer) -> None:
 
 
 def test_entering_the_last_actual_moves_a_draft_to_be_submitted(world, officer) -> None:
+    from evalsys.lib.parsing import Actual
     from indicators.editing import indicator_set_actual
-    from indicators.parsing import Actual
 
     row = Project.objects.get(code="T-1").indicators.get()
     nine = Actual(Decimal(9), "9", "", False)
@@ -129,7 +129,7 @@ def test_the_navigation_counts_once_per_page(client, world, officer, django_asse
     detail = reverse("projects:detail", args=[1])
     with django_assert_max_num_queries(30) as captured:
         client.get(detail)
-    assert sum('"todo_n"' in q["sql"] for q in captured.captured_queries) == 1
+    assert sum('"to_fill"' in q["sql"] for q in captured.captured_queries) == 1
 
 
 # --- the default year: where the user's work waits (issue 15 B13) ----------------------------------

@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from indicators.models import Indicator
 from indicators.services import indicator_adjust
+from indicators.timeline import project_timeline
 from projects.models import Project, ReviewRound, Status
-from projects.selectors import project_timeline
 from projects.services import (
     REVIEW_STARTED,
     evaluation_return,

@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from indicators.copying import project_copy_to_year
 from indicators.models import Indicator
 from indicators.services import indicator_adjust
-from projects.models import Project, ReviewRound, Status
-from projects.selectors import project_timeline
+from indicators.timeline import project_timeline
+from projects.models import Project, ReviewRound, StageState, Status, YearPlan
 from projects.services import (
     evaluation_approve,
     evaluation_reopen,
@@ -130,8 +131,6 @@ def test_timeline_shows_every_step_with_who_and_old_new(project, officer, evalua
 
 
 def test_copy_to_next_year_keeps_the_tree_not_the_results(project, officer) -> None:
-    from projects.services import project_copy_to_year
-
     copy = project_copy_to_year(source=project, year=2023, user=officer)
     assert (copy.code, copy.year, copy.status, copy.unit) == ("W-001", 2023, Status.DRAFT, project.unit)
     rows = {i.level3: i for i in copy.indicators.all()}
@@ -145,8 +144,6 @@ def test_copy_to_next_year_keeps_the_tree_not_the_results(project, officer) -> N
 def test_copy_into_a_year_that_declares_targets_starts_by_declaring_them(project, officer) -> None:
     """Copying last year's project into a year whose calendar uses the targets stage starts its targets
     in 草稿 and the self-evaluation 未开始, as a project created there (issue 16: the year as stages)."""
-    from projects.models import StageState, YearPlan
-    from projects.services import project_copy_to_year
 
     YearPlan.objects.create(year=2023, stages=["targets", "self_evaluation"])
     copy = project_copy_to_year(source=project, year=2023, user=officer)

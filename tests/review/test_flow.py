@@ -12,8 +12,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from indicators.timeline import project_history_rows, project_timeline
 from projects.models import Project, ReviewAction, ReviewRound, Status
-from projects.selectors import project_history_rows, project_timeline
 from projects.services import evaluation_submit, evaluation_withdraw
 from tests import factories
 from tests.review.conftest import make_project

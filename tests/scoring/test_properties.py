@@ -8,7 +8,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from indicators.parsing import MAX_VALUE, MAX_WEIGHT
+from evalsys.lib.parsing import MAX_VALUE, MAX_WEIGHT
 from scoring.rules import evaluate, score_budget, score_indicator
 from scoring.schemes import DEPARTMENT, HUBEI, NATIONAL, NATIONAL_LINEAR, with_letters
 from scoring.types import QUALITATIVE_LABELS, BudgetInput, EvaluationInput, IndicatorInput, Rounding

@@ -233,8 +233,8 @@ def test_the_editor_shows_the_checks_beside_the_rows_while_targets_are_declared(
 def test_a_year_that_declares_targets_starts_new_projects_there_and_opens_the_self_evaluation_on_approval(
     client, officer, evaluator
 ) -> None:
+    from evalsys.lib.parsing import Actual
     from indicators.editing import indicator_set_actual
-    from indicators.parsing import Actual
     from projects.models import YearPlan
 
     YearPlan.objects.create(year=2027, stages=["targets", "self_evaluation"])

@@ -12,10 +12,10 @@ import re
 import pytest
 from django.urls import reverse
 
+from indicators.copying import project_copy_to_year
 from projects.access import visible_projects, visible_units
 from projects.models import Project, Status
 from projects.selectors import todo_counts
-from projects.services import project_copy_to_year
 from projects.stages import StageStatus
 from tests import factories
 from tests.targets.test_bulk_review import declaration

@@ -22,8 +22,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import NamedTuple
 
-from scoring.targets import simplified
-
 __all__ = [
     "COMPARATORS",
     "COST_LEVEL2",
@@ -51,6 +49,7 @@ __all__ = [
     "parse_target",
     "parse_weight",
     "same_unit",
+    "simplified",
     "split_code_name",
 ]
 
@@ -114,6 +113,17 @@ def _squeeze(text: object) -> str:
 def _quote(text: str) -> str:
     """The cell text as quoted in a message, shortened when long."""
     return f"“{text if len(text) <= _CLIP else text[: _CLIP - 1] + '…'}”"
+
+
+# the traditional forms of the characters the level names and vague words use (產出指標, 穩步提高)
+_TRADITIONAL = "產標數質時經濟會態環響續滿務對眾衆決過項資實際達節約業財組織績價級較顯穩鞏強"
+_SIMPLIFIED = "产标数质时经济会态环响续满务对众众决过项资实际达节约业财组织绩价级较显稳巩强"
+_SIMPLE = str.maketrans(_TRADITIONAL, _SIMPLIFIED)
+
+
+def simplified(text: str) -> str:
+    """`text` with the traditional characters of level names and vague words simplified (產出指標 → 产出指标)."""
+    return text.translate(_SIMPLE)
 
 
 # --------------------------------------------------------------------------------------
