@@ -198,3 +198,29 @@ def test_batch_export_several_formats_in_unit_folders_with_a_plain_name(client, 
     n = Project.objects.filter(year=2025, unit=unit).count()
     assert len(names) == 2 * n and {name.split("/")[0] for name in names} == {f"{unit.code}-{unit.name}"}
     assert sorted(name.rsplit(".", 1)[1] for name in names) == ["docx"] * n + ["xlsx"] * n
+
+
+def test_the_batch_preview_pages_the_projects_in_the_same_queries_however_many(client, admin_a) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    unit = Project.objects.first().unit
+    client.force_login(admin_a)
+    query = {"year": 2030, "statuses": ["approved"]}
+
+    def preview(page: int = 1) -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("reports:batch"), {**query, "page": page})
+        assert response.status_code == 200
+        return len(captured), response.content.decode()
+
+    factories.project(unit=unit, code="Z-000", year=2030, status=Status.APPROVED)
+    few, page = preview()
+    assert '共 <strong id="batch-count">1</strong> 个项目' in page
+    for i in range(1, 61):
+        factories.project(unit=unit, code=f"Z-{i:03d}", year=2030, status=Status.APPROVED)
+    many, page = preview()
+    assert many == few and '共 <strong id="batch-count">61</strong> 个项目' in page
+    assert "Z-049" in page and "Z-050" not in page  # the export's order (unit, code), 50 a page
+    _, second = preview(2)
+    assert "Z-050" in second and "Z-060" in second and "Z-049" not in second
