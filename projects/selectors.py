@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, Q, QuerySet, Sum, Value
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Exists, RawSQL
 
 from projects.models import Project, ReviewAction, ReviewRound, StageState, StateCount, Status, Unit, YearPlan
 from projects.stages import StageKey, StageStatus
@@ -234,7 +234,7 @@ def todo_counts(scope: QuerySet[Project], *, role: str, today: datetime.date, de
     待填报 from 待提交, and the targets stage by status): a few rows per unit, however many projects.
     Without, it counts `scope`'s projects and their targets rows (_todo_counted)."""
     due = (today, default_deadline)
-    rows = _todo_counted(scope, *due) if units is None else _todo_kept(units, *due)
+    rows = _todo_counted(scope, *due) if units is None else _todo_kept(units, *due, role=role)
     keys = [key for key, _ in Todo.ITEMS]
     per_year: dict[int, dict[str, int]] = {}
     for row in rows:
@@ -246,32 +246,50 @@ def todo_counts(scope: QuerySet[Project], *, role: str, today: datetime.date, de
     return Todo(role, **totals, by_year=by_year)
 
 
-def _todo_kept(units: QuerySet[Unit], today: datetime.date, default_deadline: str) -> Any:
-    """todo_counts' rows per year from the kept counts (StateCount) of `units`."""
+def _todo_kept(units: QuerySet[Unit], today: datetime.date, default_deadline: str, *, role: str = "") -> Any:
+    """todo_counts' rows per year from the kept counts (StateCount) of `units`: the database adds n
+    up per (year, stage, status, answered), a few rows per year however many units (one SUM per row
+    of the table, not eight filtered ones), and the to-do's keys are sums of those rows. An
+    admin's units are every unit (no condition); an evaluator's read every row of the table too
+    when they are every unit (an uncorrelated NOT EXISTS, one UNION ALL branch run, the other not),
+    else, like an officer's, the rows of their units through the unit index."""
     s, self_evaluation, targets = StageStatus, Q(stage=StageKey.SELF_EVALUATION), Q(stage=StageKey.TARGETS)
     rows = StateCount.objects.filter(
         self_evaluation & Q(status__in=[Status.DRAFT, Status.RETURNED, Status.SUBMITTED])  # 已审核 waits for nobody
         | targets & Q(status__in=[s.DRAFT, s.ADJUSTING, s.RETURNED, s.REVISING, s.SUBMITTED]),
         n__gt=0,
     )
-    if units.query.has_filters():  # every unit (an admin's) is no condition
-        rows = rows.filter(unit__in=units.values("pk"))
-    total = lambda q: Sum("n", filter=q, default=0)  # noqa: E731
-    draft = self_evaluation & Q(status=Status.DRAFT)
-    return (
-        rows.order_by()
-        .values("year")
-        .annotate(
-            to_fill=total(draft & Q(answered=False)),
-            to_submit=total(draft & Q(answered=True)),
-            returned=total(self_evaluation & Q(status=Status.RETURNED)),
-            to_review=total(self_evaluation & Q(status=Status.SUBMITTED)),
-            overdue=total(self_evaluation & overdue_filter(today, default_deadline)),
-            targets_to_declare=total(targets & Q(status__in=[s.DRAFT, s.ADJUSTING])),
-            targets_to_revise=total(targets & Q(status__in=[s.RETURNED, s.REVISING])),
-            targets_to_review=total(targets & Q(status=s.SUBMITTED)),
-        )
-    )
+    late = self_evaluation & overdue_filter(today, default_deadline)
+
+    def summed(counts: QuerySet[StateCount]) -> QuerySet[StateCount]:
+        keyed = counts.order_by().values("year", "stage", "status", "answered")
+        return keyed.annotate(todo_n=Sum("n"), todo_late=Sum("n", filter=late, default=0))
+
+    mine = Q(unit__in=units.values("pk"))
+    if not units.query.has_filters():  # every unit (an admin's) is no condition
+        found = summed(rows)
+    elif role == "evaluator":  # often every unit of the province: then no condition either
+        everyone = ~Exists(Unit.objects.exclude(pk__in=units.values("pk")))
+        found = summed(rows.filter(everyone)).union(summed(rows.filter(~everyone & mine)), all=True)
+    else:
+        found = summed(rows.filter(mine))
+    keys, keyed = [key for key, _ in Todo.ITEMS], {}
+    for row in found:
+        out = keyed.setdefault(row["year"], {"year": row["year"], **dict.fromkeys(keys, 0)})
+        out[_todo_key(row["stage"], row["status"], row["answered"])] += row["todo_n"]
+        out["overdue"] += row["todo_late"]
+    return list(keyed.values())
+
+
+def _todo_key(stage: str, status: str, answered: bool) -> str:
+    """The to-do key a kept count of (stage, status, answered) adds to (the states _todo_kept reads)."""
+    s = StageStatus
+    if stage != StageKey.SELF_EVALUATION:
+        return {s.DRAFT: "targets_to_declare", s.ADJUSTING: "targets_to_declare", s.RETURNED: "targets_to_revise",
+                s.REVISING: "targets_to_revise", s.SUBMITTED: "targets_to_review"}[status]  # fmt: skip
+    if status == Status.DRAFT:
+        return "to_submit" if answered else "to_fill"
+    return {Status.RETURNED: "returned", Status.SUBMITTED: "to_review"}[status]
 
 
 def _todo_counted(scope: QuerySet[Project], today: datetime.date, default_deadline: str) -> Any:

@@ -129,7 +129,7 @@ def test_the_navigation_counts_once_per_page(client, world, officer, django_asse
     detail = reverse("projects:detail", args=[1])
     with django_assert_max_num_queries(30) as captured:
         client.get(detail)
-    assert sum('"to_fill"' in q["sql"] for q in captured.captured_queries) == 1
+    assert sum('"todo_n"' in q["sql"] for q in captured.captured_queries) == 1
 
 
 # --- the default year: where the user's work waits (issue 15 B13) ----------------------------------
