@@ -3,7 +3,7 @@
 Only reading happens here: sheets are scanned for header rows, merged cells are filled from
 their anchor, titles, blank rows and page numbers are skipped, and each data row becomes a
 `SheetRow` mapping canonical field names to raw cell values. Interpreting the values is
-`indicators.parsing`'s job; deciding what to write is `indicators.services`'.
+`evalsys.lib.parsing`'s job; deciding what to write is `indicators.services`'.
 """
 
 from __future__ import annotations
