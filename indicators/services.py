@@ -296,7 +296,7 @@ class _Writer:
         finally:
             self._pending.wait()
         self._insert_created()
-        created = {p.pk for p in self._created}
+        created = self.created_keys
         if touched - created:
             Project.objects.filter(pk__in=touched - created).update(version=F("version") + 1, updated_at=timezone.now())
         self.report.projects_updated = len(touched - created)

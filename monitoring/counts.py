@@ -21,6 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.db import connections
+
+from evalsys.lib import triggers
 from monitoring.models import CAUSE_COLUMNS, COUNTED, MonitoringReport, Observation
 
 FLAGGED = ("red", "yellow")
@@ -119,23 +122,10 @@ def trigger_names(vendor: str) -> list[str]:
     return [f"{NAME}_{event}" for event in SQLITE_EVENTS]
 
 
-def installed(connection: Any) -> set[str]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        return {name for (name,) in cursor.fetchall()}
-
-
 def install(connection: Any) -> bool:
     """Create the triggers where missing; whether any was missing (then the counts need rebuild())."""
-    missing = bool(set(trigger_names(connection.vendor)) - installed(connection))
-    if missing or connection.vendor == "postgresql":  # CREATE OR REPLACE: the function's body is current
-        with connection.cursor() as cursor:
-            for statement in _postgresql() if connection.vendor == "postgresql" else _sqlite():
-                cursor.execute(statement)
-    return missing
+    statements = _postgresql() if connection.vendor == "postgresql" else _sqlite()
+    return triggers.install(connection, trigger_names(connection.vendor), statements)
 
 
 def uninstall(connection: Any) -> None:
@@ -161,8 +151,6 @@ def rebuild(connection: Any) -> None:
 
 def ensure(sender: Any = None, *, using: str = "default", **kwargs: Any) -> None:
     """post_migrate: the triggers back where a migration dropped them (SQLite), and the counts added up."""
-    from django.db import connections
-
     connection = connections[using]
     if TABLE not in connection.introspection.table_names():
         return  # before migration 0004 (a migration test going back)

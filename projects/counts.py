@@ -20,6 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connections
+
+from evalsys.lib import triggers
+
 SELF_EVALUATION = "self_evaluation"  # projects.stages.StageKey.SELF_EVALUATION (a literal: used in DDL)
 TABLE = "projects_statecount"
 KEY = "stage, year, status, unit_id, answered, warned"
@@ -121,23 +125,9 @@ def trigger_names(vendor: str) -> list[str]:
     return [f"{table}_count_{event}" for table in SOURCES for event in SQLITE_EVENTS]
 
 
-def installed(connection: Any) -> set[str]:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-        else:
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        return {name for (name,) in cursor.fetchall()}
-
-
 def install(connection: Any) -> bool:
     """Create the triggers where missing; whether any was missing (then the counts need rebuild())."""
-    missing = bool(set(trigger_names(connection.vendor)) - installed(connection))
-    if missing or connection.vendor == "postgresql":  # CREATE OR REPLACE: the function's body is current
-        with connection.cursor() as cursor:
-            for statement in _triggers(connection.vendor):
-                cursor.execute(statement)
-    return missing
+    return triggers.install(connection, trigger_names(connection.vendor), _triggers(connection.vendor))
 
 
 def uninstall(connection: Any) -> None:
@@ -170,8 +160,6 @@ def ensure(sender: Any = None, *, using: str = "default", **kwargs: Any) -> None
     recounted: also after a flush (a transactional test's teardown sends post_migrate), whose DELETEs
     the triggers counted, table by table, into rows for units and projects no longer there
     (PostgreSQL's flush is a TRUNCATE, which no trigger counts)."""
-    from django.db import connections
-
     connection = connections[using]
     if connection.vendor == "postgresql" or TABLE not in connection.introspection.table_names():
         return  # nothing to do, or before migration 0020 (a migration test going back)
