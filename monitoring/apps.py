@@ -15,8 +15,9 @@ class MonitoringConfig(AppConfig):
         from django.db.models.signals import post_migrate, post_save, pre_save
 
         from indicators.services import register_import_step
+        from monitoring import relight, tasks
         from monitoring.counts import ensure
-        from monitoring.services import plan_loaded, plan_saved
+        from monitoring.relight import plan_loaded, plan_saved
         from projects.models import YearPlan
         from projects.scores import register_rescored
         from projects.stages import STAGES, StageKey, register
@@ -32,3 +33,5 @@ class MonitoringConfig(AppConfig):
         register_import_step("monitoring.services.import_lights_refresh")  # after the 监控表's step
         pre_save.connect(plan_loaded, sender=YearPlan, dispatch_uid="evalsys-monitoring-plan-loaded")
         post_save.connect(plan_saved, sender=YearPlan, dispatch_uid="evalsys-monitoring-plan-saved")
+        # a change of the bands or the month relights the year in the task worker (monitoring.relight)
+        relight.tasks_register(relight=tasks.year_relight)

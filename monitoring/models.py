@@ -240,3 +240,52 @@ class MonitoringCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.unit_id} {self.light}: {self.n}"
+
+
+class Relight(models.Model):
+    """A year's stored lights computed again after its 年度安排 changed (the light bands or the
+    监控截至月份): saving the plan queues one, the task worker works through the year's reports in
+    rounds (monitoring.relight) and moves `done` on, so the admin and the overview see the progress.
+    Until the year's latest one is done, the overview says its lights may still be the old ones.
+
+    `months_from`: the calendar months the year's reports were at before the change (and before any
+    change still waiting): reports at one of them move to the plan's month; a report whose own table
+    named another month (an import's `1-M月执行情况`) keeps it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "计算中"
+        DONE = "done", "已完成"
+        SUPERSEDED = "superseded", "已由后续修改接续"
+        FAILED = "failed", "失败"
+
+    year = models.PositiveSmallIntegerField("年度")
+    state = models.CharField("状态", max_length=12, choices=State.choices, default=State.QUEUED)
+    reason = models.CharField("原因", max_length=200)
+    months_from = models.JSONField("原监控截至月份", default=list, blank=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="修改人", null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    total = models.PositiveIntegerField("报告数", default=0)
+    done = models.PositiveIntegerField("已计算", default=0)
+    attempts = models.PositiveSmallIntegerField("执行次数", default=0)
+    error = models.TextField("错误", blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("最近进展", auto_now=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "运行监控重新计算"
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["year", "state"], name="monitoring_relight_year_state")]
+
+    def __str__(self) -> str:
+        return f"{self.year} 年度运行监控重新计算（{self.get_state_display()}）"
+
+    @property
+    def open(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return min(self.done, self.total) * 100 // self.total if self.total else 0

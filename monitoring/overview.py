@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from monitoring.models import CAUSE_COLUMNS, MonitoringCount, MonitoringReport, Observation
 from monitoring.rectification import open_rectifications
+from monitoring.relight import year_relight_status
 from monitoring.selectors import DEFAULT_MONTH, year_settings
 from projects.access import visible_projects, visible_units
 from projects.models import Department, Unit
@@ -399,6 +400,9 @@ class Overview:
     # 整改 (issue 17 "Submission and review"): the not yet closed 整改 items of these projects, oldest
     # first (monitoring.rectification.open_rectifications); None: the page shows no section for it
     rectifications: Any = None
+    # the year's lights being computed again after its 年度安排 changed (monitoring.relight): the page
+    # says the lights may still be the old ones until it is done; None when they are current
+    relighting: Any = None
     cause_shown: int = CAUSE_SHOWN
     cause_pool: int = CAUSE_POOL
     light_labels: dict[str, str] = field(default_factory=lambda: dict(LIGHT_LABELS))
@@ -419,7 +423,7 @@ def overview(user: Any, *, year: int | None, department: Department | None = Non
     time_progress = (Decimal(month) * 100 / MONTHS).quantize(CENT, rounding=ROUND_HALF_UP)
     return Overview(year, month, time_progress, departments, total, units, unit_count, projects, causes, flagged,
                     deviation_chart(departments, total, time_progress=time_progress),
-                    open_rectifications(reports))  # fmt: skip
+                    open_rectifications(reports), year_relight_status(year))  # fmt: skip
 
 
 def export_rows(user: Any, *, year: int | None, department: Department | None = None, unit: Unit | None = None,

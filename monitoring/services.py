@@ -334,32 +334,3 @@ def import_lights_refresh(*, writer: Any, parsed: list[Any], user: Any, month: i
     projects it wrote without monitoring columns (a 自评表 or 申报表 may change their targets and budget)
     are stored again; a 监控表's own were, by monitoring_save."""
     projects_lights_refresh(project_ids=[writer.pk_of(p) for p in parsed if not getattr(p, "monitored", False)])
-
-
-THRESHOLDS = ("budget_green", "budget_yellow", "indicator_red", "over_run")
-
-
-def plan_loaded(sender: Any, instance: Any, raw: bool = False, **_: Any) -> None:
-    """pre_save of a YearPlan: the light bands stored before this save (None for a new plan)."""
-    if raw:
-        return
-    before = type(instance).objects.filter(pk=instance.pk).values_list(*THRESHOLDS).first() if instance.pk else None
-    instance._thresholds_before = before
-
-
-def plan_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **_: Any) -> None:
-    """post_save of a YearPlan: when its light bands changed (or a plan came for a year that had
-    reports lit by the defaults), every report of the year is lit again, in the same transaction."""
-    if raw:
-        return
-    now = tuple(Decimal(getattr(instance, name)) for name in THRESHOLDS)
-    before = getattr(instance, "_thresholds_before", None)
-    if before is not None and tuple(Decimal(v) for v in before) == now:
-        return
-    year_lights_refresh(year=instance.year)
-
-
-def year_lights_refresh(*, year: int) -> int:
-    """Store again the lights of every report of `year` (its thresholds changed): 200 reports a round."""
-    ids = list(MonitoringReport.objects.filter(year=year).values_list("pk", flat=True))
-    return len(reports_recompute(report_ids=ids)) if ids else 0

@@ -15,6 +15,7 @@ from django.http import HttpResponseRedirect
 
 from accounts.forms import MembershipForm
 from indicators.models import Indicator
+from monitoring.relight import year_relight_status
 from monitoring.services import monitoring_open_year
 from projects.forms import ProjectAdminForm
 from projects.listing import apply_filters, grade_choices
@@ -517,6 +518,8 @@ class YearPlanForm(forms.ModelForm):
 PLAN_ORDER = "“{first}”须早于“{second}”：一年的阶段依次为绩效目标、运行监控、自评"
 PLAN_MONITORING_DUE = "运行监控截止日期须在 {year} 年 {month} 月结束之后（填报的是截至该月的执行情况）"
 PLAN_DUE_BEFORE_YEAR = "自评提交截止日期不能早于 {year} 年度本身"
+RELIGHT_QUEUED = ("{year} 年度运行监控的灯色将由后台任务按新设置重新计算（{reason}），"
+                  "进度见本页“运行监控灯色”一栏；完成前运行监控总览会提示灯色可能仍按原设置")  # fmt: skip
 
 
 @admin.register(YearPlan)
@@ -527,9 +530,10 @@ class YearPlanAdmin(admin.ModelAdmin):
 
     form = YearPlanForm
     list_display = ["year", "stage_labels", "targets_due", "monitoring_month", "monitoring_due", "self_evaluation_due",
-                    "updated_at"]  # fmt: skip
+                    "relight_progress", "updated_at"]  # fmt: skip
     list_per_page = PER_PAGE
     ordering = ["-year"]
+    readonly_fields = ["relight_progress"]
 
     actions = ["open_monitoring"]
 
@@ -542,6 +546,22 @@ class YearPlanAdmin(admin.ModelAdmin):
                 self.message_user(request, "；".join(error.messages), messages.ERROR)
             else:
                 self.message_user(request, f"{plan.year} 年度已为 {count} 个项目开始运行监控", messages.SUCCESS)
+
+    @admin.display(description="运行监控灯色")
+    def relight_progress(self, plan: YearPlan) -> str:
+        """A change of the bands or the month relights the year in the task worker (monitoring.relight)."""
+        job = year_relight_status(plan.year) if plan.pk else None
+        if job is None:
+            return "按当前设置"
+        if job.state == job.State.FAILED:
+            return f"重新计算失败：{job.error}"
+        return f"重新计算：{job.get_state_display()}（已计算 {job.done}/{job.total} 个项目，{job.percent}%）"
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        job = year_relight_status(obj.year)
+        if job is not None and job.open:
+            self.message_user(request, RELIGHT_QUEUED.format(year=obj.year, reason=job.reason), messages.INFO)
 
     @admin.display(description="启用的阶段")
     def stage_labels(self, plan: YearPlan) -> str:

@@ -9,6 +9,7 @@ from django_tasks import TaskContext, TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
 from intake.jobs import import_jobs_recover
+from monitoring.relight import relights_recover
 from reports.batch import (
     RECOVER_TASK,
     export_chunk_run,
@@ -42,10 +43,12 @@ def export_assemble(job_id: int) -> None:
 
 @task(takes_context=True)
 def export_recover(context: TaskContext) -> int:
-    """Recover stale chunks and jobs (and large uploads' import jobs, intake.jobs), then come back
+    """Recover stale chunks and jobs (and large uploads' import jobs, intake.jobs, and the years'
+    relights, monitoring.relight), then come back
     in recover_minutes() on the same queue (unless another recovery is already waiting: two
     workers starting together leave one chain)."""
-    failed = export_jobs_recover() + import_jobs_recover(minutes=stale_minutes())
+    minutes = stale_minutes()
+    failed = export_jobs_recover() + import_jobs_recover(minutes=minutes) + relights_recover(minutes=minutes)
     queue = context.task_result.task.queue_name
     recover_schedule(queue, exclude=context.task_result.id)
     return failed

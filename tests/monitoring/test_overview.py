@@ -276,7 +276,8 @@ def test_the_query_count_does_not_grow(client, evaluator, unit_a, unit_b, count,
     client.force_login(evaluator)
     client.get(URL)  # the session's first request
     # session, user, role, years, year plan, 4 + 3 aggregates, 1–3 project pages, 3 for the causes,
-    # the form's unit check and options, the navigation's to-do: 20 here, the same at both sizes
+    # the form's unit check and options, the navigation's to-do, the year's relight (monitoring.relight):
+    # 21 here, the same at both sizes
     with django_assert_max_num_queries(22):
         response = client.get(URL)
     assert response.status_code == 200

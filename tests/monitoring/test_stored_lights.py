@@ -1,8 +1,9 @@
 """The stored lights and the overview's counts follow what they are computed from (issue 17, "stored
 lights, indexed"): a target, weight or comparator edit, a budget edit, an import of the targets and a
-change of the year's thresholds store the lights again in the same transaction; the per-unit counts
-(MonitoringCount) follow every writer of a report through the database's triggers; and a project
-made after the year's monitoring was opened has the stage at once (form, copy, import)."""
+change of the year's thresholds store the lights again (the thresholds' through the task worker's
+relight); the per-unit counts (MonitoringCount) follow every writer of a report through the
+database's triggers; and a project made after the year's monitoring was opened has the stage at once
+(form, copy, import)."""
 
 from __future__ import annotations
 
@@ -18,8 +19,9 @@ from indicators.copying import project_copy_to_year
 from indicators.editing import Definition, indicator_delete, indicator_update
 from indicators.services import workbook_import
 from monitoring import counts
-from monitoring.models import MonitoringCount, MonitoringReport, Observation
+from monitoring.models import MonitoringCount, MonitoringReport, Observation, Relight
 from monitoring.overview import NO_CAUSE, Lights, overview
+from monitoring.relight import relight_run
 from monitoring.services import Entry, monitoring_open_year, monitoring_save
 from projects.editing import FundAmounts, project_update
 from projects.models import FundSource, Project, StageState, YearPlan
@@ -146,29 +148,20 @@ def test_an_import_of_the_targets_relights(tmp_path, unit_a, plan, admin_user) -
 
 
 def test_a_change_of_the_years_thresholds_relights_its_reports(project, officer, admin_user, plan) -> None:
+    """The worker's relight (monitoring.relight, queued by the plan's save; tests/monitoring/test_relight.py
+    covers the queue and the admin) stores the lights and the overview's counts follow."""
     monitored(project, officer)
     assert lights(admin_user)[0] == Lights(red=1, blue=1)  # v 51.43 < 60
     plan.budget_green, plan.budget_yellow = D(50), D(40)
     plan.save()
+    relight_run(Relight.objects.latest("pk").pk)
     assert MonitoringReport.objects.get(project=project).budget_light == "green"
     assert lights(admin_user)[0] == Lights(green=1, blue=1)
     plan.over_run = D(130)  # 120 of 100 is no longer an over-run: green, not blue
     plan.save()
+    relight_run(Relight.objects.latest("pk").pk)
     assert lights(admin_user)[0] == Lights(green=1)
-
-
-def test_the_admin_change_form_relights(client, project, officer, admin_user, plan) -> None:
-    from django.urls import reverse
-
-    monitored(project, officer)
-    client.force_login(admin_user)
-    url = reverse("admin:projects_yearplan_change", args=[plan.pk])
-    form = client.get(url).context["adminform"].form
-    data = {name: value for name, value in form.initial.items() if value is not None and name != "stages"}
-    data |= {"stages": ["monitoring", "self_evaluation"], "budget_green": "50", "budget_yellow": "40"}
-    response = client.post(url, data)
-    assert response.status_code == 302, response.context["adminform"].form.errors
-    assert MonitoringReport.objects.get(project=project).budget_light == "green"
+    assert live_counts() == rebuilt_counts()
 
 
 # --- the counts follow every writer -------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.db import transaction
 from django_tasks_db.management.commands.db_worker import Command as TasksWorkerCommand
 
 from intake.jobs import import_jobs_recover
+from monitoring.relight import relights_recover
 from reports.batch import export_jobs_recover, stale_minutes
 from reports.tasks import recover_schedule
 
@@ -27,5 +28,6 @@ class Command(TasksWorkerCommand):
         with transaction.atomic():
             export_jobs_recover()
             import_jobs_recover(minutes=stale_minutes())  # large uploads' dry runs and imports (intake.jobs)
+            relights_recover(minutes=stale_minutes())  # the years' relights (monitoring.relight)
             recover_schedule(queue, delay=False)  # the first recovery marks the worker alive at once
         super().handle(*args, **options)
