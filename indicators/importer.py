@@ -73,6 +73,8 @@ TEXT_TARGET = (
 NO_LEVEL3 = "为空，请填写三级指标名称"
 DUPLICATE = "“{name}”与第{row}行的指标重复（同一项目的一级、二级、三级指标须唯一）"
 BAD_LEVEL = "“{value}”不是本方案的{label}，可选：{allowed}"
+NO_LEVEL2_COLUMN = ("表中没有“二级指标”列，“{level1}”下有{allowed}，无法判断本行属于哪一个：请在“{column}”列后"
+                    "增加“二级指标”列并填写")  # fmt: skip
 UNIT_CONFLICT = "项目“{code}”在第{row}行属于单位“{first}”，此处为“{second}”"
 MONEY_CONFLICT = "“{value}”与同一项目第{row}行的“{first}”不一致"
 INDICATOR_FIELDS = ("level1", "level2", "level3", "target", "weight", "actual")  # a row with none is no indicator
@@ -410,13 +412,16 @@ class RowParser:
         if not self._any_cell(r, INDICATOR_FIELDS):
             return None
         level1_names, level2_names = self._levels()
-        l1 = self._level(r, "level1", level1_names, self.state.levels[0])
+        if "level2" not in r.headers:  # 一级指标 and 指标名称 only (黄石市's 监控表)
+            l1, l2 = self._levels_inferred(r, level1_names, level2_names)
+        else:
+            l1 = self._level(r, "level1", level1_names, self.state.levels[0])
+            if l1 is not None and l1 != INVALID and l1 not in level2_names:
+                level2_names[l1] = self.scheme.level2_for(l1)
+            l2 = self._level(r, "level2", level2_names[l1], self.state.levels[1]) if l1 not in (None, INVALID) else None
         if l1 is None:
             self._error(r, "level1", "为空，请填写一级指标")
             return None
-        if l1 != INVALID and l1 not in level2_names:
-            level2_names[l1] = self.scheme.level2_for(l1)
-        l2 = self._level(r, "level2", level2_names[l1], self.state.levels[1]) if l1 != INVALID else None
         if l2 is None and l1 != INVALID:
             self._error(r, "level2", "为空，请填写二级指标")
         # rows below a bad 一级/二级 inherit it: they are not reported again
@@ -450,6 +455,34 @@ class RowParser:
         found.not_applicable = not_applicable
         found.observation = observation
         return found
+
+    def _levels_inferred(self, r: SheetRow, level1_names: tuple[str, ...], level2_names: dict[str, tuple[str, ...]]
+                         ) -> tuple[str | None, str | None]:  # fmt: skip
+        """一级 and 二级 of a row whose table has no 二级指标 column, where the scheme leaves one choice:
+        the only 二级 of its 一级 (满意度指标 → 服务对象满意度指标), or, when the 一级 column holds a 二级
+        name (黄石市's 监控表 prints 质量 / 时效 / 成本 / 社会效益 there), that 二级 under the only 一级
+        that has it. Otherwise the row's error asks for the 二级指标 column. A blank 一级 cell inherits
+        the row above's."""
+        raw = self._cell(r, "level1")
+        if raw is None:
+            return self.state.levels[0], self.state.levels[1]
+        for name in level1_names:
+            if name not in level2_names:
+                level2_names[name] = self.scheme.level2_for(name)
+        l1 = _allowed_form(raw, level1_names, suffix=self.suffix)
+        if l1 in level1_names:
+            if len(level2_names[l1]) == 1:
+                return l1, level2_names[l1][0]
+            allowed = "、".join(level2_names[l1])
+            self._error(r, "level2", NO_LEVEL2_COLUMN.format(level1=l1, allowed=allowed, column=r.headers["level1"]))
+            return INVALID, INVALID
+        as_level2 = {name: _allowed_form(raw, level2_names[name], suffix=self.suffix) for name in level1_names}
+        parents = [(name, found) for name, found in as_level2.items() if found in level2_names[name]]
+        if len(parents) == 1:
+            return parents[0]
+        self._error(r, "level1", BAD_LEVEL.format(value=normalize(raw), label=FIELD_LABELS["level1"],
+                                                  allowed="、".join(level1_names)))  # fmt: skip
+        return INVALID, INVALID
 
     # -- a 监控表's columns ---------------------------------------------------------------------
     def _observation(self, r: SheetRow, target: Target) -> Observed | None:

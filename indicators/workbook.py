@@ -34,7 +34,7 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "goal": ("年度目标", "年度绩效目标", "年度总体目标", "绩效目标"),
     "level1": ("一级指标",),
     "level2": ("二级指标",),
-    "level3": ("三级指标",),
+    "level3": ("三级指标", "指标名称"),  # 指标名称: 黄石市's 监控表, beside 一级指标 with no 二级指标 column
     "comparator": ("指标性质", "计算符号", "比较符号", "运算符号"),
     "target": ("指标值", "年度指标值", "目标值", "年度目标值"),
     "unit_of_measure": ("度量单位", "计量单位", "单位"),
@@ -90,7 +90,9 @@ MONTH_FIELDS = {
 CHINESE_MONTHS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
                   "十一": 11, "十二": 12}  # fmt: skip
 FIELD_BY_HEADER = {syn: f for f, syns in HEADER_SYNONYMS.items() for syn in syns}
-REQUIRED_HEADERS = ("level1", "level2", "level3", "target")
+# a header row names these; 二级指标 may be missing (the importer infers it where the scheme leaves one
+# choice, indicators.importer.RowParser._levels_inferred)
+REQUIRED_HEADERS = ("level1", "level3", "target")
 _REQUIRED = frozenset(REQUIRED_HEADERS)
 PROJECT_FIELDS = ("project", "project_code", "unit", "unit_code", "department")
 
