@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -205,8 +205,14 @@ def project_warnings(p: ParsedProject, scheme: Scheme, *, year: int | None = Non
     return evaluate(evaluation_input(p, scheme, year=year)).warnings
 
 
-def evaluation_input(p: ParsedProject, scheme: Scheme, *, year: int | None = None) -> EvaluationInput:
-    """The scoring engine's input for a parsed project, as it will be stored."""
+def evaluation_input(p: ParsedProject, scheme: Scheme, *, year: int | None = None,
+                     created: tuple[IndicatorInput, ...] | None = None) -> EvaluationInput:  # fmt: skip
+    """The scoring engine's input for a parsed project, as it will be stored.
+
+    `created`: the inputs of the rows an import has just created from `p`'s indicators, in their
+    order. Such a row holds what the workbook says (_apply_indicator) and reads alike its own input,
+    so that input is taken instead of a second one made alike (but a 不适用 row's: its actual is
+    blanked in the row, not in the workbook's reading)."""
     annual, executed = p.money_value("annual"), p.money_value("executed")
     assumed = p.annual_assumed
     if p.funds:
@@ -215,7 +221,11 @@ def evaluation_input(p: ParsedProject, scheme: Scheme, *, year: int | None = Non
         executed = sum((f.get("executed") or ZERO for f in rows), ZERO)
         assumed = any(f.get("assumed") for f in rows)
     budget = BudgetInput(annual, executed, assumed) if annual is not None and executed is not None else None
-    indicators = tuple(_indicator_input(i) for i in p.indicators.values())
+    if created is None:
+        indicators = tuple(_indicator_input(i) for i in p.indicators.values())
+    else:
+        pairs = zip(p.indicators.values(), created, strict=True)
+        indicators = tuple(_indicator_input(i) if i.not_applicable else row for i, row in pairs)
     return EvaluationInput(scheme, indicators, budget, tuple(p.name_variants), p.code, year)
 
 
@@ -244,6 +254,22 @@ def _fund_rows(p: ParsedProject) -> dict[str, dict[str, Decimal | None]]:
 
 
 # --- writing ------------------------------------------------------------------------------
+
+
+class _Holder(NamedTuple):
+    """A stored project holding one of the workbook's codes (_Writer._code_holders): what the refusal names."""
+
+    code: str
+    year: int
+    name: str
+    unit_id: int
+    unit_code: str
+    unit_name: str
+
+    @property
+    def unit(self) -> str:
+        """The unit as the refusal prints it (Unit.__str__)."""
+        return str(Unit(code=self.unit_code, name=self.unit_name))
 
 
 class _Writer:
@@ -279,7 +305,8 @@ class _Writer:
         # a stage app's import step's warnings of a written project (a 监控表's: the monitoring's), by pk
         self.step_warnings: dict[int, tuple[Warning, ...]] = {}
         self._parsed_inputs: dict[int, EvaluationInput] = {}  # id(parsed) -> what the workbook says, scored
-        self._pending = Pending([])  # the indicators' COPY while the rows are scored
+        # the funds' and the indicators' inserts, sent by worker threads while the rows are built and scored
+        self._pending: list[Pending] = []
 
     def write(self, parsed: list[ParsedProject]) -> list[int]:
         """Write everything; returns the ids of the projects written."""
@@ -289,12 +316,13 @@ class _Writer:
         self.admitted = parsed = self._admit(parsed, units, found)
         units |= self._new_units(parsed, units)
         projects, touched = self._projects(parsed, units, found)
-        touched |= self._funds(parsed, projects)
         try:
+            touched |= self._funds(parsed, projects)
             touched |= self._indicators(parsed, projects)
             self._score(parsed)  # while the indicators' COPY runs (no query)
         finally:
-            self._pending.wait()
+            for pending in self._pending:
+                pending.wait()
         self._insert_created()
         created = self.created_keys
         if touched - created:
@@ -344,23 +372,26 @@ class _Writer:
         return "项目编码", CODE_TAKEN.format(code=p.code, unit=holder.unit, year=holder.year, name=holder.name)
 
     @staticmethod
-    def _same_unit(p: ParsedProject, unit: Unit | None, holder: Project) -> bool:
+    def _same_unit(p: ParsedProject, unit: Unit | None, holder: _Holder) -> bool:
         """Whether `holder` is the row's unit: by pk when the unit was found, else (a unit this import
         creates, which a concurrent import may have just created) by the row's unit code or name."""
         if unit is not None:
             return holder.unit_id == unit.pk
-        return holder.unit.code == p.unit_code if p.unit_code else holder.unit.name == p.unit_name
+        return holder.unit_code == p.unit_code if p.unit_code else holder.unit_name == p.unit_name
 
     # -- reading what exists -------------------------------------------------------------------
     @staticmethod
-    def _code_holders(parsed: list[ParsedProject]) -> dict[str, list[Project]]:
+    def _code_holders(parsed: list[ParsedProject]) -> dict[str, list[_Holder]]:
         """Every stored project (any year, latest first) of each code in the workbook, by code; the
-        codes are locked first, so a concurrent creator of the same code waits (projects.services.code_lock)."""
+        codes are locked first, so a concurrent creator of the same code waits (projects.services.code_lock).
+        Plain rows, not models: a code kept for ten years is ten rows for each of the workbook's projects."""
         codes = {p.code for p in parsed if p.code}
         code_lock(codes)
-        holders: dict[str, list[Project]] = {}
-        for x in Project.objects.filter(code__in=codes).select_related("unit").order_by("-year", "pk"):
-            holders.setdefault(x.code, []).append(x)
+        holders: dict[str, list[_Holder]] = {}
+        found = Project.objects.filter(code__in=codes).order_by("-year", "pk")
+        for row in found.values_list("code", "year", "name", "unit_id", "unit__code", "unit__name") if codes else ():
+            holder = _Holder(*row)
+            holders.setdefault(holder.code, []).append(holder)
         return holders
 
     @staticmethod
@@ -440,10 +471,12 @@ class _Writer:
         memory, made while the server writes the indicators. Other evaluations are made when asked."""
         created = self.created_keys
         for p in parsed:
+            rows = None
             if (pk := self.pk_of(p)) in created:
                 self.evaluation(pk)
+                rows = self.written_input(pk).indicators  # its rows are the workbook's, in its order
             if not (p.declaration or p.monitored):
-                self._parsed_inputs[id(p)] = evaluation_input(p, self.scheme, year=self.year)
+                self._parsed_inputs[id(p)] = evaluation_input(p, self.scheme, year=self.year, created=rows)
 
     def _insert_created(self) -> None:
         """Insert the new projects with their version and stored scores (the evaluation of the rows
@@ -480,7 +513,9 @@ class _Writer:
             new += [Fund(project=project, source=s, **values) for s, values in rows.items()]
         if stale := [pk for pk in replace if pk in existing]:
             Fund.objects.filter(project_id__in=stale).delete()
-        bulk_create_logged(new, Fund, reason=self.reason, user=self.user, history=self.history)
+        # sent while the indicators are built (their first query waits for it: Pending)
+        self._pending.append(bulk_create_logged(new, Fund, reason=self.reason, user=self.user, history=self.history,
+                                                overlap=True))  # fmt: skip
         replaced = set(replace)
         self._funds_of = {pk: rows for pk, rows in existing.items() if pk not in replaced}
         for fund in new:
@@ -558,8 +593,8 @@ class _Writer:
                 rows.append(row)
         self._update(changed, Indicator, INDICATOR_FIELDS)
         # the server inserts and indexes the rows while this thread scores them (_insert_created waits)
-        self._pending = bulk_create_logged(new, Indicator, reason=self.reason, user=self.user, history=self.history,
-                                           overlap=True)  # fmt: skip
+        self._pending.append(bulk_create_logged(new, Indicator, reason=self.reason, user=self.user,
+                                                history=self.history, overlap=True))  # fmt: skip
         self.report.indicators_created += len(new)
         self.report.indicators_updated += len(changed)
         self._projects_by_pk = {projects[id(p)].pk: projects[id(p)] for p in parsed}

@@ -128,6 +128,7 @@ class Pending:
         self._thread: threading.Thread | None = None
         self._guard: Any = None
         if work:
+            _settle()  # one statement at a time on the connection: an earlier overlapped insert goes first
             connection.ensure_connection()
             self._thread = threading.Thread(target=self._run, args=(connection.connection, work), daemon=True)
             self._guard = connection.execute_wrapper(self._before_query)
@@ -413,9 +414,16 @@ def _sqlite_insert(table: str, fields: list[models.Field], columns: list[Any],
 
 
 def _convert(convert: Callable[[Any], str], values: list[Any]) -> list[str]:
-    """list(map(convert, values)); a column of text all at once: the values themselves when none
-    holds a character COPY escapes (most), else the column escaped in one pass."""
-    if convert is not _text or not values:
+    """list(map(convert, values)); a constant column (None, a bool, "") converted once; a column of text
+    all at once: the values themselves when none holds a character COPY escapes (most), else the
+    column escaped in one pass."""
+    if not values:
+        return []
+    first = values[0]
+    # a column of one constant (NULLs, False, blank text: a new row's unset fields) is converted once
+    if (first is None or first is True or first is False or first == "") and all(v is first for v in values):
+        return [convert(first)] * len(values)
+    if convert is not _text:
         return list(map(convert, values))
     try:
         joined = "\0".join(values)  # every value a str (None or another type: one by one)

@@ -128,3 +128,45 @@ def test_every_field_is_listed() -> None:
 @pytest.mark.parametrize("name", sorted(PROJECT_OTHER))
 def test_any_project_field_differs(name) -> None:
     assert not reads_alike(DATA, replace(DATA, **{name: PROJECT_OTHER[name]}))
+
+
+# --- a created row's input stands for the workbook's reading of it ------------------------------
+
+VARIED = [
+    ("产出指标", "数量指标", "培训人次", "500", "人次", 20, "400", ""),  # sign assumed, short
+    ("产出指标", "质量指标", "合格率", "≥90", "%", 10, "150", "超额说明"),  # over-completion
+    ("产出指标", "成本指标", "人均成本", "≤2000", "元", 5, "1.8万元", ""),  # another unit
+    ("产出指标", "时效指标", "完成时间", "2022年6月30日前", "", 5, "2022年7月15日", "延期"),  # a deadline
+    ("产出指标", "数量指标", "验收项目", "≥12", "个", 10, "", ""),  # no actual yet
+    ("效益指标", "社会效益指标", "就业带动", "明显提升", "", 20, "效果明显", ""),  # a label read from text
+    ("效益指标", "可持续影响指标", "长效机制", "建立", "", 10, "不适用", "本年度未涉及"),  # 不适用
+    ("满意度指标", "服务对象满意度指标", "满意度", "≥90", "%", 10, "80%", "原因已说明"),
+]
+
+
+def test_a_created_rows_input_reads_as_the_workbook_does(tmp_path) -> None:
+    """_Writer._score takes the created rows' own inputs for the workbook's reading of a new project
+    (evaluation_input's `created`): they must read alike whatever the row holds, and the warnings stay
+    the workbook's own."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    for i, (*cells, weight, actual, reason) in enumerate(VARIED):
+        head = ["E2200001-项目", "140001-单位", 100, 50] if i == 0 else ["", "", None, None]
+        sheet.append([*head, *cells, weight, actual, reason])
+    book.save(path := tmp_path / "varied.xlsx")
+    scheme = get_scheme("national")
+    (p,) = parse_rows(list(read_workbook(path)), scheme, year=2022)
+    assert any(i.not_applicable for i in p.indicators.values())
+    project = Project(code=p.code, year=2022, scheme="national")
+    rows = []
+    for position, item in enumerate(p.indicators.values(), start=1):
+        row = Indicator(project=project, level1=item.level1, level2=item.level2, level3=item.level3)
+        indicators.services._apply_indicator(row, item, position)
+        rows.append(projects.scores.indicator_input(row))
+    shared = indicators.services.evaluation_input(p, scheme, year=2022, created=tuple(rows))
+    own = indicators.services.evaluation_input(p, scheme, year=2022)
+    assert reads_alike(shared, own)
+    assert evaluate(shared).warnings == evaluate(own).warnings
+    report = workbook_import(path=path, year=2022, user=None)
+    assert report.warnings == expected_warnings(path, 2022)

@@ -27,6 +27,22 @@ def test_a_text_column_converts_as_each_value_does(values) -> None:
     assert _convert(_text, values) == [_text(v) for v in values]
 
 
+constants = st.sampled_from([None, True, False, "", 0, 1, Decimal("0"), Decimal("1.00")])
+
+
+@given(st.lists(constants, max_size=8), st.sampled_from([_text, _decimal, str, repr]))
+def test_a_constant_column_converts_as_each_value_does(values, convert) -> None:
+    """A column of one value (None, a bool, "") is converted once: the same text as value by value,
+    also where equal values of other types (0, False, Decimal 0) stand beside it."""
+    try:
+        expected = [convert(v) for v in values]
+    except Exception as exc:  # a converter of another type's values fails alike
+        with pytest.raises(type(exc)):
+            _convert(convert, values)
+        return
+    assert _convert(convert, values) == expected
+
+
 def test_other_columns_convert_value_by_value() -> None:
     values = [Decimal("1.50"), None, Decimal("-0.01")]
     assert _convert(_decimal, values) == ["1.50", "\\N", "-0.01"]
