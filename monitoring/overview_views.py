@@ -14,10 +14,13 @@ from django.views.decorators.http import require_GET
 from monitoring.overview import export_rows, overview_years
 from monitoring.overview import overview as overview_data
 from monitoring.overview_forms import OverviewForm
+from monitoring.relight import year_relight_status
 from projects.access import visible_units
 from reports.monitoring_overview import render_overview_xlsx
 from reports.views import attachment
 from review.access import require_reviewer
+
+RELIGHT_PENDING = "注意：年度安排已修改，灯色尚未按新设置重新计算完成，下列灯色可能仍按修改前的设置"
 
 
 def _form(request: HttpRequest) -> OverviewForm:
@@ -43,4 +46,7 @@ def overview_xlsx(request: HttpRequest) -> HttpResponse:
     chosen = form.chosen()
     title = _("%(year)s年度运行监控项目清单") % {"year": chosen["year"] or ""}
     rows = export_rows(request.user, **chosen)
-    return attachment(render_overview_xlsx(rows, title=title, scope=form.scope_text()), f"{title}.xlsx", "xlsx")
+    scope = form.scope_text()
+    if year_relight_status(chosen["year"]) is not None:  # the stored lights may still be the old settings'
+        scope = f"{scope or '全部'}　{RELIGHT_PENDING}"
+    return attachment(render_overview_xlsx(rows, title=title, scope=scope), f"{title}.xlsx", "xlsx")

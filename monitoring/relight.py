@@ -20,7 +20,7 @@ import logging
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -35,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 ROUND = 500  # reports per round (reports_recompute reads them 200 at a time)
 MAX_ATTEMPTS = 3
+ROUND_TRIES = 3
 RUN_TASK = "monitoring.tasks.year_relight"  # the task rows' task_path
 State = Relight.State
 OPEN = (State.QUEUED, State.RUNNING)
@@ -129,7 +130,7 @@ def relight_run(job_id: int) -> None:
         ids = list(MonitoringReport.objects.filter(year=job.year).order_by("pk").values_list("pk", flat=True))
         Relight.objects.filter(pk=job_id).update(total=len(ids), updated_at=timezone.now())
         for start in range(0, len(ids), ROUND):
-            if not _round(job, ids[start : start + ROUND], done=min(start + ROUND, len(ids))):
+            if not _round_retried(job, ids[start : start + ROUND], done=min(start + ROUND, len(ids))):
                 return
     except Exception as exc:
         logger.exception("relight %s failed", job_id)
@@ -138,15 +139,31 @@ def relight_run(job_id: int) -> None:
     _finish(job_id, state=State.DONE)
 
 
+def _round_retried(job: Relight, ids: list[int], *, done: int) -> bool:
+    """_round, tried again (ROUND_TRIES in all) when the database gave up on it: a deadlock with an
+    import writing the same reports in another order aborts one of the two, and this one may wait."""
+    for attempt in range(ROUND_TRIES):
+        try:
+            return _round(job, ids, done=done)
+        except OperationalError:
+            if attempt == ROUND_TRIES - 1:
+                raise
+            logger.warning("relight %s: round tried again", job.pk, exc_info=True)
+    return False  # not reached
+
+
 @transaction.atomic
 def _round(job: Relight, ids: list[int], *, done: int) -> bool:
-    """One round, under the plan's row lock (a save of the plan waits for it, and it for the save):
+    """One round, under the plan's row lock (a save of the plan waits for it, and it for the save)
+    and the round's report rows' (an officer's save of one of them waits, then stores its own lights
+    from its own entries: a round never overwrites them with lights of the entries it read before):
     False when a later relight of the year took over (this one is then superseded)."""
     plan = YearPlan.objects.select_for_update().filter(year=job.year).first()
     if Relight.objects.filter(year=job.year, pk__gt=job.pk, state__in=OPEN).exists():
         Relight.objects.filter(pk=job.pk, state=State.RUNNING).update(state=State.SUPERSEDED,
                                                                       updated_at=timezone.now())  # fmt: skip
         return False
+    list(MonitoringReport.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
     month = plan.monitoring_month if plan is not None else DEFAULT_MONTH
     _remonth(job, ids, month)
     reports_recompute(report_ids=ids)

@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from openpyxl import load_workbook
 
 from monitoring import relight
 from monitoring.models import MonitoringReport, Relight
+from monitoring.overview_views import RELIGHT_PENDING
 from monitoring.services import Entry, monitoring_save
 from projects.models import MONTH_AFTER_SELF_EVALUATION, MONTH_RANGE, FundSource, Project, YearPlan
 from tests import factories
@@ -85,11 +89,16 @@ def test_the_admins_save_queues_and_the_worker_relights(client, project, officer
     page = client.get(OVERVIEW).content.decode()
     assert PENDING in page and "灯线变更" in page
     assert list(Relight.objects.values_list("state", "done", "updated_at")) == before
+    # so does the overview's Excel list, in its filter line
+    book = load_workbook(BytesIO(client.get(reverse("monitoring_overview:xlsx") + "?year=2026").content))
+    assert RELIGHT_PENDING in book.active.cell(2, 1).value
     assert run_queued() == 1
     assert stored() == (7, D("51.43"), "green", "green")  # 51.43 ≥ 50
     job.refresh_from_db()
     assert (job.state, job.done, job.total, job.percent) == ("done", 1, 1, 100)
     assert PENDING not in client.get(OVERVIEW).content.decode()
+    book = load_workbook(BytesIO(client.get(reverse("monitoring_overview:xlsx") + "?year=2026").content))
+    assert RELIGHT_PENDING not in book.active.cell(2, 1).value
     assert "按当前设置" in client.get(reverse("admin:projects_yearplan_changelist")).content.decode()
 
 
@@ -191,6 +200,23 @@ def test_a_failed_relight_is_said_on_the_overview(client, project, officer, admi
     page = client.get(OVERVIEW).content.decode()
     assert "灯色重新计算未完成" in page and "不是当前结果" in page
     assert stored()[2] == "red"
+
+
+def test_a_round_the_database_gave_up_on_is_tried_again(project, officer, plan, monkeypatch) -> None:
+    monitored(project, officer)
+    plan.budget_green, plan.budget_yellow = D(50), D(40)
+    plan.save()
+    original, calls = relight._round, []
+
+    def deadlocked_once(job, ids, *, done):
+        calls.append(done)
+        if len(calls) == 1:
+            raise OperationalError("deadlock detected")
+        return original(job, ids, done=done)
+
+    monkeypatch.setattr(relight, "_round", deadlocked_once)
+    relight.relight_run(Relight.objects.get().pk)
+    assert (calls, Relight.objects.get().state, stored()[2]) == ([1, 1], "done", "green")
 
 
 def test_a_lost_relight_is_queued_again_then_failed(project, officer, plan, django_capture_on_commit_callbacks
