@@ -29,7 +29,7 @@ from simple_history.models import HistoricalRecords
 from monitoring.models import MonitoringReport, Relight
 from monitoring.selectors import DEFAULT_MONTH
 from monitoring.services import reports_recompute
-from projects.models import YearPlan
+from projects.models import Project, YearPlan
 
 logger = logging.getLogger(__name__)
 
@@ -155,15 +155,18 @@ def _round_retried(job: Relight, ids: list[int], *, done: int) -> bool:
 @transaction.atomic
 def _round(job: Relight, ids: list[int], *, done: int) -> bool:
     """One round, under the plan's row lock (a save of the plan waits for it, and it for the save)
-    and the round's report rows' (an officer's save of one of them waits, then stores its own lights
-    from its own entries: a round never overwrites them with lights of the entries it read before):
-    False when a later relight of the year took over (this one is then superseded)."""
+    and the row locks of the round's projects, taken in pk order: every writer of a report claims its
+    project's version first (projects.services.project_touch: the entry page, the 监控表 import, an
+    indicator or budget edit), so it waits for the round before it writes anything, then stores its
+    own lights from its own entries, and the round never overwrites them with lights of entries it
+    read before. False when a later relight of the year took over (this one is then superseded)."""
     plan = YearPlan.objects.select_for_update().filter(year=job.year).first()
     if Relight.objects.filter(year=job.year, pk__gt=job.pk, state__in=OPEN).exists():
         Relight.objects.filter(pk=job.pk, state=State.RUNNING).update(state=State.SUPERSEDED,
                                                                       updated_at=timezone.now())  # fmt: skip
         return False
-    list(MonitoringReport.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    projects = MonitoringReport.objects.filter(pk__in=ids).values("project_id")
+    list(Project.objects.select_for_update().filter(pk__in=projects).order_by("pk").values_list("pk", flat=True))
     month = plan.monitoring_month if plan is not None else DEFAULT_MONTH
     _remonth(job, ids, month)
     reports_recompute(report_ids=ids)
