@@ -370,18 +370,22 @@ def _copy(table: str, fields: list[models.Field], columns: list[Any],
                 converted[key] = found
         texts.append(found)
     lines = list(map("\t".join, zip(*texts, strict=True)))
-    buffer = io.StringIO("\n".join(lines) + "\n" if lines else "")
+    data = "\n".join(lines) + "\n" if lines else ""
+    buffer = io.StringIO(data)
+    # read in one piece: the driver takes the interpreter's lock for each piece it reads, and a worker
+    # thread (`later`) waits for that lock while the caller computes, so 8 KB pieces overlap almost nothing
+    size = max(len(data), 8192)
     quote = connection.ops.quote_name
     names = ", ".join(quote(f.column) for f in fields)
     statement = f"COPY {quote(table)} ({names}) FROM STDIN"
     if later is not None:
-        later.append(lambda cursor: cursor.copy_expert(statement, buffer))
+        later.append(lambda cursor: cursor.copy_expert(statement, buffer, size))
         return
     # The raw driver cursor bypasses Django's error translation: a unique violation (two imports
     # creating the same project at once) must reach callers as django.db.IntegrityError.
     _settle()  # the raw cursor passes no execute wrapper
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        cursor.cursor.copy_expert(statement, buffer)
+        cursor.cursor.copy_expert(statement, buffer, size)
 
 
 def _sqlite_insert(table: str, fields: list[models.Field], columns: list[Any],
