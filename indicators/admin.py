@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from evalsys.lib.estimated import EstimatedCount
 from indicators.models import Indicator
 from projects.admin import (
     PLAIN_DECIMALS,
@@ -29,7 +30,9 @@ class Level1Filter(admin.SimpleListFilter):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(GrowingTable, ShowsIndicatorValues, RescoreAfterSave, admin.ModelAdmin):
+class IndicatorAdmin(EstimatedCount, GrowingTable, ShowsIndicatorValues, RescoreAfterSave, admin.ModelAdmin):
+    """Every project's indicators (600,000 at 50,000 projects): counted by estimate when unfiltered."""
+
     list_display = [
         "project",
         "level1",
