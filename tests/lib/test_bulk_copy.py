@@ -175,3 +175,41 @@ def test_a_query_during_an_overlapped_insert_waits_for_it(unit_a) -> None:
         pending.wait()
     assert Indicator.objects.filter(project=project).count() == 201
     assert Indicator.history.filter(id__in=[r.pk for r in [*rows, *more]]).count() == 201
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("overlap", [False, True])
+@pytest.mark.parametrize("consecutive", [True, False])
+def test_history_rows_repeat_the_rows_as_stored(unit_a, django_user_model, overlap, consecutive) -> None:
+    """The "+" history rows (one INSERT … SELECT of the rows just inserted, or copied when their keys
+    are not consecutive on SQLite) hold every value of their row as stored, with who, when and why."""
+    user = django_user_model.objects.create_user(username="history-writer")
+    project = factories.project(unit=unit_a, code="HS1", year=2025)
+    blank = Blanks(Indicator)
+    kinds = [
+        {"comparator": "≥", "target": Decimal("12.50"), "unit": "个", "actual": Decimal("0.01"),
+         "reason": "含\t制表符"},
+        {"comparator": "定性", "target_text": "明显提升", "actual_label": "达成", "actual_assumed": True},
+        {"comparator": "≤", "target": Decimal(0), "deadline": datetime.date(2025, 6, 30), "not_applicable": True,
+         "actual_date": datetime.date(2025, 7, 1), "actual_text": "7月1日"},
+    ]  # fmt: skip
+    rows = []
+    for i, values in enumerate(kinds):
+        direction = "反向" if values["comparator"] == "≤" else "正向"
+        rows.append(blank.new({"project": project}, level1="产出指标", level2="数量指标", level3=f"史{i}",
+                              weight=Decimal("2.5"), direction=direction, position=i, **values))  # fmt: skip
+    if not consecutive:  # keys given by the caller, with gaps
+        top = (Indicator.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 10
+        for i, row in enumerate(rows):
+            row.pk = row.id = top + 3 * i
+    with transaction.atomic():
+        bulk_create_logged(rows, Indicator, reason="导入工作簿", user=user, overlap=overlap).wait()
+    names = [f.attname for f in Indicator._meta.concrete_fields]
+    stored = {r["id"]: r for r in Indicator.objects.filter(project=project).values(*names)}
+    history = Indicator.history.filter(id__in=stored).values(*names, "history_type", "history_change_reason",
+                                                             "history_user_id", "history_date")  # fmt: skip
+    assert len(history) == 3
+    for h in history:
+        assert {name: h[name] for name in names} == stored[h["id"]]
+        assert (h["history_type"], h["history_change_reason"], h["history_user_id"]) == ("+", "导入工作簿", user.pk)
+        assert h["history_date"] is not None and h["history_date"].tzinfo is not None
