@@ -277,23 +277,30 @@ def reports_recompute(*, report_ids: Iterable[int]) -> dict[int, Monitoring]:
 
 
 def reports_light(*, loaded: list[Loaded]) -> dict[int, Monitoring]:
-    """reports_recompute for reports whose rows the caller holds (the 监控表 import has just written
-    them): compute and store the lights, nothing read back. Each report's result."""
+    """reports_recompute for reports whose rows the caller holds: compute and store the lights,
+    nothing read back. Each report's result."""
+    out, observations = reports_lit(loaded=loaded)
+    # COPY and one UPDATE on PostgreSQL, one prepared UPDATE on SQLite (Django's CASE WHEN per row
+    # and field was two thirds of a 1,000-project 监控表's import)
+    bulk_update_columns([item.report for item in loaded], MonitoringReport, STORED)
+    bulk_update_columns(observations, Observation, ["light", "forecast_score"])
+    return out
+
+
+def reports_lit(*, loaded: list[Loaded]) -> tuple[dict[int, Monitoring], list[Observation]]:
+    """The lights of reports whose rows the caller holds, set on the reports (STORED) and their
+    observations, nothing written: a 监控表 import inserts its new rows lit (monitoring.importing).
+    Each report's result, and the observations whose light or score changed."""
     out: dict[int, Monitoring] = {}
     years: dict[int, Any] = {}
-    reports, observations = [], []
+    observations: list[Observation] = []
     for item in loaded:
         year = item.project.year
         if year not in years:
             years[year] = year_settings(year)[1]
         result = out[item.report.pk] = monitor(monitoring_input_of(item, years[year]))
         observations += _store(item, result)
-        reports.append(item.report)
-    # COPY and one UPDATE on PostgreSQL, one prepared UPDATE on SQLite (Django's CASE WHEN per row
-    # and field was two thirds of a 1,000-project 监控表's import)
-    bulk_update_columns(reports, MonitoringReport, STORED)
-    bulk_update_columns(observations, Observation, ["light", "forecast_score"])
-    return out
+    return out, observations
 
 
 def _store(item: Loaded, result: Monitoring) -> list[Observation]:
