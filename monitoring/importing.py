@@ -72,11 +72,11 @@ def monitoring_import(*, writer: Any, parsed: list[ParsedProject], user: Any, mo
     reports, new_reports, changed_reports = _reports(writer, wanted, month)
     observations, new_observations, changed_observations, names = _observations(writer, wanted, reports)
     funds, new_funds, changed_funds = _funds(wanted, reports)
-    # every row the lights read is in memory (the writer's indicators and funds, the rows about to be
-    # stored): new rows are inserted lit, only the stored ones are updated
+    # every row the lights read is in memory (the writer's indicators and funds, as its scoring read
+    # them, and the rows about to be stored): new rows are inserted lit, only the stored ones updated
     lights, relit = reports_lit(loaded=[
         Loaded(saved, writer.project(pk), writer.stored_rows(pk), writer.funds_of(pk),
-               observations.get(saved.pk, []), funds.get(saved.pk, []))
+               observations.get(saved.pk, []), funds.get(saved.pk, []), writer.written_input(pk).indicators)
         for pk, saved in reports.items()
     ])  # fmt: skip
     history = writer.history

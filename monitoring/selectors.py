@@ -18,7 +18,7 @@ from scoring.monitoring import Monitoring, MonitoringInput, Thresholds, monitor
 from scoring.monitoring import Observation as ObservationInput
 from scoring.rules import fmt, pts
 from scoring.schemes import get_scheme
-from scoring.types import QUALITATIVE, ZERO
+from scoring.types import QUALITATIVE, ZERO, IndicatorInput
 
 DEFAULT_MONTH = 7  # domain.md §8: 1–7月 unless the year's calendar says otherwise
 
@@ -47,9 +47,11 @@ def report_of(project: Project) -> MonitoringReport | None:
     return reports_with_data().filter(project=project).first()
 
 
-def observation_input(row: Any, found: Observation | None) -> ObservationInput:
-    """An indicator row and its observation (None: nothing entered yet) as the rules read them."""
-    target = indicator_input(row)
+def observation_input(row: Any, found: Observation | None, target: IndicatorInput | None = None) -> ObservationInput:
+    """An indicator row and its observation (None: nothing entered yet) as the rules read them;
+    `target`: the row as the rules read it, when the caller has it (indicator_input(row))."""
+    if target is None:
+        target = indicator_input(row)
     if found is None:
         return ObservationInput(target)
     return ObservationInput(
@@ -76,6 +78,9 @@ class Loaded:
     project_funds: list[Any]
     observations: list[Observation]
     report_funds: list[Any]
+    # `rows` as the rules read them (projects.scores.indicator_input), when the caller has them (the
+    # import's writer scored the rows it wrote); None: made from `rows`
+    targets: tuple[IndicatorInput, ...] | None = None
 
     @classmethod
     def of(cls, report: MonitoringReport) -> Loaded:
@@ -89,7 +94,9 @@ def monitoring_input_of(loaded: Loaded, thresholds: Thresholds | None = None) ->
     """monitoring_input from rows the caller holds (the 监控表 import: nothing read back)."""
     project, report = loaded.project, loaded.report
     found = {o.indicator_id: o for o in loaded.observations}
-    rows = tuple(observation_input(row, found.get(row.pk)) for row in loaded.rows)
+    targets = loaded.targets if loaded.targets is not None else (None,) * len(loaded.rows)
+    rows = tuple(observation_input(row, found.get(row.pk), target)
+                 for row, target in zip(loaded.rows, targets, strict=True))  # fmt: skip
     annual = sum((f.annual for f in loaded.project_funds), ZERO)
     executed = sum((f.executed for f in loaded.report_funds), ZERO)
     lines = thresholds if thresholds is not None else year_settings(project.year)[1]

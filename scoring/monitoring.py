@@ -170,11 +170,12 @@ def over_run(obs: Observation, th: Thresholds) -> bool:
 
 
 def indicator_light(obs: Observation, scheme: Scheme, th: Thresholds) -> IndicatorLight:
-    score = judged = score_indicator(forecast_input(obs), scheme)
+    forecast = forecast_input(obs)
+    score = judged = score_indicator(forecast, scheme)
     weight = obs.target.weight
     if weight <= 0:  # no weight given (most published 监控表): the forecast is judged as a share of 100
         weight = NOMINAL_WEIGHT
-        judged = score_indicator(replace(forecast_input(obs), weight=weight), scheme)
+        judged = score_indicator(replace(forecast, weight=weight), scheme)
     if obs.possibility == IMPOSSIBLE:
         light, why = RED, "完成目标可能性为“完全不可能”"
     elif judged.computed * HUNDRED < th.indicator_red * weight:
@@ -188,14 +189,15 @@ def indicator_light(obs: Observation, scheme: Scheme, th: Thresholds) -> Indicat
     return IndicatorLight(obs, score, light, f"{score.explanation}；{why}，{LIGHT_LABELS[light]}")
 
 
-def _entered(obs: Observation) -> bool:
-    return forecast_input(obs).entered and obs.possibility in POSSIBILITIES
+def _entered(item: IndicatorLight) -> bool:
+    """A forecast (the row it scored: forecast_input) and a possibility are given."""
+    return item.score.indicator.entered and item.observation.possibility in POSSIBILITIES
 
 
 def _indicator_warnings(item: IndicatorLight) -> list[Warning]:
     obs = item.observation
     name = obs.target.level3
-    if not _entered(obs):
+    if not _entered(item):
         return [Warning("missing_forecast", "须填写全年预计完成值和完成目标可能性", name)]
     if item.light in (YELLOW, RED) and not (obs.causes and obs.reason.strip()):
         return [Warning("missing_reason", f"{LIGHT_LABELS[item.light]}指标须选择偏差原因类别并填写原因分析", name)]
