@@ -24,7 +24,16 @@ from scoring.labels import WARNING_LABELS
 from scoring.rules import evaluate, fmt, pts
 from scoring.schemes import get_scheme
 from scoring.targets import LABELS as TARGET_LABELS
-from scoring.types import QUALITATIVE, ZERO, BudgetInput, Evaluation, EvaluationInput, IndicatorInput, Warning
+from scoring.types import (
+    QUALITATIVE,
+    ZERO,
+    BudgetInput,
+    Evaluation,
+    EvaluationInput,
+    IndicatorInput,
+    IndicatorScore,
+    Warning,
+)
 
 NEW, CHANGED, SAME, KEPT = "new", "changed", "same", "kept"
 STATE_LABELS = {NEW: "新增", CHANGED: "更新", SAME: "未变", KEPT: "保留"}
@@ -52,19 +61,11 @@ class WarningLine:
 
 @dataclass(frozen=True)
 class RowPreview:
-    """One indicator as it will be stored, its score and what the import changes in it."""
+    """One indicator as it will be stored, its score and what the import changes in it. The printed
+    values are made when a page shows them (a preview of 1,000 projects shows 50 row by row)."""
 
     state: str  # NEW, CHANGED, SAME, or KEPT (stored, not in the workbook)
-    level1: str
-    level2: str
-    level3: str
-    comparator: str
-    target: str
-    unit: str
-    weight: str
-    actual: str
-    score: str
-    explanation: str
+    scored: IndicatorScore  # the engine's input and score of the row
     sheet: str = ""
     row: int | None = None
     changes: tuple[Change, ...] = ()
@@ -73,6 +74,47 @@ class RowPreview:
     @property
     def state_label(self) -> str:
         return STATE_LABELS[self.state]
+
+    @property
+    def level1(self) -> str:
+        return self.scored.indicator.level1
+
+    @property
+    def level2(self) -> str:
+        return self.scored.indicator.level2
+
+    @property
+    def level3(self) -> str:
+        return self.scored.indicator.level3
+
+    @property
+    def comparator(self) -> str:
+        return self.scored.indicator.comparator
+
+    @property
+    def unit(self) -> str:
+        return self.scored.indicator.unit
+
+    @property
+    def target(self) -> str:
+        return _target(self.scored.indicator)
+
+    @property
+    def weight(self) -> str:
+        return pts(self.scored.indicator.weight)
+
+    @property
+    def actual(self) -> str:
+        return _actual(self.scored.indicator)
+
+    @property
+    def score(self) -> str:
+        return pts(self.scored.score)
+
+    @property
+    def explanation(self) -> str:
+        why = self.scored.explanation
+        return f"{KEPT_NOTE}；{why}" if self.state == KEPT else why
 
 
 @dataclass(frozen=True)
@@ -245,13 +287,8 @@ def _row(writer: Any, old: Indicator | None, new: Indicator, item: ParsedIndicat
     changes = _indicator_changes(old, new) if old is not None and item is not None else ()
     values = writer.indicator_values
     state = KEPT if item is None else NEW if old is None else CHANGED if values(old) != values(new) else SAME
-    return RowPreview(
-        state=state, level1=i.level1, level2=i.level2, level3=i.level3, comparator=i.comparator,
-        target=_target(i), unit=i.unit, weight=pts(i.weight), actual=_actual(i), score=pts(score.score),
-        explanation=KEPT_NOTE + "；" + score.explanation if item is None else score.explanation,
-        sheet=item.sheet if item else "", row=item.row if item else None, changes=changes,
-        warnings=tuple(by_name.get(i.level3, ())),
-    )  # fmt: skip
+    return RowPreview(state=state, scored=score, sheet=item.sheet if item else "", row=item.row if item else None,
+                      changes=changes, warnings=tuple(by_name.get(i.level3, ())))  # fmt: skip
 
 
 SHOWN = (("顺序", lambda i, r: str(r.position)), ("指标性质", lambda i, r: i.comparator),
