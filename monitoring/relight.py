@@ -41,6 +41,7 @@ State = Relight.State
 OPEN = (State.QUEUED, State.RUNNING)
 REASON_BANDS = "灯线变更"
 REASON_MONTH = "监控截至月份由 {before} 月改为 {after} 月"
+REASON_YEAR = "年度安排的年度由 {before} 改为 {after}"
 REMONTH_REASON = "年度安排修改监控截至月份（{before} 月 → {after} 月）"
 CRASHED = "重新计算时出错（{error}），灯色可能仍按原设置；请重新保存年度安排，如仍出错请联系系统管理员"
 STALE_FAILED = "重新计算多次中断（超过 {minutes} 分钟没有进展），灯色可能仍按原设置；请重新保存年度安排"
@@ -86,7 +87,9 @@ def plan_loaded(sender: Any, instance: Any, raw: bool = False, **_: Any) -> None
     """pre_save of a YearPlan: its month and light bands as stored before this save (None: new)."""
     if raw:
         return
-    found = type(instance).objects.filter(pk=instance.pk).values_list(*WATCHED).first() if instance.pk else None
+    found = None
+    if instance.pk:
+        found = type(instance).objects.filter(pk=instance.pk).values_list("year", *WATCHED).first()
     instance._relight_before = found
 
 
@@ -97,7 +100,11 @@ def plan_saved(sender: Any, instance: Any, created: bool, raw: bool = False, **_
         return
     now = (int(instance.monitoring_month), *(Decimal(getattr(instance, n)) for n in WATCHED[1:]))
     found = getattr(instance, "_relight_before", None)
-    before = (int(found[0]), *(Decimal(v) for v in found[1:])) if found is not None else (DEFAULT_MONTH, None)
+    before = (int(found[1]), *(Decimal(v) for v in found[2:])) if found is not None else (DEFAULT_MONTH, None)
+    if found is not None and found[0] != instance.year:  # the plan moved to another year: both years change
+        relight_queue(year=found[0], reason=REASON_YEAR.format(before=found[0], after=instance.year),
+                      months_from=(before[0],))  # fmt: skip
+        before = (DEFAULT_MONTH, None)  # the new year's reports were at §8's defaults
     if before == now:
         return
     month_before = before[0]

@@ -162,6 +162,29 @@ def test_a_new_month_moves_the_reports_and_relights_them(project, officer, admin
     assert MonitoringReport.objects.get(project=own).month == 9
 
 
+def test_a_plan_moved_to_another_year_relights_both(project, officer, admin_user, unit_a, plan) -> None:
+    monitored(project, officer)
+    plan.monitoring_month, plan.budget_green, plan.budget_yellow = 6, D(50), D(40)
+    plan.save()
+    relight.relight_run(Relight.objects.get().pk)
+    assert stored() == (6, D("60.00"), "green", "green")  # 30.00 / 50.00
+    later = factories.project(unit=unit_a, code="MON-27", year=2027)
+    factories.fund(later, annual="1000")
+    YearPlan.objects.create(year=2027, stages=["monitoring", "self_evaluation"])
+    monitored(Project.objects.get(pk=later.pk), admin_user)  # 2027 at July, red under §8's bands
+    YearPlan.objects.filter(year=2027).delete()
+    plan.year = 2027
+    plan.save()
+    moved = {job.year: job for job in Relight.objects.filter(state="queued")}
+    assert (moved[2026].reason, moved[2026].months_from, moved[2027].months_from) == (
+        "年度安排的年度由 2026 改为 2027", [6], [7])  # fmt: skip
+    for job in moved.values():
+        relight.relight_run(job.pk)
+    # 2026 has no plan now: §8's defaults, July; 2027 takes the plan's June and bands
+    assert MonitoringReport.objects.values_list("month", "budget_light").get(project=project) == (7, "red")
+    assert MonitoringReport.objects.values_list("month", "budget_light").get(project=later) == (6, "green")
+
+
 def test_a_second_change_takes_over_a_waiting_one(project, officer, plan) -> None:
     monitored(project, officer)
     plan.monitoring_month = 8
