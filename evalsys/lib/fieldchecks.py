@@ -94,8 +94,8 @@ _OWN_VALIDATORS = {
 
 def plain_test(field: models.Field) -> Test | None:
     """A test passing only values `field.clean` passes unchanged; None where there is none (clean decides)."""
-    kind = field.get_internal_type()
-    own = _OWN_VALIDATORS.get(kind)
+    kind = type(field).__name__ if type(field).__module__.startswith("django.db.models.fields") else ""
+    own = _OWN_VALIDATORS.get(kind)  # Django's own field classes only: a subclass may convert otherwise
     if own is None or field._validators or any(type(v) not in own for v in field.validators):
         return None
     if kind in ("CharField", "TextField"):

@@ -8,8 +8,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import models
 
-from evalsys.lib.fieldchecks import Checks
+from evalsys.lib.fieldchecks import Checks, plain_test
 from indicators.importer import ImportFailed
 from indicators.services import workbook_import
 from monitoring.importing import OBSERVATION_CHECKS
@@ -110,3 +111,16 @@ def test_a_field_without_a_plain_test_is_left_to_clean_fields() -> None:
     with pytest.raises(Exception) as caught:
         checks.clean(report)
     assert "month" in caught.value.message_dict
+
+
+class _Upper(models.CharField):
+    """A field of our own: its to_python may change a value, so it has no plain test."""
+
+    def to_python(self, value: object) -> object:
+        return str(value).upper()
+
+
+def test_only_djangos_own_field_classes_have_plain_tests() -> None:
+    assert plain_test(_Upper(max_length=8)) is None
+    assert plain_test(models.EmailField()) is None  # its own validator
+    assert plain_test(models.CharField(max_length=8)) is not None
