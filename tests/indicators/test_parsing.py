@@ -31,6 +31,7 @@ from evalsys.lib.parsing import (
     parse_weight,
     split_code_name,
 )
+from tests.parsing_caches import fresh_parsing_caches  # noqa: F401 (autouse: each test reads afresh)
 
 D = Decimal
 

@@ -36,6 +36,7 @@ from evalsys.lib.parsing import (
     same_unit,
     split_code_name,
 )
+from tests.parsing_caches import fresh_parsing_caches  # noqa: F401 (autouse: each test reads afresh)
 
 D = Decimal
 SETTINGS = settings(max_examples=150, deadline=None)
