@@ -5,8 +5,9 @@
 why), converting each column by its field's type once rather than through the ORM's per-value
 preparation (three quarters of a 10,000-row import's writing). On PostgreSQL it allocates the
 primary keys from the table's sequence and streams both tables with `COPY … FROM STDIN`; on SQLite
-it takes the database's write lock, allocates the keys after the table's last one and inserts both
-tables with one prepared statement each (`executemany`). Other databases take simple_history's path.
+it takes the database's write lock, allocates the keys after the table's last one, inserts the rows
+with one prepared statement (`executemany`) and their history rows with one INSERT … SELECT of
+them. Other databases take simple_history's path.
 """
 
 from __future__ import annotations
@@ -160,7 +161,7 @@ def _history_selected(model: type[models.Model], history_model: type[models.Mode
 
 
 class Pending:
-    """Statements (COPY, or SQLite's executemany) sent by a worker thread while the caller computes
+    """Statements (COPY, or SQLite's history INSERT … SELECT) sent by a worker thread while the caller computes
     (bulk_create_logged's `overlap`); wait() joins it and raises its error as Django's (an
     IntegrityError stays one). Until then the connection is the thread's: any query the caller's
     thread makes meanwhile, through Django or this module, first waits for the thread to finish

@@ -4,6 +4,8 @@ the years of a scope by a loose index scan. Results equal what counting the proj
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.db.models import Sum
@@ -13,7 +15,7 @@ from django.urls import reverse
 from projects import counts
 from projects.access import visible_projects, visible_units
 from projects.models import Project, StageState, StateCount, Status
-from projects.selectors import years_of
+from projects.selectors import todo_counts, years_of
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -146,9 +148,6 @@ def test_the_warning_filter_counts_from_the_kept_counts(client, admin_user, unit
 
 def test_the_to_do_from_the_kept_counts_equals_counting_the_projects(officer, evaluator, admin_user, unit_a,
                                                                      unit_b) -> None:  # fmt: skip
-    import datetime
-
-    from projects.selectors import todo_counts
 
     bulk(unit_a, 9, prefix="A")
     bulk(unit_b, 6, prefix="B", year=2022)
@@ -164,9 +163,6 @@ def test_the_to_do_from_the_kept_counts_equals_counting_the_projects(officer, ev
 def test_an_evaluators_to_do_is_one_query_and_exact_whether_they_review_every_unit_or_some(
     evaluator, unit_a, unit_b, every_unit, django_assert_num_queries
 ) -> None:
-    import datetime
-
-    from projects.selectors import todo_counts
 
     bulk(unit_a, 9, prefix="A")
     bulk(unit_b, 6, prefix="B", year=2022)
