@@ -16,6 +16,7 @@ from monitoring.overview import overview as overview_data
 from monitoring.overview_forms import OverviewForm
 from monitoring.relight import year_relight_status
 from projects.access import visible_units
+from projects.listing import UNIT_OPTIONS
 from reports.monitoring_overview import render_overview_xlsx
 from reports.views import attachment
 from review.access import require_reviewer
@@ -34,7 +35,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     form = _form(request)
     data = overview_data(request.user, **form.chosen(), page=request.GET.get("page") or 1)
     units, more_units = form.unit_options()
-    context = {"form": form, "data": data, "unit_options": units, "more_units": more_units,
+    context = {"form": form, "data": data, "unit_options": units, "more_units": more_units, "unit_limit": UNIT_OPTIONS,
                "chosen": form.chosen(), "query": request.GET.urlencode()}  # fmt: skip
     return render(request, "monitoring/overview.html", context, status=400 if form.errors else 200)
 

@@ -29,7 +29,9 @@ from scoring.schemes import SCHEMES
 
 PER_PAGE = 50
 PER_PAGE_CHOICES = (20, 50, 100, 200)
-UNIT_OPTIONS = 300  # beyond this many units the unit list asks for a 主管部门 first (a page stays small)
+# a unit select lists this many units (those of the chosen 主管部门 first); its search box (the view
+# projects:units, units_matching) finds the others, so a page is the same size at 10 units as at 1,000
+UNIT_OPTIONS = 30
 BAD_CHOICE = "请从列表中选择"
 QUERY_MAX = 100
 QUERY_TOO_LONG = f"搜索内容最多 {QUERY_MAX} 个字"
@@ -239,17 +241,51 @@ class ProjectFilterForm(YearFilterForm):
         return unit_options(self.fields["unit"].queryset, self.value("department"), self.value("unit"))
 
 
-def unit_options(units: QuerySet[Unit], department: Any, chosen: Any) -> tuple[list[Unit], bool]:
-    """The units a unit select lists (those of the chosen 主管部门, else all when few), and whether
-    some were left out so the user chooses a 主管部门 first. The chosen unit is always listed."""
-    if department is not None:
-        units = units.filter(department=department)
-    shown = list(units.order_by("code", "name")[: UNIT_OPTIONS + 1])
-    more = len(shown) > UNIT_OPTIONS
-    shown = shown[:UNIT_OPTIONS]
+def unit_options(units: QuerySet[Unit], department: Any, chosen: Any, query: str = "") -> tuple[list[Unit], bool]:
+    """The units a unit select lists: the first UNIT_OPTIONS of `units` (those of the chosen 主管部门;
+    with `query`, those whose code or name contains it: units_matching), the chosen unit always
+    among them (first when it is not one of them), and whether more match. One query."""
+    shown, more = units_matching(units, department, query)
     if chosen is not None and chosen not in shown:
         shown.insert(0, chosen)
     return shown, more
+
+
+def units_matching(units: QuerySet[Unit], department: Any, query: str = "") -> tuple[list[Unit], bool]:
+    """The first UNIT_OPTIONS of `units` in the 主管部门 `department` (any when None) whose code or name
+    contains `query`, in their order, and whether more match."""
+    if department is not None:
+        units = units.filter(department=department)
+    if query:
+        units = units.filter(Q(code__icontains=query) | Q(name__icontains=query))
+    shown = list(units.order_by("code", "name")[: UNIT_OPTIONS + 1])
+    return shown[:UNIT_OPTIONS], len(shown) > UNIT_OPTIONS
+
+
+class UnitSearchForm(forms.Form):
+    """What a unit select's search box asks (projects:units): the typed text, the 主管部门 chosen beside
+    it and the unit chosen now (kept in the answer). A 主管部门 or unit outside `units` (what the user
+    may see) is refused like any bad value, so the answer never names a unit of another scope."""
+
+    q = forms.CharField(required=False, max_length=QUERY_MAX, error_messages={"max_length": QUERY_TOO_LONG})
+    department = ChoiceOfModel(queryset=Department.objects.none(), required=False,
+                               error_messages={"invalid_choice": BAD_CHOICE})  # fmt: skip
+    unit = ChoiceOfModel(queryset=Unit.objects.none(), required=False, error_messages={"invalid_choice": BAD_CHOICE})
+
+    def __init__(self, data: Any, *, units: QuerySet[Unit]) -> None:
+        super().__init__(data)
+        self.units = units
+        every = not units.query.has_filters()  # an admin's: every 主管部门, those without units too (batch export)
+        self.fields["department"].queryset = (Department.objects.all() if every else
+                                              Department.objects.filter(pk__in=units.values("department")))  # fmt: skip
+        self.fields["unit"].queryset = units
+
+    def clean_q(self) -> str:
+        return normalize(self.cleaned_data.get("q") or "")
+
+    def matches(self) -> tuple[list[Unit], bool]:
+        """units_matching for the valid form: the units of the user's scope that match."""
+        return units_matching(self.units, self.cleaned_data.get("department"), self.cleaned_data.get("q") or "")
 
 
 def filter_projects(scope: QuerySet[Project], form: ProjectFilterForm, *, year: int | None) -> QuerySet[Project]:
@@ -437,6 +473,7 @@ class ProjectList:
     more_units: bool
     departments: list[Department]
     per_page_choices: tuple[int, ...] = PER_PAGE_CHOICES
+    unit_limit: int = UNIT_OPTIONS  # how many units the unit select lists (its hint says so)
 
     @cached_property
     def chosen(self) -> dict[str, Any]:
@@ -450,12 +487,6 @@ class ProjectList:
     @property
     def projects(self) -> list[Project]:
         return list(self.page.object_list)
-
-    @cached_property
-    def unit_choices(self) -> list[tuple[int, str, bool]]:
-        """(pk, name, chosen) per unit option: plain values, so the select's hundreds of options
-        render without a template attribute lookup each (a third of the page at 300 units)."""
-        return _choices(self.unit_options, self.chosen.get("unit"))
 
     @cached_property
     def department_choices(self) -> list[tuple[int, str, bool]]:

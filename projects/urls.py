@@ -7,6 +7,7 @@ app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
     path("new/", views.project_create, name="create"),
+    path("units/", views.unit_search, name="units"),  # a unit select's search box (htmx)
     path("<int:pk>/", views.project_detail, name="detail"),
     path("<int:pk>/history/", views.project_history, name="history"),
     path("<int:pk>/edit/", views.project_edit, name="edit"),

@@ -39,7 +39,7 @@ from projects.forms import (
     add_service_error,
     is_stale,
 )
-from projects.listing import default_year, project_list_page
+from projects.listing import UNIT_OPTIONS, UnitSearchForm, default_year, project_list_page
 from projects.locks import is_locked
 from projects.models import Project, Role
 from projects.readiness import project_gaps
@@ -83,6 +83,24 @@ def project_list(request: HttpRequest) -> HttpResponse:
     context = {"list": listing, "projects": listing.projects, "years": years, "year": listing.year,
                "form": listing.form, "todo_lists": waiting}  # fmt: skip
     return render(request, "projects/list.html", context, status=400 if listing.form.errors else 200)
+
+
+@login_required
+@require_GET
+def unit_search(request: HttpRequest) -> HttpResponse:
+    """A unit select's search box (htmx): the options of the units the user may see whose code or
+    name contains `q` (within `department` when given; the chosen `unit` kept), at most UNIT_OPTIONS,
+    with a count for the box's status line. Read only; every list's and page's unit filter asks here."""
+    require_role(request.user)
+    form = UnitSearchForm(request.GET, units=visible_units(request.user))
+    if not form.is_valid():
+        errors = [e for field in form for e in field.errors]
+        return render(request, "lists/_unit_matches.html", {"errors": errors}, status=400)
+    found, more = form.matches()
+    chosen = form.cleaned_data.get("unit")
+    kept = [chosen] if chosen is not None and chosen not in found else []  # a choice is not lost by typing
+    context = {"units": [*kept, *found], "chosen": chosen, "found": len(found), "more": more, "limit": UNIT_OPTIONS}
+    return render(request, "lists/_unit_matches.html", context)
 
 
 @login_required

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from indicators.timeline import project_timeline
 from projects.access import ADMIN_ONLY, project_for_user, require_role, role_of, visible_units
 from projects.forms import YEARS, add_service_error, is_stale
-from projects.listing import default_year, matching_projects, project_list_page, unit_options
+from projects.listing import UNIT_OPTIONS, default_year, matching_projects, project_list_page, unit_options
 from projects.models import Project, Role, Status, Unit
 from projects.selectors import years_of
 from projects.stages import StageKey
@@ -239,7 +239,8 @@ def batch(request: HttpRequest) -> HttpResponse:
     chosen = form.cleaned_data if asked and hasattr(form, "cleaned_data") else {}
     units, more = unit_options(Unit.objects.all(), chosen.get("department"), chosen.get("unit"))
     context = {"form": form, "jobs": ExportJob.objects.filter(created_by=request.user)[:10], "preview": preview,
-               "unit_options": units, "more_units": more, "chosen": chosen, "worker_alive": worker_alive(),
+               "unit_options": units, "more_units": more, "unit_limit": UNIT_OPTIONS, "chosen": chosen,
+               "worker_alive": worker_alive(),
                "carried": [(k, v) for k, values in data.lists() if k in BatchExportForm.SCOPE
                            for v in values]}  # fmt: skip
     return render(request, "reports/batch.html", context, status=400 if form.errors else 200)

@@ -37,6 +37,8 @@ from tests.access_matrix_support import (
     A_MARKS,
     FAST_HASHERS,
     ROLES,
+    UNIT_A,
+    UNIT_B,
     Route,
     World,
     changes,
@@ -218,6 +220,9 @@ class Spec:
 GP, P = ("GET", "POST"), ("POST",)
 ACCESS: dict[str, Spec] = {
     "projects:list": Spec(ANY_ROLE, query="year=2022"),
+    # a unit select's search box: every role, each answered with its own units only (read only; unit A's
+    # name never reaches unit B's officer nor B's evaluator: test_the_unit_search_answers_each_user_their_units)
+    "projects:units": Spec(ANY_ROLE, query="q=1400"),
     "projects:create": Spec(OFFICERS, GP, data=constant(year=2022, code="A2200008", name="新项目", scheme="national")),
     "projects:detail": Spec(READ),
     "projects:history": Spec(READ),  # 修改与审核记录, paged: whoever may read the project
@@ -661,6 +666,30 @@ def test_the_targets_list_export_shows_the_declarations_the_user_may_see(client,
     if ANY_ROLE[role] == "ok":
         assert world.projects["declared"].code in text_of(response)
     close(response)
+    unchanged(world)
+
+
+# The units each role's search box may name (projects:units): its own scope, never another's.
+UNIT_SEARCH = {"officer": {"A"}, "other_officer": {"B"}, "evaluator": {"A", "B"}, "evaluator_b": {"B"},
+               "admin": {"A", "B"}}  # fmt: skip
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+@pytest.mark.parametrize("role", ROLES)
+def test_the_unit_search_answers_each_user_their_units(client, world, role: str, htmx: bool) -> None:
+    """Both units' codes and names match "内蒙古"; each role's answer names exactly its own units, and a
+    unit of another scope asked for by id is refused without its name. Nothing is written."""
+    world.log_in(client, role)
+    spec, url = ACCESS["projects:units"], reverse("projects:units")
+    response = send(client, "GET", f"{url}?q=%E5%86%85%E8%92%99%E5%8F%A4", htmx=htmx)  # 内蒙古
+    check(response, ANY_ROLE[role], spec, "GET")
+    if role in UNIT_SEARCH:
+        page = text_of(response)
+        assert {key for key, name in (("A", UNIT_A), ("B", UNIT_B)) if name in page} == UNIT_SEARCH[role]
+        for key, unit in (("A", world.projects["draft"].unit), ("B", world.projects["b_draft"].unit)):
+            asked = send(client, "GET", f"{url}?unit={unit.pk}", htmx=htmx)
+            assert asked.status_code == (200 if key in UNIT_SEARCH[role] else 400)
+            assert (unit.name in text_of(asked)) == (key in UNIT_SEARCH[role])
     unchanged(world)
 
 
