@@ -10,10 +10,20 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
-from django.db.models import BooleanField, Count, ExpressionWrapper, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import Exists, RawSQL
 
-from projects.models import Project, ReviewAction, ReviewRound, StageState, StateCount, Status, Unit, YearPlan
+from projects.models import (
+    TODO_WAITING,
+    Project,
+    ReviewAction,
+    ReviewRound,
+    StageState,
+    StateCount,
+    Status,
+    Unit,
+    YearPlan,
+)
 from projects.stages import StageKey, StageStatus
 
 NOT_FOUND = "未找到 {year} 年度的项目“{key}”"
@@ -253,17 +263,13 @@ def _todo_kept(units: QuerySet[Unit], today: datetime.date, default_deadline: st
     admin's units are every unit (no condition); an evaluator's read every row of the table too
     when they are every unit (an uncorrelated NOT EXISTS, one UNION ALL branch run, the other not),
     else, like an officer's, the rows of their units through the unit index."""
-    s, self_evaluation, targets = StageStatus, Q(stage=StageKey.SELF_EVALUATION), Q(stage=StageKey.TARGETS)
-    rows = StateCount.objects.filter(
-        self_evaluation & Q(status__in=[Status.DRAFT, Status.RETURNED, Status.SUBMITTED])  # 已审核 waits for nobody
-        | targets & Q(status__in=[s.DRAFT, s.ADJUSTING, s.RETURNED, s.REVISING, s.SUBMITTED]),
-        n__gt=0,
-    )
-    late = self_evaluation & overdue_filter(today, default_deadline)
+    rows = StateCount.objects.filter(TODO_WAITING)  # the rows of the index state_count_todo, and only those
+    late = Q(stage=StageKey.SELF_EVALUATION) & overdue_filter(today, default_deadline)
 
     def summed(counts: QuerySet[StateCount]) -> QuerySet[StateCount]:
+        # whether a row is late follows from its key (stage, status, year): asked once per group, not per row
         keyed = counts.order_by().values("year", "stage", "status", "answered")
-        return keyed.annotate(todo_n=Sum("n"), todo_late=Sum("n", filter=late, default=0))
+        return keyed.annotate(todo_n=Sum("n"), todo_late=Case(When(late, then=Sum("n")), default=0))
 
     mine = Q(unit__in=units.values("pk"))
     if not units.query.has_filters():  # every unit (an admin's) is no condition

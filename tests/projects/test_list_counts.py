@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from projects import counts
 from projects.access import visible_projects, visible_units
-from projects.models import Project, StageState, StateCount, Status
+from projects.models import Project, StageState, StateCount, Status, YearPlan
 from projects.selectors import todo_counts, years_of
 from tests import factories
 
@@ -177,3 +177,48 @@ def test_an_evaluators_to_do_is_one_query_and_exact_whether_they_review_every_un
         fast = todo_counts(scope, units=units, **args)
     assert fast == todo_counts(visible_projects(evaluator), **args)
     assert fast.to_review == visible_projects(evaluator).filter(status=Status.SUBMITTED).count()
+
+
+def _todo_sql(user, role: str) -> str:
+    args = {"role": role, "today": datetime.date(2026, 1, 10), "default_deadline": "03-31"}
+    scope, units = visible_projects(user), visible_units(user)
+    with CaptureQueriesContext(connection) as captured:
+        todo_counts(scope, units=units, **args)
+    (query,) = captured.captured_queries
+    return query["sql"]
+
+
+def test_the_to_do_of_every_unit_is_one_query_equal_to_counting_whatever_the_units(admin_user, unit_a) -> None:
+    """An admin's to-do adds up the waiting kept counts of every unit (the index state_count_todo):
+    one query at 2 units as at 12, equal to counting the projects, late years (a set deadline, the
+    default one) included."""
+    YearPlan.objects.create(year=2023, self_evaluation_due=datetime.date(2026, 6, 30))  # 2023 not late (yet)
+    bulk(unit_a, 9, prefix="A")
+    args = {"role": "admin", "today": datetime.date(2026, 1, 10), "default_deadline": "03-31"}
+    for n in (2, 12):
+        for i in range(StateCount.objects.values("unit").distinct().count(), n):
+            bulk(factories.unit(code=f"1480{i:02d}", name=f"单位{i}"), 5, prefix=f"U{i:02d}-", year=2022 + (i + 1) % 4)
+        Project.objects.filter(code__endswith="1").update(answered=True)
+        with CaptureQueriesContext(connection) as captured:
+            fast = todo_counts(visible_projects(admin_user), units=visible_units(admin_user), **args)
+        assert len(captured.captured_queries) == 1
+        assert fast == todo_counts(visible_projects(admin_user), **args)
+        late = Project.objects.filter(status__in=[Status.DRAFT, Status.RETURNED], year__lte=2024).exclude(year=2023)
+        assert fast.overdue == late.count() > 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan of PostgreSQL, where the lists run at scale")
+@pytest.mark.parametrize("who", ["admin_user", "evaluator"])
+def test_the_to_do_reads_the_waiting_rows_from_their_index(request, unit_a, unit_b, who) -> None:
+    """The to-do's condition is the index's (projects.models.TODO_WAITING): PostgreSQL can read the sum
+    from state_count_todo alone. With sequential scans off, a query the index does not cover would
+    still scan the table."""
+    bulk(unit_a, 9, prefix="A")
+    bulk(unit_b, 6, prefix="B")
+    user = request.getfixturevalue(who)
+    sql = _todo_sql(user, "admin" if who == "admin_user" else "evaluator")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "state_count_todo" in plan and "Seq Scan on projects_statecount" not in plan, plan
