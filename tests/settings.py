@@ -16,3 +16,8 @@ SECURE_SSL_REDIRECT = False  # the test client and live_server speak HTTP
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# A password hashed by PBKDF2 costs a third of a second: load_demo's four users were 80% of its time,
+# and the tests create thousands of users. The tests check who may log in and what a user may do, not
+# the hash's strength (production keeps Django's default, PBKDF2: evalsys.settings sets none).
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
