@@ -513,17 +513,16 @@ class RowParser:
     def _causes(self, r: SheetRow, column: str) -> tuple[str, ...] | None:
         """The cause categories: the 偏差原因类别 column (several, 、-separated; `经费` reads 经费保障) and
         the five tick columns (any mark but 否/无/×/0/-). None after reporting an unknown one."""
-        chosen: set[str] = set()
-        for word in filter(None, CAUSE_SPLIT.split(column)):
-            name = next((n for n in CAUSE_NAMES.values() if n == word or n.startswith(word.removesuffix("原因"))), None)
-            if name is None:
-                self._error(r, "cause", BAD_CAUSE.format(value=word))
-                return None
-            chosen.add(name)
-        for field_name, name in CAUSE_NAMES.items():
-            if _squeezed(r.values.get(field_name)) not in NOT_TICKED:
-                chosen.add(name)
-        return tuple(n for n in CAUSE_NAMES.values() if n in chosen)
+        ticks = tuple(map(r.values.get, CAUSE_NAMES))
+        if len(column) <= CAUSES_CACHED and all(t is None or (type(t) is str and len(t) <= CAUSES_CACHED)
+                                                for t in ticks):  # fmt: skip
+            chosen, bad = _cause_names(column, ticks)  # a table repeats its few answers on every row
+        else:
+            chosen, bad = _cause_names.__wrapped__(column, ticks)
+        if bad is not None:
+            self._error(r, "cause", BAD_CAUSE.format(value=bad))
+            return None
+        return chosen
 
     def _month(self, r: SheetRow, project: ParsedProject) -> None:
         """The cut-off month the 监控表's header names; two different months for one project are an error."""
@@ -670,6 +669,26 @@ def department_name(cell: Any) -> str:
 def department_code(cell: Any) -> str:
     """The 主管部门's code when the cell prints one (`[101]市教育局` → 101), else ""."""
     return _department(cell)[0]
+
+
+CAUSES_CACHED = 100  # a longer 偏差原因类别 cell is read afresh (its memo would hold a paragraph)
+
+
+@lru_cache(maxsize=1024)
+def _cause_names(column: str, ticks: tuple[Any, ...]) -> tuple[tuple[str, ...], str | None]:
+    """RowParser._causes' reading of a 偏差原因类别 cell and the five tick cells (CAUSE_NAMES' order): the
+    categories in the form's order, and the first word that is none of them (None when all are).
+    Memoised for text and empty cells only (1 and True are equal keys that read differently)."""
+    chosen: set[str] = set()
+    for word in filter(None, CAUSE_SPLIT.split(column)):
+        name = next((n for n in CAUSE_NAMES.values() if n == word or n.startswith(word.removesuffix("原因"))), None)
+        if name is None:
+            return (), word
+        chosen.add(name)
+    for tick, name in zip(ticks, CAUSE_NAMES.values(), strict=True):
+        if _squeezed(tick) not in NOT_TICKED:
+            chosen.add(name)
+    return tuple(n for n in CAUSE_NAMES.values() if n in chosen), None
 
 
 def _squeezed(cell: Any) -> str:

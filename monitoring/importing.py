@@ -23,7 +23,7 @@ from django.http import Http404
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from evalsys.lib.bulk import Blanks, assign_keys, bulk_create_logged, bulk_update_columns
+from evalsys.lib.bulk import Blanks, Pending, assign_keys, bulk_create_logged, bulk_update_columns
 from evalsys.lib.fieldchecks import Checks
 from indicators.importer import FIELD_LABELS, ImportFailed, ParsedProject
 from indicators.services import FUND_SOURCES
@@ -43,6 +43,9 @@ DONE = "运行监控：{n} 个项目（截至 {months} 月）"
 IMPORT_REASON = "导入监控表"
 STARTED = "开始运行监控"
 UPDATE_BATCH = 500
+# the new rows are inserted in this many parts of the projects, each while the next part's lights are
+# computed (_lit_and_inserted); a fixed number: the import's queries do not grow with its projects
+PARTS_OF_WRITE = 2
 # monitoring_save's error keys "<indicator pk>-<field>" -> the workbook column
 FIELD_COLUMNS = {"to_date": "to_date", "to_date_text": "to_date", "forecast": "forecast", "forecast_text": "forecast",
                  "forecast_label": "forecast", "forecast_date": "forecast", "possibility": "possibility",
@@ -72,20 +75,16 @@ def monitoring_import(*, writer: Any, parsed: list[ParsedProject], user: Any, mo
     reports, new_reports, changed_reports = _reports(writer, wanted, month)
     observations, new_observations, changed_observations, names = _observations(writer, wanted, reports)
     funds, new_funds, changed_funds = _funds(wanted, reports)
-    # every row the lights read is in memory (the writer's indicators and funds, as its scoring read
-    # them, and the rows about to be stored): new rows are inserted lit, only the stored ones updated
-    lights, relit = reports_lit(loaded=[
-        Loaded(saved, writer.project(pk), writer.stored_rows(pk), writer.funds_of(pk),
-               observations.get(saved.pk, []), funds.get(saved.pk, []), writer.written_input(pk).indicators)
-        for pk, saved in reports.items()
-    ])  # fmt: skip
-    history = writer.history
-    bulk_create_logged(new_reports, MonitoringReport, reason=STARTED, user=user, history=history)
+    # the keys of every new row, the stage rows and the light bands before any insert: from here to the
+    # end of _lit_and_inserted nothing queries, so each part's inserts run beside the next part's lights
+    assign_keys(Observation, new_observations)
+    assign_keys(MonitoringFund, new_funds)
     stage_open(projects=[writer.project(r.project_id) for r in new_reports], stage=StageKey.MONITORING)
+    bands = {year: year_settings(year)[1] for year in {writer.project(pk).year for pk in reports}}
+    lights, relit = _lit_and_inserted(writer, reports, observations, funds, (new_reports, new_observations, new_funds),
+                                      bands, user)  # fmt: skip
     _update(writer, changed_reports, MonitoringReport, ["month", "measures", "updated_at"], user)
-    bulk_create_logged(new_observations, Observation, reason=SAVED_REASON, user=user, history=history)
     _update(writer, changed_observations, Observation, sorted(names), user)
-    bulk_create_logged(new_funds, MonitoringFund, reason=SAVED_REASON, user=user, history=history)
     _update(writer, changed_funds, MonitoringFund, ["executed"], user)
     inserted = {id(row) for row in (*new_reports, *new_observations)}
     bulk_update_columns([r for r in reports.values() if id(r) not in inserted], MonitoringReport, STORED)
@@ -94,6 +93,58 @@ def monitoring_import(*, writer: Any, parsed: list[ParsedProject], user: Any, mo
         writer.step_warnings[pk] = lights[saved.pk].warnings
     months = sorted({r.month for r in reports.values()})
     report.notes.append(DONE.format(n=len(monitored), months="、".join(str(m) for m in months)))
+
+
+def _lit_and_inserted(writer: Any, reports: dict[int, MonitoringReport], observations: ByReport, funds: ByReport,
+                      new: tuple[New, New, New], bands: dict[int, Any],
+                      user: Any) -> tuple[dict[int, Any], New]:  # fmt: skip
+    """The lights of every report (reports_lit, from the rows in memory: the writer's indicators and
+    funds, as its scoring read them, and the rows about to be stored), and the new rows inserted lit
+    with their history rows: in PARTS_OF_WRITE parts of the projects, each part's inserts sent by a
+    worker thread (evalsys.lib.bulk's overlap: PostgreSQL's COPYs, SQLite's history INSERT … SELECT)
+    while the next part's lights are computed. The same rows as one insert of each table after every
+    light (tests/monitoring/test_import_parts.py). Each report's result and the stored observations relit."""
+    new_reports, new_observations, new_funds = new
+    keys = list(reports)
+    size = max(1, -(-len(keys) // PARTS_OF_WRITE))
+    lights: dict[int, Any] = {}
+    relit: New = []
+    pending: list[Pending] = []
+    try:
+        for start in range(0, len(keys), size):
+            part = keys[start : start + size]
+            lit, changed = reports_lit(loaded=[
+                Loaded(saved, writer.project(pk), writer.stored_rows(pk), writer.funds_of(pk),
+                       observations.get(saved.pk, []), funds.get(saved.pk, []), writer.written_input(pk).indicators)
+                for pk, saved in ((pk, reports[pk]) for pk in part)
+            ], thresholds=bands)  # fmt: skip
+            lights |= lit
+            relit += changed
+            projects = set(part)
+            ids = {reports[pk].pk for pk in part}
+            # the observations last: the largest insert runs while the next part's lights are computed
+            for rows, model, reason in (
+                ([r for r in new_reports if r.project_id in projects], MonitoringReport, STARTED),
+                ([f for f in new_funds if f.report_id in ids], MonitoringFund, SAVED_REASON),
+                ([o for o in new_observations if o.report_id in ids], Observation, SAVED_REASON),
+            ):
+                pending.append(bulk_create_logged(rows, model, reason=reason, user=user, history=writer.history,
+                                                  overlap=True))  # fmt: skip
+    finally:
+        _wait(pending)
+    return lights, relit
+
+
+def _wait(pending: list[Pending]) -> None:
+    """Wait for every overlapped insert (each one, also after another's error); the first error raised."""
+    errors = []
+    for p in pending:
+        try:
+            p.wait()
+        except Exception as exc:  # each insert is waited for, whatever the others did
+            errors.append(exc)
+    if errors:
+        raise errors[0]
 
 
 def _read_all(writer: Any, monitored: list[ParsedProject], pks: list[int]) -> dict[int, tuple]:

@@ -287,12 +287,16 @@ def reports_light(*, loaded: list[Loaded]) -> dict[int, Monitoring]:
     return out
 
 
-def reports_lit(*, loaded: list[Loaded]) -> tuple[dict[int, Monitoring], list[Observation]]:
+def reports_lit(
+    *, loaded: list[Loaded], thresholds: dict[int, Any] | None = None
+) -> tuple[dict[int, Monitoring], list[Observation]]:
     """The lights of reports whose rows the caller holds, set on the reports (STORED) and their
     observations, nothing written: a 监控表 import inserts its new rows lit (monitoring.importing).
-    Each report's result, and the observations whose light or score changed."""
+    Each report's result, and the observations whose light or score changed. `thresholds`: the light
+    bands by year (year_settings) the caller has read, and no query is made for those years (the
+    import computes lights while its inserts run in a worker thread)."""
     out: dict[int, Monitoring] = {}
-    years: dict[int, Any] = {}
+    years: dict[int, Any] = dict(thresholds or {})
     observations: list[Observation] = []
     for item in loaded:
         year = item.project.year

@@ -145,7 +145,8 @@ def test_a_column_is_passed_to_sqlite_as_the_orm_prepares_it(model) -> None:
     get_db_prep_save gives, column by column, for the values an import writes."""
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's path (PostgreSQL's COPY writes text: test_other_columns_convert_value_by_value)")
-    samples = [None, "文本", 7, True, Decimal("1.50"), Status.DRAFT, datetime.date(2025, 7, 31), ["经费保障"]]
+    samples = [None, "文本", 7, True, Decimal("1.50"), Status.DRAFT, datetime.date(2025, 7, 31), ["经费保障"], [],
+               {"原因": ["经费保障", 1.5, None]}]  # fmt: skip
     for field in model._meta.concrete_fields:
         for value in samples:
             if isinstance(value, datetime.date) and field.get_internal_type() == "DateTimeField":
