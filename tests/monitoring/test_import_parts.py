@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from openpyxl import Workbook
 
 from evalsys.lib import bulk
@@ -119,9 +119,9 @@ def imports(tmp_path: Path) -> tuple[list, dict[str, list[tuple]]]:
 
 @pytest.mark.parametrize("parts", [2, 3, 7])
 def test_the_parts_write_what_one_insert_of_each_table_writes(tmp_path, monkeypatch, parts) -> None:
-    monkeypatch.setattr(importing, "PARTS_OF_WRITE", 1)
+    monkeypatch.setitem(importing.PARTS_OF_WRITE, connection.vendor, 1)  # one insert a table, no worker
     plain = rolled_back(lambda: imports(tmp_path))
-    monkeypatch.setattr(importing, "PARTS_OF_WRITE", parts)
+    monkeypatch.setitem(importing.PARTS_OF_WRITE, connection.vendor, parts)
     fast = rolled_back(lambda: imports(tmp_path))
     assert fast == plain
     _, rows = fast[0]
@@ -136,7 +136,7 @@ def test_an_insert_error_is_raised_after_every_part_is_waited_for(tmp_path, monk
     """A worker's error (PostgreSQL: the COPY's) reaches the import, as the import's error for a unique
     violation, and leaves no insert running."""
     path = workbook(tmp_path / "first.xlsx", range(3))
-    monkeypatch.setattr(importing, "PARTS_OF_WRITE", 3)
+    monkeypatch.setitem(importing.PARTS_OF_WRITE, connection.vendor, 3)
     original = importing.bulk_create_logged
 
     def clashing(rows: list, model: Any, **kwargs: Any) -> Any:
