@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from simple_history.utils import bulk_update_with_history
 
-from evalsys.lib.bulk import Blanks, Pending, assign_keys, bulk_create_logged
+from evalsys.lib.bulk import Blanks, Pending, assign_keys, bulk_create_logged, wait_all
 from evalsys.lib.collector import collector_paused
 from evalsys.lib.xlsx import WorkbookRefused
 from indicators import preview
@@ -321,8 +321,7 @@ class _Writer:
             touched |= self._indicators(parsed, projects)
             self._score(parsed)  # while the indicators' COPY runs (no query)
         finally:
-            for pending in self._pending:
-                pending.wait()
+            wait_all(self._pending)
         self._insert_created()
         created = self.created_keys
         if touched - created:

@@ -24,7 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
-from evalsys.lib.bulk import Blanks, Pending, assign_keys, bulk_create_logged, bulk_update_columns
+from evalsys.lib.bulk import Blanks, Pending, assign_keys, bulk_create_logged, bulk_update_columns, wait_all
 from evalsys.lib.fieldchecks import Checks
 from indicators.importer import FIELD_LABELS, ImportFailed, ParsedProject
 from indicators.services import FUND_SOURCES
@@ -136,20 +136,8 @@ def _lit_and_inserted(writer: Any, reports: dict[int, MonitoringReport], observa
                 pending.append(bulk_create_logged(rows, model, reason=reason, user=user, history=writer.history,
                                                   overlap=parts > 1))  # fmt: skip
     finally:
-        _wait(pending)
+        wait_all(pending)
     return lights, relit
-
-
-def _wait(pending: list[Pending]) -> None:
-    """Wait for every overlapped insert (each one, also after another's error); the first error raised."""
-    errors = []
-    for p in pending:
-        try:
-            p.wait()
-        except Exception as exc:  # each insert is waited for, whatever the others did
-            errors.append(exc)
-    if errors:
-        raise errors[0]
 
 
 def _read_all(writer: Any, monitored: list[ParsedProject], pks: list[int]) -> dict[int, tuple]:

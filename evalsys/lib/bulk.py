@@ -17,7 +17,7 @@ import inspect
 import io
 import json
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import repeat
@@ -211,6 +211,19 @@ class Pending:
             error, self._error = self._error, None
             with connection.wrap_database_errors:
                 raise error
+
+
+def wait_all(pending: Iterable[Pending]) -> None:
+    """Wait for each of `pending` (every one, also after another's error: none is left holding the
+    connection), then raise the first error."""
+    errors = []
+    for p in pending:
+        try:
+            p.wait()
+        except Exception as exc:  # each insert is waited for, whatever the others did
+            errors.append(exc)
+    if errors:
+        raise errors[0]
 
 
 _LOCAL = threading.local()  # per thread, as Django's connections are
